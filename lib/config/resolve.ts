@@ -1,0 +1,22 @@
+import { DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
+import { OktaS3Config, ResolvedEnvironment } from './types';
+
+/** Fills in the defaults of one environment of an already validated configuration. */
+export function resolveEnvironment(config: OktaS3Config, name: string): ResolvedEnvironment {
+  const env = config.environments[name];
+  if (!env) {
+    throw new Error(`Unknown environment "${name}": expected one of ${Object.keys(config.environments).join(', ')}`);
+  }
+  return {
+    name,
+    stackName: `${config.stackNamePrefix}-${name}`,
+    account: env.account,
+    region: env.region,
+    okta: config.okta,
+    allowedOrigins: env.allowedOrigins,
+    storage: { ...DEFAULT_STORAGE, ...env.storage },
+    presign: { ...DEFAULT_PRESIGN, ...env.presign },
+    userPool: env.userPool,
+    workflows: env.workflows,
+  };
+}

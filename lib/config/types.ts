@@ -1,0 +1,129 @@
+/**
+ * The operator's configuration. `okta-config.example.ts` documents every field with a value;
+ * `okta-config.ts` (git-ignored) is the operator's own copy.
+ */
+export interface OktaS3Config {
+  /**
+   * Prefix of every stack name: each environment deploys as `<stackNamePrefix>-<environment>`.
+   */
+  readonly stackNamePrefix: string;
+  /** The Okta organisation every environment federates. */
+  readonly okta: OktaSettings;
+  /** The environment `cdk synth` builds when no `-c env=<name>` is given. */
+  readonly defaultEnvironment: string;
+  /** Named deployment targets, e.g. `dev` and `prod`. */
+  readonly environments: Readonly<Record<string, EnvironmentConfig>>;
+}
+
+export interface OktaSettings {
+  /**
+   * The issuer of the Okta authorization server: an https URL with no trailing slash,
+   * e.g. `https://example.okta.com/oauth2/default`.
+   */
+  readonly issuer: string;
+  /**
+   * Client ids of the Okta SPA/native apps whose ID tokens reach the identity pool and the
+   * web-identity role. They become the audiences of the IAM OIDC provider.
+   */
+  readonly clientIds: readonly string[];
+  /** Client id of the Okta web app the Cognito user pool federates. */
+  readonly webClientId: string;
+  /**
+   * Name of the Secrets Manager secret that holds the web app's client secret. The template
+   * references it dynamically; the secret itself never appears in the repo or the template.
+   */
+  readonly webClientSecretName: string;
+}
+
+export interface EnvironmentConfig {
+  /** AWS account id (12 digits). @default the CLI's current account */
+  readonly account?: string;
+  /** AWS region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /**
+   * Web origins allowed by bucket and API CORS: `https://host[:port]`, or `http://localhost[:port]`
+   * and `http://127.0.0.1[:port]` for development. No paths, no trailing slash.
+   */
+  readonly allowedOrigins: readonly string[];
+  /**
+   * Must be `true` for `*` to be accepted in `allowedOrigins`. Never do this in production.
+   * @default false
+   */
+  readonly allowAnyOrigin?: boolean;
+  /** Bucket settings. @default see {@link StorageSettings} */
+  readonly storage?: Partial<StorageSettings>;
+  /** Presign API settings. @default see {@link PresignSettings} */
+  readonly presign?: Partial<PresignSettings>;
+  /** The Cognito user pool that federates Okta for the presign API. */
+  readonly userPool: UserPoolSettings;
+  /**
+   * Okta Workflows' AWS S3 connector. The role is created only when this is set.
+   * @default no connector role
+   */
+  readonly workflows?: WorkflowsSettings;
+}
+
+export interface StorageSettings {
+  /** Days a replaced or deleted object version is kept before it expires. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Days after which an unfinished multipart upload is aborted. */
+  readonly abortIncompleteMultipartUploadDays: number;
+  /** Days server access logs are kept in the log bucket. */
+  readonly accessLogRetentionDays: number;
+  /**
+   * User metadata keys browsers may read, without the `x-amz-meta-` prefix (lowercase header tokens).
+   */
+  readonly exposedMetadataKeys: readonly string[];
+  /** `s3-managed` (SSE-S3) or `kms` (a customer managed key with rotation). */
+  readonly encryption: 's3-managed' | 'kms';
+  /**
+   * `retain` keeps both buckets when the stack is deleted. `destroy` deletes them and empties them
+   * first: for throwaway development environments only.
+   */
+  readonly removalPolicy: 'retain' | 'destroy';
+}
+
+export interface PresignSettings {
+  /** Lifetime of every presigned URL, in seconds (60 to 1800: see MAX_URL_EXPIRY_SECONDS). */
+  readonly urlExpirySeconds: number;
+  /** Largest upload a presigned URL allows, in bytes (at most 5 GiB, S3's single-PUT limit). */
+  readonly maxUploadBytes: number;
+  /** Steady-state requests per second across the API stage. */
+  readonly throttlingRateLimit: number;
+  /** Burst capacity of the API stage. */
+  readonly throttlingBurstLimit: number;
+  /** Objects per page of `GET /files` (1 to 1000). */
+  readonly listPageSize: number;
+  /** Days API access logs and Lambda logs are kept (a CloudWatch Logs retention value). */
+  readonly logRetentionDays: number;
+}
+
+export interface UserPoolSettings {
+  /** Prefix of the hosted sign-in domain `<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainPrefix: string;
+  /** Where Cognito may redirect after sign-in (https, or http on localhost). */
+  readonly callbackUrls: readonly string[];
+  /** Where Cognito may redirect after sign-out (https, or http on localhost). */
+  readonly logoutUrls: readonly string[];
+}
+
+export interface WorkflowsSettings {
+  /** The AWS account id Okta Workflows shows when an S3 connection is created. */
+  readonly accountId: string;
+  /** The external id Okta Workflows shows for that connection. */
+  readonly externalId: string;
+}
+
+/** One environment with every default filled in: what the stack is built from. */
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly stackName: string;
+  readonly account?: string;
+  readonly region: string;
+  readonly okta: OktaSettings;
+  readonly allowedOrigins: readonly string[];
+  readonly storage: StorageSettings;
+  readonly presign: PresignSettings;
+  readonly userPool: UserPoolSettings;
+  readonly workflows?: WorkflowsSettings;
+}

@@ -1,0 +1,200 @@
+import {
+  DEFAULT_PRESIGN,
+  DEFAULT_STORAGE,
+  LOG_RETENTION_DAYS,
+  MAX_SINGLE_PUT_BYTES,
+  MAX_URL_EXPIRY_SECONDS,
+} from './defaults';
+import { OktaS3Config } from './types';
+
+/** Thrown when the configuration is invalid; lists every bad field at once. */
+export class ConfigValidationError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(
+      `Invalid okta-s3-storage configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Check = (value: unknown) => string | undefined;
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const ACCOUNT = /^\d{12}$/;
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,100}$/;
+const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const HEADER_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const matching =
+  (re: RegExp, expected: string): Check =>
+  (v) =>
+    typeof v === 'string' && re.test(v) ? undefined : expected;
+
+const integerIn =
+  (min: number, max: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : `an integer from ${min} to ${max}`;
+
+const oneOf =
+  (allowed: readonly (string | number)[], expected = `one of ${allowed.join(', ')}`): Check =>
+  (v) =>
+    allowed.includes(v as string | number) ? undefined : expected;
+
+const parseUrl = (v: unknown): URL | undefined => {
+  if (typeof v !== 'string') return undefined;
+  try {
+    return new URL(v);
+  } catch {
+    return undefined;
+  }
+};
+
+const isLocalHttp = (url: URL) => url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
+
+const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
+
+const issuerCheck: Check = (v) => {
+  const url = parseUrl(v);
+  const ok =
+    url !== undefined &&
+    url.protocol === 'https:' &&
+    !url.search &&
+    !url.hash &&
+    !url.username &&
+    !(v as string).endsWith('/');
+  return ok ? undefined : 'an https URL with no trailing slash, query or fragment, e.g. https://example.okta.com/oauth2/default';
+};
+
+/** An origin is exactly scheme://host[:port]; the URL parser must round-trip it unchanged. */
+export function checkOrigin(v: unknown): string | undefined {
+  const expected = 'an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path';
+  const url = parseUrl(v);
+  if (!url || url.origin !== v) return expected;
+  return url.protocol === 'https:' || isLocalHttp(url) ? undefined : expected;
+}
+
+const redirectUrlCheck: Check = (v) => {
+  const url = parseUrl(v);
+  const ok = url !== undefined && !url.hash && (url.protocol === 'https:' || isLocalHttp(url));
+  return ok ? undefined : 'an https URL (or http on localhost/127.0.0.1) with no fragment';
+};
+
+const domainPrefixCheck: Check = (v) =>
+  typeof v === 'string' && DOMAIN_PREFIX.test(v) && !/aws|amazon|cognito/.test(v)
+    ? undefined
+    : 'lowercase letters, digits and hyphens (1-63), not containing "aws", "amazon" or "cognito"';
+
+/**
+ * Checks a whole configuration and returns it typed, or throws one {@link ConfigValidationError}
+ * naming every bad field. Pure: it reads nothing but its argument.
+ */
+export function validateConfig(input: unknown): OktaS3Config {
+  const problems: string[] = [];
+  const check = (path: string, value: unknown, ...checks: Check[]) => {
+    for (const c of checks) {
+      const expected = c(value);
+      if (expected) {
+        problems.push(`${path}: expected ${expected}, got ${describe(value)}`);
+        return;
+      }
+    }
+  };
+  const checkList = (path: string, value: unknown, min: number, max: number, item: Check) => {
+    if (!Array.isArray(value) || value.length < min || value.length > max) {
+      problems.push(`${path}: expected a list of ${min} to ${max} entries, got ${describe(value)}`);
+      return;
+    }
+    value.forEach((v, i) => check(`${path}[${i}]`, v, item));
+    const duplicates = value.filter((v, i) => value.indexOf(v) !== i);
+    if (duplicates.length) problems.push(`${path}: expected no duplicates, got ${describe(duplicates)}`);
+  };
+  const section = (path: string, value: unknown, optional = false): Record<string, unknown> => {
+    if (value === undefined && optional) return {};
+    if (isObject(value)) return value;
+    problems.push(`${path}: expected an object, got ${describe(value)}`);
+    return {};
+  };
+
+  const root = section('config', input);
+  check('stackNamePrefix', root.stackNamePrefix, matching(STACK_PREFIX, 'a letter then letters, digits or hyphens'));
+
+  const okta = section('okta', root.okta);
+  check('okta.issuer', okta.issuer, issuerCheck);
+  checkList('okta.clientIds', okta.clientIds, 1, 100, matching(CLIENT_ID, 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)'));
+  check('okta.webClientId', okta.webClientId, matching(CLIENT_ID, 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)'));
+  check('okta.webClientSecretName', okta.webClientSecretName, matching(SECRET_NAME, 'a Secrets Manager secret name'));
+
+  const environments = section('environments', root.environments);
+  const envNames = Object.keys(environments);
+  if (envNames.length === 0) problems.push('environments: expected at least one environment, got none');
+  check('defaultEnvironment', root.defaultEnvironment, oneOf(envNames, `the name of an environment (${envNames.join(', ')})`));
+
+  const domainPrefixes = new Map<unknown, string>();
+  for (const name of envNames) {
+    const p = `environments.${name}`;
+    check(p, name, matching(ENV_NAME, 'an environment name of lowercase letters, digits and hyphens (max 16)'));
+    const env = section(p, environments[name]);
+    if (env.account !== undefined) check(`${p}.account`, env.account, matching(ACCOUNT, 'a 12-digit AWS account id'));
+    check(`${p}.region`, env.region, matching(REGION, 'an AWS region such as eu-west-1'));
+
+    const allowAny = env.allowAnyOrigin === true;
+    if (env.allowAnyOrigin !== undefined) check(`${p}.allowAnyOrigin`, env.allowAnyOrigin, isBoolean);
+    checkList(`${p}.allowedOrigins`, env.allowedOrigins, 1, 100, (v) =>
+      v === '*' ? (allowAny ? undefined : '"*" only with allowAnyOrigin: true') : checkOrigin(v),
+    );
+
+    const storage = { ...DEFAULT_STORAGE, ...section(`${p}.storage`, env.storage, true) };
+    check(`${p}.storage.noncurrentVersionExpirationDays`, storage.noncurrentVersionExpirationDays, integerIn(1, 3650));
+    check(`${p}.storage.abortIncompleteMultipartUploadDays`, storage.abortIncompleteMultipartUploadDays, integerIn(1, 365));
+    check(`${p}.storage.accessLogRetentionDays`, storage.accessLogRetentionDays, integerIn(1, 3650));
+    check(`${p}.storage.encryption`, storage.encryption, oneOf(['s3-managed', 'kms']));
+    check(`${p}.storage.removalPolicy`, storage.removalPolicy, oneOf(['retain', 'destroy']));
+    checkList(`${p}.storage.exposedMetadataKeys`, storage.exposedMetadataKeys, 0, 20, (v) =>
+      typeof v === 'string' && HEADER_TOKEN.test(v) && !v.startsWith('x-amz-meta-') && v.length <= 100
+        ? undefined
+        : 'a lowercase header token without the x-amz-meta- prefix',
+    );
+
+    const presign = { ...DEFAULT_PRESIGN, ...section(`${p}.presign`, env.presign, true) };
+    check(`${p}.presign.urlExpirySeconds`, presign.urlExpirySeconds, integerIn(60, MAX_URL_EXPIRY_SECONDS));
+    check(`${p}.presign.maxUploadBytes`, presign.maxUploadBytes, integerIn(1, MAX_SINGLE_PUT_BYTES));
+    check(`${p}.presign.throttlingRateLimit`, presign.throttlingRateLimit, integerIn(1, 10_000));
+    check(`${p}.presign.throttlingBurstLimit`, presign.throttlingBurstLimit, integerIn(1, 5_000));
+    check(`${p}.presign.listPageSize`, presign.listPageSize, integerIn(1, 1000));
+    check(`${p}.presign.logRetentionDays`, presign.logRetentionDays, oneOf(LOG_RETENTION_DAYS));
+
+    const userPool = section(`${p}.userPool`, env.userPool);
+    check(`${p}.userPool.domainPrefix`, userPool.domainPrefix, domainPrefixCheck);
+    const owner = domainPrefixes.get(userPool.domainPrefix);
+    if (owner) problems.push(`${p}.userPool.domainPrefix: expected a prefix unique across environments, got the same as ${owner}`);
+    domainPrefixes.set(userPool.domainPrefix, p);
+    checkList(`${p}.userPool.callbackUrls`, userPool.callbackUrls, 1, 100, redirectUrlCheck);
+    checkList(`${p}.userPool.logoutUrls`, userPool.logoutUrls, 1, 100, redirectUrlCheck);
+
+    if (env.workflows !== undefined) {
+      const workflows = section(`${p}.workflows`, env.workflows);
+      check(`${p}.workflows.accountId`, workflows.accountId, matching(ACCOUNT, 'a 12-digit AWS account id'));
+      check(`${p}.workflows.externalId`, workflows.externalId, matching(EXTERNAL_ID, 'an external id of 2-1224 characters from [A-Za-z0-9+=,.@:/_-]'));
+    }
+  }
+
+  if (problems.length) throw new ConfigValidationError(problems);
+  return input as OktaS3Config;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}

@@ -1,0 +1,156 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { buildCorsRules } from '../policy/cors-rules';
+
+export interface UserFilesBucketProps {
+  /**
+   * Web origins allowed to call the bucket from a browser. Validate them before they get here:
+   * the construct passes them through to S3 as they are.
+   * @default no CORS rule: browsers cannot reach the bucket
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * User metadata keys (without `x-amz-meta-`) that browsers may send and read.
+   * @default none
+   */
+  readonly exposedMetadataKeys?: readonly string[];
+  /**
+   * How long a replaced or deleted version is kept before it expires.
+   * @default Duration.days(90)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+  /**
+   * When an unfinished multipart upload is aborted.
+   * @default Duration.days(7)
+   */
+  readonly abortIncompleteMultipartUploadAfter?: Duration;
+  /**
+   * How long server access logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly accessLogRetention?: Duration;
+  /**
+   * A KMS key for the data bucket. When given, objects are encrypted with SSE-KMS and a bucket key.
+   * @default SSE-S3 (`encryptKey: true` creates a rotating key instead)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Create a customer managed KMS key (with rotation) for the data bucket.
+   * Ignored when `encryptionKey` is given.
+   * @default false
+   */
+  readonly encryptKey?: boolean;
+  /**
+   * What happens to both buckets when they leave the stack. `RemovalPolicy.DESTROY` also empties
+   * them first (an auto-delete custom resource): use it only for throwaway development stacks.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Folder of the log bucket under which the data bucket's access logs are delivered. */
+export const DATA_BUCKET_LOG_PREFIX = 'data-bucket/';
+
+/**
+ * A private, versioned data bucket for per-user files, plus the bucket its access logs go to.
+ *
+ * Per-user access is granted with {@link UserFilesBucket.grantUserPrefixAccess}; nothing here
+ * grants access to anyone.
+ */
+export class UserFilesBucket extends Construct {
+  /** The data bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The bucket that receives the data bucket's server access logs. */
+  public readonly logBucket: s3.Bucket;
+  /** The data bucket's KMS key, when it uses SSE-KMS. */
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: UserFilesBucketProps = {}) {
+    super(scope, id);
+    validateProps(props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
+
+    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // Log delivery cannot write to SSE-KMS buckets; SSE-S3 is the strongest option here.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365) },
+      ],
+      removalPolicy,
+      autoDeleteObjects,
+    });
+    NagSuppressions.addResourceSuppressions(this.logBucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the access-log destination; logging it into itself would loop.',
+      },
+    ]);
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      (props.encryptKey
+        ? new kms.Key(this, 'Key', {
+            description: 'Encrypts the per-user data bucket',
+            enableKeyRotation: true,
+            removalPolicy,
+          })
+        : undefined);
+
+    this.bucket = new s3.Bucket(this, 'Data', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      ...(this.encryptionKey
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: this.encryptionKey, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: DATA_BUCKET_LOG_PREFIX,
+      cors: props.allowedOrigins?.length
+        ? buildCorsRules({ allowedOrigins: props.allowedOrigins, exposedMetadataKeys: props.exposedMetadataKeys })
+        : undefined,
+      lifecycleRules: [
+        {
+          id: 'abort-incomplete-multipart-uploads',
+          abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? Duration.days(7),
+        },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(90),
+        },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+      ],
+      removalPolicy,
+      autoDeleteObjects,
+    });
+  }
+}
+
+function validateProps(props: UserFilesBucketProps) {
+  const problems: string[] = [];
+  if (props.allowedOrigins?.some((o) => o === '*' || o.includes('*')) && props.allowedOrigins.length > 1) {
+    problems.push('allowedOrigins: "*" must be the only origin when it is used');
+  }
+  for (const key of props.exposedMetadataKeys ?? []) {
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);
+  }
+  const days = (d: Duration | undefined) => d?.toDays({ integral: false });
+  for (const [name, d] of Object.entries({
+    noncurrentVersionExpiration: props.noncurrentVersionExpiration,
+    abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter,
+    accessLogRetention: props.accessLogRetention,
+  })) {
+    const n = days(d);
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) problems.push(`${name}: expected a whole number of days, at least 1`);
+  }
+  if (problems.length) throw new Error(`UserFilesBucket: ${problems.join('; ')}`);
+}

@@ -1,0 +1,52 @@
+import { CorsRule, HttpMethods } from 'aws-cdk-lib/aws-s3';
+
+/** Request headers the AWS SDKs and presigned uploads send from a browser. */
+export const SDK_REQUEST_HEADERS = [
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'authorization',
+  'cache-control',
+  'content-disposition',
+  'content-md5',
+  'content-type',
+  'if-match',
+  'if-none-match',
+  'range',
+  'x-amz-checksum-crc32',
+  'x-amz-checksum-crc32c',
+  'x-amz-checksum-sha256',
+  'x-amz-content-sha256',
+  'x-amz-date',
+  'x-amz-sdk-checksum-algorithm',
+  'x-amz-security-token',
+  'x-amz-user-agent',
+];
+
+/** Response headers a browser may read beyond the CORS-safelisted ones. */
+export const ALWAYS_EXPOSED_HEADERS = ['ETag', 'x-amz-version-id'];
+
+export interface CorsRuleOptions {
+  readonly allowedOrigins: readonly string[];
+  /** User metadata keys, without `x-amz-meta-`. */
+  readonly exposedMetadataKeys?: readonly string[];
+  /** Seconds a browser may cache a preflight. @default 3000 */
+  readonly maxAgeSeconds?: number;
+}
+
+/**
+ * The data bucket's CORS rules. Everything is listed explicitly: S3 accepts no wildcard in
+ * ExposeHeaders, and narrow AllowedHeaders keep the preflight honest.
+ */
+export function buildCorsRules(options: CorsRuleOptions): CorsRule[] {
+  const metadataHeaders = (options.exposedMetadataKeys ?? []).map((key) => `x-amz-meta-${key}`);
+  return [
+    {
+      id: 'browser-access',
+      allowedOrigins: [...options.allowedOrigins],
+      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD, HttpMethods.PUT, HttpMethods.POST, HttpMethods.DELETE],
+      allowedHeaders: [...SDK_REQUEST_HEADERS, ...metadataHeaders],
+      exposedHeaders: [...ALWAYS_EXPOSED_HEADERS, ...metadataHeaders],
+      maxAge: options.maxAgeSeconds ?? 3000,
+    },
+  ];
+}

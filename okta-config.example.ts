@@ -1,0 +1,79 @@
+/**
+ * Example configuration: every field, with placeholder values. Synthesizing with it works and warns
+ * that placeholders are in use. Copy it to `okta-config.ts` (git-ignored) and put in your own values.
+ *
+ * Any single field can also be overridden with CDK context, e.g.
+ *   npx cdk synth -c env=prod -c region=eu-central-1 -c 'allowedOrigins=["https://files.example.com"]'
+ */
+import type { OktaS3Config } from './lib/config/types';
+
+export const config: OktaS3Config = {
+  // Stacks are named <stackNamePrefix>-<environment>, e.g. OktaS3Storage-dev.
+  stackNamePrefix: 'OktaS3Storage',
+
+  okta: {
+    // Okta Admin > Security > API > Authorization Servers: the "Issuer URI", no trailing slash.
+    issuer: 'https://example.okta.com/oauth2/default',
+    // Client ids of the SPA/native apps whose ID tokens are exchanged for AWS credentials
+    // (routes 1 and 2). Each becomes an audience of the IAM OIDC provider.
+    clientIds: ['0oaEXAMPLEspa0000000'],
+    // Client id of the Okta web app the Cognito user pool federates (route 3).
+    webClientId: '0oaEXAMPLEweb0000000',
+    // Secrets Manager secret holding that web app's client secret. Create it before deploying;
+    // the template only references it.
+    webClientSecretName: 'okta-s3-storage/okta-web-client-secret',
+  },
+
+  // The environment synthesized when no `-c env=<name>` is given.
+  defaultEnvironment: 'dev',
+
+  environments: {
+    dev: {
+      // account: '111111111111', // optional: pins the stack to one account
+      region: 'eu-west-1',
+      // Origins your front end is served from. `*` is refused unless allowAnyOrigin is true.
+      allowedOrigins: ['http://localhost:5173', 'https://files.dev.example.com'],
+      storage: {
+        noncurrentVersionExpirationDays: 30, // deleted/replaced versions are recoverable this long
+        abortIncompleteMultipartUploadDays: 7,
+        accessLogRetentionDays: 90,
+        exposedMetadataKeys: ['original-name'], // readable by browsers as x-amz-meta-original-name
+        encryption: 's3-managed', // or 'kms' for a customer managed key with rotation
+        removalPolicy: 'retain', // 'destroy' deletes the buckets with the stack: throwaway dev only
+      },
+      presign: {
+        urlExpirySeconds: 300,
+        maxUploadBytes: 100 * 1024 * 1024,
+        throttlingRateLimit: 20,
+        throttlingBurstLimit: 40,
+        listPageSize: 100,
+        logRetentionDays: 30, // one of CloudWatch Logs' retention values
+      },
+      userPool: {
+        domainPrefix: 'example-okta-files-dev', // <prefix>.auth.<region>.amazoncognito.com
+        callbackUrls: ['http://localhost:5173/callback', 'https://files.dev.example.com/callback'],
+        logoutUrls: ['http://localhost:5173/', 'https://files.dev.example.com/'],
+      },
+    },
+    prod: {
+      account: '111111111111',
+      region: 'eu-west-1',
+      allowedOrigins: ['https://files.example.com'],
+      storage: {
+        noncurrentVersionExpirationDays: 365,
+        accessLogRetentionDays: 730,
+        exposedMetadataKeys: ['original-name'],
+        encryption: 'kms',
+      },
+      presign: { logRetentionDays: 365 },
+      userPool: {
+        domainPrefix: 'example-okta-files',
+        callbackUrls: ['https://files.example.com/callback'],
+        logoutUrls: ['https://files.example.com/'],
+      },
+      // Optional: the Okta Workflows AWS S3 connector. Both values are shown by Okta Workflows
+      // when you create the connection.
+      workflows: { accountId: '222222222222', externalId: 'example-external-id-from-okta-workflows' },
+    },
+  },
+};

@@ -1,0 +1,50 @@
+import { OktaS3Config } from '../../lib/config/types';
+
+export const TEST_ISSUER = 'https://test.okta.example/oauth2/default';
+export const TEST_CLIENT_IDS = ['0oaTESTspa0000000001', '0oaTESTnative0000002'];
+export const TEST_ORIGINS = ['https://files.test.example', 'http://localhost:5173'];
+
+/** A complete, valid configuration with two environments. Returns a fresh copy each call. */
+export function testConfig(): OktaS3Config {
+  return structuredClone({
+    stackNamePrefix: 'TestStore',
+    okta: {
+      issuer: TEST_ISSUER,
+      clientIds: TEST_CLIENT_IDS,
+      webClientId: '0oaTESTweb0000000003',
+      webClientSecretName: 'test/okta-web-client-secret',
+    },
+    defaultEnvironment: 'dev',
+    environments: {
+      dev: {
+        account: '123456789012',
+        region: 'eu-west-1',
+        allowedOrigins: TEST_ORIGINS,
+        storage: {
+          noncurrentVersionExpirationDays: 30,
+          abortIncompleteMultipartUploadDays: 3,
+          accessLogRetentionDays: 90,
+          exposedMetadataKeys: ['original-name', 'checksum'],
+        },
+        presign: { urlExpirySeconds: 300, maxUploadBytes: 10 * 1024 * 1024, throttlingRateLimit: 10, throttlingBurstLimit: 20 },
+        userPool: {
+          domainPrefix: 'test-files-dev',
+          callbackUrls: ['https://files.test.example/callback'],
+          logoutUrls: ['https://files.test.example/'],
+        },
+      },
+      prod: {
+        account: '210987654321',
+        region: 'us-east-1',
+        allowedOrigins: ['https://files.prod.example'],
+        storage: { encryption: 'kms' },
+        userPool: {
+          domainPrefix: 'test-files-prod',
+          callbackUrls: ['https://files.prod.example/callback'],
+          logoutUrls: ['https://files.prod.example/'],
+        },
+        workflows: { accountId: '999988887777', externalId: 'test-external-id-1234' },
+      },
+    },
+  } satisfies OktaS3Config);
+}
