@@ -34,7 +34,8 @@ export class OktaS3StorageStack extends Stack {
       abortIncompleteMultipartUploadAfter: Duration.days(settings.storage.abortIncompleteMultipartUploadDays),
       accessLogRetention: Duration.days(settings.storage.accessLogRetentionDays),
       encryptKey: settings.storage.encryption === 'kms',
-      removalPolicy: settings.storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy:
+        settings.storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
     new CfnOutput(this, 'Region', { value: this.region, description: 'AWS region of the store' });

@@ -11,7 +11,13 @@ export const EXAMPLE_CONFIG_FILE = 'okta-config.example.ts';
 export const ENVIRONMENT_CONTEXT_KEY = 'env';
 
 /** Fields that `-c <field>=<value>` may override; environment fields apply to the chosen environment. */
-export const ROOT_OVERRIDES = ['stackNamePrefix', 'okta.issuer', 'okta.clientIds', 'okta.webClientId', 'okta.webClientSecretName'];
+export const ROOT_OVERRIDES = [
+  'stackNamePrefix',
+  'okta.issuer',
+  'okta.clientIds',
+  'okta.webClientId',
+  'okta.webClientSecretName',
+];
 export const ENVIRONMENT_OVERRIDES = [
   'account',
   'region',
@@ -50,7 +56,10 @@ export function loadConfig(projectDir: string, context: ContextLookup): LoadedCo
  * Applies context overrides to a raw configuration, validates it and resolves the chosen
  * environment. Nothing is built from a configuration that fails here.
  */
-export function configure(raw: unknown, context: ContextLookup): Omit<LoadedConfig, 'source' | 'usesPlaceholders'> {
+export function configure(
+  raw: unknown,
+  context: ContextLookup,
+): Omit<LoadedConfig, 'source' | 'usesPlaceholders'> {
   const copy = structuredClone(raw) as Record<string, unknown> | undefined;
   const envName = stringContext(context(ENVIRONMENT_CONTEXT_KEY)) ?? (copy?.defaultEnvironment as string);
   if (copy && typeof copy === 'object') {

@@ -5,7 +5,9 @@ import { OktaS3Config, ResolvedEnvironment } from './types';
 export function resolveEnvironment(config: OktaS3Config, name: string): ResolvedEnvironment {
   const env = config.environments[name];
   if (!env) {
-    throw new Error(`Unknown environment "${name}": expected one of ${Object.keys(config.environments).join(', ')}`);
+    throw new Error(
+      `Unknown environment "${name}": expected one of ${Object.keys(config.environments).join(', ')}`,
+    );
   }
   return {
     name,

@@ -29,6 +29,8 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const HEADER_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const OKTA_CLIENT_ID = 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -73,14 +75,17 @@ const issuerCheck: Check = (v) => {
     !url.hash &&
     !url.username &&
     !(v as string).endsWith('/');
-  return ok ? undefined : 'an https URL with no trailing slash, query or fragment, e.g. https://example.okta.com/oauth2/default';
+  return ok
+    ? undefined
+    : 'an https URL with no trailing slash, query or fragment, e.g. https://example.okta.com/oauth2/default';
 };
 
 /** An origin is exactly scheme://host[:port]; the URL parser must round-trip it unchanged. */
 export function checkOrigin(v: unknown): string | undefined {
-  const expected = 'an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path';
+  const expected =
+    'an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path';
   const url = parseUrl(v);
-  if (!url || url.origin !== v) return expected;
+  if (!url || url.origin !== v || !HOSTNAME.test(url.hostname)) return expected;
   return url.protocol === 'https:' || isLocalHttp(url) ? undefined : expected;
 }
 
@@ -119,33 +124,55 @@ export function validateConfig(input: unknown): OktaS3Config {
     const duplicates = value.filter((v, i) => value.indexOf(v) !== i);
     if (duplicates.length) problems.push(`${path}: expected no duplicates, got ${describe(duplicates)}`);
   };
-  const section = (path: string, value: unknown, optional = false): Record<string, unknown> => {
-    if (value === undefined && optional) return {};
+  /** A missing or malformed section is one problem; its fields are then not checked one by one. */
+  const section = (path: string, value: unknown): Record<string, unknown> | undefined => {
     if (isObject(value)) return value;
     problems.push(`${path}: expected an object, got ${describe(value)}`);
-    return {};
+    return undefined;
   };
+  const optionalSection = (path: string, value: unknown) => (value === undefined ? {} : section(path, value));
 
   const root = section('config', input);
-  check('stackNamePrefix', root.stackNamePrefix, matching(STACK_PREFIX, 'a letter then letters, digits or hyphens'));
+  if (!root) throw new ConfigValidationError(problems);
+  check(
+    'stackNamePrefix',
+    root.stackNamePrefix,
+    matching(STACK_PREFIX, 'a letter then letters, digits or hyphens'),
+  );
 
   const okta = section('okta', root.okta);
-  check('okta.issuer', okta.issuer, issuerCheck);
-  checkList('okta.clientIds', okta.clientIds, 1, 100, matching(CLIENT_ID, 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)'));
-  check('okta.webClientId', okta.webClientId, matching(CLIENT_ID, 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)'));
-  check('okta.webClientSecretName', okta.webClientSecretName, matching(SECRET_NAME, 'a Secrets Manager secret name'));
+  if (okta) {
+    check('okta.issuer', okta.issuer, issuerCheck);
+    checkList('okta.clientIds', okta.clientIds, 1, 100, matching(CLIENT_ID, OKTA_CLIENT_ID));
+    check('okta.webClientId', okta.webClientId, matching(CLIENT_ID, OKTA_CLIENT_ID));
+    check(
+      'okta.webClientSecretName',
+      okta.webClientSecretName,
+      matching(SECRET_NAME, 'a Secrets Manager secret name'),
+    );
+  }
 
-  const environments = section('environments', root.environments);
+  const environments = section('environments', root.environments) ?? {};
   const envNames = Object.keys(environments);
   if (envNames.length === 0) problems.push('environments: expected at least one environment, got none');
-  check('defaultEnvironment', root.defaultEnvironment, oneOf(envNames, `the name of an environment (${envNames.join(', ')})`));
+  check(
+    'defaultEnvironment',
+    root.defaultEnvironment,
+    oneOf(envNames, `the name of an environment (${envNames.join(', ')})`),
+  );
 
   const domainPrefixes = new Map<unknown, string>();
   for (const name of envNames) {
     const p = `environments.${name}`;
-    check(p, name, matching(ENV_NAME, 'an environment name of lowercase letters, digits and hyphens (max 16)'));
+    check(
+      p,
+      name,
+      matching(ENV_NAME, 'an environment name of lowercase letters, digits and hyphens (max 16)'),
+    );
     const env = section(p, environments[name]);
-    if (env.account !== undefined) check(`${p}.account`, env.account, matching(ACCOUNT, 'a 12-digit AWS account id'));
+    if (!env) continue;
+    if (env.account !== undefined)
+      check(`${p}.account`, env.account, matching(ACCOUNT, 'a 12-digit AWS account id'));
     check(`${p}.region`, env.region, matching(REGION, 'an AWS region such as eu-west-1'));
 
     const allowAny = env.allowAnyOrigin === true;
@@ -154,9 +181,17 @@ export function validateConfig(input: unknown): OktaS3Config {
       v === '*' ? (allowAny ? undefined : '"*" only with allowAnyOrigin: true') : checkOrigin(v),
     );
 
-    const storage = { ...DEFAULT_STORAGE, ...section(`${p}.storage`, env.storage, true) };
-    check(`${p}.storage.noncurrentVersionExpirationDays`, storage.noncurrentVersionExpirationDays, integerIn(1, 3650));
-    check(`${p}.storage.abortIncompleteMultipartUploadDays`, storage.abortIncompleteMultipartUploadDays, integerIn(1, 365));
+    const storage = { ...DEFAULT_STORAGE, ...optionalSection(`${p}.storage`, env.storage) };
+    check(
+      `${p}.storage.noncurrentVersionExpirationDays`,
+      storage.noncurrentVersionExpirationDays,
+      integerIn(1, 3650),
+    );
+    check(
+      `${p}.storage.abortIncompleteMultipartUploadDays`,
+      storage.abortIncompleteMultipartUploadDays,
+      integerIn(1, 365),
+    );
     check(`${p}.storage.accessLogRetentionDays`, storage.accessLogRetentionDays, integerIn(1, 3650));
     check(`${p}.storage.encryption`, storage.encryption, oneOf(['s3-managed', 'kms']));
     check(`${p}.storage.removalPolicy`, storage.removalPolicy, oneOf(['retain', 'destroy']));
@@ -166,7 +201,7 @@ export function validateConfig(input: unknown): OktaS3Config {
         : 'a lowercase header token without the x-amz-meta- prefix',
     );
 
-    const presign = { ...DEFAULT_PRESIGN, ...section(`${p}.presign`, env.presign, true) };
+    const presign = { ...DEFAULT_PRESIGN, ...optionalSection(`${p}.presign`, env.presign) };
     check(`${p}.presign.urlExpirySeconds`, presign.urlExpirySeconds, integerIn(60, MAX_URL_EXPIRY_SECONDS));
     check(`${p}.presign.maxUploadBytes`, presign.maxUploadBytes, integerIn(1, MAX_SINGLE_PUT_BYTES));
     check(`${p}.presign.throttlingRateLimit`, presign.throttlingRateLimit, integerIn(1, 10_000));
@@ -175,17 +210,26 @@ export function validateConfig(input: unknown): OktaS3Config {
     check(`${p}.presign.logRetentionDays`, presign.logRetentionDays, oneOf(LOG_RETENTION_DAYS));
 
     const userPool = section(`${p}.userPool`, env.userPool);
-    check(`${p}.userPool.domainPrefix`, userPool.domainPrefix, domainPrefixCheck);
-    const owner = domainPrefixes.get(userPool.domainPrefix);
-    if (owner) problems.push(`${p}.userPool.domainPrefix: expected a prefix unique across environments, got the same as ${owner}`);
-    domainPrefixes.set(userPool.domainPrefix, p);
-    checkList(`${p}.userPool.callbackUrls`, userPool.callbackUrls, 1, 100, redirectUrlCheck);
-    checkList(`${p}.userPool.logoutUrls`, userPool.logoutUrls, 1, 100, redirectUrlCheck);
+    if (userPool) {
+      check(`${p}.userPool.domainPrefix`, userPool.domainPrefix, domainPrefixCheck);
+      const owner = domainPrefixes.get(userPool.domainPrefix);
+      if (owner)
+        problems.push(
+          `${p}.userPool.domainPrefix: expected a prefix unique across environments, got the same as ${owner}`,
+        );
+      domainPrefixes.set(userPool.domainPrefix, p);
+      checkList(`${p}.userPool.callbackUrls`, userPool.callbackUrls, 1, 100, redirectUrlCheck);
+      checkList(`${p}.userPool.logoutUrls`, userPool.logoutUrls, 1, 100, redirectUrlCheck);
+    }
 
     if (env.workflows !== undefined) {
-      const workflows = section(`${p}.workflows`, env.workflows);
+      const workflows = section(`${p}.workflows`, env.workflows) ?? {};
       check(`${p}.workflows.accountId`, workflows.accountId, matching(ACCOUNT, 'a 12-digit AWS account id'));
-      check(`${p}.workflows.externalId`, workflows.externalId, matching(EXTERNAL_ID, 'an external id of 2-1224 characters from [A-Za-z0-9+=,.@:/_-]'));
+      check(
+        `${p}.workflows.externalId`,
+        workflows.externalId,
+        matching(EXTERNAL_ID, 'an external id of 2-1224 characters from [A-Za-z0-9+=,.@:/_-]'),
+      );
     }
   }
 

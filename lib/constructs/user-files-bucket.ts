@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
@@ -113,10 +114,11 @@ export class UserFilesBucket extends Construct {
       minimumTLSVersion: 1.2,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: DATA_BUCKET_LOG_PREFIX,
       cors: props.allowedOrigins?.length
-        ? buildCorsRules({ allowedOrigins: props.allowedOrigins, exposedMetadataKeys: props.exposedMetadataKeys })
+        ? buildCorsRules({
+            allowedOrigins: props.allowedOrigins,
+            exposedMetadataKeys: props.exposedMetadataKeys,
+          })
         : undefined,
       lifecycleRules: [
         {
@@ -132,6 +134,30 @@ export class UserFilesBucket extends Construct {
       removalPolicy,
       autoDeleteObjects,
     });
+    this.deliverAccessLogsByPolicy();
+  }
+
+  /**
+   * Wires server access logs through a bucket policy, never an ACL. `serverAccessLogsBucket` would
+   * choose an ACL in apps without the `serverAccessLogsUseBucketPolicy` feature flag, so importing
+   * stacks would get a weaker log bucket than ours.
+   */
+  private deliverAccessLogsByPolicy() {
+    (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: this.logBucket.bucketName,
+      logFilePrefix: DATA_BUCKET_LOG_PREFIX,
+    };
+    this.logBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.logBucket.arnForObjects(`${DATA_BUCKET_LOG_PREFIX}*`)],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }),
+    );
   }
 }
 
@@ -141,7 +167,8 @@ function validateProps(props: UserFilesBucketProps) {
     problems.push('allowedOrigins: "*" must be the only origin when it is used');
   }
   for (const key of props.exposedMetadataKeys ?? []) {
-    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key))
+      problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);
   }
   const days = (d: Duration | undefined) => d?.toDays({ integral: false });
   for (const [name, d] of Object.entries({
@@ -150,7 +177,8 @@ function validateProps(props: UserFilesBucketProps) {
     accessLogRetention: props.accessLogRetention,
   })) {
     const n = days(d);
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) problems.push(`${name}: expected a whole number of days, at least 1`);
+    if (n !== undefined && (!Number.isInteger(n) || n < 1))
+      problems.push(`${name}: expected a whole number of days, at least 1`);
   }
   if (problems.length) throw new Error(`UserFilesBucket: ${problems.join('; ')}`);
 }

@@ -43,7 +43,13 @@ export function buildCorsRules(options: CorsRuleOptions): CorsRule[] {
     {
       id: 'browser-access',
       allowedOrigins: [...options.allowedOrigins],
-      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD, HttpMethods.PUT, HttpMethods.POST, HttpMethods.DELETE],
+      allowedMethods: [
+        HttpMethods.GET,
+        HttpMethods.HEAD,
+        HttpMethods.PUT,
+        HttpMethods.POST,
+        HttpMethods.DELETE,
+      ],
       allowedHeaders: [...SDK_REQUEST_HEADERS, ...metadataHeaders],
       exposedHeaders: [...ALWAYS_EXPOSED_HEADERS, ...metadataHeaders],
       maxAge: options.maxAgeSeconds ?? 3000,

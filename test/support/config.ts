@@ -26,7 +26,12 @@ export function testConfig(): OktaS3Config {
           accessLogRetentionDays: 90,
           exposedMetadataKeys: ['original-name', 'checksum'],
         },
-        presign: { urlExpirySeconds: 300, maxUploadBytes: 10 * 1024 * 1024, throttlingRateLimit: 10, throttlingBurstLimit: 20 },
+        presign: {
+          urlExpirySeconds: 300,
+          maxUploadBytes: 10 * 1024 * 1024,
+          throttlingRateLimit: 10,
+          throttlingBurstLimit: 20,
+        },
         userPool: {
           domainPrefix: 'test-files-dev',
           callbackUrls: ['https://files.test.example/callback'],

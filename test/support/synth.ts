@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Template } from 'aws-cdk-lib/assertions';
 import { configure } from '../../lib/config/load';
 import { OktaS3StorageStack } from '../../lib/okta-s3-storage-stack';
@@ -27,9 +28,14 @@ export interface SynthesizedStack {
  * Builds the stack the way `bin/` does, from a raw configuration and `-c` context values.
  * Call it once per configuration per test file (in `beforeAll`): synthesis is the slow part.
  */
-export function synthesize(raw: unknown = testConfig(), context: Record<string, unknown> = {}): SynthesizedStack {
+export function synthesize(
+  raw: unknown = testConfig(),
+  context: Record<string, unknown> = {},
+  options: { withNag?: boolean } = {},
+): SynthesizedStack {
   const { environment } = configure(raw, (key) => context[key]);
   const app = testApp();
+  if (options.withNag) Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   const stack = new OktaS3StorageStack(app, environment.stackName, {
     env: { account: environment.account, region: environment.region },
     settings: environment,

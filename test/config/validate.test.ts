@@ -1,0 +1,247 @@
+import { ConfigValidationError, validateConfig } from '../../lib/config/validate';
+import { configure } from '../../lib/config/load';
+import { testConfig } from '../support/config';
+
+type Mutation = (c: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const dev = (c: any) => c.environments.dev; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Each case: a mutation of a good config, and the field the error must name. */
+const BAD_CONFIGS: [string, Mutation, string][] = [
+  ['http issuer', (c) => (c.okta.issuer = 'http://test.okta.example/oauth2/default'), 'okta.issuer'],
+  [
+    'issuer with trailing slash',
+    (c) => (c.okta.issuer = 'https://test.okta.example/oauth2/default/'),
+    'okta.issuer',
+  ],
+  [
+    'issuer with a query',
+    (c) => (c.okta.issuer = 'https://test.okta.example/oauth2/default?x=1'),
+    'okta.issuer',
+  ],
+  ['issuer not a URL', (c) => (c.okta.issuer = 'test.okta.example'), 'okta.issuer'],
+  ['no client ids', (c) => (c.okta.clientIds = []), 'okta.clientIds'],
+  ['malformed client id', (c) => (c.okta.clientIds = ['0oa bad id!']), 'okta.clientIds[0]'],
+  [
+    'duplicate client ids',
+    (c) => (c.okta.clientIds = ['0oaTESTspa0000000001', '0oaTESTspa0000000001']),
+    'okta.clientIds',
+  ],
+  ['client ids not a list', (c) => (c.okta.clientIds = '0oaTESTspa0000000001'), 'okta.clientIds'],
+  ['missing web client id', (c) => delete c.okta.webClientId, 'okta.webClientId'],
+  ['secret name with spaces', (c) => (c.okta.webClientSecretName = 'my secret'), 'okta.webClientSecretName'],
+  ['stack prefix with underscore', (c) => (c.stackNamePrefix = 'my_store'), 'stackNamePrefix'],
+  ['unknown default environment', (c) => (c.defaultEnvironment = 'staging'), 'defaultEnvironment'],
+  ['no environments', (c) => (c.environments = {}), 'environments'],
+  ['environments not an object', (c) => (c.environments = ['dev']), 'environments'],
+  ['bad environment name', (c) => (c.environments.Prod_1 = c.environments.prod), 'environments.Prod_1'],
+  ['malformed region', (c) => (dev(c).region = 'europe-west'), 'environments.dev.region'],
+  ['short account id', (c) => (dev(c).account = '12345'), 'environments.dev.account'],
+  [
+    'wildcard origin without opt-in',
+    (c) => (dev(c).allowedOrigins = ['*']),
+    'environments.dev.allowedOrigins[0]',
+  ],
+  [
+    'origin with a path',
+    (c) => (dev(c).allowedOrigins = ['https://files.test.example/app']),
+    'environments.dev.allowedOrigins[0]',
+  ],
+  [
+    'origin with trailing slash',
+    (c) => (dev(c).allowedOrigins = ['https://files.test.example/']),
+    'environments.dev.allowedOrigins[0]',
+  ],
+  [
+    'plain http origin',
+    (c) => (dev(c).allowedOrigins = ['http://files.test.example']),
+    'environments.dev.allowedOrigins[0]',
+  ],
+  [
+    'wildcard subdomain origin',
+    (c) => (dev(c).allowedOrigins = ['https://*.test.example']),
+    'environments.dev.allowedOrigins[0]',
+  ],
+  ['no origins', (c) => (dev(c).allowedOrigins = []), 'environments.dev.allowedOrigins'],
+  ['allowAnyOrigin not a boolean', (c) => (dev(c).allowAnyOrigin = 'yes'), 'environments.dev.allowAnyOrigin'],
+  [
+    'zero-day version expiry',
+    (c) => (dev(c).storage.noncurrentVersionExpirationDays = 0),
+    'environments.dev.storage.noncurrentVersionExpirationDays',
+  ],
+  [
+    'fractional multipart abort',
+    (c) => (dev(c).storage.abortIncompleteMultipartUploadDays = 1.5),
+    'environments.dev.storage.abortIncompleteMultipartUploadDays',
+  ],
+  [
+    'log retention as a string',
+    (c) => (dev(c).storage.accessLogRetentionDays = '90'),
+    'environments.dev.storage.accessLogRetentionDays',
+  ],
+  [
+    'metadata key with a space',
+    (c) => (dev(c).storage.exposedMetadataKeys = ['original name']),
+    'environments.dev.storage.exposedMetadataKeys[0]',
+  ],
+  [
+    'metadata key with its prefix',
+    (c) => (dev(c).storage.exposedMetadataKeys = ['x-amz-meta-name']),
+    'environments.dev.storage.exposedMetadataKeys[0]',
+  ],
+  [
+    'uppercase metadata key',
+    (c) => (dev(c).storage.exposedMetadataKeys = ['Name']),
+    'environments.dev.storage.exposedMetadataKeys[0]',
+  ],
+  ['unknown encryption', (c) => (dev(c).storage.encryption = 'aes'), 'environments.dev.storage.encryption'],
+  [
+    'unknown removal policy',
+    (c) => (dev(c).storage.removalPolicy = 'snapshot'),
+    'environments.dev.storage.removalPolicy',
+  ],
+  [
+    'URL expiry too long',
+    (c) => (dev(c).presign.urlExpirySeconds = 7200),
+    'environments.dev.presign.urlExpirySeconds',
+  ],
+  [
+    'URL expiry too short',
+    (c) => (dev(c).presign.urlExpirySeconds = 10),
+    'environments.dev.presign.urlExpirySeconds',
+  ],
+  [
+    'upload cap over 5 GiB',
+    (c) => (dev(c).presign.maxUploadBytes = 6 * 1024 ** 3),
+    'environments.dev.presign.maxUploadBytes',
+  ],
+  [
+    'negative throttling rate',
+    (c) => (dev(c).presign.throttlingRateLimit = -1),
+    'environments.dev.presign.throttlingRateLimit',
+  ],
+  [
+    'zero burst',
+    (c) => (dev(c).presign.throttlingBurstLimit = 0),
+    'environments.dev.presign.throttlingBurstLimit',
+  ],
+  [
+    'page size over 1000',
+    (c) => (dev(c).presign.listPageSize = 5000),
+    'environments.dev.presign.listPageSize',
+  ],
+  [
+    'log retention CloudWatch refuses',
+    (c) => (dev(c).presign.logRetentionDays = 45),
+    'environments.dev.presign.logRetentionDays',
+  ],
+  [
+    'domain prefix containing cognito',
+    (c) => (dev(c).userPool.domainPrefix = 'my-cognito-files'),
+    'environments.dev.userPool.domainPrefix',
+  ],
+  [
+    'uppercase domain prefix',
+    (c) => (dev(c).userPool.domainPrefix = 'Files'),
+    'environments.dev.userPool.domainPrefix',
+  ],
+  [
+    'domain prefix shared by two environments',
+    (c) => (c.environments.prod.userPool.domainPrefix = 'test-files-dev'),
+    'environments.prod.userPool.domainPrefix',
+  ],
+  [
+    'http callback URL off localhost',
+    (c) => (dev(c).userPool.callbackUrls = ['http://files.test.example/cb']),
+    'environments.dev.userPool.callbackUrls[0]',
+  ],
+  ['no logout URLs', (c) => (dev(c).userPool.logoutUrls = []), 'environments.dev.userPool.logoutUrls'],
+  ['missing user pool', (c) => delete dev(c).userPool, 'environments.dev.userPool'],
+  [
+    'workflows account id malformed',
+    (c) => (c.environments.prod.workflows.accountId = 'okta'),
+    'environments.prod.workflows.accountId',
+  ],
+  [
+    'workflows external id too short',
+    (c) => (c.environments.prod.workflows.externalId = 'x'),
+    'environments.prod.workflows.externalId',
+  ],
+];
+
+function problemsOf(mutate: Mutation): readonly string[] {
+  const config = testConfig();
+  mutate(config);
+  try {
+    validateConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigValidationError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('validateConfig', () => {
+  test('accepts the test configuration and the committed example', () => {
+    expect(validateConfig(testConfig())).toEqual(testConfig());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(() => validateConfig(require('../../okta-config.example').config)).not.toThrow();
+  });
+
+  test.each(BAD_CONFIGS.map(([name, mutate, field]) => ({ name, mutate, field })))(
+    'rejects $name, naming $field',
+    ({ mutate, field }) => {
+      expect(problemsOf(mutate)[0]).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: expected `));
+    },
+  );
+
+  test('has at least 20 distinct bad configurations', () => {
+    expect(new Set(BAD_CONFIGS.map(([name]) => name)).size).toBeGreaterThanOrEqual(20);
+  });
+
+  test('lists every bad field in one error', () => {
+    const problems = problemsOf((c) => {
+      c.okta.issuer = 'http://x';
+      dev(c).region = 'nowhere';
+      dev(c).allowedOrigins = ['*'];
+      dev(c).presign.urlExpirySeconds = 0;
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'okta.issuer',
+      'environments.dev.region',
+      'environments.dev.allowedOrigins[0]',
+      'environments.dev.presign.urlExpirySeconds',
+    ]);
+  });
+
+  test('says what was expected and what it got', () => {
+    const problems = problemsOf((c) => (dev(c).region = 'nowhere'));
+    expect(problems[0]).toBe(
+      'environments.dev.region: expected an AWS region such as eu-west-1, got "nowhere"',
+    );
+  });
+
+  test('accepts "*" only with allowAnyOrigin', () => {
+    const config = testConfig();
+    Object.assign(dev(config), { allowedOrigins: ['*'], allowAnyOrigin: true });
+    expect(() => validateConfig(config)).not.toThrow();
+  });
+
+  test('accepts http on localhost and 127.0.0.1 with a port', () => {
+    const config = testConfig();
+    dev(config).allowedOrigins = ['http://localhost:3000', 'http://127.0.0.1:8080'];
+    expect(() => validateConfig(config)).not.toThrow();
+  });
+
+  test('rejects a config that is not an object', () => {
+    expect(() => validateConfig(undefined)).toThrow('config: expected an object, got nothing');
+  });
+});
+
+describe('configure', () => {
+  test('fails before building anything when an override is bad', () => {
+    expect(() => configure(testConfig(), (key) => (key === 'region' ? 'mars-1' : undefined))).toThrow(
+      /environments\.dev\.region: expected an AWS region/,
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { synthesize, SynthesizedStack } from './support/synth';
+
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly appliesTo?: unknown[];
+  readonly reason: string;
+}
+
+/**
+ * Every acknowledged cdk-nag finding, by construct path and rule. A new acknowledgement, or one
+ * that silently widens, fails here until it is reviewed and listed.
+ */
+const EXPECTED_ACKNOWLEDGEMENTS: Omit<Acknowledgement, 'reason'>[] = [
+  { path: 'Storage/AccessLogs/Resource', id: 'AwsSolutions-S1' },
+];
+
+function acknowledgements({ stack }: SynthesizedStack): Acknowledgement[] {
+  return stack.node
+    .findAll()
+    .filter((c): c is CfnResource => c instanceof CfnResource)
+    .flatMap((resource) =>
+      ((resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as Acknowledgement[]).map((rule) => ({
+        path: resource.node.path.replace(`${stack.node.path}/`, ''),
+        id: rule.id,
+        ...(rule.appliesTo ? { appliesTo: rule.appliesTo } : {}),
+        reason: rule.reason,
+      })),
+    );
+}
+
+describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s environment', (env) => {
+  let synthesized: SynthesizedStack;
+  beforeAll(() => {
+    synthesized = synthesize(undefined, { env }, { withNag: true });
+  });
+
+  test('has no unacknowledged errors or warnings', () => {
+    const annotations = Annotations.fromStack(synthesized.stack);
+    const findings = [
+      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ].map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+    expect(findings).toEqual([]);
+  });
+
+  test('acknowledges exactly the reviewed findings, each with a reason', () => {
+    const acks = acknowledgements(synthesized);
+    expect(acks.map(({ reason: _reason, ...rest }) => rest)).toEqual(
+      expect.arrayContaining(EXPECTED_ACKNOWLEDGEMENTS),
+    );
+    expect(acks).toHaveLength(EXPECTED_ACKNOWLEDGEMENTS.length);
+    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(30);
+  });
+});
