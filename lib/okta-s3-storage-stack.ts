@@ -1,7 +1,11 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ResolvedEnvironment } from './config/types';
+import { OktaFederation } from './constructs/okta-federation';
+import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
 import { UserFilesBucket } from './constructs/user-files-bucket';
+import { UserIdentityPool } from './constructs/user-identity-pool';
+import { WorkflowsConnectorRole } from './constructs/workflows-connector-role';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
@@ -16,6 +20,11 @@ export interface OktaS3StorageStackProps extends StackProps {
 /** The whole per-user store for one environment. */
 export class OktaS3StorageStack extends Stack {
   public readonly storage: UserFilesBucket;
+  public readonly federation: OktaFederation;
+  public readonly identityPool: UserIdentityPool;
+  public readonly webIdentityRole: OktaWebIdentityRole;
+  /** Present when the configuration names an Okta Workflows connection. */
+  public readonly workflowsConnector?: WorkflowsConnectorRole;
 
   constructor(scope: Construct, id: string, props: OktaS3StorageStackProps) {
     super(scope, id, props);
@@ -38,7 +47,58 @@ export class OktaS3StorageStack extends Stack {
         settings.storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
 
-    new CfnOutput(this, 'Region', { value: this.region, description: 'AWS region of the store' });
-    new CfnOutput(this, 'BucketName', { value: this.storage.bucket.bucketName, description: 'Data bucket' });
+    const bucket = this.storage.bucket;
+
+    this.federation = new OktaFederation(this, 'OktaFederation', {
+      issuer: settings.okta.issuer,
+      clientIds: settings.okta.clientIds,
+    });
+    this.identityPool = new UserIdentityPool(this, 'IdentityPool', {
+      provider: this.federation.provider,
+      bucket,
+    });
+    this.webIdentityRole = new OktaWebIdentityRole(this, 'WebIdentity', {
+      federation: this.federation,
+      bucket,
+    });
+    if (settings.workflows) {
+      this.workflowsConnector = new WorkflowsConnectorRole(this, 'WorkflowsConnector', {
+        oktaWorkflowsAccountId: settings.workflows.accountId,
+        externalId: settings.workflows.externalId,
+        bucket,
+      });
+    }
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('Region', this.region, 'AWS region of the store');
+    output('BucketName', bucket.bucketName, 'Data bucket; each user owns users/<okta-sub>/');
+    output(
+      'OktaIssuer',
+      settings.okta.issuer,
+      'Okta issuer (the Logins key of the identity pool is its host/path)',
+    );
+    output(
+      'OidcProviderArn',
+      this.federation.provider.oidcProviderArn,
+      'IAM OIDC provider of the Okta issuer',
+    );
+    output(
+      'IdentityPoolId',
+      this.identityPool.identityPool.identityPoolId,
+      'Cognito identity pool (route 1)',
+    );
+    output(
+      'WebIdentityRoleArn',
+      this.webIdentityRole.role.roleArn,
+      'Role for AssumeRoleWithWebIdentity (route 2)',
+    );
+    if (this.workflowsConnector) {
+      output(
+        'WorkflowsConnectorRoleArn',
+        this.workflowsConnector.role.roleArn,
+        'Role ARN to enter in Okta Workflows',
+      );
+    }
   }
 }

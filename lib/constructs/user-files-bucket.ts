@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildCorsRules } from '../policy/cors-rules';
+import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 
 export interface UserFilesBucketProps {
   /**
@@ -135,6 +136,14 @@ export class UserFilesBucket extends Construct {
       autoDeleteObjects,
     });
     this.deliverAccessLogsByPolicy();
+  }
+
+  /**
+   * Lets a principal read and write only `users/<key>/` in the data bucket, where `keyExpression`
+   * is an IAM policy variable naming the caller, e.g. `${aws:PrincipalTag/okta_sub}`.
+   */
+  public grantUserPrefixAccess(grantee: iam.IGrantable, keyExpression: string): void {
+    grantUserPrefixAccess(this.bucket, grantee, keyExpression);
   }
 
   /**

@@ -2,9 +2,9 @@ import { ConfigValidationError, validateConfig } from '../../lib/config/validate
 import { configure } from '../../lib/config/load';
 import { testConfig } from '../support/config';
 
-type Mutation = (c: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Mutation = (c: any) => void;
 
-const dev = (c: any) => c.environments.dev; // eslint-disable-line @typescript-eslint/no-explicit-any
+const dev = (c: any) => c.environments.dev;
 
 /** Each case: a mutation of a good config, and the field the error must name. */
 const BAD_CONFIGS: [string, Mutation, string][] = [

@@ -1,0 +1,52 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { webIdentitySubKey } from '../policy/user-prefix-statements';
+import { OktaFederation } from './okta-federation';
+
+export interface OktaWebIdentityRoleProps {
+  /** The Okta OIDC provider, with its issuer and accepted client ids. */
+  readonly federation: OktaFederation;
+  /** The bucket whose `users/<sub>/` prefixes the role's sessions reach. */
+  readonly bucket: s3.IBucket;
+  /**
+   * Client ids whose ID tokens may assume the role (the token's `aud`).
+   * @default all of the federation's client ids
+   */
+  readonly clientIds?: readonly string[];
+  /**
+   * Longest session a caller may ask for (1 to 12 hours).
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+}
+
+/**
+ * A role assumed directly with an Okta ID token (`AssumeRoleWithWebIdentity`, e.g. the SDK's
+ * `fromWebToken`). Each session reaches only `users/${<issuer>:sub}/`.
+ */
+export class OktaWebIdentityRole extends Construct {
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: OktaWebIdentityRoleProps) {
+    super(scope, id);
+    const { federation } = props;
+    const clientIds = props.clientIds ?? federation.clientIds;
+    const unknown = clientIds.filter((c) => !federation.clientIds.includes(c));
+    if (clientIds.length === 0 || unknown.length) {
+      throw new Error(
+        `OktaWebIdentityRole: clientIds must be non-empty audiences of the provider; unknown: ${unknown.join(', ')}`,
+      );
+    }
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Okta ID tokens via AssumeRoleWithWebIdentity: each caller reaches only users/<sub>/',
+      assumedBy: new iam.WebIdentityPrincipal(federation.provider.oidcProviderArn, {
+        StringEquals: { [`${federation.issuerHostAndPath}:aud`]: [...clientIds] },
+      }),
+      maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
+    });
+    grantUserPrefixAccess(props.bucket, this.role, webIdentitySubKey(federation.issuer));
+  }
+}

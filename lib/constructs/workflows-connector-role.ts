@@ -1,0 +1,71 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+export interface WorkflowsConnectorRoleProps {
+  /** The AWS account id Okta Workflows shows when an AWS S3 connection is created. */
+  readonly oktaWorkflowsAccountId: string;
+  /** The external id Okta Workflows shows for that connection. */
+  readonly externalId: string;
+  /** The only bucket the connector may use. */
+  readonly bucket: s3.IBucket;
+}
+
+/**
+ * Object-level actions the Okta Workflows AWS S3 cards use: list, read, upload, delete and tag
+ * objects. Okta's sample policy grants far more on `*` (creating and deleting buckets, ACLs,
+ * versioning, object lock, retention bypass, deleting versions); a flow that automates files in an
+ * existing bucket needs none of that, and a delete stays recoverable.
+ */
+export const WORKFLOWS_OBJECT_ACTIONS = [
+  's3:GetObject',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:GetObjectTagging',
+  's3:PutObjectTagging',
+];
+export const WORKFLOWS_BUCKET_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
+
+/** The role Okta Workflows' AWS S3 connector assumes, confined to one bucket. */
+export class WorkflowsConnectorRole extends Construct {
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: WorkflowsConnectorRoleProps) {
+    super(scope, id);
+    const problems = [
+      /^\d{12}$/.test(props.oktaWorkflowsAccountId)
+        ? ''
+        : 'oktaWorkflowsAccountId must be a 12-digit account id',
+      /^[\w+=,.@:/-]{2,1224}$/.test(props.externalId)
+        ? ''
+        : 'externalId must be 2-1224 characters of [\\w+=,.@:/-]',
+    ].filter(Boolean);
+    if (problems.length) throw new Error(`WorkflowsConnectorRole: ${problems.join('; ')}`);
+
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Okta Workflows AWS S3 connector: object actions on one bucket',
+      assumedBy: new iam.AccountPrincipal(props.oktaWorkflowsAccountId).withConditions({
+        StringEquals: { 'sts:ExternalId': props.externalId },
+      }),
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: WORKFLOWS_BUCKET_ACTIONS, resources: [props.bucket.bucketArn] }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: WORKFLOWS_OBJECT_ACTIONS,
+        resources: [props.bucket.arnForObjects('*')],
+      }),
+    );
+    props.bucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    NagSuppressions.addResourceSuppressions(this.role.node.findChild('DefaultPolicy'), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'The connector automates files anywhere in this one bucket by design (e.g. provisioning folders for users); the wildcard is limited to its objects.',
+        appliesTo: [{ regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/\\*$/' }],
+      },
+    ]);
+  }
+}

@@ -1,0 +1,49 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { userPrefixStatements } from './user-prefix-statements';
+
+/**
+ * Gives a principal the per-user statements on a bucket (and use of its KMS key, if any), and
+ * acknowledges the one cdk-nag finding this necessarily raises: the object wildcard under the
+ * user's own prefix.
+ */
+export function grantUserPrefixAccess(
+  bucket: s3.IBucket,
+  grantee: iam.IGrantable,
+  keyExpression: string,
+): void {
+  for (const statement of userPrefixStatements(bucket.bucketArn, keyExpression)) {
+    grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+  bucket.encryptionKey?.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey');
+  if (isConstruct(grantee)) {
+    acknowledgeUserPrefixWildcard(grantee.node.tryFindChild('DefaultPolicy') ?? grantee, keyExpression);
+  }
+}
+
+/**
+ * The cdk-nag IAM5 finding for `<bucket ARN>/users/<keyExpression>/*`, and only that one.
+ * cdk-nag prints a policy variable `${x}` as `<x>`.
+ */
+export function userPrefixWildcardFinding(keyExpression: string): { regex: string } {
+  const asNagPrints = `users/${keyExpression.replace(/^\$\{(.*)\}$/, '<$1>')}/*`;
+  const escaped = asNagPrints.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return { regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${escaped}$/` };
+}
+
+function acknowledgeUserPrefixWildcard(scope: IConstruct, keyExpression: string) {
+  NagSuppressions.addResourceSuppressions(scope, [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'Per-user object access: the wildcard is confined to users/<caller>/ by a policy variable that IAM fills in from the signed-in identity, so each session reaches only its own prefix.',
+      appliesTo: [userPrefixWildcardFinding(keyExpression)],
+    },
+  ]);
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return typeof x === 'object' && x !== null && 'node' in x;
+}
