@@ -1,8 +1,10 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ResolvedEnvironment } from './config/types';
+import { FederatedUserPool } from './constructs/federated-user-pool';
 import { OktaFederation } from './constructs/okta-federation';
 import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
+import { PresignApi } from './constructs/presign-api';
 import { UserFilesBucket } from './constructs/user-files-bucket';
 import { UserIdentityPool } from './constructs/user-identity-pool';
 import { WorkflowsConnectorRole } from './constructs/workflows-connector-role';
@@ -23,6 +25,8 @@ export class OktaS3StorageStack extends Stack {
   public readonly federation: OktaFederation;
   public readonly identityPool: UserIdentityPool;
   public readonly webIdentityRole: OktaWebIdentityRole;
+  public readonly userPool: FederatedUserPool;
+  public readonly presignApi: PresignApi;
   /** Present when the configuration names an Okta Workflows connection. */
   public readonly workflowsConnector?: WorkflowsConnectorRole;
 
@@ -69,6 +73,26 @@ export class OktaS3StorageStack extends Stack {
       });
     }
 
+    this.userPool = new FederatedUserPool(this, 'UserPool', {
+      issuer: settings.okta.issuer,
+      oktaClientId: settings.okta.webClientId,
+      oktaClientSecretName: settings.okta.webClientSecretName,
+      callbackUrls: settings.userPool.callbackUrls,
+      logoutUrls: settings.userPool.logoutUrls,
+      domainPrefix: settings.userPool.domainPrefix,
+    });
+    this.presignApi = new PresignApi(this, 'PresignApi', {
+      userPool: this.userPool.userPool,
+      bucket,
+      allowedOrigins: settings.allowedOrigins,
+      urlExpiry: Duration.seconds(settings.presign.urlExpirySeconds),
+      maxUploadBytes: settings.presign.maxUploadBytes,
+      listPageSize: settings.presign.listPageSize,
+      throttlingRateLimit: settings.presign.throttlingRateLimit,
+      throttlingBurstLimit: settings.presign.throttlingBurstLimit,
+      logRetention: settings.presign.logRetentionDays,
+    });
+
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
     output('Region', this.region, 'AWS region of the store');
@@ -93,6 +117,14 @@ export class OktaS3StorageStack extends Stack {
       this.webIdentityRole.role.roleArn,
       'Role for AssumeRoleWithWebIdentity (route 2)',
     );
+    output('UserPoolId', this.userPool.userPool.userPoolId, 'Cognito user pool federating Okta (route 3)');
+    output(
+      'UserPoolClientId',
+      this.userPool.client.userPoolClientId,
+      'Public app client (code flow with PKCE)',
+    );
+    output('HostedDomain', this.userPool.domain.baseUrl(), 'Hosted sign-in domain');
+    output('ApiUrl', this.presignApi.api.url, 'Presign API base URL');
     if (this.workflowsConnector) {
       output(
         'WorkflowsConnectorRoleArn',

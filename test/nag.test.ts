@@ -32,6 +32,24 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
         },
       ],
     },
+    ...['UserPool/Pool/Resource'].flatMap((path) =>
+      ['AwsSolutions-COG2', 'AwsSolutions-COG3', 'AwsSolutions-COG8'].map((id) => ({ path, id })),
+    ),
+    { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG3' },
+    { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG6' },
+    ...['Default', 'Default/uploads', 'Default/files', 'Default/downloads'].flatMap((resource) =>
+      ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+        path: `PresignApi/Api/${resource}/OPTIONS/Resource`,
+        id,
+      })),
+    ),
+    {
+      path: 'PresignApi/PresignRole/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/users\/<aws:PrincipalTag\/okta_sub>\/\*$/` },
+      ],
+    },
   ],
   dev: [],
   prod: [

@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+/** The user-pool attribute that carries the Okta `sub`, written by Cognito from Okta at each sign-in. */
+export const OKTA_SUB_ATTRIBUTE = 'okta_sub';
+export const OKTA_SUB_CLAIM = `custom:${OKTA_SUB_ATTRIBUTE}`;
+
+export interface FederatedUserPoolProps {
+  /** Issuer of the Okta authorization server. */
+  readonly issuer: string;
+  /** Client id of the Okta web app (an OIDC app with a client secret) the pool signs in through. */
+  readonly oktaClientId: string;
+  /**
+   * Name of the Secrets Manager secret holding that app's client secret. The template gets a
+   * `{{resolve:secretsmanager:...}}` reference, never the secret.
+   */
+  readonly oktaClientSecretName: string;
+  /** Where the hosted UI may send users back after sign-in. */
+  readonly callbackUrls: readonly string[];
+  /** Where the hosted UI may send users after sign-out. */
+  readonly logoutUrls: readonly string[];
+  /** Prefix of the hosted domain `<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainPrefix: string;
+  /**
+   * Name of the Okta identity provider in the pool (it prefixes federated usernames).
+   * @default 'Okta'
+   */
+  readonly providerName?: string;
+  /**
+   * What happens to the pool when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Cognito user pool whose only way in is Okta. Each user's Okta `sub` lands in
+ * `custom:okta_sub`, which the presign API trusts as the caller's identity.
+ */
+export class FederatedUserPool extends Construct {
+  public readonly userPool: cognito.UserPool;
+  public readonly identityProvider: cognito.UserPoolIdentityProviderOidc;
+  /** The public (secretless) app client for the front end. */
+  public readonly client: cognito.UserPoolClient;
+  public readonly domain: cognito.UserPoolDomain;
+
+  constructor(scope: Construct, id: string, props: FederatedUserPoolProps) {
+    super(scope, id);
+    const problems = [
+      props.callbackUrls.length ? '' : 'callbackUrls must name at least one URL',
+      props.logoutUrls.length ? '' : 'logoutUrls must name at least one URL',
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(props.domainPrefix)
+        ? ''
+        : 'domainPrefix must be 1-63 of a-z 0-9 -',
+    ].filter(Boolean);
+    if (problems.length) throw new Error(`FederatedUserPool: ${problems.join('; ')}`);
+
+    this.userPool = new cognito.UserPool(this, 'Pool', {
+      selfSignUpEnabled: false,
+      // Must stay mutable: Cognito rewrites mapped attributes from Okta at every sign-in.
+      customAttributes: {
+        [OKTA_SUB_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireSymbols: true,
+        requireUppercase: true,
+      },
+      accountRecovery: cognito.AccountRecovery.NONE,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.identityProvider = new cognito.UserPoolIdentityProviderOidc(this, 'Okta', {
+      userPool: this.userPool,
+      name: props.providerName ?? 'Okta',
+      issuerUrl: props.issuer,
+      clientId: props.oktaClientId,
+      clientSecret: SecretValue.secretsManager(props.oktaClientSecretName).unsafeUnwrap(),
+      scopes: ['openid', 'email', 'profile'],
+      attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
+      attributeMapping: {
+        email: cognito.ProviderAttribute.other('email'),
+        custom: { [OKTA_SUB_ATTRIBUTE]: cognito.ProviderAttribute.other('sub') },
+      },
+    });
+
+    this.client = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      supportedIdentityProviders: [
+        cognito.UserPoolClientIdentityProvider.custom(this.identityProvider.providerName),
+      ],
+      // No password or SRP flows: tokens come only from the hosted UI's code flow (with PKCE).
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        // Without aws.cognito.signin.user.admin, no token can call UpdateUserAttributes.
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [...props.callbackUrls],
+        logoutUrls: [...props.logoutUrls],
+      },
+      readAttributes: mappedAttributes(),
+      // Cognito requires write access to every mapped attribute to update it at sign-in.
+      writeAttributes: mappedAttributes(),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    this.client.node.addDependency(this.identityProvider);
+
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });
+
+    NagSuppressions.addResourceSuppressions(this.userPool, [
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'Users sign in only through Okta (self sign-up and password flows are off); MFA is enforced by the Okta sign-on policy.',
+      },
+      {
+        id: 'AwsSolutions-COG3',
+        reason:
+          'Federated-only pool: credential attacks happen at Okta, whose threat protection applies; Cognito threat protection would see no passwords.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The Plus plan only adds threat protection, which a federated-only pool cannot use (see COG3); Essentials covers the hosted UI and OIDC federation.',
+      },
+    ]);
+  }
+}
+
+function mappedAttributes(): cognito.ClientAttributes {
+  return new cognito.ClientAttributes()
+    .withStandardAttributes({ email: true })
+    .withCustomAttributes(OKTA_SUB_ATTRIBUTE);
+}

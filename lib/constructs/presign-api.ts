@@ -1,0 +1,221 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-statements';
+import { addPresignRoutes } from './presign-routes';
+
+/** The presign Lambda's source, bundled by esbuild at synth time. */
+export const PRESIGN_HANDLER_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'presign', 'handler.ts');
+
+export interface PresignApiProps {
+  /** The user pool whose ID tokens the API accepts; its tokens must carry `custom:okta_sub`. */
+  readonly userPool: cognito.IUserPool;
+  /** The bucket whose `users/<okta_sub>/` prefixes the URLs point into. */
+  readonly bucket: s3.IBucket;
+  /** Origins allowed by the API's CORS (no `*` unless you mean it). */
+  readonly allowedOrigins: readonly string[];
+  /**
+   * Lifetime of each presigned URL (at most 30 minutes: URLs must expire inside the role-chained
+   * session that signs them).
+   * @default Duration.minutes(5)
+   */
+  readonly urlExpiry?: Duration;
+  /**
+   * Largest upload a URL allows.
+   * @default 100 MiB
+   */
+  readonly maxUploadBytes?: number;
+  /**
+   * Objects per page of `GET /files`.
+   * @default 100
+   */
+  readonly listPageSize?: number;
+  /**
+   * Steady-state requests per second for the stage.
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Burst capacity of the stage.
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Retention of the API access logs and the Lambda's logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+const MAX_URL_EXPIRY = Duration.minutes(30);
+
+/**
+ * A REST API that hands out presigned URLs for the caller's own prefix. The Lambda behind it holds
+ * no bucket permissions: for each caller it assumes the presign role with the session tag
+ * `okta_sub=<caller>`, so a bug in key building yields a URL that S3 refuses.
+ */
+export class PresignApi extends Construct {
+  public readonly api: apigw.RestApi;
+  public readonly handler: nodejs.NodejsFunction;
+  /** The Lambda's execution role: it may assume the presign role and write its logs, nothing else. */
+  public readonly executionRole: iam.Role;
+  /** The role whose tagged sessions sign the URLs; reaches only `users/${aws:PrincipalTag/okta_sub}/`. */
+  public readonly presignRole: iam.Role;
+  public readonly accessLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PresignApiProps) {
+    super(scope, id);
+    const urlExpiry = props.urlExpiry ?? Duration.minutes(5);
+    validate(props, urlExpiry);
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.executionRole = new iam.Role(this, 'HandlerRole', {
+      description: 'Presign Lambda: may only assume the presign role (tagged) and write its logs',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    this.presignRole = this.createPresignRole(props.bucket);
+
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
+    this.handler = new nodejs.NodejsFunction(this, 'Handler', {
+      entry: PRESIGN_HANDLER_ENTRY,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      role: this.executionRole,
+      logGroup: handlerLogs,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        BUCKET_NAME: props.bucket.bucketName,
+        PRESIGN_ROLE_ARN: this.presignRole.roleArn,
+        URL_EXPIRY_SECONDS: String(urlExpiry.toSeconds()),
+        MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 100 * 1024 * 1024),
+        LIST_PAGE_SIZE: String(props.listPageSize ?? 100),
+        ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+      },
+      bundling: { minify: true, sourceMap: false, target: 'node24', bundleAwsSDK: true },
+    });
+    this.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumePresignRoleTagged',
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [this.presignRole.roleArn],
+      }),
+    );
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy });
+    this.api = new apigw.RestApi(this, 'Api', {
+      description: 'Presigned URLs into users/<okta_sub>/ of the signed-in caller',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: props.throttlingRateLimit ?? 50,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: [...props.allowedOrigins],
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowHeaders: ['Authorization', 'Content-Type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    addPresignRoutes(this.api, {
+      handler: this.handler,
+      authorizer: new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+        cognitoUserPools: [props.userPool],
+      }),
+    });
+    this.acknowledgeFindings();
+  }
+
+  /**
+   * The ABAC role: trusted only by the execution role, only when the session is tagged with
+   * `okta_sub` (and nothing else), and allowed only that tag's prefix.
+   */
+  private createPresignRole(bucket: s3.IBucket): iam.Role {
+    const taggedWithOktaSubOnly = {
+      StringLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: '?*' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [OKTA_SUB_TAG] },
+    };
+    const role = new iam.Role(this, 'PresignRole', {
+      description: 'Tagged presign sessions: only users/${aws:PrincipalTag/okta_sub}/',
+      assumedBy: new iam.SessionTagsPrincipal(
+        new iam.ArnPrincipal(this.executionRole.roleArn).withConditions(taggedWithOktaSubOnly),
+      ),
+      maxSessionDuration: Duration.hours(1),
+    });
+    grantUserPrefixAccess(bucket, role, PRINCIPAL_TAG_KEY);
+    return role;
+  }
+
+  private acknowledgeFindings() {
+    NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'Every method needs a Cognito token and the stage is throttled; attach an organisation WAF ACL to the stage if one is mandated.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'JSON access logs are on. Execution logging needs the account-wide API Gateway CloudWatch role, which one stack must not own.',
+      },
+    ]);
+    for (const method of this.api.methods.filter((m) => m.httpMethod === 'OPTIONS')) {
+      NagSuppressions.addResourceSuppressions(method, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason: 'CORS preflight: browsers send OPTIONS without credentials, so it cannot be authorized.',
+        },
+        {
+          id: 'AwsSolutions-COG4',
+          reason: 'CORS preflight: browsers send OPTIONS without credentials, so it cannot be authorized.',
+        },
+      ]);
+    }
+  }
+}
+
+function validate(props: PresignApiProps, urlExpiry: Duration) {
+  const problems: string[] = [];
+  const seconds = urlExpiry.toSeconds();
+  if (seconds < 60 || seconds > MAX_URL_EXPIRY.toSeconds())
+    problems.push('urlExpiry must be 1 to 30 minutes');
+  if (props.allowedOrigins.length === 0) problems.push('allowedOrigins must name at least one origin');
+  const max = props.maxUploadBytes;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 5 * 1024 ** 3)) {
+    problems.push('maxUploadBytes must be an integer from 1 to 5 GiB');
+  }
+  const page = props.listPageSize;
+  if (page !== undefined && (!Number.isInteger(page) || page < 1 || page > 1000))
+    problems.push('listPageSize must be 1 to 1000');
+  if (problems.length) throw new Error(`PresignApi: ${problems.join('; ')}`);
+}

@@ -1,0 +1,80 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+export interface PresignRoutesOptions {
+  readonly handler: lambda.IFunction;
+  readonly authorizer: apigw.IAuthorizer;
+}
+
+/** JSON schemas of the request bodies; API Gateway rejects a bad body before the Lambda runs. */
+export const UPLOAD_REQUEST_SCHEMA: apigw.JsonSchema = {
+  schema: apigw.JsonSchemaVersion.DRAFT4,
+  title: 'UploadRequest',
+  type: apigw.JsonSchemaType.OBJECT,
+  required: ['fileName', 'contentType', 'size'],
+  additionalProperties: false,
+  properties: {
+    fileName: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 1024 },
+    contentType: { type: apigw.JsonSchemaType.STRING, minLength: 3, maxLength: 255 },
+    // No maximum here: an upload over the cap gets the Lambda's 413, not a generic 400.
+    size: { type: apigw.JsonSchemaType.INTEGER, minimum: 1 },
+    checksumSha256: { type: apigw.JsonSchemaType.STRING, pattern: '^[A-Za-z0-9+/]{43}=$' },
+    method: { type: apigw.JsonSchemaType.STRING, enum: ['PUT', 'POST'] },
+  },
+};
+
+export const DOWNLOAD_REQUEST_SCHEMA: apigw.JsonSchema = {
+  schema: apigw.JsonSchemaVersion.DRAFT4,
+  title: 'DownloadRequest',
+  type: apigw.JsonSchemaType.OBJECT,
+  required: ['key'],
+  additionalProperties: false,
+  properties: { key: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 1024 } },
+};
+
+/** API Gateway's own errors (authorizer, validation, throttling) in the Lambda's `{error, message}` shape. */
+const GATEWAY_ERRORS: [apigw.ResponseType, string][] = [
+  [apigw.ResponseType.UNAUTHORIZED, 'Unauthorized'],
+  [apigw.ResponseType.ACCESS_DENIED, 'Forbidden'],
+  [apigw.ResponseType.BAD_REQUEST_BODY, 'BadRequest'],
+  [apigw.ResponseType.BAD_REQUEST_PARAMETERS, 'BadRequest'],
+  [apigw.ResponseType.THROTTLED, 'TooManyRequests'],
+  [apigw.ResponseType.DEFAULT_4XX, 'ClientError'],
+  [apigw.ResponseType.DEFAULT_5XX, 'ServerError'],
+];
+
+/** `POST /uploads`, `GET /files` and `POST /downloads`, each behind the Cognito authorizer. */
+export function addPresignRoutes(api: apigw.RestApi, { handler, authorizer }: PresignRoutesOptions): void {
+  const integration = new apigw.LambdaIntegration(handler, { allowTestInvoke: false });
+  const validator = api.addRequestValidator('Validator', {
+    validateRequestBody: true,
+    validateRequestParameters: true,
+  });
+  const auth = { authorizer, authorizationType: apigw.AuthorizationType.COGNITO };
+  const jsonBody = (name: string, schema: apigw.JsonSchema) => ({
+    'application/json': api.addModel(name, { contentType: 'application/json', modelName: name, schema }),
+  });
+
+  api.root.addResource('uploads').addMethod('POST', integration, {
+    ...auth,
+    requestValidator: validator,
+    requestModels: jsonBody('UploadRequest', UPLOAD_REQUEST_SCHEMA),
+  });
+  api.root.addResource('files').addMethod('GET', integration, {
+    ...auth,
+    requestValidator: validator,
+    requestParameters: { 'method.request.querystring.nextToken': false },
+  });
+  api.root.addResource('downloads').addMethod('POST', integration, {
+    ...auth,
+    requestValidator: validator,
+    requestModels: jsonBody('DownloadRequest', DOWNLOAD_REQUEST_SCHEMA),
+  });
+
+  for (const [type, error] of GATEWAY_ERRORS) {
+    api.addGatewayResponse(`${error}${type.responseType}`, {
+      type,
+      templates: { 'application/json': `{"error":"${error}","message":$context.error.messageString}` },
+    });
+  }
+}

@@ -1,0 +1,243 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { PresignApi } from '../../lib/constructs/presign-api';
+import { DOWNLOAD_REQUEST_SCHEMA, UPLOAD_REQUEST_SCHEMA } from '../../lib/constructs/presign-routes';
+import { TEST_ORIGINS } from '../support/config';
+import { synthesize, SynthesizedStack } from '../support/synth';
+
+let synthesized: SynthesizedStack;
+let resources: Record<string, any>;
+beforeAll(() => {
+  synthesized = synthesize();
+  resources = synthesized.template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const idStartingWith = (prefix: string) => Object.keys(resources).find((id) => id.startsWith(prefix))!;
+const policiesOfRole = (roleId: string) =>
+  ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+
+describe('PresignApi: authorization and validation', () => {
+  test('every non-OPTIONS method requires the Cognito authorizer', () => {
+    const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    const authorizerId = idStartingWith('PresignApiAuthorizer');
+    const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
+    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    for (const m of guarded) {
+      expect(m.AuthorizationType).toBe('COGNITO_USER_POOLS');
+      expect(m.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+    expect(methods.filter((m) => m.HttpMethod === 'OPTIONS' && m.Integration.Type !== 'MOCK')).toEqual([]);
+  });
+
+  test('the authorizer trusts the federated user pool, reading the Authorization header', () => {
+    const [[, authorizer]] = ofType('AWS::ApiGateway::Authorizer');
+    expect(authorizer.Properties).toMatchObject({
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [{ 'Fn::GetAtt': [idStartingWith('UserPool'), 'Arn'] }],
+    });
+  });
+
+  test('request bodies are validated against JSON-schema models', () => {
+    const validatorId = idStartingWith('PresignApiValidator');
+    expect(resources[validatorId].Properties).toMatchObject({
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    const models = Object.fromEntries(
+      ofType('AWS::ApiGateway::Model').map(([id, m]) => [m.Properties.Name, { id, ...m.Properties }]),
+    );
+    expect(models.UploadRequest.Schema).toMatchObject({
+      type: 'object',
+      required: ['fileName', 'contentType', 'size'],
+      additionalProperties: false,
+      properties: {
+        size: { type: 'integer', minimum: 1 },
+        method: { type: 'string', enum: ['PUT', 'POST'] },
+      },
+    });
+    expect(models.DownloadRequest.Schema).toMatchObject({ required: ['key'], additionalProperties: false });
+    const posts = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'POST');
+    expect(posts.map(([, m]) => m.Properties.RequestModels['application/json'].Ref).sort()).toEqual(
+      [models.UploadRequest.id, models.DownloadRequest.id].sort(),
+    );
+    for (const [, m] of posts) expect(m.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
+    expect(UPLOAD_REQUEST_SCHEMA.properties!.checksumSha256.pattern).toBe('^[A-Za-z0-9+/]{43}=$');
+    expect(DOWNLOAD_REQUEST_SCHEMA.properties!.key.maxLength).toBe(1024);
+  });
+
+  test("API Gateway's own errors are JSON {error, message}", () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(
+      [
+        'ACCESS_DENIED',
+        'BAD_REQUEST_BODY',
+        'BAD_REQUEST_PARAMETERS',
+        'DEFAULT_4XX',
+        'DEFAULT_5XX',
+        'THROTTLED',
+        'UNAUTHORIZED',
+      ].sort(),
+    );
+    const unauthorized = responses.find((r) => r.ResponseType === 'UNAUTHORIZED');
+    expect(unauthorized.ResponseTemplates['application/json']).toBe(
+      '{"error":"Unauthorized","message":$context.error.messageString}',
+    );
+  });
+});
+
+describe('PresignApi: CORS, throttling and logs', () => {
+  test('preflights allow exactly the configured origins and never *', () => {
+    const options = ofType('AWS::ApiGateway::Method').filter(
+      ([, m]) => m.Properties.HttpMethod === 'OPTIONS',
+    );
+    expect(options).toHaveLength(4);
+    for (const [, m] of options) {
+      const [response] = m.Properties.Integration.IntegrationResponses;
+      const staticOrigin = response.ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
+      const echoed = [
+        ...response.ResponseTemplates['application/json'].matchAll(/\$origin == "([^"]+)"/g),
+      ].map((x) => x[1]);
+      expect([staticOrigin.replace(/'/g, ''), ...echoed].sort()).toEqual([...TEST_ORIGINS].sort());
+      expect(JSON.stringify(response)).not.toContain("'*'");
+      expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Methods']).toBe(
+        "'GET,POST,OPTIONS'",
+      );
+    }
+  });
+
+  test('the stage is throttled from the configuration', () => {
+    const [[, stage]] = ofType('AWS::ApiGateway::Stage');
+    expect(stage.Properties.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: 10,
+        ThrottlingBurstLimit: 20,
+      }),
+    ]);
+  });
+
+  test('access logs are JSON, to a log group with set retention that is retained', () => {
+    const [[, stage]] = ofType('AWS::ApiGateway::Stage');
+    const logGroupId = idStartingWith('PresignApiAccessLogs');
+    expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logGroupId);
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      resourcePath: '$context.resourcePath',
+    });
+    expect(resources[logGroupId]).toMatchObject({
+      Properties: { RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('PresignApi: the Lambda and its roles', () => {
+  test('the function is Node 24 on ARM64 with JSON logs to an explicit log group', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(1);
+    const fn = functions[0][1].Properties;
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: idStartingWith('PresignApiHandlerLogs') } },
+    });
+    expect(fn.Environment.Variables).toEqual({
+      BUCKET_NAME: { Ref: idStartingWith('StorageData') },
+      PRESIGN_ROLE_ARN: { 'Fn::GetAtt': [idStartingWith('PresignApiPresignRole'), 'Arn'] },
+      URL_EXPIRY_SECONDS: '300',
+      MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
+      LIST_PAGE_SIZE: '100',
+      ALLOWED_ORIGINS: TEST_ORIGINS.join(','),
+    });
+    expect(ofType('Custom::LogRetention')).toEqual([]);
+  });
+
+  test('the code is an esbuild bundle, minified, with the SDK inside', () => {
+    const fn = ofType('AWS::Lambda::Function')[0][1].Properties;
+    const assembly = synthesized.app.synth();
+    const assetDir = path.join(assembly.directory, `asset.${fn.Code.S3Key.replace('.zip', '')}`);
+    const bundle = fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+    // Minified: lines break only inside template literals, so they are long on average.
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(2000);
+    expect(bundle).toContain('AssumeRole');
+    expect(bundle).not.toMatch(/require\(["']@aws-sdk\/client-(s3|sts)["']\)/);
+    expect(bundle).toContain('AssumeRoleCommand');
+  });
+
+  test('the execution role may assume the presign role and nothing else', () => {
+    const roleId = idStartingWith('PresignApiHandlerRole');
+    expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(policiesOfRole(roleId)).toEqual([
+      {
+        Sid: 'AssumePresignRoleTagged',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Resource: { 'Fn::GetAtt': [idStartingWith('PresignApiPresignRole'), 'Arn'] },
+      },
+    ]);
+  });
+
+  test('the presign role trusts only the execution role, only with the okta_sub tag', () => {
+    const trust =
+      resources[idStartingWith('PresignApiPresignRole')].Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::GetAtt': [idStartingWith('PresignApiHandlerRole'), 'Arn'] } },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringLike: { 'aws:RequestTag/okta_sub': '?*' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['okta_sub'] },
+        },
+      },
+    ]);
+  });
+
+  test('the presign role reaches only users/${aws:PrincipalTag/okta_sub}/', () => {
+    const statements = policiesOfRole(idStartingWith('PresignApiPresignRole'));
+    expect(statements.map((s: any) => s.Sid)).toEqual(['OwnPrefixObjects', 'ListOwnPrefix']);
+    expect(statements[0].Resource['Fn::Join'][1][1]).toBe('/users/${aws:PrincipalTag/okta_sub}/*');
+  });
+});
+
+describe('PresignApi with imported resources', () => {
+  const stack = new Stack(new App(), 'S');
+  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc');
+  const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+
+  test('rejects bad props, naming each', () => {
+    expect(
+      () =>
+        new PresignApi(stack, 'Bad', {
+          userPool,
+          bucket,
+          allowedOrigins: [],
+          urlExpiry: Duration.hours(2),
+          maxUploadBytes: 0,
+          listPageSize: 5000,
+        }),
+    ).toThrow(
+      'PresignApi: urlExpiry must be 1 to 30 minutes; allowedOrigins must name at least one origin; maxUploadBytes must be an integer from 1 to 5 GiB; listPageSize must be 1 to 1000',
+    );
+  });
+
+  test('works with an existing bucket and user pool', () => {
+    new PresignApi(stack, 'Api', { userPool, bucket, allowedOrigins: ['https://a.example'] });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { BUCKET_NAME: 'existing-bucket', URL_EXPIRY_SECONDS: '300' } },
+    });
+  });
+});
