@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -11,10 +10,13 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-statements';
+import {
+  hasPrebuiltPresignBundle,
+  PREBUILT_PRESIGN_BUNDLE,
+  PRESIGN_BUNDLING,
+  PRESIGN_HANDLER_ENTRY,
+} from './presign-handler-code';
 import { addPresignRoutes } from './presign-routes';
-
-/** The presign Lambda's source, bundled by esbuild at synth time. */
-export const PRESIGN_HANDLER_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'presign', 'handler.ts');
 
 export interface PresignApiProps {
   /** The user pool whose ID tokens the API accepts; its tokens must carry `custom:okta_sub`. */
@@ -70,7 +72,7 @@ const MAX_URL_EXPIRY = Duration.minutes(30);
  */
 export class PresignApi extends Construct {
   public readonly api: apigw.RestApi;
-  public readonly handler: nodejs.NodejsFunction;
+  public readonly handler: lambda.Function;
   /** The Lambda's execution role: it may assume the presign role and write its logs, nothing else. */
   public readonly executionRole: iam.Role;
   /** The role whose tagged sessions sign the URLs; reaches only `users/${aws:PrincipalTag/okta_sub}/`. */
@@ -91,9 +93,7 @@ export class PresignApi extends Construct {
     this.presignRole = this.createPresignRole(props.bucket);
 
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
-    this.handler = new nodejs.NodejsFunction(this, 'Handler', {
-      entry: PRESIGN_HANDLER_ENTRY,
-      runtime: lambda.Runtime.NODEJS_24_X,
+    const functionProps: lambda.FunctionOptions = {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(10),
@@ -108,8 +108,21 @@ export class PresignApi extends Construct {
         LIST_PAGE_SIZE: String(props.listPageSize ?? 100),
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
       },
-      bundling: { minify: true, sourceMap: false, target: 'node24', bundleAwsSDK: true },
-    });
+    };
+    // A checkout bundles the TypeScript source at synth; the published package ships the bundle.
+    this.handler = hasPrebuiltPresignBundle()
+      ? new lambda.Function(this, 'Handler', {
+          ...functionProps,
+          runtime: lambda.Runtime.NODEJS_24_X,
+          handler: 'index.handler',
+          code: lambda.Code.fromAsset(PREBUILT_PRESIGN_BUNDLE),
+        })
+      : new nodejs.NodejsFunction(this, 'Handler', {
+          ...functionProps,
+          runtime: lambda.Runtime.NODEJS_24_X,
+          entry: PRESIGN_HANDLER_ENTRY,
+          bundling: PRESIGN_BUNDLING,
+        });
     this.executionRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'AssumePresignRoleTagged',

@@ -1,0 +1,31 @@
+/**
+ * Builds the publishable package into dist/: the compiled library with its .d.ts files, and the
+ * presign Lambda prebundled with the same esbuild options that synth-time bundling uses.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+
+fs.rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+buildSync({
+  entryPoints: [path.join(root, 'lambda', 'presign', 'handler.ts')],
+  outfile: path.join(dist, 'lambda', 'presign-bundle', 'index.js'),
+  bundle: true,
+  platform: 'node',
+  target: PRESIGN_BUNDLING.target,
+  format: 'cjs',
+  minify: PRESIGN_BUNDLING.minify,
+  sourcemap: PRESIGN_BUNDLING.sourceMap,
+  mainFields: [...PRESIGN_BUNDLING.mainFields],
+  logLevel: 'warning',
+});
+console.log(`built ${path.relative(root, dist)}/`);
