@@ -103,6 +103,11 @@ export class OktaS3StorageStack extends Stack {
       'Okta issuer (the Logins key of the identity pool is its host/path)',
     );
     output(
+      'OktaClientIds',
+      settings.okta.clientIds.join(','),
+      'Okta SPA/native client ids accepted for routes 1 and 2',
+    );
+    output(
       'OidcProviderArn',
       this.federation.provider.oidcProviderArn,
       'IAM OIDC provider of the Okta issuer',
@@ -124,6 +129,13 @@ export class OktaS3StorageStack extends Stack {
       'Public app client (code flow with PKCE)',
     );
     output('HostedDomain', this.userPool.domain.baseUrl(), 'Hosted sign-in domain');
+    output(
+      'UserPoolProviderName',
+      this.userPool.identityProvider.providerName,
+      'Okta provider name in the user pool',
+    );
+    output('CallbackUrls', settings.userPool.callbackUrls.join(','), 'Redirects allowed after sign-in');
+    output('LogoutUrls', settings.userPool.logoutUrls.join(','), 'Redirects allowed after sign-out');
     output('ApiUrl', this.presignApi.api.url, 'Presign API base URL');
     if (this.workflowsConnector) {
       output(

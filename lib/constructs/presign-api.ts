@@ -160,6 +160,8 @@ export class PresignApi extends Construct {
         maxAge: Duration.hours(1),
       },
     });
+    // The stack decides which outputs exist; the RestApi would add its own Endpoint output.
+    this.api.node.tryRemoveChild('Endpoint');
     addPresignRoutes(this.api, {
       handler: this.handler,
       authorizer: new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
