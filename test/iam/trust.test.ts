@@ -1,0 +1,184 @@
+import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import { OidcIssuer, startOidcIssuer, VerifiedClaims } from '../support/oidc-issuer';
+import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from './simulate';
+import { resolvedStack } from './stack-under-test';
+import { identityPoolTrustContext, issuerKeyPrefix, webIdentityTrustContext } from './web-identity-context';
+
+/**
+ * The trust policies of the synthesized template, asked with the claims of real tokens: signed by
+ * a local OIDC issuer and verified before use, as STS and Cognito would.
+ */
+const { template, ids } = resolvedStack();
+const prod = resolvedStack('prod');
+const roleArn = (roleId: string, t = template) => t.getAtt(roleId, 'Arn');
+const ALICE = '00uAAAAAAAAAAAAAAAA1';
+const OTHER_CLIENT = '0oaSOMEOTHERapp00009';
+
+let issuer: OidcIssuer;
+const token = async (aud: string, sub = ALICE): Promise<VerifiedClaims> =>
+  issuer.verify(await issuer.mintIdToken({ sub, aud }), aud);
+
+beforeAll(async () => {
+  issuer = await startOidcIssuer();
+});
+afterAll(() => issuer?.stop());
+
+describe('route 2: the web-identity role', () => {
+  const ask = (claims: VerifiedClaims, principal = template.ref(ids.oidcProvider)) =>
+    decideTrust({
+      trustPolicy: trustPolicyOf(template, ids.webIdentityRole),
+      action: 'sts:AssumeRoleWithWebIdentity',
+      principal,
+      roleArn: roleArn(ids.webIdentityRole),
+      context: webIdentityTrustContext(claims, TEST_ISSUER),
+    });
+
+  test.each(TEST_CLIENT_IDS)('accepts an ID token for configured client %s', async (clientId) => {
+    expect(await ask(await token(clientId))).toBe('Allowed');
+  });
+
+  test('refuses a token for another client id', async () => {
+    expect(await ask(await token(OTHER_CLIENT))).toBe('ImplicitlyDenied');
+  });
+
+  test('refuses the right token through another OIDC provider', async () => {
+    const other = `arn:aws:iam::123456789012:oidc-provider/evil.example/${issuerKeyPrefix(TEST_ISSUER)}`;
+    expect(await ask(await token(TEST_CLIENT_IDS[0]), other)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('route 1: the identity pool authenticated role', () => {
+  const poolId = template.ref(ids.identityPool);
+  const login = {
+    identityPoolId: poolId,
+    identityId: 'eu-west-1:0000-identity',
+    providerName: issuerKeyPrefix(TEST_ISSUER),
+  };
+  const ask = (
+    action: 'sts:AssumeRoleWithWebIdentity' | 'sts:TagSession',
+    context: Record<string, unknown>,
+  ) =>
+    decideTrust({
+      trustPolicy: trustPolicyOf(template, ids.identityPoolRole),
+      action,
+      principal: 'cognito-identity.amazonaws.com',
+      roleArn: roleArn(ids.identityPoolRole),
+      context: context as never,
+    });
+
+  test('an authenticated identity of this pool may assume the role and tag the session', async () => {
+    const context = identityPoolTrustContext(await token(TEST_CLIENT_IDS[0]), login);
+    expect(context['aws:RequestTag/okta_sub']).toBe(ALICE);
+    expect(await ask('sts:AssumeRoleWithWebIdentity', context)).toBe('Allowed');
+    expect(await ask('sts:TagSession', context)).toBe('Allowed');
+  });
+
+  test('an identity of another pool is refused', async () => {
+    const context = identityPoolTrustContext(await token(TEST_CLIENT_IDS[0]), {
+      ...login,
+      identityPoolId: 'eu-west-1:other-pool',
+    });
+    expect(await ask('sts:AssumeRoleWithWebIdentity', context)).toBe('ImplicitlyDenied');
+    expect(await ask('sts:TagSession', context)).toBe('ImplicitlyDenied');
+  });
+
+  test('an unauthenticated identity is refused', async () => {
+    const context = identityPoolTrustContext(await token(TEST_CLIENT_IDS[0]), {
+      ...login,
+      authenticated: false,
+    });
+    expect(await ask('sts:AssumeRoleWithWebIdentity', context)).toBe('ImplicitlyDenied');
+  });
+
+  test('a session without the okta_sub tag, or with other tags, is refused', async () => {
+    const claims = await token(TEST_CLIENT_IDS[0]);
+    const untagged = identityPoolTrustContext(claims, { ...login, principalTags: {} });
+    expect(untagged['aws:RequestTag/okta_sub']).toBeUndefined();
+    expect(await ask('sts:TagSession', untagged)).toBe('ImplicitlyDenied');
+    const extra = identityPoolTrustContext(claims, {
+      ...login,
+      principalTags: { okta_sub: 'sub', admin: 'sub' },
+    });
+    expect(await ask('sts:TagSession', extra)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('route 3: the presign role', () => {
+  const ask = (
+    principal: string,
+    context: Record<string, unknown>,
+    action: 'sts:AssumeRole' | 'sts:TagSession' = 'sts:AssumeRole',
+  ) =>
+    decideTrust({
+      trustPolicy: trustPolicyOf(template, ids.presignRole),
+      action,
+      principal,
+      roleArn: roleArn(ids.presignRole),
+      context: context as never,
+      callerIdentityPolicies: identityPoliciesOf(template, ids.executionRole),
+    });
+  const lambdaSession = sessionArnOf(template, ids.executionRole, 'presign-fn');
+  const tagged = { 'aws:RequestTag/okta_sub': ALICE, 'aws:TagKeys': ['okta_sub'] };
+
+  test('the Lambda role may assume it with the okta_sub tag', async () => {
+    expect(await ask(lambdaSession, tagged)).toBe('Allowed');
+    expect(await ask(lambdaSession, tagged, 'sts:TagSession')).toBe('Allowed');
+  });
+
+  test('without the tag, with an empty tag, or with other tags it may not', async () => {
+    expect(await ask(lambdaSession, {})).toBe('ImplicitlyDenied');
+    expect(await ask(lambdaSession, { 'aws:RequestTag/okta_sub': '', 'aws:TagKeys': ['okta_sub'] })).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      await ask(
+        lambdaSession,
+        { ...tagged, 'aws:RequestTag/role': 'admin', 'aws:TagKeys': ['okta_sub', 'role'] },
+        'sts:TagSession',
+      ),
+    ).toBe('ImplicitlyDenied');
+  });
+
+  test('no other role may assume it, even tagged', async () => {
+    expect(await ask(sessionArnOf(template, ids.webIdentityRole, 'x'), tagged)).toBe('ImplicitlyDenied');
+    expect(await ask(sessionArnOf(template, ids.identityPoolRole, 'x'), tagged)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('the Okta Workflows connector role', () => {
+  const ask = (principal: string, externalId?: string) =>
+    decideTrust({
+      trustPolicy: trustPolicyOf(prod.template, prod.ids.workflowsRole),
+      action: 'sts:AssumeRole',
+      principal,
+      roleArn: roleArn(prod.ids.workflowsRole, prod.template),
+      context: externalId ? { 'sts:ExternalId': externalId } : {},
+      // Cross-account: Okta's own side must allow the call too; assume it does.
+      callerIdentityPolicies: [
+        {
+          name: 'okta-workflows-side',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'sts:AssumeRole',
+                Resource: roleArn(prod.ids.workflowsRole, prod.template),
+              },
+            ],
+          },
+        },
+      ],
+    });
+
+  test('only the Okta Workflows account, only with the external id', async () => {
+    expect(await ask('arn:aws:iam::999988887777:role/okta-workflows', 'test-external-id-1234')).toBe(
+      'Allowed',
+    );
+    expect(await ask('arn:aws:iam::999988887777:role/okta-workflows', 'guessed-id')).toBe('ImplicitlyDenied');
+    expect(await ask('arn:aws:iam::999988887777:role/okta-workflows')).toBe('ImplicitlyDenied');
+    expect(await ask('arn:aws:iam::111111111111:role/someone', 'test-external-id-1234')).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+});
