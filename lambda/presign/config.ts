@@ -1,0 +1,73 @@
+/**
+ * Names of the environment variables the presign Lambda reads. The CDK construct sets them from
+ * these constants, so the two sides cannot drift apart.
+ */
+export const PRESIGN_ENV = {
+  bucketName: 'BUCKET_NAME',
+  presignRoleArn: 'PRESIGN_ROLE_ARN',
+  urlExpirySeconds: 'URL_EXPIRY_SECONDS',
+  maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  listPageSize: 'LIST_PAGE_SIZE',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  region: 'AWS_REGION',
+} as const;
+
+export interface PresignConfig {
+  readonly bucketName: string;
+  readonly presignRoleArn: string;
+  readonly urlExpirySeconds: number;
+  readonly maxUploadBytes: number;
+  readonly listPageSize: number;
+  /** Exact origins whose requests get `Access-Control-Allow-Origin`; `*` allows any. */
+  readonly allowedOrigins: readonly string[];
+  readonly region: string;
+}
+
+export const MIN_URL_EXPIRY_SECONDS = 60;
+/** Role-chained sessions last at most an hour; URLs must expire well inside one. */
+export const MAX_URL_EXPIRY_SECONDS = 1800;
+/** S3's limit for a single PUT. */
+export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * Reads and validates the whole environment at cold start. A bad deployment fails on its first
+ * request with one message naming every bad variable, rather than with odd URLs later.
+ */
+export function readConfig(env: Record<string, string | undefined>): PresignConfig {
+  const problems: string[] = [];
+  const text = (name: string, pattern: RegExp, expected: string): string => {
+    const value = env[name] ?? '';
+    if (!pattern.test(value)) problems.push(`${name} must be ${expected} (got ${JSON.stringify(value)})`);
+    return value;
+  };
+  const integer = (name: string, min: number, max: number): number => {
+    const raw = env[name] ?? '';
+    const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= min && value <= max)) problems.push(`${name} must be an integer in ${min}..${max}`);
+    return value;
+  };
+  const origins = (name: string): string[] => {
+    const values = (env[name] ?? '').split(',').map((o) => o.trim());
+    if (values.some((o) => o !== '*' && !ORIGIN.test(o))) {
+      problems.push(`${name} must be a comma-separated list of origins`);
+    }
+    return values;
+  };
+
+  const config: PresignConfig = {
+    bucketName: text(PRESIGN_ENV.bucketName, BUCKET_NAME, 'an S3 bucket name'),
+    presignRoleArn: text(PRESIGN_ENV.presignRoleArn, ROLE_ARN, 'an IAM role ARN'),
+    urlExpirySeconds: integer(PRESIGN_ENV.urlExpirySeconds, MIN_URL_EXPIRY_SECONDS, MAX_URL_EXPIRY_SECONDS),
+    maxUploadBytes: integer(PRESIGN_ENV.maxUploadBytes, 1, MAX_SINGLE_PUT_BYTES),
+    listPageSize: integer(PRESIGN_ENV.listPageSize, 1, 1000),
+    allowedOrigins: origins(PRESIGN_ENV.allowedOrigins),
+    region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
+  };
+  if (problems.length > 0) throw new Error(`Invalid presign configuration: ${problems.join('; ')}`);
+  return config;
+}

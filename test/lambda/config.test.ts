@@ -1,0 +1,56 @@
+import { PRESIGN_ENV, readConfig } from '../../lambda/presign/config';
+
+const VALID = {
+  BUCKET_NAME: 'user-files-123',
+  PRESIGN_ROLE_ARN: 'arn:aws:iam::123456789012:role/Store-PresignRole-ABC',
+  URL_EXPIRY_SECONDS: '300',
+  MAX_UPLOAD_BYTES: '104857600',
+  LIST_PAGE_SIZE: '100',
+  ALLOWED_ORIGINS: 'https://files.example.com,http://localhost:5173',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('readConfig', () => {
+  it('reads every variable', () => {
+    expect(readConfig(VALID)).toEqual({
+      bucketName: 'user-files-123',
+      presignRoleArn: VALID.PRESIGN_ROLE_ARN,
+      urlExpirySeconds: 300,
+      maxUploadBytes: 104857600,
+      listPageSize: 100,
+      allowedOrigins: ['https://files.example.com', 'http://localhost:5173'],
+      region: 'eu-west-1',
+    });
+  });
+
+  it('names the variables the CDK side sets', () => {
+    expect(Object.values(PRESIGN_ENV).sort()).toEqual(Object.keys(VALID).sort());
+  });
+
+  it('lists every bad variable in one error', () => {
+    const bad = {
+      ...VALID,
+      BUCKET_NAME: 'Bad_Bucket',
+      URL_EXPIRY_SECONDS: '3600',
+      LIST_PAGE_SIZE: '0',
+      ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path',
+      AWS_REGION: undefined,
+    };
+    expect(() => readConfig(bad)).toThrow(
+      /BUCKET_NAME.*URL_EXPIRY_SECONDS must be an integer in 60\.\.1800.*LIST_PAGE_SIZE.*ALLOWED_ORIGINS.*AWS_REGION/,
+    );
+  });
+
+  it.each([
+    ['URL_EXPIRY_SECONDS', '59'],
+    ['URL_EXPIRY_SECONDS', '1801'],
+    ['URL_EXPIRY_SECONDS', '300.5'],
+    ['MAX_UPLOAD_BYTES', String(5 * 1024 ** 3 + 1)],
+    ['MAX_UPLOAD_BYTES', '-1'],
+    ['LIST_PAGE_SIZE', '1001'],
+    ['PRESIGN_ROLE_ARN', 'arn:aws:iam::123456789012:user/someone'],
+    ['ALLOWED_ORIGINS', ''],
+  ])('refuses %s=%j', (name, value) => {
+    expect(() => readConfig({ ...VALID, [name]: value })).toThrow(name);
+  });
+});

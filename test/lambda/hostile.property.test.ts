@@ -1,0 +1,344 @@
+import * as fc from 'fast-check';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { encodePageToken } from '../../lambda/presign/core';
+import { createHandler } from '../../lambda/presign/handler';
+import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
+import { ALLOWED_ORIGIN, apiEvent, presignConfig } from './support/fakes';
+
+/*
+ * Hostile requests through the real handler. Signing is real (it is local); the STS session and
+ * S3's HEAD/LIST answers are stubbed, with a listing that also returns another user's object.
+ */
+
+const CONFIG = presignConfig();
+const OTHER = '00uOther000000000000';
+const HOST = `${CONFIG.bucketName}.s3.${CONFIG.region}.amazonaws.com`;
+const SESSION = {
+  accessKeyId: 'ASIAFAKEFAKEFAKEFAKE',
+  secretAccessKey: 'fake-secret',
+  sessionToken: 'fake-token',
+  expiration: new Date(Date.now() + 3600_000),
+};
+const RUNS = { uploads: 700, downloads: 300, listings: 200, anything: 300 };
+
+let requestsRun = 0;
+const statusCounts: Record<number, number> = {};
+/** Keys signed or checked during the current request. */
+let touchedKeys: string[] = [];
+
+const signer = s3Storage({ bucket: CONFIG.bucketName, region: CONFIG.region })(SESSION);
+const storage: CallerStorage = {
+  presignPut: (key, upload, signing) => touch(key, signer.presignPut(key, upload, signing)),
+  presignPost: (key, upload, signing) => touch(key, signer.presignPost(key, upload, signing)),
+  presignGet: (key, signing) => touch(key, signer.presignGet(key, signing)),
+  exists: (key) => touch(key, Promise.resolve(true)),
+  list: async (prefix) => ({
+    objects: [
+      {
+        Key: `${prefix}0f8fad5b-d9cb-469f-a165-70867728950e/mine.txt`,
+        Size: 1,
+        LastModified: new Date(),
+        ETag: '"e"',
+      },
+      { Key: `users/${OTHER}/leak.txt`, Size: 1, LastModified: new Date(), ETag: '"e"' },
+    ],
+    nextToken: 'opaque+/=',
+  }),
+};
+const handler = createHandler({
+  config: CONFIG,
+  credentialsFor: async () => SESSION,
+  storageFor: () => storage,
+  log: () => undefined,
+});
+
+function touch<T>(key: string, result: Promise<T>): Promise<T> {
+  touchedKeys.push(key);
+  return result;
+}
+
+// ---- arbitraries -------------------------------------------------------------------------
+
+/** Usually a plausible value, so that many requests get far enough to be signed. */
+const mostly = <T, U>(usual: fc.Arbitrary<T>, odd: fc.Arbitrary<U>) =>
+  fc.oneof({ weight: 6, arbitrary: usual }, { weight: 1, arbitrary: odd });
+
+const validSub = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+const spoofedSub = fc.oneof(
+  fc.constantFrom(
+    '../00uB',
+    '00uA/../00uB',
+    '00uA/',
+    'users/00uB',
+    '..',
+    '',
+    ' 00uA',
+    '00uA\n',
+    '00uA\r\nx-amz-acl: public-read',
+    '%2e%2e%2f00uB',
+    '00u\u202EBA',
+    '*',
+    '${aws:username}',
+    'a'.repeat(65),
+  ),
+  fc.string(),
+  fc.integer(),
+  fc.constant(null),
+  fc.array(validSub, { maxLength: 2 }),
+);
+const sub = mostly(validSub, spoofedSub);
+/** What the authorizer hands over: usually claims with a sub, sometimes nothing or junk. */
+const authorization = fc.oneof(
+  { weight: 12, arbitrary: sub.map((s) => ({ sub: s })) },
+  { weight: 1, arbitrary: fc.constant({ sub: null }) },
+  { weight: 1, arbitrary: validSub.map((s) => ({ claims: { sub: s, 'cognito:username': s } })) },
+  { weight: 1, arbitrary: fc.oneof(fc.string(), fc.jsonValue()).map((claims) => ({ claims })) },
+);
+
+const hostileName = fc.oneof(
+  fc.constantFrom(
+    '../../etc/passwd',
+    '..',
+    '.',
+    '/',
+    'a/b\\c',
+    '..\\..\\boot.ini',
+    'invoice\u202Efdp.exe',
+    `users/${OTHER}/x`,
+    '%2e%2e%2f',
+    'a\u0000b',
+    '\uD800',
+    ' ',
+    '\u200B\u200D',
+  ),
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 1100 }),
+  fc.string({ unit: fc.constantFrom('.', '/', '\\', 'é', '😀', '\u202E', '\u0000', 'a'), maxLength: 1100 }),
+);
+const uploadBody = fc
+  .tuple(
+    fc.record({
+      fileName: mostly(hostileName, fc.jsonValue()),
+      contentType: mostly(
+        fc.constantFrom('text/plain', 'image/png', 'application/json; charset=utf-8', 'a/b;x="y z"'),
+        fc.oneof(fc.constantFrom('text/html\r\nx-amz-acl: x', '*/*', 'text'), fc.string(), fc.jsonValue()),
+      ),
+      size: mostly(
+        fc.integer({ min: 1, max: CONFIG.maxUploadBytes }),
+        fc.oneof(fc.constantFrom(0, -1, 1.5, 2 ** 53, Number.MAX_VALUE, 5 * 1024 ** 3), fc.jsonValue()),
+      ),
+    }),
+    fc.record(
+      {
+        checksumSha256: mostly(fc.uint8Array({ minLength: 32, maxLength: 32 }).map(base64), fc.string()),
+        method: mostly(fc.constantFrom('PUT', 'POST'), fc.constantFrom('GET', 'put', 1)),
+      },
+      { requiredKeys: [] },
+    ),
+    mostly(
+      fc.constant({}),
+      fc.record(
+        {
+          key: fc.constantFrom(`users/${OTHER}/planted.txt`, '../x'),
+          prefix: fc.constant(`users/${OTHER}/`),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+  )
+  .map(([required, optional, planted]) => ({ ...required, ...optional, ...planted }));
+/** Key templates; `{sub}` becomes the caller's claimed sub and `{other}` another user. */
+const downloadKey = fc.oneof(
+  fc.constantFrom('users/{sub}/id/own.txt', 'users/{sub}/photos/2024/a b.jpg'),
+  fc.constantFrom(
+    'users/{sub}/../{other}/x.txt',
+    'users/{sub}/./x',
+    'users/{sub}//x',
+    'users/{sub}/',
+    'users/{sub}x/y',
+    '/users/{sub}/x',
+    'users/{other}/x.txt',
+    'users/{sub}/\u0000',
+    `users/{sub}/${'é'.repeat(600)}`,
+  ),
+  fc.string(),
+);
+const bodyEncoding = fc.constantFrom('json', 'base64', 'raw');
+const junkBody = fc.oneof(fc.jsonValue(), fc.constantFrom(null, [], 0, 'x', true, [{}]));
+const headers = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  fc.constant(null),
+  fc.record(
+    {
+      'content-type': mostly(
+        fc.constantFrom('application/json', 'application/json; charset=utf-8'),
+        fc.oneof(fc.constantFrom('text/plain', 'application/json\r\nX: y'), fc.string()),
+      ),
+      Origin: fc.constantFrom(
+        ALLOWED_ORIGIN,
+        `${ALLOWED_ORIGIN}.evil.example`,
+        'null',
+        'http://localhost:5173',
+      ),
+      'x-okta-sub': fc.constant(OTHER),
+      'X-Amz-Security-Token': fc.string(),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+// ---- invariants --------------------------------------------------------------------------
+
+async function run(event: APIGatewayProxyEvent): Promise<void> {
+  touchedKeys = [];
+  requestsRun++;
+  const response = await handler(event);
+  statusCounts[response.statusCode] = (statusCounts[response.statusCode] ?? 0) + 1;
+  checkResponse(event, response);
+}
+
+function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyResult): void {
+  expect([200, 400, 401, 403, 404, 413, 415]).toContain(response.statusCode);
+  const body = JSON.parse(response.body);
+  expect(response.headers?.['Cache-Control']).toBe('no-store');
+  const origin = event.headers?.Origin;
+  const allowOrigin = response.headers?.['Access-Control-Allow-Origin'];
+  expect(allowOrigin).toBe(origin && CONFIG.allowedOrigins.includes(origin) ? origin : undefined);
+
+  if (response.statusCode !== 200) {
+    expect(Object.keys(body).sort()).toEqual(['error', 'message']);
+    expect([typeof body.error, typeof body.message]).toEqual(['string', 'string']);
+    return;
+  }
+  const caller = (event.requestContext.authorizer as { claims: Record<string, unknown> }).claims[
+    'custom:okta_sub'
+  ];
+  expect(caller).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  const prefix = `users/${caller}/`;
+  const keys = [
+    ...touchedKeys,
+    ...(body.key ? [body.key] : []),
+    ...(body.files ?? []).map((f: { key: string }) => f.key),
+  ];
+  for (const key of keys) expectInsidePrefix(key, prefix);
+  if (body.url) {
+    const url = new URL(body.url);
+    expect(url.host).toBe(HOST);
+    if (body.method !== 'POST') expect(decodeURIComponent(url.pathname.slice(1))).toBe(body.key);
+  }
+  if (body.fields) expect(body.fields.key).toBe(body.key);
+}
+
+function expectInsidePrefix(key: string, prefix: string): void {
+  expect(key.startsWith(prefix)).toBe(true);
+  expect(key.split('/').filter((s) => s === '..' || s === '.' || s === '')).toEqual([]);
+  expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1024);
+}
+
+function encodeBody(body: unknown, encoding: string): Partial<APIGatewayProxyEvent> {
+  const text = encoding === 'raw' && typeof body === 'string' ? body : JSON.stringify(body);
+  return encoding === 'base64'
+    ? { body: Buffer.from(text ?? '').toString('base64'), isBase64Encoded: true }
+    : { body: text ?? null };
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+function request(
+  method: string,
+  resource: string,
+  auth: { sub?: unknown; claims?: unknown },
+  body: unknown,
+  encoding: string,
+  requestHeaders: Record<string, string> | null | undefined,
+  query?: Record<string, string>,
+): APIGatewayProxyEvent {
+  return {
+    ...apiEvent({ method, resource, ...auth, headers: requestHeaders, query }),
+    ...encodeBody(body, encoding),
+  };
+}
+
+// ---- properties --------------------------------------------------------------------------
+
+describe('hostile requests', () => {
+  afterAll(() => {
+    console.log(
+      `hostile requests run through the handler: ${requestsRun}, by status ${JSON.stringify(statusCounts)}`,
+    );
+    expect(requestsRun).toBeGreaterThanOrEqual(1000);
+    // Enough requests got through for the invariants on signed URLs to mean something.
+    expect(statusCounts[200]).toBeGreaterThanOrEqual(150);
+  });
+
+  it('POST /uploads never signs outside the caller’s prefix and never fails with 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        authorization,
+        mostly(uploadBody, junkBody),
+        bodyEncoding,
+        headers,
+        async (auth, body, encoding, requestHeaders) => {
+          await run(request('POST', '/uploads', auth, body, encoding, requestHeaders));
+        },
+      ),
+      { numRuns: RUNS.uploads },
+    );
+  });
+
+  it('POST /downloads signs only the caller’s own well-formed keys', async () => {
+    await fc.assert(
+      fc.asyncProperty(authorization, downloadKey, headers, async (auth, template, requestHeaders) => {
+        const key = template
+          .replaceAll('{sub}', String('sub' in auth ? auth.sub : ''))
+          .replaceAll('{other}', OTHER);
+        await run(request('POST', '/downloads', auth, { key }, 'json', requestHeaders));
+      }),
+      { numRuns: RUNS.downloads },
+    );
+  });
+
+  it('GET /files lists only the caller’s prefix, whatever the token', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        authorization,
+        fc.option(fc.oneof(fc.string(), fc.string().map(encodePageToken)), { nil: undefined }),
+        async (auth, nextToken) => {
+          const query = nextToken === undefined ? undefined : { nextToken };
+          await run(request('GET', '/files', auth, undefined, 'json', undefined, query));
+        },
+      ),
+      { numRuns: RUNS.listings },
+    );
+  });
+
+  it('any method, resource and body gets a JSON answer below 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'post'),
+        fc.oneof(
+          fc.constantFrom(
+            '/uploads',
+            '/files',
+            '/downloads',
+            '/',
+            '/uploads/..',
+            '/{proxy+}',
+            'constructor',
+            '__proto__',
+          ),
+          fc.string(),
+        ),
+        authorization,
+        fc.oneof(uploadBody, junkBody),
+        bodyEncoding,
+        async (method, resource, auth, body, encoding) => {
+          await run(request(method, resource, auth, body, encoding, undefined));
+        },
+      ),
+      { numRuns: RUNS.anything },
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CipherKey } from 'crypto';
+
+/** The account s3rver has built in; it verifies SigV4 signatures made with this key pair. */
+export const S3RVER_KEY = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export interface BucketSetup {
+  readonly name: string;
+  /** Bucket configuration documents as S3 takes them, e.g. a `<CORSConfiguration>`. */
+  readonly configs?: string[];
+}
+
+export interface LocalS3 {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+interface S3rverServer {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+type S3rverClass = new (options: Record<string, unknown>) => S3rverServer;
+
+/** Starts @20minutes/s3rver in this process on 127.0.0.1 and a free port, with its own directory. */
+export async function startLocalS3(buckets: BucketSetup[]): Promise<LocalS3> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver: S3rverClass = require('@20minutes/s3rver');
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  const restoreCrypto = supportSingleDes();
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((b) => ({ name: b.name, configs: b.configs ?? [] })),
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await server.close();
+      restoreCrypto();
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The SDK signs ListObjectsV2 on the path `/<bucket>/`; s3rver computes the signature over
+ * `/<bucket>`. Dropping the trailing slash before signing lets the two agree (S3 accepts both).
+ */
+export function stripBucketSlash(client: S3Client): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { path?: string };
+      if (request.path && /^\/[^/]+\/$/.test(request.path)) request.path = request.path.slice(0, -1);
+      return next(args);
+    },
+    { step: 'build', name: 'stripBucketSlash' },
+  );
+}
+
+/**
+ * s3rver encrypts ListObjectsV2 continuation tokens with single DES, which OpenSSL 3 keeps in its
+ * legacy provider (off in Node 20 unless started with --openssl-legacy-provider). Triple DES with
+ * the key repeated three times is, by construction, exactly single DES, so this maps one onto the
+ * other while the server runs. Returns a function that undoes it.
+ */
+function supportSingleDes(): () => void {
+  // The module object itself, not an interop copy, so s3rver's `crypto.createCipheriv` sees it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeCrypto: typeof import('crypto') = require('crypto');
+  try {
+    nodeCrypto.createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+    return () => undefined;
+  } catch {
+    // single DES is unavailable: fall through and map it
+  }
+  const { createCipheriv, createDecipheriv } = nodeCrypto;
+  const asTripleDes = (algorithm: string, key: CipherKey): [string, CipherKey] =>
+    algorithm === 'des' && Buffer.isBuffer(key)
+      ? ['des-ede3-cbc', Buffer.concat([key, key, key])]
+      : [algorithm, key];
+  nodeCrypto.createCipheriv = ((algorithm: string, key: CipherKey, iv: Buffer) =>
+    createCipheriv(...asTripleDes(algorithm, key), iv)) as typeof createCipheriv;
+  nodeCrypto.createDecipheriv = ((algorithm: string, key: CipherKey, iv: Buffer) =>
+    createDecipheriv(...asTripleDes(algorithm, key), iv)) as typeof createDecipheriv;
+  return () => {
+    nodeCrypto.createCipheriv = createCipheriv;
+    nodeCrypto.createDecipheriv = createDecipheriv;
+  };
+}
