@@ -91,6 +91,9 @@ export class OktaS3StorageStack extends Stack {
       throttlingRateLimit: settings.presign.throttlingRateLimit,
       throttlingBurstLimit: settings.presign.throttlingBurstLimit,
       logRetention: settings.presign.logRetentionDays,
+      createAccountLogRole: settings.presign.createApiGatewayLogRole,
+      identityProviderName: this.userPool.identityProvider.providerName,
+      userPoolClients: [this.userPool.client],
     });
 
     const output = (id: string, value: string, description: string) =>

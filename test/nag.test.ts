@@ -54,6 +54,13 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
   dev: [],
   prod: [
     {
+      path: 'PresignApi/Api/CloudWatchRole/Resource',
+      id: 'AwsSolutions-IAM4',
+      appliesTo: [
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      ],
+    },
+    {
       path: 'WorkflowsConnector/Role/DefaultPolicy/Resource',
       id: 'AwsSolutions-IAM5',
       appliesTo: [{ regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/` }],

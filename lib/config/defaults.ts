@@ -16,6 +16,7 @@ export const DEFAULT_PRESIGN: PresignSettings = {
   throttlingBurstLimit: 100,
   listPageSize: 100,
   logRetentionDays: 365,
+  createApiGatewayLogRole: false,
 };
 
 /**

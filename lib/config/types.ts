@@ -96,6 +96,12 @@ export interface PresignSettings {
   readonly listPageSize: number;
   /** Days API access logs and Lambda logs are kept (a CloudWatch Logs retention value). */
   readonly logRetentionDays: number;
+  /**
+   * Create API Gateway's account-wide CloudWatch Logs role. Access logging cannot deploy until an
+   * account and region have one; set this in exactly one stack per account and region, or run
+   * `aws apigateway update-account` once yourself.
+   */
+  readonly createApiGatewayLogRole: boolean;
 }
 
 export interface UserPoolSettings {

@@ -5,6 +5,7 @@ import {
   MAX_SINGLE_PUT_BYTES,
   MAX_URL_EXPIRY_SECONDS,
 } from './defaults';
+import { isLocalHttp, originProblem, parseUrl } from '../policy/origins';
 import { OktaS3Config } from './types';
 
 /** Thrown when the configuration is invalid; lists every bad field at once. */
@@ -29,9 +30,7 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const HEADER_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const OKTA_CLIENT_ID = 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)';
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,17 +52,6 @@ const oneOf =
   (v) =>
     allowed.includes(v as string | number) ? undefined : expected;
 
-const parseUrl = (v: unknown): URL | undefined => {
-  if (typeof v !== 'string') return undefined;
-  try {
-    return new URL(v);
-  } catch {
-    return undefined;
-  }
-};
-
-const isLocalHttp = (url: URL) => url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
-
 const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 
 const issuerCheck: Check = (v) => {
@@ -80,14 +68,8 @@ const issuerCheck: Check = (v) => {
     : 'an https URL with no trailing slash, query or fragment, e.g. https://example.okta.com/oauth2/default';
 };
 
-/** An origin is exactly scheme://host[:port]; the URL parser must round-trip it unchanged. */
-export function checkOrigin(v: unknown): string | undefined {
-  const expected =
-    'an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path';
-  const url = parseUrl(v);
-  if (!url || url.origin !== v || !HOSTNAME.test(url.hostname)) return expected;
-  return url.protocol === 'https:' || isLocalHttp(url) ? undefined : expected;
-}
+/** An origin is exactly scheme://host[:port]; see originProblem. */
+export const checkOrigin: Check = originProblem;
 
 const redirectUrlCheck: Check = (v) => {
   const url = parseUrl(v);
@@ -208,6 +190,7 @@ export function validateConfig(input: unknown): OktaS3Config {
     check(`${p}.presign.throttlingBurstLimit`, presign.throttlingBurstLimit, integerIn(1, 5_000));
     check(`${p}.presign.listPageSize`, presign.listPageSize, integerIn(1, 1000));
     check(`${p}.presign.logRetentionDays`, presign.logRetentionDays, oneOf(LOG_RETENTION_DAYS));
+    check(`${p}.presign.createApiGatewayLogRole`, presign.createApiGatewayLogRole, isBoolean);
 
     const userPool = section(`${p}.userPool`, env.userPool);
     if (userPool) {

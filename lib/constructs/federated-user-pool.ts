@@ -51,9 +51,10 @@ export class FederatedUserPool extends Construct {
     const problems = [
       props.callbackUrls.length ? '' : 'callbackUrls must name at least one URL',
       props.logoutUrls.length ? '' : 'logoutUrls must name at least one URL',
-      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(props.domainPrefix)
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(props.domainPrefix) &&
+      !/aws|amazon|cognito/.test(props.domainPrefix)
         ? ''
-        : 'domainPrefix must be 1-63 of a-z 0-9 -',
+        : 'domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
     ].filter(Boolean);
     if (problems.length) throw new Error(`FederatedUserPool: ${problems.join('; ')}`);
 
@@ -93,8 +94,9 @@ export class FederatedUserPool extends Construct {
       supportedIdentityProviders: [
         cognito.UserPoolClientIdentityProvider.custom(this.identityProvider.providerName),
       ],
-      // No password or SRP flows: tokens come only from the hosted UI's code flow (with PKCE).
-      authFlows: {},
+      // Only refresh: an empty authFlows would leave Cognito's defaults (SRP and custom auth) on,
+      // and their tokens carry aws.cognito.signin.user.admin, which can rewrite attributes.
+      authFlows: { userSrp: false, custom: false, userPassword: false, adminUserPassword: false },
       oAuth: {
         flows: { authorizationCodeGrant: true },
         // Without aws.cognito.signin.user.admin, no token can call UpdateUserAttributes.

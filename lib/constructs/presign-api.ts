@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { originListProblems } from '../policy/origins';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-statements';
 import {
   hasPrebuiltPresignBundle,
@@ -21,6 +22,18 @@ import { addPresignRoutes } from './presign-routes';
 export interface PresignApiProps {
   /** The user pool whose ID tokens the API accepts; its tokens must carry `custom:okta_sub`. */
   readonly userPool: cognito.IUserPool;
+  /**
+   * Name of the Okta identity provider in the user pool. Cognito names federated users
+   * `<name>_<okta sub>`; the Lambda accepts `custom:okta_sub` only when it agrees with that
+   * immutable username, because app clients can write the attribute.
+   * @default 'Okta'
+   */
+  readonly identityProviderName?: string;
+  /**
+   * App clients whose ID tokens the API accepts (their `aud`).
+   * @default any app client of the pool
+   */
+  readonly userPoolClients?: readonly cognito.IUserPoolClient[];
   /** The bucket whose `users/<okta_sub>/` prefixes the URLs point into. */
   readonly bucket: s3.IBucket;
   /** Origins allowed by the API's CORS (no `*` unless you mean it). */
@@ -61,6 +74,13 @@ export interface PresignApiProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Create the account-wide role API Gateway needs to write any logs (`AWS::ApiGateway::Account`).
+   * Access logging fails to deploy until an account and region have one; only one stack per
+   * account and region should own it.
+   * @default false
+   */
+  readonly createAccountLogRole?: boolean;
 }
 
 const MAX_URL_EXPIRY = Duration.minutes(30);
@@ -78,6 +98,8 @@ export class PresignApi extends Construct {
   /** The role whose tagged sessions sign the URLs; reaches only `users/${aws:PrincipalTag/okta_sub}/`. */
   public readonly presignRole: iam.Role;
   public readonly accessLogGroup: logs.LogGroup;
+  /** Guards every route; add your own methods behind it. */
+  public readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
 
   constructor(scope: Construct, id: string, props: PresignApiProps) {
     super(scope, id);
@@ -107,6 +129,8 @@ export class PresignApi extends Construct {
         MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 100 * 1024 * 1024),
         LIST_PAGE_SIZE: String(props.listPageSize ?? 100),
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
+        IDENTITY_PROVIDER_NAME: props.identityProviderName ?? 'Okta',
+        ALLOWED_CLIENT_IDS: (props.userPoolClients ?? []).map((c) => c.userPoolClientId).join(','),
       },
     };
     // A checkout bundles the TypeScript source at synth; the published package ships the bundle.
@@ -134,8 +158,9 @@ export class PresignApi extends Construct {
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy });
     this.api = new apigw.RestApi(this, 'Api', {
       description: 'Presigned URLs into users/<okta_sub>/ of the signed-in caller',
+      restApiName: `${Stack.of(this).stackName}-${this.node.id}`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
-      cloudWatchRole: false,
+      cloudWatchRole: props.createAccountLogRole ?? false,
       deployOptions: {
         stageName: 'v1',
         throttlingRateLimit: props.throttlingRateLimit ?? 50,
@@ -162,12 +187,10 @@ export class PresignApi extends Construct {
     });
     // The stack decides which outputs exist; the RestApi would add its own Endpoint output.
     this.api.node.tryRemoveChild('Endpoint');
-    addPresignRoutes(this.api, {
-      handler: this.handler,
-      authorizer: new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-        cognitoUserPools: [props.userPool],
-      }),
+    this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
     });
+    addPresignRoutes(this.api, { handler: this.handler, authorizer: this.authorizer });
     this.acknowledgeFindings();
   }
 
@@ -201,9 +224,22 @@ export class PresignApi extends Construct {
       {
         id: 'AwsSolutions-APIG6',
         reason:
-          'JSON access logs are on. Execution logging needs the account-wide API Gateway CloudWatch role, which one stack must not own.',
+          'JSON access logs are on. Execution logging is left to the operator: at INFO with data tracing it would copy presigned URLs, which are bearer secrets, into CloudWatch.',
       },
     ]);
+    const accountLogRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (accountLogRole) {
+      NagSuppressions.addResourceSuppressions(accountLogRole, [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            'API Gateway documents this AWS managed policy for its account-wide logging role; it grants only CloudWatch Logs writes.',
+          appliesTo: [
+            'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+          ],
+        },
+      ]);
+    }
     for (const method of this.api.methods.filter((m) => m.httpMethod === 'OPTIONS')) {
       NagSuppressions.addResourceSuppressions(method, [
         {
@@ -225,6 +261,7 @@ function validate(props: PresignApiProps, urlExpiry: Duration) {
   if (seconds < 60 || seconds > MAX_URL_EXPIRY.toSeconds())
     problems.push('urlExpiry must be 1 to 30 minutes');
   if (props.allowedOrigins.length === 0) problems.push('allowedOrigins must name at least one origin');
+  problems.push(...originListProblems('allowedOrigins', props.allowedOrigins));
   const max = props.maxUploadBytes;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 5 * 1024 ** 3)) {
     problems.push('maxUploadBytes must be an integer from 1 to 5 GiB');

@@ -6,11 +6,12 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildCorsRules } from '../policy/cors-rules';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { originListProblems } from '../policy/origins';
 
 export interface UserFilesBucketProps {
   /**
-   * Web origins allowed to call the bucket from a browser. Validate them before they get here:
-   * the construct passes them through to S3 as they are.
+   * Web origins allowed to call the bucket from a browser: `https://host[:port]` (or http on
+   * localhost), or a lone `*` if you really mean any origin.
    * @default no CORS rule: browsers cannot reach the bucket
    */
   readonly allowedOrigins?: readonly string[];
@@ -171,10 +172,7 @@ export class UserFilesBucket extends Construct {
 }
 
 function validateProps(props: UserFilesBucketProps) {
-  const problems: string[] = [];
-  if (props.allowedOrigins?.some((o) => o === '*' || o.includes('*')) && props.allowedOrigins.length > 1) {
-    problems.push('allowedOrigins: "*" must be the only origin when it is used');
-  }
+  const problems = originListProblems('allowedOrigins', props.allowedOrigins ?? []);
   for (const key of props.exposedMetadataKeys ?? []) {
     if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key))
       problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);

@@ -70,7 +70,7 @@ describe('FederatedUserPool', () => {
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
     });
-    expect(client.ExplicitAuthFlows ?? []).toEqual([]);
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
     expect(client.AllowedOAuthFlows).not.toContain('implicit');
   });
 
@@ -79,8 +79,9 @@ describe('FederatedUserPool', () => {
     // UpdateUserAttributes needs an access token with this scope; the client can never get one.
     expect(client.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
     expect(client.AllowedOAuthScopes).not.toContain('aws.cognito.signin.user.admin');
-    // Password and SRP sign-in (whose tokens always carry that scope) are off.
-    expect(client.ExplicitAuthFlows ?? []).toEqual([]);
+    // Password, SRP and custom sign-in (whose tokens always carry that scope) are off, explicitly:
+    // an absent list would mean Cognito's defaults, which include SRP and custom auth.
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
     // Cognito refuses federated sign-in unless mapped attributes are client-writable, so the
     // write list is exactly the mapped attributes and nothing more.
     const mapped = Object.keys(only('AWS::Cognito::UserPoolIdentityProvider').Properties.AttributeMapping)
@@ -107,10 +108,10 @@ describe('FederatedUserPool', () => {
           oktaClientSecretName: 's',
           callbackUrls: [],
           logoutUrls: [],
-          domainPrefix: 'Bad_Prefix',
+          domainPrefix: 'my-cognito-files',
         }),
     ).toThrow(
-      'FederatedUserPool: callbackUrls must name at least one URL; logoutUrls must name at least one URL; domainPrefix must be 1-63 of a-z 0-9 -',
+      'FederatedUserPool: callbackUrls must name at least one URL; logoutUrls must name at least one URL; domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
     );
   });
 });

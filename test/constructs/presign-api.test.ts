@@ -160,6 +160,10 @@ describe('PresignApi: the Lambda and its roles', () => {
       MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
       LIST_PAGE_SIZE: '100',
       ALLOWED_ORIGINS: TEST_ORIGINS.join(','),
+      // The Lambda trusts custom:okta_sub only from this client, and only when it agrees with
+      // the immutable federated username <provider>_<sub>.
+      IDENTITY_PROVIDER_NAME: { Ref: idStartingWith('UserPoolOkta') },
+      ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });
@@ -233,11 +237,44 @@ describe('PresignApi with imported resources', () => {
     );
   });
 
+  test('rejects origins with paths, wildcards or plain http', () => {
+    expect(
+      () =>
+        new PresignApi(stack, 'BadOrigins', {
+          userPool,
+          bucket,
+          allowedOrigins: ['https://app.example/', 'http://app.example'],
+        }),
+    ).toThrow(
+      /allowedOrigins: "https:\/\/app.example\/" is not an https origin.*allowedOrigins: "http:\/\/app.example" is not/,
+    );
+  });
+
+  test('creates the account-wide logging role only when asked', () => {
+    const withRole = new Stack(new App(), 'WithRole');
+    new PresignApi(withRole, 'Api', {
+      userPool: cognito.UserPool.fromUserPoolId(withRole, 'Pool', 'eu-west-1_abc'),
+      bucket: s3.Bucket.fromBucketName(withRole, 'B', 'some-bucket'),
+      allowedOrigins: ['https://a.example'],
+      createAccountLogRole: true,
+    });
+    Template.fromStack(withRole).resourceCountIs('AWS::ApiGateway::Account', 1);
+    expect(ofType('AWS::ApiGateway::Account')).toEqual([]);
+  });
+
   test('works with an existing bucket and user pool', () => {
     new PresignApi(stack, 'Api', { userPool, bucket, allowedOrigins: ['https://a.example'] });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { BUCKET_NAME: 'existing-bucket', URL_EXPIRY_SECONDS: '300' } },
+      Environment: {
+        Variables: {
+          BUCKET_NAME: 'existing-bucket',
+          URL_EXPIRY_SECONDS: '300',
+          IDENTITY_PROVIDER_NAME: 'Okta',
+          ALLOWED_CLIENT_IDS: '',
+        },
+      },
     });
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'S-Api' });
   });
 });

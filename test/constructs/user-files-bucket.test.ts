@@ -233,12 +233,12 @@ describe('UserFilesBucket options', () => {
   test('rejects bad props, naming each', () => {
     expect(() =>
       standalone({
-        allowedOrigins: ['*', 'https://a.example'],
+        allowedOrigins: ['*', 'https://a.example/'],
         exposedMetadataKeys: ['Bad Key'],
         noncurrentVersionExpiration: Duration.hours(5),
       }),
     ).toThrow(
-      'UserFilesBucket: allowedOrigins: "*" must be the only origin when it is used; exposedMetadataKeys: "Bad Key" is not a lowercase header token; noncurrentVersionExpiration: expected a whole number of days, at least 1',
+      'UserFilesBucket: allowedOrigins: "*" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; allowedOrigins: "https://a.example/" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; exposedMetadataKeys: "Bad Key" is not a lowercase header token; noncurrentVersionExpiration: expected a whole number of days, at least 1',
     );
   });
 });

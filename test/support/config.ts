@@ -43,6 +43,7 @@ export function testConfig(): OktaS3Config {
         region: 'us-east-1',
         allowedOrigins: ['https://files.prod.example'],
         storage: { encryption: 'kms' },
+        presign: { createApiGatewayLogRole: true },
         userPool: {
           domainPrefix: 'test-files-prod',
           callbackUrls: ['https://files.prod.example/callback'],
