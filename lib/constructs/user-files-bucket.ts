@@ -143,8 +143,8 @@ export class UserFilesBucket extends Construct {
    * Lets a principal read and write only `users/<key>/` in the data bucket, where `keyExpression`
    * is an IAM policy variable naming the caller, e.g. `${aws:PrincipalTag/okta_sub}`.
    */
-  public grantUserPrefixAccess(grantee: iam.IGrantable, keyExpression: string): void {
-    grantUserPrefixAccess(this.bucket, grantee, keyExpression);
+  public grantUserPrefixAccess(grantee: iam.IGrantable, keyExpression: string): iam.Grant {
+    return grantUserPrefixAccess(this.bucket, grantee, keyExpression);
   }
 
   /**

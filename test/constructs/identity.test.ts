@@ -1,6 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { grantUserPrefixAccess } from '../../lib/policy/grant-user-prefix';
+import { PRINCIPAL_TAG_KEY } from '../../lib/policy/user-prefix-statements';
 import { OktaFederation } from '../../lib/constructs/okta-federation';
 import { OktaWebIdentityRole } from '../../lib/constructs/okta-web-identity-role';
 import { UserIdentityPool } from '../../lib/constructs/user-identity-pool';
@@ -147,13 +150,40 @@ describe('UserIdentityPool', () => {
     expect(dev.toJSON().Resources[roleId].Properties.Policies).toBeUndefined();
   });
 
-  test('with KMS, users may encrypt and decrypt with the bucket key only', () => {
+  test('with KMS, users may use the bucket key only through S3, only for this bucket', () => {
     const statements = policyOfRole(prod, roleIdByPath(prod, 'IdentityPoolAuthenticatedRole'));
+    const bucketArn = { 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] };
     expect(statements[2]).toEqual({
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] },
+      Condition: {
+        // s3.<region>.<partition's URL suffix>, e.g. s3.us-east-1.amazonaws.com
+        StringEquals: {
+          'kms:ViaService': { 'Fn::Join': ['', ['s3.us-east-1.', { Ref: 'AWS::URLSuffix' }]] },
+        },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
+        },
+      },
     });
+  });
+
+  test('one principal may be granted two buckets: statements carry no duplicate ids', () => {
+    const stack = new Stack(new App(), 'S');
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    for (const name of ['bucket-one', 'bucket-two']) {
+      grantUserPrefixAccess(s3.Bucket.fromBucketName(stack, name, name), role, PRINCIPAL_TAG_KEY);
+    }
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements.map((s: any) => JSON.stringify(s.Resource))).toEqual([
+      expect.stringContaining('bucket-one/users/'),
+      expect.stringContaining('bucket-one"'),
+      expect.stringContaining('bucket-two/users/'),
+      expect.stringContaining('bucket-two"'),
+    ]);
+    expect(statements.filter((s: any) => s.Sid)).toEqual([]);
   });
 
   test('takes an imported bucket and an explicit principal-tag provider name', () => {

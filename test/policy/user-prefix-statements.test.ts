@@ -13,7 +13,6 @@ describe('userPrefixStatements', () => {
 
   test('grants the object actions under users/<key>/ with the slash after the key', () => {
     expect(json[0]).toEqual({
-      Sid: 'OwnPrefixObjects',
       Effect: 'Allow',
       Action: [...USER_OBJECT_ACTIONS],
       Resource: 'arn:aws-cn:s3:::files/users/${aws:PrincipalTag/okta_sub}/*',
@@ -22,7 +21,6 @@ describe('userPrefixStatements', () => {
 
   test('lists the bucket only for the own prefix', () => {
     expect(json[1]).toEqual({
-      Sid: 'ListOwnPrefix',
       Effect: 'Allow',
       Action: 's3:ListBucket',
       Resource: BUCKET,
@@ -48,6 +46,19 @@ describe('userPrefixStatements', () => {
       json.every((s) => [s.Resource].flat().every((r: string) => r.startsWith('arn:aws-cn:s3:::'))),
     ).toBe(true);
   });
+});
+
+describe('assertPolicyVariable', () => {
+  test.each(['${aws:PrincipalTag/okta_sub}', '${acme.okta.com/oauth2/default:sub}'])('accepts %s', (key) =>
+    expect(() => userPrefixStatements(BUCKET, key)).not.toThrow(),
+  );
+  test.each(['00uAlice', '*', '${aws:PrincipalTag/okta_sub}*', '${a}/${b}', ''])(
+    'refuses %j, which is not one variable',
+    (key) =>
+      expect(() => userPrefixStatements(BUCKET, key)).toThrow(
+        'keyExpression must be a single IAM policy variable',
+      ),
+  );
 });
 
 describe('webIdentitySubKey', () => {
