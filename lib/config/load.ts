@@ -10,27 +10,41 @@ export const EXAMPLE_CONFIG_FILE = 'okta-config.example.ts';
 /** The context key that picks an environment: `cdk synth -c env=prod`. */
 export const ENVIRONMENT_CONTEXT_KEY = 'env';
 
-/** Fields that `-c <field>=<value>` may override; environment fields apply to the chosen environment. */
-export const ROOT_OVERRIDES = [
-  'stackNamePrefix',
-  'okta.issuer',
-  'okta.clientIds',
-  'okta.webClientId',
-  'okta.webClientSecretName',
-];
-export const ENVIRONMENT_OVERRIDES = [
-  'account',
-  'region',
-  'allowedOrigins',
-  'allowAnyOrigin',
-  ...Object.keys(DEFAULT_STORAGE).map((k) => `storage.${k}`),
-  ...Object.keys(DEFAULT_PRESIGN).map((k) => `presign.${k}`),
-  'userPool.domainPrefix',
-  'userPool.callbackUrls',
-  'userPool.logoutUrls',
-  'workflows.accountId',
-  'workflows.externalId',
-];
+type FieldKind = 'string' | 'number' | 'boolean' | 'list';
+
+const kindOfDefault = (value: unknown): FieldKind =>
+  Array.isArray(value)
+    ? 'list'
+    : typeof value === 'number'
+      ? 'number'
+      : typeof value === 'boolean'
+        ? 'boolean'
+        : 'string';
+
+/** Fields that `-c <field>=<value>` may override, by kind; they apply to the chosen environment. */
+const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
+  account: 'string',
+  region: 'string',
+  allowedOrigins: 'list',
+  allowAnyOrigin: 'boolean',
+  ...Object.fromEntries(Object.entries(DEFAULT_STORAGE).map(([k, v]) => [`storage.${k}`, kindOfDefault(v)])),
+  ...Object.fromEntries(Object.entries(DEFAULT_PRESIGN).map(([k, v]) => [`presign.${k}`, kindOfDefault(v)])),
+  'userPool.domainPrefix': 'string',
+  'userPool.callbackUrls': 'list',
+  'userPool.logoutUrls': 'list',
+  'workflows.accountId': 'string',
+  'workflows.externalId': 'string',
+};
+/** Fields that `-c <field>=<value>` may override for every environment. */
+const ROOT_FIELDS: Record<string, FieldKind> = {
+  stackNamePrefix: 'string',
+  'okta.issuer': 'string',
+  'okta.clientIds': 'list',
+  'okta.webClientId': 'string',
+  'okta.webClientSecretName': 'string',
+};
+export const ROOT_OVERRIDES = Object.keys(ROOT_FIELDS);
+export const ENVIRONMENT_OVERRIDES = Object.keys(ENVIRONMENT_FIELDS);
 
 export interface LoadedConfig {
   readonly config: OktaS3Config;
@@ -64,17 +78,18 @@ export function configure(
   const envName = stringContext(context(ENVIRONMENT_CONTEXT_KEY)) ?? (copy?.defaultEnvironment as string);
   if (copy && typeof copy === 'object') {
     if (envName !== undefined) copy.defaultEnvironment = envName;
-    for (const key of ROOT_OVERRIDES) applyOverride(copy, key, context(key));
+    for (const [key, kind] of Object.entries(ROOT_FIELDS)) applyOverride(copy, key, kind, context(key));
     const env = (copy.environments as Record<string, Record<string, unknown>> | undefined)?.[envName];
     if (env && typeof env === 'object') {
-      for (const key of ENVIRONMENT_OVERRIDES) applyOverride(env, key, context(key));
+      for (const [key, kind] of Object.entries(ENVIRONMENT_FIELDS))
+        applyOverride(env, key, kind, context(key));
     }
   }
   const config = validateConfig(copy);
   return { config, environment: resolveEnvironment(config, config.defaultEnvironment) };
 }
 
-function applyOverride(target: Record<string, unknown>, dottedPath: string, value: unknown) {
+function applyOverride(target: Record<string, unknown>, dottedPath: string, kind: FieldKind, value: unknown) {
   if (value === undefined) return;
   const parts = dottedPath.split('.');
   let node = target;
@@ -82,12 +97,33 @@ function applyOverride(target: Record<string, unknown>, dottedPath: string, valu
     if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
     node = node[part] as Record<string, unknown>;
   }
-  node[parts[parts.length - 1]] = parseContextValue(value);
+  node[parts[parts.length - 1]] = parseContextValue(value, kind);
 }
 
-/** `-c` values arrive as strings; JSON lets lists, numbers and booleans be given too. */
-function parseContextValue(value: unknown): unknown {
+/**
+ * `-c` values arrive as strings. Each is read as its field's kind, so an account id stays a
+ * string; a value that doesn't parse is passed on as given, for validation to name.
+ */
+function parseContextValue(value: unknown, kind: FieldKind): unknown {
   if (typeof value !== 'string') return value;
+  switch (kind) {
+    case 'number':
+      return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'list':
+      return value.trim().startsWith('[')
+        ? parseJson(value)
+        : value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean);
+    default:
+      return value;
+  }
+}
+
+function parseJson(value: string): unknown {
   try {
     return JSON.parse(value);
   } catch {

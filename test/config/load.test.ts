@@ -57,6 +57,31 @@ describe('loadConfig', () => {
     });
   });
 
+  test('context values are read as their field kind: ids stay strings, lists may be comma-separated', () => {
+    const context: Record<string, string> = {
+      env: 'prod',
+      account: '111111111111',
+      'workflows.accountId': '222222222222',
+      'okta.clientIds': '0oaONEclient00000001, 0oaTWOclient00000002',
+      allowAnyOrigin: 'false',
+      'storage.accessLogRetentionDays': '30',
+    };
+    const { environment } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k]);
+    expect(environment).toMatchObject({
+      account: '111111111111',
+      workflows: { accountId: '222222222222' },
+      okta: { clientIds: ['0oaONEclient00000001', '0oaTWOclient00000002'] },
+      storage: { accessLogRetentionDays: 30 },
+    });
+  });
+
+  test('a context value of the wrong kind is named by validation', () => {
+    const context: Record<string, string> = { 'presign.urlExpirySeconds': 'ten', allowAnyOrigin: 'yes' };
+    expect(() => loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k])).toThrow(
+      /allowAnyOrigin: expected true or false, got "yes"[\s\S]*presign\.urlExpirySeconds: expected an integer from 60 to 1800, got "ten"/,
+    );
+  });
+
   test('an unknown environment fails, naming the choices', () => {
     expect(() =>
       loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => (k === 'env' ? 'qa' : undefined)),
