@@ -137,6 +137,17 @@ export class UserFilesBucket extends Construct {
       autoDeleteObjects,
     });
     this.deliverAccessLogsByPolicy();
+    // An object under a key only its uploader holds could never be recovered or audited.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyCustomerProvidedKeys',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+      }),
+    );
   }
 
   /**

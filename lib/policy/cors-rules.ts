@@ -1,22 +1,37 @@
 import { CorsRule, HttpMethods } from 'aws-cdk-lib/aws-s3';
 
-/** Request headers the AWS SDKs and presigned uploads send from a browser. */
+/**
+ * Request headers the AWS SDKs and presigned uploads send from a browser. Current SDK v3 clients
+ * add flexible-checksum headers to uploads and `x-amz-checksum-mode` to every GetObject, so a list
+ * without them fails the preflight.
+ */
 export const SDK_REQUEST_HEADERS = [
   'amz-sdk-invocation-id',
   'amz-sdk-request',
   'authorization',
   'cache-control',
   'content-disposition',
+  'content-encoding',
+  'content-language',
   'content-md5',
   'content-type',
+  'expires',
   'if-match',
+  'if-modified-since',
   'if-none-match',
+  'if-unmodified-since',
   'range',
+  'x-amz-checksum-algorithm',
   'x-amz-checksum-crc32',
   'x-amz-checksum-crc32c',
+  'x-amz-checksum-crc64nvme',
+  'x-amz-checksum-mode',
+  'x-amz-checksum-sha1',
   'x-amz-checksum-sha256',
+  'x-amz-checksum-type',
   'x-amz-content-sha256',
   'x-amz-date',
+  'x-amz-expected-bucket-owner',
   'x-amz-sdk-checksum-algorithm',
   'x-amz-security-token',
   'x-amz-user-agent',

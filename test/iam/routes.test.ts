@@ -137,6 +137,23 @@ describe('the bucket policy', () => {
     );
     expect(await decideWith(TLS)).toBe('Allowed');
   });
+
+  test('denies an own-prefix upload encrypted with a customer-provided key', async () => {
+    const own = cases.find((c) => c.expected === 'Allowed' && c.action === 's3:PutObject')!;
+    const put = (extra: Record<string, string>) =>
+      decide({
+        identityPolicies: identityPoliciesOf(template, ids.identityPoolRole),
+        resourcePolicy: bucketPolicy,
+        action: own.action,
+        resource: own.resource,
+        principal: sessionArnOf(template, ids.identityPoolRole, 's'),
+        context: { ...TLS, 'aws:PrincipalTag/okta_sub': own.user.sub, ...extra },
+      });
+    expect(await put({ 's3:x-amz-server-side-encryption-customer-algorithm': 'AES256' })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await put({})).toBe('Allowed');
+  });
 });
 
 afterAll(() => {
