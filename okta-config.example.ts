@@ -58,6 +58,9 @@ export const config: OktaS3Config = {
     prod: {
       account: '111111111111',
       region: 'eu-west-1',
+      // IAM allows one OIDC provider per issuer per account: an environment sharing an account
+      // with another (or an account that already federates this issuer) imports it instead.
+      oidcProvider: 'create', // or 'import'
       allowedOrigins: ['https://files.example.com'],
       storage: {
         noncurrentVersionExpirationDays: 365,

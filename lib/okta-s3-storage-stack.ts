@@ -56,6 +56,7 @@ export class OktaS3StorageStack extends Stack {
     this.federation = new OktaFederation(this, 'OktaFederation', {
       issuer: settings.okta.issuer,
       clientIds: settings.okta.clientIds,
+      importExisting: settings.oidcProvider === 'import',
     });
     this.identityPool = new UserIdentityPool(this, 'IdentityPool', {
       provider: this.federation.provider,

@@ -15,6 +15,7 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     account: env.account,
     region: env.region,
     okta: config.okta,
+    oidcProvider: env.oidcProvider ?? 'create',
     allowedOrigins: env.allowedOrigins,
     storage: { ...DEFAULT_STORAGE, ...env.storage },
     presign: { ...DEFAULT_PRESIGN, ...env.presign },

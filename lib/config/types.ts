@@ -50,6 +50,13 @@ export interface EnvironmentConfig {
    * @default false
    */
   readonly allowAnyOrigin?: boolean;
+  /**
+   * `import` uses the account's existing IAM OIDC provider for the issuer instead of creating one.
+   * IAM allows one provider per issuer per account, so a second environment in the same account
+   * must import it (and the provider's audiences must include `okta.clientIds`).
+   * @default 'create'
+   */
+  readonly oidcProvider?: 'create' | 'import';
   /** Bucket settings. @default see {@link StorageSettings} */
   readonly storage?: Partial<StorageSettings>;
   /** Presign API settings. @default see {@link PresignSettings} */
@@ -127,6 +134,7 @@ export interface ResolvedEnvironment {
   readonly account?: string;
   readonly region: string;
   readonly okta: OktaSettings;
+  readonly oidcProvider: 'create' | 'import';
   readonly allowedOrigins: readonly string[];
   readonly storage: StorageSettings;
   readonly presign: PresignSettings;

@@ -157,6 +157,8 @@ export function validateConfig(input: unknown): OktaS3Config {
       check(`${p}.account`, env.account, matching(ACCOUNT, 'a 12-digit AWS account id'));
     check(`${p}.region`, env.region, matching(REGION, 'an AWS region such as eu-west-1'));
 
+    if (env.oidcProvider !== undefined)
+      check(`${p}.oidcProvider`, env.oidcProvider, oneOf(['create', 'import']));
     const allowAny = env.allowAnyOrigin === true;
     if (env.allowAnyOrigin !== undefined) check(`${p}.allowAnyOrigin`, env.allowAnyOrigin, isBoolean);
     checkList(`${p}.allowedOrigins`, env.allowedOrigins, 1, 100, (v) =>

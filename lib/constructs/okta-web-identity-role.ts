@@ -4,11 +4,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { webIdentitySubKey } from '../policy/user-prefix-statements';
-import { OktaFederation } from './okta-federation';
+import { IOktaFederation } from './okta-federation';
 
 export interface OktaWebIdentityRoleProps {
   /** The Okta OIDC provider, with its issuer and accepted client ids. */
-  readonly federation: OktaFederation;
+  readonly federation: IOktaFederation;
   /** The bucket whose `users/<sub>/` prefixes the role's sessions reach. */
   readonly bucket: s3.IBucket;
   /**

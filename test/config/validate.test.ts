@@ -35,6 +35,7 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
   ['no environments', (c) => (c.environments = {}), 'environments'],
   ['environments not an object', (c) => (c.environments = ['dev']), 'environments'],
   ['bad environment name', (c) => (c.environments.Prod_1 = c.environments.prod), 'environments.Prod_1'],
+  ['unknown OIDC provider mode', (c) => (dev(c).oidcProvider = 'reuse'), 'environments.dev.oidcProvider'],
   ['malformed region', (c) => (dev(c).region = 'europe-west'), 'environments.dev.region'],
   ['short account id', (c) => (dev(c).account = '12345'), 'environments.dev.account'],
   [

@@ -71,6 +71,45 @@ describe('OktaFederation', () => {
   });
 });
 
+describe("OktaFederation importing the account's existing provider", () => {
+  const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const federation = new OktaFederation(stack, 'F', {
+    issuer: TEST_ISSUER,
+    clientIds: TEST_CLIENT_IDS,
+    importExisting: true,
+  });
+  const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+  new UserIdentityPool(stack, 'P', { provider: federation.provider, bucket });
+  new OktaWebIdentityRole(stack, 'W', { federation, bucket });
+  const t = Template.fromStack(stack);
+  const arn = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':iam::123456789012:oidc-provider/test.okta.example/oauth2/default',
+      ],
+    ],
+  };
+
+  test('creates no provider and points everything at the existing one', () => {
+    t.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    expect(stack.resolve(federation.provider.oidcProviderArn)).toEqual(arn);
+    t.hasResourceProperties('AWS::Cognito::IdentityPool', { OpenIdConnectProviderARNs: [arn] });
+    t.hasResourceProperties('AWS::Cognito::IdentityPoolPrincipalTag', { IdentityProviderName: arn });
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: arn } })] },
+    });
+  });
+
+  test('the config chooses it per environment', () => {
+    const imported = synthesize(undefined, { oidcProvider: 'import' }).template;
+    imported.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    expect(JSON.stringify(imported.toJSON())).toContain(':oidc-provider/test.okta.example/oauth2/default');
+  });
+});
+
 describe('UserIdentityPool', () => {
   test('federates only the Okta provider and refuses unauthenticated identities', () => {
     const pool = only(dev, 'AWS::Cognito::IdentityPool');
