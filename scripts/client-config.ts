@@ -61,7 +61,12 @@ export function stackOutputs(document: unknown, stackName?: string): { stackName
 const list = (csv: string) => csv.split(',').filter(Boolean);
 const hostOf = (url: string) => new URL(url).host;
 
-/** An `amplify_outputs.json` (schema 1.x) with the auth and storage sections. */
+/**
+ * An `amplify_outputs.json` (schema 1.x) with the auth and storage sections. It names no identity
+ * pool: ours federates Okta directly, not the user pool, so Amplify's default exchange of
+ * user-pool tokens there would fail. Storage calls take a credentials provider with the Okta ID
+ * token instead (see okta-s3-client.json and the README).
+ */
 export function amplifyOutputs(o: Outputs) {
   return {
     version: '1.3',
@@ -69,7 +74,6 @@ export function amplifyOutputs(o: Outputs) {
       aws_region: o.Region,
       user_pool_id: o.UserPoolId,
       user_pool_client_id: o.UserPoolClientId,
-      identity_pool_id: o.IdentityPoolId,
       unauthenticated_identities_enabled: false,
       standard_required_attributes: [],
       username_attributes: [],

@@ -31,7 +31,6 @@ describe('client-config', () => {
       aws_region: 'eu-west-1',
       user_pool_id: 'eu-west-1_AbCdEfGhI',
       user_pool_client_id: '1a2b3c4d5e6f7g8h9i0jklmnop',
-      identity_pool_id: 'eu-west-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
       unauthenticated_identities_enabled: false,
       oauth: {
         domain: 'example-okta-files.auth.eu-west-1.amazoncognito.com',
@@ -40,6 +39,8 @@ describe('client-config', () => {
         response_type: 'code',
       },
     });
+    // The identity pool federates Okta, not the user pool: Amplify must not trade user-pool tokens there.
+    expect(amplify.auth).not.toHaveProperty('identity_pool_id');
     expect(amplify.storage).toEqual({
       aws_region: 'eu-west-1',
       bucket_name: 'oktas3storage-prod-storagedata6bb23f4e-1a2b3c4d5e6f',
