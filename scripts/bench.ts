@@ -135,6 +135,8 @@ async function presignLatency(): Promise<Table> {
     listPageSize: 100,
     allowedOrigins: ['https://files.example.com'],
     region: 'eu-west-1',
+    identityProviderName: 'Okta',
+    allowedClientIds: ['benchclient0001'],
   };
   const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300 });
   const handler = createHandler({
@@ -144,6 +146,10 @@ async function presignLatency(): Promise<Table> {
     log: () => undefined,
   });
   const event = uploadEvent();
+  // Timing a refusal would flatter the figures: the bench only measures a successful presign.
+  const probe = await handler(event);
+  if (probe.statusCode !== 200)
+    throw new Error(`bench request was refused: ${probe.statusCode} ${probe.body}`);
   const command = () =>
     new PutObjectCommand({
       Bucket: config.bucketName,
@@ -237,7 +243,14 @@ function uploadEvent(): APIGatewayProxyEvent {
     body: JSON.stringify({ fileName: 'report.pdf', contentType: 'application/pdf', size: 123456 }),
     isBase64Encoded: false,
     requestContext: {
-      authorizer: { claims: { 'custom:okta_sub': '00uBench0000000000b1' } },
+      authorizer: {
+        claims: {
+          token_use: 'id',
+          aud: 'benchclient0001',
+          'cognito:username': 'Okta_00uBench0000000000b1',
+          'custom:okta_sub': '00uBench0000000000b1',
+        },
+      },
       requestId: 'bench',
     },
   } as unknown as APIGatewayProxyEvent;

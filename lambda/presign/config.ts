@@ -1,6 +1,7 @@
 /**
- * Names of the environment variables the presign Lambda reads. The CDK construct sets them from
- * these constants, so the two sides cannot drift apart.
+ * Names of the environment variables the presign Lambda reads. The library ships without the
+ * Lambda's sources, so the construct spells them out; test/constructs/presign-api.test.ts checks
+ * that it sets exactly these.
  */
 export const PRESIGN_ENV = {
   bucketName: 'BUCKET_NAME',
@@ -9,6 +10,8 @@ export const PRESIGN_ENV = {
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
   listPageSize: 'LIST_PAGE_SIZE',
   allowedOrigins: 'ALLOWED_ORIGINS',
+  identityProviderName: 'IDENTITY_PROVIDER_NAME',
+  allowedClientIds: 'ALLOWED_CLIENT_IDS',
   region: 'AWS_REGION',
 } as const;
 
@@ -20,6 +23,10 @@ export interface PresignConfig {
   readonly listPageSize: number;
   /** Exact origins whose requests get `Access-Control-Allow-Origin`; `*` allows any. */
   readonly allowedOrigins: readonly string[];
+  /** The user pool's name for the Okta provider; federated usernames are `<name>_<okta sub>`. */
+  readonly identityProviderName: string;
+  /** App client ids whose ID tokens are accepted (their `aud`); empty accepts any client of the pool. */
+  readonly allowedClientIds: readonly string[];
   readonly region: string;
 }
 
@@ -33,6 +40,9 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** A subset of what Cognito allows in a provider name (up to 32 characters), enough for ours. */
+const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+const CLIENT_ID = /^[A-Za-z0-9]{1,128}$/;
 
 /**
  * Reads and validates the whole environment at cold start. A bad deployment fails on its first
@@ -58,6 +68,14 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
     }
     return values;
   };
+  const clientIds = (name: string): string[] => {
+    const raw = env[name] ?? '';
+    const values = raw === '' ? [] : raw.split(',').map((id) => id.trim());
+    if (values.some((id) => !CLIENT_ID.test(id))) {
+      problems.push(`${name} must be empty or a comma-separated list of app client ids`);
+    }
+    return values;
+  };
 
   const config: PresignConfig = {
     bucketName: text(PRESIGN_ENV.bucketName, BUCKET_NAME, 'an S3 bucket name'),
@@ -66,6 +84,12 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
     maxUploadBytes: integer(PRESIGN_ENV.maxUploadBytes, 1, MAX_SINGLE_PUT_BYTES),
     listPageSize: integer(PRESIGN_ENV.listPageSize, 1, 1000),
     allowedOrigins: origins(PRESIGN_ENV.allowedOrigins),
+    identityProviderName: text(
+      PRESIGN_ENV.identityProviderName,
+      PROVIDER_NAME,
+      'a user-pool identity provider name (1-32 of A-Z a-z 0-9 . _ -)',
+    ),
+    allowedClientIds: clientIds(PRESIGN_ENV.allowedClientIds),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
   };
   if (problems.length > 0) throw new Error(`Invalid presign configuration: ${problems.join('; ')}`);

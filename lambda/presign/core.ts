@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { PresignConfig } from './config';
 import { isOwnKey, isValidSub } from './keys';
 
 /** A failure the client caused (or, for 500, one it should not learn the details of). */
@@ -14,6 +15,7 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string) => new HttpError(400, 'BadRequest', message);
 export const notFound = (message = 'Not found') => new HttpError(404, 'NotFound', message);
+const forbidden = (message: string) => new HttpError(403, 'Forbidden', message);
 
 export type UploadMethod = 'PUT' | 'POST';
 
@@ -44,13 +46,42 @@ const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 const PAGE_TOKEN = /^[A-Za-z0-9_-]{1,2048}$/;
 const S3_TOKEN = /^[\x21-\x7e]{1,1024}$/;
 
-/** The Okta `sub` the Cognito authorizer put in the verified token's claims; nothing else. */
-export function callerSub(event: APIGatewayProxyEvent): string {
+/** What a caller's verified claims must show; the deployment sets both (see PresignConfig). */
+export type IdentityRules = Pick<PresignConfig, 'identityProviderName' | 'allowedClientIds'>;
+
+/**
+ * The caller's Okta `sub`, from the claims the Cognito authorizer verified; nothing else.
+ *
+ * `custom:okta_sub` alone is not enough: Cognito requires app clients to have write access to
+ * attributes an identity provider maps, so anyone holding a token with the
+ * `aws.cognito.signin.user.admin` scope (a pool-local user, or a user of another app client)
+ * could set it to a victim's sub with UpdateUserAttributes. It is trusted only when it agrees
+ * with `cognito:username`, which Cognito sets to `<provider>_<idp user id>` and nobody can
+ * change. The comparison ignores ASCII case because Cognito may lower-case federated usernames
+ * (see aws-amplify/amplify-js#13844); Okta ids that differ only in case are not a practical risk.
+ * The sub is returned as the attribute states it: that is Okta's `sub`, which routes 1 and 2 use.
+ */
+export function callerSub(event: APIGatewayProxyEvent, rules: IdentityRules): string {
   const authorizer: unknown = event.requestContext?.authorizer;
   const claims = isRecord(authorizer) ? authorizer.claims : undefined;
   if (!isRecord(claims)) throw new HttpError(401, 'Unauthorized', 'No verified identity');
-  const sub = Object.hasOwn(claims, 'custom:okta_sub') ? claims['custom:okta_sub'] : undefined;
-  if (!isValidSub(sub)) throw new HttpError(403, 'Forbidden', 'The token carries no valid Okta user id');
+  const claim = (name: string): unknown => (Object.hasOwn(claims, name) ? claims[name] : undefined);
+  // Access tokens carry no custom attributes; real ID tokens always say `token_use: id`.
+  if (claim('token_use') !== 'id') throw forbidden('An ID token is required');
+  // No allow-list means any app client of the pool: the username check below still applies.
+  const aud = claim('aud');
+  if (rules.allowedClientIds.length > 0 && !rules.allowedClientIds.some((id) => id === aud)) {
+    throw forbidden('The token was issued to an app client this API does not accept');
+  }
+  const sub = claim('custom:okta_sub');
+  const username = claim('cognito:username');
+  if (
+    !isValidSub(sub) ||
+    typeof username !== 'string' ||
+    asciiLowerCase(username) !== asciiLowerCase(`${rules.identityProviderName}_${sub}`)
+  ) {
+    throw forbidden('The token does not identify an Okta user');
+  }
   return sub;
 }
 
@@ -255,6 +286,14 @@ function isBase64Sha256(value: unknown): value is string {
     BASE64_SHA256.test(value) &&
     Buffer.from(value, 'base64').toString('base64') === value
   );
+}
+
+/**
+ * Lower-cases A-Z only. Full Unicode case mapping would let look-alikes match (the Kelvin sign
+ * lower-cases to `k`); with this, any non-ASCII character in a username simply never matches.
+ */
+function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

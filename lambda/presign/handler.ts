@@ -80,7 +80,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
     let fault: string | undefined;
     try {
       if (!route) throw notFound('No such route');
-      const caller = callerSub(event);
+      const caller = callerSub(event, config);
       sub = caller;
       const signingDate = now();
       const body = await route({

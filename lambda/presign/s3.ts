@@ -92,6 +92,22 @@ export function postPolicyConditions(key: string, upload: UploadSpec): PolicyCon
   ];
 }
 
+/**
+ * `Content-Disposition` for downloads: always an attachment, so an uploaded HTML or SVG file never
+ * renders (and runs script) on the bucket's host. The name is the key's last segment, encoded per
+ * RFC 6266 / RFC 5987; encodeURIComponent leaves `'()*` alone, which RFC 5987 does not allow.
+ * The value travels in the signed query, so a client cannot drop or change it.
+ */
+export function attachmentDisposition(key: string): string {
+  // Keys served here contain no lone surrogates (see isOwnKey); replacing any keeps this total.
+  const name = key.slice(key.lastIndexOf('/') + 1).replace(/\p{Cs}/gu, '\uFFFD');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename*=UTF-8''${encoded}`;
+}
+
 /** S3 answers a continuation token it cannot read with 400 InvalidArgument. */
 export function isBadContinuationToken(error: unknown): boolean {
   const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
@@ -131,7 +147,15 @@ function storageFor(client: S3Client, bucket: string): CallerStorage {
       }),
 
     presignGet: (key, signing) =>
-      getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), signing),
+      getSignedUrl(
+        client,
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ResponseContentDisposition: attachmentDisposition(key),
+        }),
+        signing,
+      ),
 
     exists: async (key) => {
       try {

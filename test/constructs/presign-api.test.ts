@@ -6,6 +6,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PresignApi } from '../../lib/constructs/presign-api';
 import { DOWNLOAD_REQUEST_SCHEMA, UPLOAD_REQUEST_SCHEMA } from '../../lib/constructs/presign-routes';
+import { PRESIGN_ENV } from '../../lambda/presign/config';
 import { TEST_ORIGINS } from '../support/config';
 import { synthesize, SynthesizedStack } from '../support/synth';
 
@@ -166,6 +167,12 @@ describe('PresignApi: the Lambda and its roles', () => {
       ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
+  });
+
+  test('the function gets exactly the environment the Lambda reads (Lambda itself sets AWS_REGION)', () => {
+    const fn = ofType('AWS::Lambda::Function')[0][1].Properties;
+    const readByLambda = Object.values(PRESIGN_ENV).filter((name) => name !== 'AWS_REGION');
+    expect(Object.keys(fn.Environment.Variables).sort()).toEqual([...readByLambda].sort());
   });
 
   test('the code is an esbuild bundle, minified, with the SDK inside', () => {

@@ -7,6 +7,8 @@ const VALID = {
   MAX_UPLOAD_BYTES: '104857600',
   LIST_PAGE_SIZE: '100',
   ALLOWED_ORIGINS: 'https://files.example.com,http://localhost:5173',
+  IDENTITY_PROVIDER_NAME: 'Okta',
+  ALLOWED_CLIENT_IDS: '4b1abcdefghijklmnopqrstu12, mobile0client0id',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -19,8 +21,18 @@ describe('readConfig', () => {
       maxUploadBytes: 104857600,
       listPageSize: 100,
       allowedOrigins: ['https://files.example.com', 'http://localhost:5173'],
+      identityProviderName: 'Okta',
+      allowedClientIds: ['4b1abcdefghijklmnopqrstu12', 'mobile0client0id'],
       region: 'eu-west-1',
     });
+  });
+
+  it.each([undefined, ''])('accepts any app client of the pool when ALLOWED_CLIENT_IDS is %j', (value) => {
+    expect(readConfig({ ...VALID, ALLOWED_CLIENT_IDS: value }).allowedClientIds).toEqual([]);
+  });
+
+  it.each(['O', 'Okta', 'Workforce.Okta-2_x', 'a'.repeat(32)])('accepts the provider name %j', (name) => {
+    expect(readConfig({ ...VALID, IDENTITY_PROVIDER_NAME: name }).identityProviderName).toBe(name);
   });
 
   it('names the variables the CDK side sets', () => {
@@ -34,10 +46,12 @@ describe('readConfig', () => {
       URL_EXPIRY_SECONDS: '3600',
       LIST_PAGE_SIZE: '0',
       ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path',
+      IDENTITY_PROVIDER_NAME: undefined,
+      ALLOWED_CLIENT_IDS: 'ok,not-ok',
       AWS_REGION: undefined,
     };
     expect(() => readConfig(bad)).toThrow(
-      /BUCKET_NAME.*URL_EXPIRY_SECONDS must be an integer in 60\.\.1800.*LIST_PAGE_SIZE.*ALLOWED_ORIGINS.*AWS_REGION/,
+      /BUCKET_NAME.*URL_EXPIRY_SECONDS must be an integer in 60\.\.1800.*LIST_PAGE_SIZE.*ALLOWED_ORIGINS.*IDENTITY_PROVIDER_NAME.*ALLOWED_CLIENT_IDS.*AWS_REGION/,
     );
   });
 
@@ -50,6 +64,15 @@ describe('readConfig', () => {
     ['LIST_PAGE_SIZE', '1001'],
     ['PRESIGN_ROLE_ARN', 'arn:aws:iam::123456789012:user/someone'],
     ['ALLOWED_ORIGINS', ''],
+    ['IDENTITY_PROVIDER_NAME', ''],
+    ['IDENTITY_PROVIDER_NAME', 'a'.repeat(33)],
+    ['IDENTITY_PROVIDER_NAME', '_Okta'],
+    ['IDENTITY_PROVIDER_NAME', 'Ok ta'],
+    ['IDENTITY_PROVIDER_NAME', 'Okta\n'],
+    ['ALLOWED_CLIENT_IDS', 'abc,'],
+    ['ALLOWED_CLIENT_IDS', ' '],
+    ['ALLOWED_CLIENT_IDS', 'abc_def'],
+    ['ALLOWED_CLIENT_IDS', 'x'.repeat(129)],
   ])('refuses %s=%j', (name, value) => {
     expect(() => readConfig({ ...VALID, [name]: value })).toThrow(name);
   });

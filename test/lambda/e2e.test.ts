@@ -68,10 +68,16 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('bas
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
 /** Asks for a PUT URL and uploads through it exactly as a client should. */
-async function upload(api: PresignApi, sub: string, fileName: string, bytes: Buffer) {
+async function upload(
+  api: PresignApi,
+  sub: string,
+  fileName: string,
+  bytes: Buffer,
+  contentType = 'text/plain',
+) {
   const presigned = await api.call(sub, 'POST', '/uploads', {
     fileName,
-    contentType: 'text/plain',
+    contentType,
     size: bytes.length,
     checksumSha256: sha256(bytes),
   });
@@ -104,6 +110,7 @@ describe('uploads and downloads through presigned URLs', () => {
     const got = await fetch(download.body.url);
     expect(got.status).toBe(200);
     expect(Buffer.from(await got.arrayBuffer())).toEqual(bytes);
+    expect(got.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''greeting%20%C3%A9.txt");
 
     expect(api.sts.calls).toHaveLength(1); // the session was cached for the second request
     expect(api.sts.calls[0].Tags).toEqual([{ Key: 'okta_sub', Value: ALICE }]);
@@ -162,6 +169,39 @@ describe('uploads and downloads through presigned URLs', () => {
     }
     // The untouched URL still works, so the refusals above were about the changes alone.
     expect((await send(url, 'PUT', bytes, headers)).status).toBe(200);
+  });
+
+  it('serves an uploaded HTML page as an attachment, and refuses a URL that drops or changes that', async () => {
+    const api = presignApi();
+    const page = Buffer.from('<!doctype html><script>alert(document.domain)</script>');
+    const { key } = await upload(api, ALICE, "it's (v2)*!.html", page, 'text/html');
+    const download = await api.call(ALICE, 'POST', '/downloads', { key });
+    expect(download.status).toBe(200);
+    const url = download.body.url as string;
+
+    const got = await fetch(url);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('text/html');
+    expect(got.headers.get('content-disposition')).toBe(
+      "attachment; filename*=UTF-8''it%27s%20%28v2%29%2A%21.html",
+    );
+    expect(Buffer.from(await got.arrayBuffer())).toEqual(page);
+
+    const withoutDisposition = new URL(url);
+    withoutDisposition.searchParams.delete('response-content-disposition');
+    const attempts: [string, string][] = [
+      ['GET URL without the disposition', withoutDisposition.toString()],
+      ['GET URL with an inline disposition', withQuery(url, 'response-content-disposition', 'inline')],
+    ];
+    for (const [what, changed] of attempts) {
+      const response = await fetch(changed);
+      refusals[what] = await outcome(response);
+      expect([what, response.status]).toEqual([what, 403]);
+    }
+    // Rewritten the same way but unchanged, the URL still works: the refusals were about the changes.
+    const same = withQuery(url, 'response-content-disposition', got.headers.get('content-disposition')!);
+    expect(same).not.toBe(url);
+    expect((await fetch(same)).status).toBe(200);
   });
 
   it('gives download URLs only for the caller’s own existing keys', async () => {

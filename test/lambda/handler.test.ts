@@ -6,7 +6,15 @@ import {
   RequestLog,
 } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
-import { ALICE, ALLOWED_ORIGIN, apiEvent, parse, presignConfig, RequestOptions } from './support/fakes';
+import {
+  ALICE,
+  ALLOWED_ORIGIN,
+  apiEvent,
+  CLIENT_ID,
+  parse,
+  presignConfig,
+  RequestOptions,
+} from './support/fakes';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const NOW = new Date('2026-03-04T05:06:07.000Z');
@@ -76,6 +84,12 @@ describe('presign handler', () => {
     ['an Object.prototype name', { method: 'GET', resource: 'constructor' }, 404],
     ['no authorizer', { ...uploadRequest({}), sub: null }, 401],
     ['a spoofed sub', { ...uploadRequest({}), sub: '00uA/../00uB' }, 403],
+    [
+      'a local user who wrote a victim’s sub into custom:okta_sub',
+      { ...uploadRequest({}), sub: ALICE, claimChanges: { 'cognito:username': 'mallory' } },
+      403,
+    ],
+    ['an access token', { ...uploadRequest({}), claimChanges: { token_use: 'access' } }, 403],
     ['a bad body', uploadRequest([1]), 400],
     [
       'a name with nothing usable left',
@@ -96,6 +110,39 @@ describe('presign handler', () => {
     expect(response.status).toBe(status);
     expect(Object.keys(response.body).sort()).toEqual(['error', 'message']);
     expect(sessionsFor).toEqual([]);
+  });
+
+  it('returns a GET URL that makes the download an attachment, under the signature', async () => {
+    const key = `users/${ALICE}/${ID}/page (1)*'é.html`;
+    const { call } = setup({}, { exists: async () => true });
+    const { status, body } = await call({
+      method: 'POST',
+      resource: '/downloads',
+      sub: ALICE,
+      body: { key },
+    });
+    expect(status).toBe(200);
+    const url = new URL(body.url);
+    expect(decodeURIComponent(url.pathname.slice(1))).toBe(key);
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      "attachment; filename*=UTF-8''page%20%281%29%2A%27%C3%A9.html",
+    );
+    // Query parameters are part of the SigV4 canonical request, so S3 refuses a changed value.
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    expect(url.searchParams.has('X-Amz-Signature')).toBe(true);
+  });
+
+  it('logs a refused impersonation without any claimed identity', async () => {
+    const { call, logs } = setup();
+    const response = await call({
+      method: 'GET',
+      resource: '/files',
+      sub: ALICE,
+      claimChanges: { 'cognito:username': 'mallory' },
+    });
+    expect(response.body).toEqual({ error: 'Forbidden', message: expect.any(String) });
+    expect(logs).toEqual([expect.objectContaining({ route: 'GET /files', status: 403 })]);
+    expect(JSON.stringify([logs, response.body])).not.toMatch(/mallory|00uAlice/);
   });
 
   it('turns an STS failure into a generic 500 and logs only its name', async () => {
@@ -177,6 +224,8 @@ describe('Lambda entry point', () => {
     MAX_UPLOAD_BYTES: '1024',
     LIST_PAGE_SIZE: '10',
     ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+    IDENTITY_PROVIDER_NAME: 'Okta',
+    ALLOWED_CLIENT_IDS: CLIENT_ID,
     AWS_REGION: 'eu-west-1',
     // Should a request ever reach STS here, it must not leave the machine.
     AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
@@ -184,8 +233,13 @@ describe('Lambda entry point', () => {
 
   it('refuses to start on a bad environment, naming every bad variable', () => {
     expect(() =>
-      dependenciesFromEnvironment({ ...ENV, BUCKET_NAME: undefined, LIST_PAGE_SIZE: '0' }),
-    ).toThrow(/BUCKET_NAME.*LIST_PAGE_SIZE/);
+      dependenciesFromEnvironment({
+        ...ENV,
+        BUCKET_NAME: undefined,
+        LIST_PAGE_SIZE: '0',
+        IDENTITY_PROVIDER_NAME: undefined,
+      }),
+    ).toThrow(/BUCKET_NAME.*LIST_PAGE_SIZE.*IDENTITY_PROVIDER_NAME/);
   });
 
   it('builds itself from the environment and answers requests that need no session', async () => {

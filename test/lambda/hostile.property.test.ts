@@ -3,11 +3,21 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { encodePageToken } from '../../lambda/presign/core';
 import { createHandler } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
-import { ALLOWED_ORIGIN, apiEvent, presignConfig } from './support/fakes';
+import {
+  ALICE,
+  ALLOWED_ORIGIN,
+  apiEvent,
+  BOB,
+  callerClaims,
+  CLIENT_ID,
+  presignConfig,
+} from './support/fakes';
 
 /*
  * Hostile requests through the real handler. Signing is real (it is local); the STS session and
  * S3's HEAD/LIST answers are stubbed, with a listing that also returns another user's object.
+ * Claims are hostile too: access tokens, other clients, and `custom:okta_sub` rewritten by a
+ * local or federated user so that it disagrees with the immutable `cognito:username`.
  */
 
 const CONFIG = presignConfig();
@@ -23,6 +33,10 @@ const RUNS = { uploads: 700, downloads: 300, listings: 200, anything: 300 };
 
 let requestsRun = 0;
 const statusCounts: Record<number, number> = {};
+/** Requests by what their claims say (see claimsVerdict). */
+const verdicts: Record<string, number> = {};
+/** Successes whose username differed in case from `Okta_<custom:okta_sub>`. */
+let acceptedInOtherCase = 0;
 /** Keys signed or checked during the current request. */
 let touchedKeys: string[] = [];
 
@@ -86,14 +100,75 @@ const spoofedSub = fc.oneof(
   fc.constant(null),
   fc.array(validSub, { maxLength: 2 }),
 );
-const sub = mostly(validSub, spoofedSub);
-/** What the authorizer hands over: usually claims with a sub, sometimes nothing or junk. */
+/** Subs that are valid, some shared with other callers' usernames, some with a `k` for the Kelvin sign. */
+const claimedSub = mostly(
+  fc.oneof(validSub, fc.constantFrom(ALICE, BOB, OTHER, '00ukKelvin0000000k01')),
+  spoofedSub,
+);
+/**
+ * `cognito:username` templates: `{sub}` is the claimed sub, `{lower}`/`{upper}` it in another
+ * case, `{kelvin}` it with every k as the Kelvin sign (which Unicode lower-cases to `k`), and
+ * `{other}` someone else. Usually the federated username that agrees with the claimed sub.
+ */
+const usernameTemplate = fc.oneof(
+  { weight: 24, arbitrary: fc.constant('Okta_{sub}') },
+  { weight: 4, arbitrary: fc.constantFrom('okta_{lower}', 'OKTA_{upper}', 'oKtA_{sub}') },
+  { weight: 1, arbitrary: fc.constant('Okta_{kelvin}') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'mallory', // a pool-local user who wrote someone's sub into custom:okta_sub
+      'Okta_{other}', // a federated user who did the same
+      'Google_{sub}',
+      'Okta_{sub}x',
+      'xOkta_{sub}',
+      'Okta_{sub} ',
+      'Okta__{sub}',
+      'Okta{sub}',
+      '{sub}',
+      'Okta_{other}/../{sub}',
+      '',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant(undefined), fc.jsonValue()),
+  },
+);
+/** A claim that is usually as it should be; `undefined` leaves it out. */
+const usually = <T, U>(usual: T, odd: fc.Arbitrary<U>) =>
+  fc.oneof({ weight: 12, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: odd });
+const claimsOfCaller = fc
+  .record({
+    sub: claimedSub,
+    username: usernameTemplate,
+    tokenUse: usually('id', fc.constantFrom('access', 'ID', 'id ', undefined, null, ['id'])),
+    aud: usually(CLIENT_ID, fc.constantFrom('someOtherClient', undefined, '', [CLIENT_ID], `${CLIENT_ID},x`)),
+  })
+  .map(({ sub, username, tokenUse, aud }) => ({
+    claims: callerClaims(sub, {
+      'cognito:username': typeof username === 'string' ? fillUsername(username, sub) : username,
+      token_use: tokenUse,
+      aud,
+    }),
+  }));
+/** What the authorizer hands over: usually a caller's claims, sometimes nothing or junk. */
 const authorization = fc.oneof(
-  { weight: 12, arbitrary: sub.map((s) => ({ sub: s })) },
+  { weight: 14, arbitrary: claimsOfCaller },
   { weight: 1, arbitrary: fc.constant({ sub: null }) },
   { weight: 1, arbitrary: validSub.map((s) => ({ claims: { sub: s, 'cognito:username': s } })) },
   { weight: 1, arbitrary: fc.oneof(fc.string(), fc.jsonValue()).map((claims) => ({ claims })) },
 );
+
+function fillUsername(template: string, sub: unknown): string {
+  const text = String(sub);
+  return template
+    .replaceAll('{sub}', text)
+    .replaceAll('{lower}', text.toLowerCase())
+    .replaceAll('{upper}', text.toUpperCase())
+    .replaceAll('{kelvin}', text.replace(/k/gi, '\u212A'))
+    .replaceAll('{other}', OTHER);
+}
 
 const hostileName = fc.oneof(
   fc.constantFrom(
@@ -199,6 +274,10 @@ async function run(event: APIGatewayProxyEvent): Promise<void> {
 
 function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyResult): void {
   expect([200, 400, 401, 403, 404, 413, 415]).toContain(response.statusCode);
+  const verdict = claimsVerdict(event);
+  verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
+  if (verdict !== 'agree') expect([verdict, response.statusCode]).not.toEqual([verdict, 200]);
+  if (response.statusCode === 200 && caseDiffers(event)) acceptedInOtherCase++;
   const body = JSON.parse(response.body);
   expect(response.headers?.['Cache-Control']).toBe('no-store');
   const origin = event.headers?.Origin;
@@ -210,9 +289,7 @@ function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyRes
     expect([typeof body.error, typeof body.message]).toEqual(['string', 'string']);
     return;
   }
-  const caller = (event.requestContext.authorizer as { claims: Record<string, unknown> }).claims[
-    'custom:okta_sub'
-  ];
+  const caller = verifiedSub(event);
   expect(caller).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
   const prefix = `users/${caller}/`;
   const keys = [
@@ -227,6 +304,47 @@ function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyRes
     if (body.method !== 'POST') expect(decodeURIComponent(url.pathname.slice(1))).toBe(body.key);
   }
   if (body.fields) expect(body.fields.key).toBe(body.key);
+}
+
+type Verdict = 'agree' | 'no claims' | 'not an ID token' | 'other client' | 'username disagrees';
+
+/**
+ * This test's own reading of the claims, independent of the handler's: a request may succeed only
+ * for an ID token of the configured client whose username is `Okta_<custom:okta_sub>` up to ASCII case.
+ */
+function claimsVerdict(event: APIGatewayProxyEvent): Verdict {
+  const claims = claimsOf(event);
+  if (claims === undefined) return 'no claims';
+  if (claims.token_use !== 'id') return 'not an ID token';
+  if (!CONFIG.allowedClientIds.includes(claims.aud as string)) return 'other client';
+  const [username, sub] = [claims['cognito:username'], claims['custom:okta_sub']];
+  const agree =
+    typeof username === 'string' &&
+    typeof sub === 'string' &&
+    /^[\x20-\x7e]*$/.test(username) &&
+    username.toLowerCase() === `okta_${sub}`.toLowerCase();
+  return agree ? 'agree' : 'username disagrees';
+}
+
+/** The sub a successful request must have used: custom:okta_sub, case as given. */
+function verifiedSub(event: APIGatewayProxyEvent): unknown {
+  expect(claimsVerdict(event)).toBe('agree');
+  return claimsOf(event)?.['custom:okta_sub'];
+}
+
+function caseDiffers(event: APIGatewayProxyEvent): boolean {
+  const claims = claimsOf(event);
+  return claims?.['cognito:username'] !== `Okta_${String(claims?.['custom:okta_sub'])}`;
+}
+
+function claimsOf(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
+  return asRecord((event.requestContext.authorizer as { claims?: unknown } | null)?.claims);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function expectInsidePrefix(key: string, prefix: string): void {
@@ -249,7 +367,7 @@ function base64(bytes: Uint8Array): string {
 function request(
   method: string,
   resource: string,
-  auth: { sub?: unknown; claims?: unknown },
+  auth: { sub?: null; claims?: unknown },
   body: unknown,
   encoding: string,
   requestHeaders: Record<string, string> | null | undefined,
@@ -266,9 +384,16 @@ function request(
 describe('hostile requests', () => {
   afterAll(() => {
     console.log(
-      `hostile requests run through the handler: ${requestsRun}, by status ${JSON.stringify(statusCounts)}`,
+      `hostile requests run through the handler: ${requestsRun}, by status ${JSON.stringify(statusCounts)}, ` +
+        `by claims ${JSON.stringify(verdicts)}, accepted with the username in another case: ${acceptedInOtherCase}`,
     );
     expect(requestsRun).toBeGreaterThanOrEqual(1000);
+    // Every kind of spoofed identity came up often enough to mean something.
+    for (const verdict of ['no claims', 'not an ID token', 'other client', 'username disagrees']) {
+      expect([verdict, verdicts[verdict] ?? 0]).toEqual([verdict, expect.any(Number)]);
+      expect(verdicts[verdict]).toBeGreaterThanOrEqual(30);
+    }
+    expect(acceptedInOtherCase).toBeGreaterThanOrEqual(5); // about 30 in a typical run
     // Enough requests got through for the invariants on signed URLs to mean something.
     expect(statusCounts[200]).toBeGreaterThanOrEqual(150);
   });
@@ -292,7 +417,10 @@ describe('hostile requests', () => {
     await fc.assert(
       fc.asyncProperty(authorization, downloadKey, headers, async (auth, template, requestHeaders) => {
         const key = template
-          .replaceAll('{sub}', String('sub' in auth ? auth.sub : ''))
+          .replaceAll(
+            '{sub}',
+            String(asRecord('claims' in auth ? auth.claims : null)?.['custom:okta_sub'] ?? ''),
+          )
           .replaceAll('{other}', OTHER);
         await run(request('POST', '/downloads', auth, { key }, 'json', requestHeaders));
       }),

@@ -8,6 +8,9 @@ export const ALICE = '00uAlice0000000000a1';
 export const BOB = '00uBob000000000000b2';
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/presign';
 export const ALLOWED_ORIGIN = 'https://files.test.example';
+export const PROVIDER = 'Okta';
+/** The app client the tests' tokens are issued to (their `aud`), and the one the config allows. */
+export const CLIENT_ID = '4b1abcdefghijklmnopqrstu12';
 
 export function presignConfig(overrides: Partial<PresignConfig> = {}): PresignConfig {
   return {
@@ -17,6 +20,8 @@ export function presignConfig(overrides: Partial<PresignConfig> = {}): PresignCo
     maxUploadBytes: 1024 * 1024,
     listPageSize: 100,
     allowedOrigins: [ALLOWED_ORIGIN, 'http://localhost:5173'],
+    identityProviderName: PROVIDER,
+    allowedClientIds: [CLIENT_ID],
     region: 'eu-west-1',
     ...overrides,
   };
@@ -53,13 +58,32 @@ export function stubSts(now: () => Date = () => new Date(), lifetimeSeconds = 36
 export interface RequestOptions {
   readonly method: string;
   readonly resource: string;
-  /** The `custom:okta_sub` claim; `null` leaves the claims out (no authorizer). */
+  /** The federated caller whose ID-token claims the authorizer passes; `null` means no authorizer. */
   readonly sub?: unknown;
+  /** Changes to that caller's claims; a claim set to `undefined` is left out. */
+  readonly claimChanges?: Record<string, unknown>;
+  /** The whole claims value instead, however odd. */
   readonly claims?: unknown;
   readonly body?: unknown;
   readonly rawBody?: string | null;
   readonly headers?: Record<string, string> | null;
   readonly query?: Record<string, string> | null;
+}
+
+/**
+ * The ID-token claims API Gateway's Cognito authorizer passes for a user federated from Okta:
+ * Cognito names the user `<provider>_<okta sub>` and maps Okta's `sub` to `custom:okta_sub`.
+ */
+export function callerClaims(sub: unknown, changes: Record<string, unknown> = {}): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    sub: '6f1c2d3e-0000-4000-8000-00000000a1b2', // the user pool's own id, which nothing here uses
+    token_use: 'id',
+    aud: CLIENT_ID,
+    'cognito:username': `${PROVIDER}_${String(sub)}`,
+    'custom:okta_sub': sub,
+    ...changes,
+  };
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }
 
 /** A REST API proxy event as API Gateway sends it after the Cognito authorizer. */
@@ -69,7 +93,7 @@ export function apiEvent(options: RequestOptions): APIGatewayProxyEvent {
       ? options.claims
       : options.sub === null
         ? undefined
-        : { sub: 'user-pool-sub', 'custom:okta_sub': options.sub };
+        : callerClaims(options.sub, options.claimChanges);
   const body =
     options.rawBody !== undefined
       ? options.rawBody

@@ -30,6 +30,7 @@ export async function startLocalS3(buckets: BucketSetup[]): Promise<LocalS3> {
   const S3rver: S3rverClass = require('@20minutes/s3rver');
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
   const restoreCrypto = supportSingleDes();
+  const restoreEncoding = encodeQueriesAsSigV4Does();
   const server = new S3rver({
     address: '127.0.0.1',
     port: 0,
@@ -42,6 +43,7 @@ export async function startLocalS3(buckets: BucketSetup[]): Promise<LocalS3> {
     endpoint: `http://127.0.0.1:${port}`,
     close: async () => {
       await server.close();
+      restoreEncoding();
       restoreCrypto();
       fs.rmSync(directory, { recursive: true, force: true });
     },
@@ -61,6 +63,35 @@ export function stripBucketSlash(client: S3Client): void {
     },
     { step: 'build', name: 'stripBucketSlash' },
   );
+}
+
+/** Servers running with the strict encoding, and the global it replaced. */
+let strictEncodingUsers = 0;
+const nativeEncodeURIComponent = globalThis.encodeURIComponent;
+
+/**
+ * SigV4 URI-encodes query values as RFC 3986 says, so `!'()*` become `%21%27%28%29%2A`; S3 and
+ * the SDK do, and s3rver does for the path. For the query it calls the global encodeURIComponent,
+ * which leaves those five alone, so it refuses every correctly signed URL whose query holds one,
+ * such as `response-content-disposition=attachment; filename*=UTF-8''...`. While a server runs,
+ * the global encodes them too. That changes nothing for code that already encodes them itself
+ * (the SDK, the presign Lambda); the Lambda's exact encoding is asserted without this in place.
+ * Returns a function that undoes it.
+ */
+function encodeQueriesAsSigV4Does(): () => void {
+  if (strictEncodingUsers++ === 0) {
+    globalThis.encodeURIComponent = (component) =>
+      nativeEncodeURIComponent(component).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      );
+  }
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (--strictEncodingUsers === 0) globalThis.encodeURIComponent = nativeEncodeURIComponent;
+  };
 }
 
 /**
