@@ -1,21 +1,6 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { PresignConfig } from './config';
-import { isOwnKey, isValidSub } from './keys';
-
-/** A failure the client caused (or, for 500, one it should not learn the details of). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 500,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const badRequest = (message: string) => new HttpError(400, 'BadRequest', message);
-export const notFound = (message = 'Not found') => new HttpError(404, 'NotFound', message);
-const forbidden = (message: string) => new HttpError(403, 'Forbidden', message);
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { badRequest, header, HttpError, isRecord } from './http';
+import { isOwnKey } from './keys';
 
 export type UploadMethod = 'PUT' | 'POST';
 
@@ -45,45 +30,6 @@ const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 /** The API's page token: base64url of S3's continuation token. */
 const PAGE_TOKEN = /^[A-Za-z0-9_-]{1,2048}$/;
 const S3_TOKEN = /^[\x21-\x7e]{1,1024}$/;
-
-/** What a caller's verified claims must show; the deployment sets both (see PresignConfig). */
-export type IdentityRules = Pick<PresignConfig, 'identityProviderName' | 'allowedClientIds'>;
-
-/**
- * The caller's Okta `sub`, from the claims the Cognito authorizer verified; nothing else.
- *
- * `custom:okta_sub` alone is not enough: Cognito requires app clients to have write access to
- * attributes an identity provider maps, so anyone holding a token with the
- * `aws.cognito.signin.user.admin` scope (a pool-local user, or a user of another app client)
- * could set it to a victim's sub with UpdateUserAttributes. It is trusted only when it agrees
- * with `cognito:username`, which Cognito sets to `<provider>_<idp user id>` and nobody can
- * change. The comparison ignores ASCII case because Cognito may lower-case federated usernames
- * (see aws-amplify/amplify-js#13844); Okta ids that differ only in case are not a practical risk.
- * The sub is returned as the attribute states it: that is Okta's `sub`, which routes 1 and 2 use.
- */
-export function callerSub(event: APIGatewayProxyEvent, rules: IdentityRules): string {
-  const authorizer: unknown = event.requestContext?.authorizer;
-  const claims = isRecord(authorizer) ? authorizer.claims : undefined;
-  if (!isRecord(claims)) throw new HttpError(401, 'Unauthorized', 'No verified identity');
-  const claim = (name: string): unknown => (Object.hasOwn(claims, name) ? claims[name] : undefined);
-  // Access tokens carry no custom attributes; real ID tokens always say `token_use: id`.
-  if (claim('token_use') !== 'id') throw forbidden('An ID token is required');
-  // No allow-list means any app client of the pool: the username check below still applies.
-  const aud = claim('aud');
-  if (rules.allowedClientIds.length > 0 && !rules.allowedClientIds.some((id) => id === aud)) {
-    throw forbidden('The token was issued to an app client this API does not accept');
-  }
-  const sub = claim('custom:okta_sub');
-  const username = claim('cognito:username');
-  if (
-    !isValidSub(sub) ||
-    typeof username !== 'string' ||
-    asciiLowerCase(username) !== asciiLowerCase(`${rules.identityProviderName}_${sub}`)
-  ) {
-    throw forbidden('The token does not identify an Okta user');
-  }
-  return sub;
-}
 
 export function parseUploadRequest(event: APIGatewayProxyEvent, maxUploadBytes: number): UploadRequest {
   const body = parseJsonObject(event, UPLOAD_FIELDS);
@@ -211,52 +157,6 @@ export function fileList(
   return { files, nextToken: s3NextToken ? encodePageToken(s3NextToken) : null };
 }
 
-/** A header value, whatever case the client or API Gateway used for its name. */
-export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const headers: unknown = event.headers;
-  if (!isRecord(headers)) return undefined;
-  const wanted = name.toLowerCase();
-  const found = Object.keys(headers).find((k) => k.toLowerCase() === wanted);
-  const value = found === undefined ? undefined : headers[found];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** CORS for the API's own responses: the request's origin is echoed only if it is allowed. */
-export function corsHeaders(
-  origin: string | undefined,
-  allowedOrigins: readonly string[],
-): Record<string, string> {
-  const allowed = origin !== undefined && (allowedOrigins.includes(origin) || allowedOrigins.includes('*'));
-  return { Vary: 'Origin', ...(allowed ? { 'Access-Control-Allow-Origin': origin } : {}) };
-}
-
-/** Bodies hold presigned URLs, which are bearer secrets: nothing may cache them. */
-export function jsonResponse(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyResult {
-  return {
-    statusCode: status,
-    headers: {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      ...headers,
-    },
-    body: JSON.stringify(body),
-  };
-}
-
-/** Every failure as `{error, message}`. Anything unexpected is a generic 500. */
-export function errorResponse(error: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  const known = error instanceof HttpError && error.status !== 500;
-  const { status, code, message } = known
-    ? error
-    : { status: 500, code: 'InternalError', message: 'The request could not be completed' };
-  return jsonResponse(status, { error: code, message }, headers);
-}
-
 function parseJsonObject(event: APIGatewayProxyEvent, allowedFields: Set<string>): Record<string, unknown> {
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) {
@@ -286,16 +186,4 @@ function isBase64Sha256(value: unknown): value is string {
     BASE64_SHA256.test(value) &&
     Buffer.from(value, 'base64').toString('base64') === value
   );
-}
-
-/**
- * Lower-cases A-Z only. Full Unicode case mapping would let look-alikes match (the Kelvin sign
- * lower-cases to `k`); with this, any non-ASCII character in a username simply never matches.
- */
-function asciiLowerCase(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

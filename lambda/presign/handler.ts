@@ -3,21 +3,15 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PresignConfig, readConfig } from './config';
 import {
-  badRequest,
-  callerSub,
-  corsHeaders,
-  errorResponse,
   fileList,
-  header,
-  HttpError,
-  jsonResponse,
-  notFound,
   parseDownloadRequest,
   parsePageToken,
   parseUploadRequest,
   postResponse,
   putResponse,
 } from './core';
+import { badRequest, corsHeaders, errorResponse, header, HttpError, jsonResponse, notFound } from './http';
+import { callerSub } from './identity';
 import { CallerSessions, SessionCredentials } from './credentials';
 import { buildObjectKey, isOwnKey, userPrefix } from './keys';
 import { CallerStorage, isBadContinuationToken, s3Storage, Signing } from './s3';

@@ -1,3 +1,4 @@
+import { HttpError } from '../../../lambda/presign/http';
 import type { AssumeRoleCommand, AssumeRoleCommandInput, AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { PresignConfig } from '../../../lambda/presign/config';
@@ -146,4 +147,15 @@ export function headersForFetch(signed: Record<string, string>): Record<string, 
   return Object.fromEntries(
     Object.entries(signed).filter(([name]) => name.toLowerCase() !== 'content-length'),
   );
+}
+
+/** The HTTP status a core function refuses with, or 'ok'. */
+export function statusOf(action: () => unknown): number | 'ok' {
+  try {
+    action();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof HttpError) return error.status;
+    throw error;
+  }
 }
