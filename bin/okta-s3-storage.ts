@@ -2,12 +2,13 @@
 import 'source-map-support/register';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { loadConfig } from '../lib/config/load';
+import { contextThenEnvironment, loadConfig } from '../lib/config/load';
 import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
 
 const app = new App();
-const { environment, source, usesPlaceholders } = loadConfig(path.join(__dirname, '..'), (key) =>
-  app.node.tryGetContext(key),
+const { environment, source, usesPlaceholders } = loadConfig(
+  path.join(__dirname, '..'),
+  contextThenEnvironment((key) => app.node.tryGetContext(key), process.env),
 );
 if (usesPlaceholders) {
   process.stderr.write(

@@ -58,6 +58,25 @@ export interface LoadedConfig {
 
 export type ContextLookup = (key: string) => unknown;
 
+/**
+ * The environment variable that overrides a field when no `-c` value does:
+ * `presign.urlExpirySeconds` → `OKTA_S3_PRESIGN_URL_EXPIRY_SECONDS`, `env` → `OKTA_S3_ENV`.
+ */
+export function environmentVariableFor(key: string): string {
+  return `OKTA_S3_${key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase()}`;
+}
+
+/** `-c` context first, then `OKTA_S3_*` environment variables. */
+export function contextThenEnvironment(
+  context: ContextLookup,
+  env: Readonly<Record<string, string | undefined>>,
+): ContextLookup {
+  return (key) => context(key) ?? env[environmentVariableFor(key)];
+}
+
 /** Reads `okta-config.ts` if present, else the example, then applies overrides and validates. */
 export function loadConfig(projectDir: string, context: ContextLookup): LoadedConfig {
   const own = path.join(projectDir, CONFIG_FILE);

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadConfig } from '../../lib/config/load';
+import { contextThenEnvironment, environmentVariableFor, loadConfig } from '../../lib/config/load';
 import { testConfig } from '../support/config';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -89,6 +89,25 @@ describe('loadConfig', () => {
   });
 });
 
+describe('environment variable overrides', () => {
+  test.each([
+    ['env', 'OKTA_S3_ENV'],
+    ['region', 'OKTA_S3_REGION'],
+    ['presign.urlExpirySeconds', 'OKTA_S3_PRESIGN_URL_EXPIRY_SECONDS'],
+    ['okta.clientIds', 'OKTA_S3_OKTA_CLIENT_IDS'],
+    ['userPool.domainPrefix', 'OKTA_S3_USER_POOL_DOMAIN_PREFIX'],
+  ])('%s is %s', (key, variable) => expect(environmentVariableFor(key)).toBe(variable));
+
+  test('apply after -c context, and only when it is absent', () => {
+    const lookup = contextThenEnvironment((k) => (k === 'region' ? 'eu-central-1' : undefined), {
+      OKTA_S3_REGION: 'us-west-2',
+      OKTA_S3_ENV: 'prod',
+    });
+    const { environment } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), lookup);
+    expect(environment).toMatchObject({ name: 'prod', region: 'eu-central-1' });
+  });
+});
+
 describe('the app entry point', () => {
   const runApp = (context: Record<string, unknown>) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-'));
@@ -112,5 +131,16 @@ describe('the app entry point', () => {
     expect(result.stderr).toContain('.region: expected an AWS region');
     expect(result.stderr).toContain('.presign.maxUploadBytes: expected an integer from 1 to 5368709120');
     expect(result.written).toEqual([]);
+  });
+
+  test('reads overrides from OKTA_S3_* environment variables too', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-'));
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register', 'bin/okta-s3-storage.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: '{}', CDK_OUTDIR: outdir, OKTA_S3_REGION: 'mars-1' },
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('.region: expected an AWS region such as eu-west-1, got "mars-1"');
   });
 });
