@@ -1,3 +1,6 @@
+// The same limits the configuration and the construct enforce at synth.
+import { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../../lib/validation/rules';
+
 /**
  * Names of the environment variables the presign Lambda reads. The library ships without the
  * Lambda's sources, so the construct spells them out; test/constructs/presign-api.test.ts checks
@@ -31,10 +34,6 @@ export interface PresignConfig {
 }
 
 export const MIN_URL_EXPIRY_SECONDS = 60;
-/** Role-chained sessions last at most an hour; URLs must expire well inside one. */
-export const MAX_URL_EXPIRY_SECONDS = 1800;
-/** S3's limit for a single PUT. */
-export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;

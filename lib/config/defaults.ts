@@ -19,14 +19,7 @@ export const DEFAULT_PRESIGN: PresignSettings = {
   createApiGatewayLogRole: false,
 };
 
-/**
- * The presign Lambda signs with a role-chained session, which STS caps at one hour. URLs must
- * expire well inside that so a cached session always outlives every URL signed with it.
- */
-export const MAX_URL_EXPIRY_SECONDS = 1800;
-
-/** S3's limit for a single PUT. */
-export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
+export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [

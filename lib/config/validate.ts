@@ -5,7 +5,14 @@ import {
   MAX_SINGLE_PUT_BYTES,
   MAX_URL_EXPIRY_SECONDS,
 } from './defaults';
-import { isLocalHttp, originProblem, parseUrl } from '../policy/origins';
+import { isLocalHttp, originProblem, parseUrl } from '../validation/origins';
+import {
+  AWS_ACCOUNT_ID,
+  isCognitoDomainPrefix,
+  isIssuerUrl,
+  LOWERCASE_HEADER_TOKEN,
+  STS_EXTERNAL_ID,
+} from '../validation/rules';
 import { OktaS3Config } from './types';
 
 /** Thrown when the configuration is invalid; lists every bad field at once. */
@@ -22,14 +29,10 @@ export class ConfigValidationError extends Error {
 type Check = (value: unknown) => string | undefined;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const ACCOUNT = /^\d{12}$/;
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,100}$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const HEADER_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
-const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const OKTA_CLIENT_ID = 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -54,19 +57,10 @@ const oneOf =
 
 const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 
-const issuerCheck: Check = (v) => {
-  const url = parseUrl(v);
-  const ok =
-    url !== undefined &&
-    url.protocol === 'https:' &&
-    !url.search &&
-    !url.hash &&
-    !url.username &&
-    !(v as string).endsWith('/');
-  return ok
+const issuerCheck: Check = (v) =>
+  isIssuerUrl(v)
     ? undefined
     : 'an https URL with no trailing slash, query or fragment, e.g. https://example.okta.com/oauth2/default';
-};
 
 /** An origin is exactly scheme://host[:port]; see originProblem. */
 export const checkOrigin: Check = originProblem;
@@ -78,7 +72,7 @@ const redirectUrlCheck: Check = (v) => {
 };
 
 const domainPrefixCheck: Check = (v) =>
-  typeof v === 'string' && DOMAIN_PREFIX.test(v) && !/aws|amazon|cognito/.test(v)
+  isCognitoDomainPrefix(v)
     ? undefined
     : 'lowercase letters, digits and hyphens (1-63), not containing "aws", "amazon" or "cognito"';
 
@@ -154,7 +148,7 @@ export function validateConfig(input: unknown): OktaS3Config {
     const env = section(p, environments[name]);
     if (!env) continue;
     if (env.account !== undefined)
-      check(`${p}.account`, env.account, matching(ACCOUNT, 'a 12-digit AWS account id'));
+      check(`${p}.account`, env.account, matching(AWS_ACCOUNT_ID, 'a 12-digit AWS account id'));
     check(`${p}.region`, env.region, matching(REGION, 'an AWS region such as eu-west-1'));
 
     if (env.oidcProvider !== undefined)
@@ -180,7 +174,10 @@ export function validateConfig(input: unknown): OktaS3Config {
     check(`${p}.storage.encryption`, storage.encryption, oneOf(['s3-managed', 'kms']));
     check(`${p}.storage.removalPolicy`, storage.removalPolicy, oneOf(['retain', 'destroy']));
     checkList(`${p}.storage.exposedMetadataKeys`, storage.exposedMetadataKeys, 0, 20, (v) =>
-      typeof v === 'string' && HEADER_TOKEN.test(v) && !v.startsWith('x-amz-meta-') && v.length <= 100
+      typeof v === 'string' &&
+      LOWERCASE_HEADER_TOKEN.test(v) &&
+      !v.startsWith('x-amz-meta-') &&
+      v.length <= 100
         ? undefined
         : 'a lowercase header token without the x-amz-meta- prefix',
     );
@@ -209,11 +206,15 @@ export function validateConfig(input: unknown): OktaS3Config {
 
     if (env.workflows !== undefined) {
       const workflows = section(`${p}.workflows`, env.workflows) ?? {};
-      check(`${p}.workflows.accountId`, workflows.accountId, matching(ACCOUNT, 'a 12-digit AWS account id'));
+      check(
+        `${p}.workflows.accountId`,
+        workflows.accountId,
+        matching(AWS_ACCOUNT_ID, 'a 12-digit AWS account id'),
+      );
       check(
         `${p}.workflows.externalId`,
         workflows.externalId,
-        matching(EXTERNAL_ID, 'an external id of 2-1224 characters from [A-Za-z0-9+=,.@:/_-]'),
+        matching(STS_EXTERNAL_ID, 'an external id of 2-1224 characters from [A-Za-z0-9+=,.@:/_-]'),
       );
     }
   }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { isCognitoDomainPrefix } from '../validation/rules';
 
 /** The user-pool attribute that carries the Okta `sub`, written by Cognito from Okta at each sign-in. */
 export const OKTA_SUB_ATTRIBUTE = 'okta_sub';
@@ -51,8 +52,7 @@ export class FederatedUserPool extends Construct {
     const problems = [
       props.callbackUrls.length ? '' : 'callbackUrls must name at least one URL',
       props.logoutUrls.length ? '' : 'logoutUrls must name at least one URL',
-      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(props.domainPrefix) &&
-      !/aws|amazon|cognito/.test(props.domainPrefix)
+      isCognitoDomainPrefix(props.domainPrefix)
         ? ''
         : 'domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
     ].filter(Boolean);

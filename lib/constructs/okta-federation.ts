@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { issuerHostAndPath } from '../policy/user-prefix-statements';
+import { isIssuerUrl } from '../validation/rules';
 
 /** An Okta issuer that AWS trusts: what the identity pool and web-identity role need of it. */
 export interface IOktaFederation {
@@ -49,7 +50,7 @@ export class OktaFederation extends Construct implements IOktaFederation {
   constructor(scope: Construct, id: string, props: OktaFederationProps) {
     super(scope, id);
     const problems = [
-      /^https:\/\/[^/?#]+(\/[^?#]*[^/?#])?$/.test(props.issuer)
+      isIssuerUrl(props.issuer)
         ? ''
         : `issuer must be an https URL with no trailing slash, got "${props.issuer}"`,
       props.clientIds.length ? '' : 'clientIds must name at least one client id',

@@ -9,7 +9,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
-import { originListProblems } from '../policy/origins';
+import { originListProblems } from '../validation/origins';
+import { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-statements';
 import {
   hasPrebuiltPresignBundle,
@@ -82,8 +83,6 @@ export interface PresignApiProps {
    */
   readonly createAccountLogRole?: boolean;
 }
-
-const MAX_URL_EXPIRY = Duration.minutes(30);
 
 /**
  * A REST API that hands out presigned URLs for the caller's own prefix. The Lambda behind it holds
@@ -258,12 +257,11 @@ export class PresignApi extends Construct {
 function validate(props: PresignApiProps, urlExpiry: Duration) {
   const problems: string[] = [];
   const seconds = urlExpiry.toSeconds();
-  if (seconds < 60 || seconds > MAX_URL_EXPIRY.toSeconds())
-    problems.push('urlExpiry must be 1 to 30 minutes');
+  if (seconds < 60 || seconds > MAX_URL_EXPIRY_SECONDS) problems.push('urlExpiry must be 1 to 30 minutes');
   if (props.allowedOrigins.length === 0) problems.push('allowedOrigins must name at least one origin');
   problems.push(...originListProblems('allowedOrigins', props.allowedOrigins));
   const max = props.maxUploadBytes;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 5 * 1024 ** 3)) {
+  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_SINGLE_PUT_BYTES)) {
     problems.push('maxUploadBytes must be an integer from 1 to 5 GiB');
   }
   const page = props.listPageSize;

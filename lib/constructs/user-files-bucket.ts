@@ -6,7 +6,8 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildCorsRules } from '../policy/cors-rules';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
-import { originListProblems } from '../policy/origins';
+import { originListProblems } from '../validation/origins';
+import { LOWERCASE_HEADER_TOKEN } from '../validation/rules';
 
 export interface UserFilesBucketProps {
   /**
@@ -185,7 +186,7 @@ export class UserFilesBucket extends Construct {
 function validateProps(props: UserFilesBucketProps) {
   const problems = originListProblems('allowedOrigins', props.allowedOrigins ?? []);
   for (const key of props.exposedMetadataKeys ?? []) {
-    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key))
+    if (!LOWERCASE_HEADER_TOKEN.test(key))
       problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);
   }
   const days = (d: Duration | undefined) => d?.toDays({ integral: false });

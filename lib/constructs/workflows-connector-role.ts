@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { AWS_ACCOUNT_ID, STS_EXTERNAL_ID } from '../validation/rules';
 
 export interface WorkflowsConnectorRoleProps {
   /** The AWS account id Okta Workflows shows when an AWS S3 connection is created. */
@@ -34,12 +35,10 @@ export class WorkflowsConnectorRole extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowsConnectorRoleProps) {
     super(scope, id);
     const problems = [
-      /^\d{12}$/.test(props.oktaWorkflowsAccountId)
+      AWS_ACCOUNT_ID.test(props.oktaWorkflowsAccountId)
         ? ''
         : 'oktaWorkflowsAccountId must be a 12-digit account id',
-      /^[\w+=,.@:/-]{2,1224}$/.test(props.externalId)
-        ? ''
-        : 'externalId must be 2-1224 characters of [\\w+=,.@:/-]',
+      STS_EXTERNAL_ID.test(props.externalId) ? '' : 'externalId must be 2-1224 characters of [\\w+=,.@:/-]',
     ].filter(Boolean);
     if (problems.length) throw new Error(`WorkflowsConnectorRole: ${problems.join('; ')}`);
 
