@@ -102,6 +102,11 @@ export class OktaS3StorageStack extends Stack {
     output('Region', this.region, 'AWS region of the store');
     output('BucketName', bucket.bucketName, 'Data bucket; each user owns users/<okta-sub>/');
     output(
+      'AccessLogBucketName',
+      this.storage.logBucket.bucketName,
+      "Bucket receiving the data bucket's access logs",
+    );
+    output(
       'OktaIssuer',
       settings.okta.issuer,
       'Okta issuer (the Logins key of the identity pool is its host/path)',
