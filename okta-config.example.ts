@@ -24,9 +24,7 @@ export const config: OktaS3Config = {
     webClientSecretName: 'okta-s3-storage/okta-web-client-secret',
   },
 
-  // The environment synthesized when no `-c env=<name>` is given.
-  defaultEnvironment: 'dev',
-
+  // Every environment is synthesized (`npx cdk ls` lists them) unless `-c env=<name>` picks one.
   environments: {
     dev: {
       // account: '111111111111', // optional: pins the stack to one account

@@ -10,7 +10,7 @@ describe('two environments synthesized side by side', () => {
   const app = testApp();
   const stacks = Object.fromEntries(
     ['dev', 'prod'].map((name) => {
-      const { environment } = configure(testConfig(), (key) => (key === 'env' ? name : undefined));
+      const [environment] = configure(testConfig(), (key) => (key === 'env' ? name : undefined)).environments;
       const stack = new OktaS3StorageStack(app, environment.stackName, {
         env: { account: environment.account, region: environment.region },
         settings: environment,

@@ -9,9 +9,10 @@ export interface OktaS3Config {
   readonly stackNamePrefix: string;
   /** The Okta organisation every environment federates. */
   readonly okta: OktaSettings;
-  /** The environment `cdk synth` builds when no `-c env=<name>` is given. */
-  readonly defaultEnvironment: string;
-  /** Named deployment targets, e.g. `dev` and `prod`. */
+  /**
+   * Named deployment targets, e.g. `dev` and `prod`. Every one is built (and `cdk ls` lists each)
+   * unless `-c env=<name>` picks one.
+   */
   readonly environments: Readonly<Record<string, EnvironmentConfig>>;
 }
 
