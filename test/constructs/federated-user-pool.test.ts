@@ -2,12 +2,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FederatedUserPool } from '../../lib/constructs/federated-user-pool';
 import { TEST_ISSUER } from '../support/config';
-import { synthesize } from '../support/synth';
+import { synthesizedTemplate } from '../support/template-cache';
 
 let template: Template;
 let resources: Record<string, any>;
 beforeAll(() => {
-  template = synthesize().template;
+  template = synthesizedTemplate();
   resources = template.toJSON().Resources;
 });
 
