@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -146,6 +146,7 @@ export class PresignApi extends Construct {
           entry: PRESIGN_HANDLER_ENTRY,
           bundling: PRESIGN_BUNDLING,
         });
+    this.grantLogWrites(handlerLogs);
     this.executionRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'AssumePresignRoleTagged',
@@ -213,7 +214,44 @@ export class PresignApi extends Construct {
     return role;
   }
 
+  /**
+   * Lambda adds AWSLambdaBasicExecutionRole only to a role it creates; with our own role the
+   * function writes nothing until the role may create streams and put events in its log group.
+   * The Service Authorization Reference for CloudWatch Logs
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
+   * lists the `log-stream` resource (`arn:...:log-group:<name>:log-stream:<stream>`) as the one
+   * required resource of both CreateLogStream and PutLogEvents, so the grant is every stream of
+   * this log group and nothing else.
+   */
+  private grantLogWrites(logGroup: logs.ILogGroup) {
+    const logGroupArn = Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: logGroup.logGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroupArn}:log-stream:*`],
+      }),
+    );
+  }
+
   private acknowledgeFindings() {
+    NagSuppressions.addResourceSuppressions(this.executionRole.node.findChild('DefaultPolicy'), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Lambda names its log streams itself (date and instance id), so the function may write to any stream of its own log group and no other.',
+        appliesTo: [
+          {
+            regex: String.raw`/^Resource::arn:[^:]+:logs:[^:]+:[^:]+:log-group:<[A-Za-z0-9]+>:log-stream:\*$/`,
+          },
+        ],
+      },
+    ]);
     NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
       {
         id: 'AwsSolutions-APIG3',

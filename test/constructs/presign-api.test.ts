@@ -9,6 +9,8 @@ import { DOWNLOAD_REQUEST_SCHEMA, UPLOAD_REQUEST_SCHEMA } from '../../lib/constr
 import { PRESIGN_ENV } from '../../lambda/presign/config';
 import { TEST_ORIGINS } from '../support/config';
 import { synthesize, SynthesizedStack } from '../support/synth';
+import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
+import { resolvedStack } from '../iam/stack-under-test';
 
 let synthesized: SynthesizedStack;
 let resources: Record<string, any>;
@@ -187,17 +189,60 @@ describe('PresignApi: the Lambda and its roles', () => {
     expect(bundle).toContain('AssumeRoleCommand');
   });
 
-  test('the execution role may assume the presign role and nothing else', () => {
-    const roleId = idStartingWith('PresignApiHandlerRole');
-    expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
-    expect(policiesOfRole(roleId)).toEqual([
-      {
-        Sid: 'AssumePresignRoleTagged',
-        Effect: 'Allow',
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Resource: { 'Fn::GetAtt': [idStartingWith('PresignApiPresignRole'), 'Arn'] },
-      },
-    ]);
+  test('the execution role has no managed policies: every permission is in the template', () => {
+    expect(resources[idStartingWith('PresignApiHandlerRole')].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  describe('the execution role writes logs only to its own log group (simulated)', () => {
+    /*
+     * Lambda adds AWSLambdaBasicExecutionRole only to a role it creates; a function with its own
+     * role writes nothing unless that role may logs:CreateLogStream and logs:PutLogEvents in its
+     * log group. The Service Authorization Reference for CloudWatch Logs
+     * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
+     * gives both actions one required resource type, `log-stream`
+     * (arn:...:log-group:<name>:log-stream:<stream>); the simulator's action data says the same.
+     */
+    const { template, ids } = resolvedStack();
+    const { partition, region, account } = template.env;
+    const logGroupArn = (name: string) => `arn:${partition}:logs:${region}:${account}:log-group:${name}`;
+    const ownLogGroup = template.ref(
+      Object.keys(template.resources).find((id) => id.startsWith('PresignApiHandlerLogs'))!,
+    );
+    const ask = (action: string, resource: string) =>
+      decide({
+        identityPolicies: identityPoliciesOf(template, ids.executionRole),
+        action,
+        resource,
+        principal: sessionArnOf(template, ids.executionRole, 'presign-fn'),
+      });
+    const stream = '2026/11/22/[$LATEST]0123456789abcdef';
+
+    test('CreateLogStream and PutLogEvents on a stream of its own log group are allowed', async () => {
+      expect(await ask('logs:CreateLogStream', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
+        'Allowed',
+      );
+      expect(await ask('logs:PutLogEvents', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
+        'Allowed',
+      );
+    });
+
+    test('the same on another log group, or a log group whose name extends its own, is denied', async () => {
+      for (const other of ['/aws/lambda/someone-else', `${ownLogGroup}x`]) {
+        expect(await ask('logs:CreateLogStream', `${logGroupArn(other)}:log-stream:${stream}`)).toBe(
+          'ImplicitlyDenied',
+        );
+        expect(await ask('logs:PutLogEvents', `${logGroupArn(other)}:log-stream:${stream}`)).toBe(
+          'ImplicitlyDenied',
+        );
+      }
+    });
+
+    test('it may not create log groups or read logs', async () => {
+      expect(await ask('logs:CreateLogGroup', logGroupArn(ownLogGroup))).toBe('ImplicitlyDenied');
+      expect(await ask('logs:GetLogEvents', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
+        'ImplicitlyDenied',
+      );
+    });
   });
 
   test('the presign role trusts only the execution role, only with the okta_sub tag', () => {
