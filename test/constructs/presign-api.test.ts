@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PresignApi } from '../../lib/constructs/presign-api';
@@ -137,6 +137,10 @@ describe('PresignApi: CORS, throttling and logs', () => {
       requestId: '$context.requestId',
       status: '$context.status',
       resourcePath: '$context.resourcePath',
+      // Who made the request: the pool's sub and the federated username. A claim whose name has
+      // a colon is addressed as claims['name'] (API Gateway guide, Cognito user pool integration).
+      userSub: '$context.authorizer.claims.sub',
+      username: "$context.authorizer.claims['cognito:username']",
     });
     expect(resources[logGroupId]).toMatchObject({
       Properties: { RetentionInDays: 365 },
@@ -163,8 +167,8 @@ describe('PresignApi: the Lambda and its roles', () => {
       MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
       LIST_PAGE_SIZE: '100',
       ALLOWED_ORIGINS: TEST_ORIGINS.join(','),
-      // The Lambda trusts custom:okta_sub only from this client, and only when it agrees with
-      // the immutable federated username <provider>_<sub>.
+      // The Lambda takes the caller from the identities entry of this provider, in ID tokens of
+      // this client only.
       IDENTITY_PROVIDER_NAME: { Ref: idStartingWith('UserPoolOkta') },
       ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
     });
@@ -245,21 +249,7 @@ describe('PresignApi: the Lambda and its roles', () => {
     });
   });
 
-  test('the presign role trusts only the execution role, only with the okta_sub tag', () => {
-    const trust =
-      resources[idStartingWith('PresignApiPresignRole')].Properties.AssumeRolePolicyDocument.Statement;
-    expect(trust).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: { 'Fn::GetAtt': [idStartingWith('PresignApiHandlerRole'), 'Arn'] } },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: {
-          StringLike: { 'aws:RequestTag/okta_sub': '?*' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['okta_sub'] },
-        },
-      },
-    ]);
-  });
+  // Who may assume the presign role, with which tag, from where: simulated in test/iam/trust.test.ts.
 
   test('the presign role reaches only users/${aws:PrincipalTag/okta_sub}/', () => {
     const statements = policiesOfRole(idStartingWith('PresignApiPresignRole'));
@@ -292,10 +282,27 @@ describe('PresignApi with imported resources', () => {
           urlExpiry: Duration.hours(2),
           maxUploadBytes: 0,
           listPageSize: 5000,
+          identityProviderName: 'Okta_Workforce',
         }),
     ).toThrow(
-      'PresignApi: urlExpiry must be 1 to 30 minutes; allowedOrigins must name at least one origin; maxUploadBytes must be an integer from 1 to 5 GiB; listPageSize must be 1 to 1000',
+      'PresignApi: urlExpiry must be 1 to 30 minutes; allowedOrigins must name at least one origin; identityProviderName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName); maxUploadBytes must be an integer from 1 to 5 GiB; listPageSize must be 1 to 1000',
     );
+  });
+
+  test('takes an unresolved provider name as it is (checked by Cognito at deploy)', () => {
+    const named = new Stack(new App(), 'Named');
+    const pool = cognito.UserPool.fromUserPoolId(named, 'Pool', 'eu-west-1_abc');
+    const existing = s3.Bucket.fromBucketName(named, 'B', 'existing-bucket');
+    const providerName = new CfnParameter(named, 'Provider').valueAsString;
+    new PresignApi(named, 'Api', {
+      userPool: pool,
+      bucket: existing,
+      allowedOrigins: ['https://app.example'],
+      identityProviderName: providerName,
+    });
+    Template.fromStack(named).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ IDENTITY_PROVIDER_NAME: { Ref: 'Provider' } }) },
+    });
   });
 
   test('rejects origins with paths, wildcards or plain http', () => {
