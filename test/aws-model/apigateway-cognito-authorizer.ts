@@ -4,6 +4,7 @@
  */
 import { verify } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ResolvedTemplate } from '../iam/resolve-template';
 import { issuerOf, TestUserPool } from './cognito-id-token';
 
 export interface MethodAuthorization {
@@ -147,5 +148,33 @@ export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
       resourceId: 'resource',
       resourcePath: request.resource,
     },
+  };
+}
+
+/**
+ * The authorization of one synthesized `AWS::ApiGateway::Method`: its `AuthorizationScopes`, and
+ * the pools of its authorizer (`ProviderARNs` matched against the pools given, by pool id).
+ */
+export function methodAuthorizationOf(
+  template: ResolvedTemplate,
+  methodLogicalId: string,
+  pools: readonly TestUserPool[],
+): MethodAuthorization {
+  const { resources } = template;
+  const method = resources[methodLogicalId];
+  if (method?.Type !== 'AWS::ApiGateway::Method') throw new Error(`${methodLogicalId} is not a method`);
+  if (method.Properties.AuthorizationType !== 'COGNITO_USER_POOLS') return { userPools: [] };
+  const authorizerId = Object.keys(resources).find(
+    (id) =>
+      resources[id].Type === 'AWS::ApiGateway::Authorizer' &&
+      template.ref(id) === method.Properties.AuthorizerId,
+  );
+  const authorizer = authorizerId === undefined ? undefined : resources[authorizerId];
+  if (authorizer?.Type !== 'AWS::ApiGateway::Authorizer')
+    throw new Error(`${methodLogicalId} has no authorizer`);
+  const arns = (authorizer.Properties.ProviderARNs as unknown[]).map(String);
+  return {
+    userPools: pools.filter((pool) => arns.some((arn) => arn.endsWith(`:userpool/${pool.poolId}`))),
+    authorizationScopes: method.Properties.AuthorizationScopes as string[] | undefined,
   };
 }
