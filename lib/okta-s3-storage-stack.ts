@@ -81,6 +81,7 @@ export class OktaS3StorageStack extends Stack {
       callbackUrls: settings.userPool.callbackUrls,
       logoutUrls: settings.userPool.logoutUrls,
       domainPrefix: settings.userPool.domainPrefix,
+      idTokenValidity: Duration.minutes(settings.userPool.idTokenValidityMinutes),
     });
     this.presignApi = new PresignApi(this, 'PresignApi', {
       userPool: this.userPool.userPool,

@@ -38,6 +38,7 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   'userPool.domainPrefix': 'string',
   'userPool.callbackUrls': 'list',
   'userPool.logoutUrls': 'list',
+  'userPool.idTokenValidityMinutes': 'number',
   'workflows.accountId': 'string',
   'workflows.externalId': 'string',
 };

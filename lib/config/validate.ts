@@ -12,6 +12,7 @@ import {
   isIssuerUrl,
   LOWERCASE_HEADER_TOKEN,
   STS_EXTERNAL_ID,
+  ID_TOKEN_VALIDITY_MINUTES,
 } from '../validation/rules';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import {
@@ -227,6 +228,13 @@ export function validateConfig(input: unknown): OktaS3Config {
       domainPrefixes.set(userPool.domainPrefix, p);
       checkList(`${p}.userPool.callbackUrls`, userPool.callbackUrls, 1, 100, redirectUrlCheck);
       checkList(`${p}.userPool.logoutUrls`, userPool.logoutUrls, 1, 100, redirectUrlCheck);
+      if (userPool.idTokenValidityMinutes !== undefined) {
+        check(
+          `${p}.userPool.idTokenValidityMinutes`,
+          userPool.idTokenValidityMinutes,
+          integerIn(ID_TOKEN_VALIDITY_MINUTES.min, ID_TOKEN_VALIDITY_MINUTES.max),
+        );
+      }
     }
 
     if (env.workflows !== undefined) {

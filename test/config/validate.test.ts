@@ -162,6 +162,16 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
     'environments.dev.userPool.domainPrefix',
   ],
   [
+    'ID tokens shorter than Cognito allows (5 minutes)',
+    (c) => ((dev(c).userPool as { idTokenValidityMinutes?: number }).idTokenValidityMinutes = 4),
+    'environments.dev.userPool.idTokenValidityMinutes',
+  ],
+  [
+    'ID tokens longer than Cognito allows (1 day)',
+    (c) => ((dev(c).userPool as { idTokenValidityMinutes?: number }).idTokenValidityMinutes = 1441),
+    'environments.dev.userPool.idTokenValidityMinutes',
+  ],
+  [
     'uppercase domain prefix',
     (c) => (dev(c).userPool.domainPrefix = 'Files'),
     'environments.dev.userPool.domainPrefix',
