@@ -54,7 +54,12 @@ export const PRESIGN_KEYS = keysOf<PresignSettings>()([
   'logRetentionDays',
   'createApiGatewayLogRole',
 ]);
-export const USER_POOL_KEYS = keysOf<UserPoolSettings>()(['domainPrefix', 'callbackUrls', 'logoutUrls']);
+export const USER_POOL_KEYS = keysOf<UserPoolSettings>()([
+  'domainPrefix',
+  'callbackUrls',
+  'logoutUrls',
+  'idTokenValidityMinutes',
+]);
 export const WORKFLOWS_KEYS = keysOf<WorkflowsSettings>()(['accountId', 'externalId']);
 
 /** Keys earlier versions had, with what to do instead. */
