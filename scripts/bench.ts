@@ -14,6 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { build, BuildOptions, Format } from 'esbuild';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+import { suiteLayersSection } from './bench-suite';
 import { synthTimeSection, templateFiguresSection } from './bench-synth';
 import { CallerSessions } from '../lambda/presign/credentials';
 import { createHandler } from '../lambda/presign/handler';
@@ -41,11 +42,14 @@ const SECTIONS: (() => Promise<Table>)[] = [
   presignLatency,
   synthTime,
   templateFigures,
+  suiteLayers,
 ];
 
 async function main(): Promise<void> {
   console.log(`okta-s3-storage benchmarks (node ${process.version}, ${os.cpus().length} CPUs)\n`);
-  for (const section of SECTIONS) {
+  // `npm run bench -- suiteLayers` runs only the sections named.
+  const only = process.argv.slice(2);
+  for (const section of SECTIONS.filter((s) => only.length === 0 || only.includes(s.name))) {
     const started = performance.now();
     const table = await section();
     printTable(table, performance.now() - started);
@@ -68,6 +72,15 @@ async function templateFigures(): Promise<Table> {
     title: 'Synthesized template (example config, dev)',
     columns: ['', ''],
     rows: templateFiguresSection(synthOutdir ?? synthTimeSection(1).outdir),
+  };
+}
+
+async function suiteLayers(): Promise<Table> {
+  return {
+    title: 'npm test, layer by layer',
+    columns: ['', 'wall time'],
+    rows: suiteLayersSection(),
+    note: 'each layer alone, then together; jest files by their own time',
   };
 }
 
