@@ -339,10 +339,11 @@ function validate(props: PresignApiProps, urlExpiry: Duration) {
 const OKTA_SUB_TAG_FORBIDDEN = ['* *', '*+*', '*=*', '*.*', '*:*', '*/*', '*@*', '*${*}*', '*${?}*'];
 
 /**
- * API Gateway's standard JSON fields plus who made the request: the user pool's `sub` and the
- * federated username `<provider>_<Okta sub>`. A claim whose name has a colon is addressed as
- * `$context.authorizer.claims['name']` (API Gateway developer guide, "Integrate a REST API with an
- * Amazon Cognito user pool", for `custom:` claims).
+ * API Gateway's standard JSON fields plus who made the request: the user pool's `sub`, through the
+ * documented `$context.authorizer.claims.property` form (API Gateway developer guide, "Variables for
+ * access logging"). `cognito:username` is left out: its colon has no documented form there, and an
+ * access-log format API Gateway refuses would fail the stage's deployment. The Lambda's own log line
+ * for the request carries the Okta sub, with the same request id.
  */
 function accessLogFormat(): apigw.AccessLogFormat {
   const standard = apigw.AccessLogFormat.jsonWithStandardFields({
@@ -360,7 +361,6 @@ function accessLogFormat(): apigw.AccessLogFormat {
     JSON.stringify({
       ...JSON.parse(standard.toString()),
       userSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
-      username: "$context.authorizer.claims['cognito:username']",
     }),
   );
 }

@@ -137,11 +137,22 @@ describe('PresignApi: CORS, throttling and logs', () => {
       requestId: '$context.requestId',
       status: '$context.status',
       resourcePath: '$context.resourcePath',
-      // Who made the request: the pool's sub and the federated username. A claim whose name has
-      // a colon is addressed as claims['name'] (API Gateway guide, Cognito user pool integration).
+      // Who made the request: the user pool's sub.
       userSub: '$context.authorizer.claims.sub',
-      username: "$context.authorizer.claims['cognito:username']",
     });
+    // API Gateway accepts only the $context variables it documents for access logging
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html);
+    // a claim is `$context.authorizer.claims.property`, a plain property name, with no bracket form.
+    const documented = new Set(
+      ['requestId', 'status', 'resourcePath', 'httpMethod', 'protocol', 'requestTime', 'responseLength']
+        .map((v) => `$context.${v}`)
+        .concat(['$context.identity.sourceIp', '$context.identity.caller', '$context.identity.user']),
+    );
+    for (const value of Object.values(format) as string[]) {
+      expect(documented.has(value) || /^\$context\.authorizer\.claims\.[A-Za-z0-9_]+$/.test(value)).toBe(
+        true,
+      );
+    }
     expect(resources[logGroupId]).toMatchObject({
       Properties: { RetentionInDays: 365 },
       DeletionPolicy: 'Retain',
