@@ -6,6 +6,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildCorsRules } from '../policy/cors-rules';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { uploadEncryptionDenials } from '../policy/upload-encryption';
 import { originListProblems } from '../validation/origins';
 import { LOWERCASE_HEADER_TOKEN } from '../validation/rules';
 
@@ -138,17 +139,12 @@ export class UserFilesBucket extends Construct {
       autoDeleteObjects,
     });
     this.deliverAccessLogsByPolicy();
-    // An object under a key only its uploader holds could never be recovered or audited.
-    this.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyCustomerProvidedKeys',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
-      }),
-    );
+    for (const statement of uploadEncryptionDenials(
+      this.bucket.arnForObjects('*'),
+      this.encryptionKey?.keyArn,
+    )) {
+      this.bucket.addToResourcePolicy(statement);
+    }
   }
 
   /**
