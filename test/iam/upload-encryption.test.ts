@@ -20,7 +20,7 @@ const KEY_ID = 's3:x-amz-server-side-encryption-aws-kms-key-id';
 function uploader(env: 'dev' | 'prod', route: 'identity pool' | 'web identity') {
   const { template, ids } = resolvedStack(env);
   const roleId = route === 'identity pool' ? ids.identityPoolRole : ids.webIdentityRole;
-  const identity =
+  const identity: Record<string, string> =
     route === 'identity pool'
       ? { 'aws:PrincipalTag/okta_sub': SUB }
       : { [`${issuerKeyPrefix(TEST_ISSUER)}:sub`]: SUB };
