@@ -325,11 +325,15 @@ describe('WorkflowsConnectorRole', () => {
           'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] }, '/*']],
         },
       },
-      {
-        Effect: 'Allow',
+      // Key use only through S3 for this bucket: decided by the simulator in test/iam/kms-key-use.test.ts.
+      expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] },
-      },
+        Condition: expect.objectContaining({
+          StringEquals: expect.anything(),
+          StringLike: expect.anything(),
+        }),
+      }),
     ]);
     const actions = statements.flatMap((s: { Action: string[] }) => s.Action);
     for (const forbidden of [
