@@ -166,6 +166,21 @@ export class UserFilesBucket extends Construct {
         conditions: { StringNotEquals: { 'kms:ViaService': s3ViaService(Stack.of(this)) } },
       }),
     );
+    // Grants are a second way to hand out key use; S3 needs none for SSE-KMS, so only AWS services
+    // acting for an AWS resource may create them (the statement Control Tower's CT.KMS.PR.3 asks for,
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
     return key;
   }
 

@@ -108,6 +108,13 @@ describe('the key policy itself', () => {
     expect(await broadGrant('kms:PutKeyPolicy', {})).toBe('Allowed');
   });
 
+  test('refuses grants unless an AWS service creates them for an AWS resource', async () => {
+    expect(await broadGrant('kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'false' })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await broadGrant('kms:CreateGrant', { 'kms:GrantIsForAWSResource': 'true' })).toBe('Allowed');
+  });
+
   test('and lets S3 use it on behalf of a granted principal', async () => {
     expect(await broadGrant('kms:Decrypt', viaS3For(bucketArn))).toBe('Allowed');
   });
