@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import type { IPolicyValidationContextBeta1 } from 'aws-cdk-lib';
@@ -69,7 +70,7 @@ export function runControlTowerGuard(templates: Readonly<Record<string, object>>
   findings: GuardFinding[];
   ruleFileCount: number;
 } {
-  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'guard-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
   try {
     const byPath = new Map<string, string>();
     for (const [name, template] of Object.entries(templates)) {
