@@ -111,7 +111,7 @@ const LEDGER: GuardAcknowledgement[] = [
     control: 'CT.APIGATEWAY.PR.1',
     resource: /^PresignApiDeploymentStagev1/,
     reason:
-      'Execution logging would make API Gateway create its own log group (API-Gateway-Execution-Logs_<id>/v1) with no retention, outside the stack; the stage has JSON access logs with a set retention, and the function logs every fault.',
+      'The same decision as the cdk-nag AwsSolutions-APIG6 acknowledgement: execution logging would make API Gateway create its own log group (API-Gateway-Execution-Logs_<id>/v1) outside the stack with no retention, and at INFO with data tracing copy presigned URLs (bearer secrets); the stage has JSON access logs with a set retention, and the function logs every fault.',
   },
 ];
 
