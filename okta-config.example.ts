@@ -62,6 +62,9 @@ export const config: OktaS3Config = {
       // IAM allows one OIDC provider per issuer per account: an environment sharing an account
       // with another (or an account that already federates this issuer) imports it instead.
       oidcProvider: 'create', // or 'import'
+      // An imported provider is shared by the account: the identity pool then accepts ID tokens for
+      // every audience of it, other Okta apps' included. 'import' requires 'any-of-shared-provider'.
+      identityPoolAudiences: 'client-ids-only',
       allowedOrigins: ['https://files.example.com'],
       storage: {
         noncurrentVersionExpirationDays: 365,

@@ -2,7 +2,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } fr
 import { Construct } from 'constructs';
 import { ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from './constructs/federated-user-pool';
-import { OktaFederation } from './constructs/okta-federation';
+import { IdentityPoolAudiences, OktaFederation } from './constructs/okta-federation';
 import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
 import { PresignApi } from './constructs/presign-api';
 import { UserFilesBucket } from './constructs/user-files-bucket';
@@ -57,6 +57,10 @@ export class OktaS3StorageStack extends Stack {
       issuer: settings.okta.issuer,
       clientIds: settings.okta.clientIds,
       importExisting: settings.oidcProvider === 'import',
+      identityPoolAudiences:
+        settings.identityPoolAudiences === 'any-of-shared-provider'
+          ? IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
+          : IdentityPoolAudiences.CLIENT_IDS_ONLY,
     });
     this.identityPool = new UserIdentityPool(this, 'IdentityPool', {
       provider: this.federation.provider,

@@ -32,6 +32,7 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'allowedOrigins',
   'allowAnyOrigin',
   'oidcProvider',
+  'identityPoolAudiences',
   'storage',
   'presign',
   'userPool',

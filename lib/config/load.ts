@@ -33,6 +33,7 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   allowedOrigins: 'list',
   allowAnyOrigin: 'boolean',
   oidcProvider: 'string',
+  identityPoolAudiences: 'string',
   ...Object.fromEntries(Object.entries(DEFAULT_STORAGE).map(([k, v]) => [`storage.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(Object.entries(DEFAULT_PRESIGN).map(([k, v]) => [`presign.${k}`, kindOfDefault(v)])),
   'userPool.domainPrefix': 'string',

@@ -16,6 +16,7 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     region: env.region,
     okta: config.okta,
     oidcProvider: env.oidcProvider ?? 'create',
+    identityPoolAudiences: env.identityPoolAudiences ?? 'client-ids-only',
     allowedOrigins: env.allowedOrigins,
     storage: { ...DEFAULT_STORAGE, ...env.storage },
     presign: { ...DEFAULT_PRESIGN, ...env.presign },

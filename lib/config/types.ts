@@ -58,6 +58,14 @@ export interface EnvironmentConfig {
    * @default 'create'
    */
   readonly oidcProvider?: 'create' | 'import';
+  /**
+   * Which Okta ID tokens the identity pool (route 1) accepts. Cognito takes a token for any
+   * audience of the IAM OIDC provider, and an imported provider is shared by the whole account:
+   * other Okta apps' client ids on it reach route 1 too. `oidcProvider: 'import'` is refused unless
+   * this is `any-of-shared-provider`, which says you accept that.
+   * @default 'client-ids-only'
+   */
+  readonly identityPoolAudiences?: 'client-ids-only' | 'any-of-shared-provider';
   /** Bucket settings. @default see {@link StorageSettings} */
   readonly storage?: Partial<StorageSettings>;
   /** Presign API settings. @default see {@link PresignSettings} */
@@ -143,6 +151,7 @@ export interface ResolvedEnvironment {
   readonly region: string;
   readonly okta: OktaSettings;
   readonly oidcProvider: 'create' | 'import';
+  readonly identityPoolAudiences: 'client-ids-only' | 'any-of-shared-provider';
   readonly allowedOrigins: readonly string[];
   readonly storage: StorageSettings;
   readonly presign: PresignSettings;

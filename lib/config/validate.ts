@@ -174,6 +174,18 @@ export function validateConfig(input: unknown): OktaS3Config {
 
     if (env.oidcProvider !== undefined)
       check(`${p}.oidcProvider`, env.oidcProvider, oneOf(['create', 'import']));
+    if (env.identityPoolAudiences !== undefined)
+      check(
+        `${p}.identityPoolAudiences`,
+        env.identityPoolAudiences,
+        oneOf(['client-ids-only', 'any-of-shared-provider']),
+      );
+    if (env.oidcProvider === 'import' && env.identityPoolAudiences !== 'any-of-shared-provider') {
+      problems.push(
+        `${p}.identityPoolAudiences: expected "any-of-shared-provider" with oidcProvider "import", got ${describe(env.identityPoolAudiences)}. ` +
+          "An imported provider is shared by the whole account, so the identity pool accepts an ID token for any of its audiences, other Okta apps' included; set it only if you accept that (README: Sharing the account's OIDC provider)",
+      );
+    }
     const allowAny = env.allowAnyOrigin === true;
     if (env.allowAnyOrigin !== undefined) check(`${p}.allowAnyOrigin`, env.allowAnyOrigin, isBoolean);
     checkList(`${p}.allowedOrigins`, env.allowedOrigins, 1, 100, (v) =>

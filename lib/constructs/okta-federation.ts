@@ -16,6 +16,22 @@ export interface IOktaFederation {
   readonly clientIds: readonly string[];
 }
 
+/**
+ * Which Okta ID tokens the identity pool (route 1) takes, by their `aud`. Cognito accepts an OIDC
+ * token whose `aud` is any client id of the IAM OIDC provider
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html, "Validating an OIDC
+ * token"), and nothing in the authenticated role's trust can check the Okta `aud` again.
+ */
+export enum IdentityPoolAudiences {
+  /** Only `clientIds`: true of a provider this construct creates, whose audiences are exactly those. */
+  CLIENT_IDS_ONLY = 'client-ids-only',
+  /**
+   * Every audience of an imported, account-wide provider, including other Okta apps' client ids:
+   * any of their users reaches route 1 with their own ID token. Accept it only knowingly.
+   */
+  ANY_OF_SHARED_PROVIDER = 'any-of-shared-provider',
+}
+
 export interface OktaFederationProps {
   /** Issuer of the Okta authorization server, e.g. `https://example.okta.com/oauth2/default`. */
   readonly issuer: string;
@@ -32,9 +48,17 @@ export interface OktaFederationProps {
    * allows one provider per issuer URL per account, so a second environment in the same account,
    * or an account that already federates Okta, must import it. Its audiences must include
    * `clientIds`: this stack cannot change them.
+   * Requires `identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER`.
    * @default false: create the provider
    */
   readonly importExisting?: boolean;
+  /**
+   * Which audiences reach the identity pool. `importExisting` shares the account's provider, so
+   * every audience of it reaches route 1 (route 2's role checks `aud` itself): the construct refuses
+   * to import unless this says so.
+   * @default IdentityPoolAudiences.CLIENT_IDS_ONLY
+   */
+  readonly identityPoolAudiences?: IdentityPoolAudiences;
 }
 
 /**
@@ -54,6 +78,9 @@ export class OktaFederation extends Construct implements IOktaFederation {
         ? ''
         : `issuer must be an https URL with no trailing slash, got "${props.issuer}"`,
       props.clientIds.length ? '' : 'clientIds must name at least one client id',
+      props.importExisting && props.identityPoolAudiences !== IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
+        ? "importExisting shares the account's OIDC provider: the identity pool then accepts an ID token for any of its audiences, including other Okta apps'. Set identityPoolAudiences to IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER to accept that"
+        : '',
     ].filter(Boolean);
     if (problems.length) throw new Error(`OktaFederation: ${problems.join('; ')}`);
     this.issuer = props.issuer;

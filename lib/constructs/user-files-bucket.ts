@@ -5,7 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buildCorsRules } from '../policy/cors-rules';
+import { KMS_CRYPTO_ACTIONS, s3ViaService } from '../policy/grant-key-through-s3';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { uploadEncryptionDenials } from '../policy/upload-encryption';
 import { originListProblems } from '../validation/origins';
 import { LOWERCASE_HEADER_TOKEN } from '../validation/rules';
 
@@ -99,14 +101,7 @@ export class UserFilesBucket extends Construct {
     ]);
 
     this.encryptionKey =
-      props.encryptionKey ??
-      (props.encryptKey
-        ? new kms.Key(this, 'Key', {
-            description: 'Encrypts the per-user data bucket',
-            enableKeyRotation: true,
-            removalPolicy,
-          })
-        : undefined);
+      props.encryptionKey ?? (props.encryptKey ? this.createKey(removalPolicy) : undefined);
 
     this.bucket = new s3.Bucket(this, 'Data', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -138,17 +133,55 @@ export class UserFilesBucket extends Construct {
       autoDeleteObjects,
     });
     this.deliverAccessLogsByPolicy();
-    // An object under a key only its uploader holds could never be recovered or audited.
-    this.bucket.addToResourcePolicy(
+    for (const statement of uploadEncryptionDenials(
+      this.bucket.arnForObjects('*'),
+      this.encryptionKey?.keyArn,
+    )) {
+      this.bucket.addToResourcePolicy(statement);
+    }
+  }
+
+  /**
+   * A rotating key that refuses every cryptographic call S3 does not make: whatever an IAM policy
+   * in the account grants, the key encrypts and decrypts only through S3. An explicit deny in the
+   * key policy overrides any allow (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html).
+   * The key policy cannot also name the bucket: the bucket's encryption already refers to the key,
+   * so a key policy naming the bucket would be a dependency cycle. The bucket is bound in every
+   * grant instead (`grantKeyThroughS3`: the bucket in the encryption context).
+   */
+  private createKey(removalPolicy: RemovalPolicy): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the per-user data bucket',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'DenyCustomerProvidedKeys',
+        sid: 'DenyUseExceptThroughS3',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('*')],
-        conditions: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+        actions: KMS_CRYPTO_ACTIONS,
+        resources: ['*'],
+        // kms:ViaService is absent from a direct call, and a negated operator is then true.
+        conditions: { StringNotEquals: { 'kms:ViaService': s3ViaService(Stack.of(this)) } },
       }),
     );
+    // Grants are a second way to hand out key use; S3 needs none for SSE-KMS, so only AWS services
+    // acting for an AWS resource may create them (the statement Control Tower's CT.KMS.PR.3 asks for,
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
+    return key;
   }
 
   /**

@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { grantKeyThroughS3 } from '../policy/grant-key-through-s3';
 import { AWS_ACCOUNT_ID, STS_EXTERNAL_ID } from '../validation/rules';
 
 export interface WorkflowsConnectorRoleProps {
@@ -57,7 +58,8 @@ export class WorkflowsConnectorRole extends Construct {
         resources: [props.bucket.arnForObjects('*')],
       }),
     );
-    props.bucket.encryptionKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    // Only as S3 uses the key for this bucket: `key.grant` would let the role decrypt directly.
+    if (props.bucket.encryptionKey) grantKeyThroughS3(props.bucket, props.bucket.encryptionKey, this.role);
     NagSuppressions.addResourceSuppressions(this.role.node.findChild('DefaultPolicy'), [
       {
         id: 'AwsSolutions-IAM5',

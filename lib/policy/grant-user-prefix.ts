@@ -1,9 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { grantKeyThroughS3 } from './grant-key-through-s3';
 import { userPrefixStatements } from './user-prefix-statements';
 
 /**
@@ -29,23 +28,6 @@ export function grantUserPrefixAccess(
     acknowledgeUserPrefixWildcard(grantee.node.tryFindChild('DefaultPolicy') ?? grantee, keyExpression);
   }
   return grants.reduce((all, grant) => all.combine(grant));
-}
-
-/**
- * Users need the bucket's key for SSE-KMS, but only as S3 uses it for this bucket: never to
- * decrypt or generate data keys directly. With a bucket key the encryption context is the bucket
- * ARN, without one it is the object ARN.
- */
-function grantKeyThroughS3(bucket: s3.IBucket, key: kms.IKey, grantee: iam.IGrantable): iam.Grant {
-  return iam.Grant.addToPrincipal({
-    grantee,
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resourceArns: [key.keyArn],
-    conditions: {
-      StringEquals: { 'kms:ViaService': `s3.${Stack.of(bucket).region}.${Stack.of(bucket).urlSuffix}` },
-      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
-    },
-  });
 }
 
 /**

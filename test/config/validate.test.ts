@@ -56,6 +56,21 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
   ['environments not an object', (c) => (c.environments = ['dev']), 'environments'],
   ['bad environment name', (c) => (c.environments.Prod_1 = c.environments.prod), 'environments.Prod_1'],
   ['unknown OIDC provider mode', (c) => (dev(c).oidcProvider = 'reuse'), 'environments.dev.oidcProvider'],
+  [
+    'an imported provider without accepting its audiences (every audience reaches route 1)',
+    (c) => (dev(c).oidcProvider = 'import'),
+    'environments.dev.identityPoolAudiences',
+  ],
+  [
+    'an imported provider with client-ids-only, which it cannot guarantee',
+    (c) => Object.assign(dev(c), { oidcProvider: 'import', identityPoolAudiences: 'client-ids-only' }),
+    'environments.dev.identityPoolAudiences',
+  ],
+  [
+    'unknown identity pool audiences',
+    (c) => (dev(c).identityPoolAudiences = 'any'),
+    'environments.dev.identityPoolAudiences',
+  ],
   ['malformed region', (c) => (dev(c).region = 'europe-west'), 'environments.dev.region'],
   ['short account id', (c) => (dev(c).account = '12345'), 'environments.dev.account'],
   [
@@ -251,6 +266,15 @@ describe('validateConfig', () => {
     const problems = problemsOf((c) => (dev(c).region = 'nowhere'));
     expect(problems[0]).toBe(
       'environments.dev.region: expected an AWS region such as eu-west-1, got "nowhere"',
+    );
+  });
+
+  test("imports the account's OIDC provider only when its audiences are accepted explicitly", () => {
+    const config = testConfig();
+    Object.assign(dev(config), { oidcProvider: 'import', identityPoolAudiences: 'any-of-shared-provider' });
+    expect(() => validateConfig(config)).not.toThrow();
+    expect(problemsOf((c) => (dev(c).oidcProvider = 'import'))[0]).toMatch(
+      /^environments\.dev\.identityPoolAudiences: expected "any-of-shared-provider" with oidcProvider "import", got nothing\. .*other Okta apps/,
     );
   });
 

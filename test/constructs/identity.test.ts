@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { grantUserPrefixAccess } from '../../lib/policy/grant-user-prefix';
 import { PRINCIPAL_TAG_KEY } from '../../lib/policy/user-prefix-statements';
-import { OktaFederation } from '../../lib/constructs/okta-federation';
+import { IdentityPoolAudiences, OktaFederation } from '../../lib/constructs/okta-federation';
 import { OktaWebIdentityRole } from '../../lib/constructs/okta-web-identity-role';
 import { UserIdentityPool } from '../../lib/constructs/user-identity-pool';
 import {
@@ -77,6 +77,7 @@ describe("OktaFederation importing the account's existing provider", () => {
     issuer: TEST_ISSUER,
     clientIds: TEST_CLIENT_IDS,
     importExisting: true,
+    identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER,
   });
   const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
   new UserIdentityPool(stack, 'P', { provider: federation.provider, bucket });
@@ -103,8 +104,31 @@ describe("OktaFederation importing the account's existing provider", () => {
     });
   });
 
+  test('refuses to import unless every audience of the shared provider is accepted', () => {
+    for (const identityPoolAudiences of [undefined, IdentityPoolAudiences.CLIENT_IDS_ONLY]) {
+      expect(
+        () =>
+          new OktaFederation(new Stack(), 'F', {
+            issuer: TEST_ISSUER,
+            clientIds: TEST_CLIENT_IDS,
+            importExisting: true,
+            identityPoolAudiences,
+          }),
+      ).toThrow(/identityPoolAudiences.*ANY_OF_SHARED_PROVIDER/);
+    }
+  });
+
+  test('the config refuses -c oidcProvider=import alone, naming the field', () => {
+    expect(() => synthesizedTemplate(undefined, { oidcProvider: 'import' })).toThrow(
+      /environments\.dev\.identityPoolAudiences: expected "any-of-shared-provider"/,
+    );
+  });
+
   test('the config chooses it per environment', () => {
-    const imported = synthesizedTemplate(undefined, { oidcProvider: 'import' });
+    const imported = synthesizedTemplate(undefined, {
+      oidcProvider: 'import',
+      identityPoolAudiences: 'any-of-shared-provider',
+    });
     imported.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     expect(JSON.stringify(imported.toJSON())).toContain(':oidc-provider/test.okta.example/oauth2/default');
   });
@@ -325,11 +349,15 @@ describe('WorkflowsConnectorRole', () => {
           'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] }, '/*']],
         },
       },
-      {
-        Effect: 'Allow',
+      // Key use only through S3 for this bucket: decided by the simulator in test/iam/kms-key-use.test.ts.
+      expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] },
-      },
+        Condition: expect.objectContaining({
+          StringEquals: expect.anything(),
+          StringLike: expect.anything(),
+        }),
+      }),
     ]);
     const actions = statements.flatMap((s: { Action: string[] }) => s.Action);
     for (const forbidden of [

@@ -1,5 +1,12 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { decide, IgnoredContextKeyError, isWebIdentityClaimKey, NamedPolicy, simulate } from './simulate';
+import {
+  decide,
+  IgnoredContextKeyError,
+  isReevaluableKey,
+  isWebIdentityClaimKey,
+  NamedPolicy,
+  simulate,
+} from './simulate';
 
 const ACCOUNT = '123456789012';
 const BUCKET = 'arn:aws:s3:::files';
@@ -166,6 +173,15 @@ test.each([
   ['sts:ExternalId', false],
 ])('%s may be re-evaluated: %s', (key, expected) => {
   expect(isWebIdentityClaimKey(key)).toBe(expected);
+});
+
+test.each([
+  ['kms:EncryptionContext:aws:s3:arn', 'kms:Decrypt', true],
+  ['kms:EncryptionContext:aws:s3:arn', 's3:GetObject', false],
+  ['kms:ViaService', 'kms:Decrypt', false],
+  [`${ISSUER}:sub`, 's3:GetObject', true],
+])('%s may be re-evaluated for %s: %s', (key, action, expected) => {
+  expect(isReevaluableKey(key, action)).toBe(expected);
 });
 
 describe('bucket policy evaluated with identity policies (same account)', () => {

@@ -91,13 +91,27 @@ export class IgnoredContextKeyError extends Error {
  * or an OIDC issuer's host and path (`test.okta.example/oauth2/default`). IAM puts them into every
  * request of a web-identity session, but iam-simulate's validated path only knows a few fixed
  * providers, and only for STS actions, so it drops the rest (and keeps a single value of `amr`).
- * Only these keys are re-evaluated unvalidated; any other dropped key throws.
+ * Only these keys (and KMS encryption-context keys, below) are re-evaluated unvalidated; any other
+ * dropped key throws.
  */
 const WEB_IDENTITY_CLAIM_KEY = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/[^\s:]*)?:(aud|sub|amr|oaud|azp)$/i;
 
 /** Whether a dropped key may be re-evaluated rather than fail the request. */
 export function isWebIdentityClaimKey(key: string): boolean {
   return WEB_IDENTITY_CLAIM_KEY.test(key);
+}
+
+/**
+ * `kms:EncryptionContext:<context-key>`: KMS documents it for its cryptographic operations
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context),
+ * but iam-simulate's validated path matches variable keys only after a `/` (`aws:PrincipalTag/x`),
+ * so it drops this one. Re-evaluated only for `kms:` actions.
+ */
+const KMS_ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:[^\s]+$/i;
+
+/** Whether a key the validated run dropped for `action` may be re-evaluated rather than fail it. */
+export function isReevaluableKey(key: string, action: string): boolean {
+  return isWebIdentityClaimKey(key) || (/^kms:/i.test(action) && KMS_ENCRYPTION_CONTEXT_KEY.test(key));
 }
 
 /** The IAM decision for an identity (plus optional resource policy) request. */
@@ -169,7 +183,7 @@ async function evaluate(simulation: Simulation): Promise<Outcome> {
   if (reevaluatedKeys.length === 0) {
     return { decision: result.overallResult, engine: 'validated', reevaluatedKeys };
   }
-  const unsupported = reevaluatedKeys.filter((key) => !isWebIdentityClaimKey(key));
+  const unsupported = reevaluatedKeys.filter((key) => !isReevaluableKey(key, action));
   if (unsupported.length > 0) throw new IgnoredContextKeyError(unsupported, described);
 
   // runSimulation validated the policies, the action and the resource type above; this run only
