@@ -95,9 +95,21 @@ export class IgnoredContextKeyError extends Error {
  */
 const WEB_IDENTITY_CLAIM_KEY = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/[^\s:]*)?:(aud|sub|amr|oaud|azp)$/i;
 
-/** Whether a dropped key may be re-evaluated rather than fail the request. */
+/** Whether a dropped key is a web-identity claim key. */
 export function isWebIdentityClaimKey(key: string): boolean {
   return WEB_IDENTITY_CLAIM_KEY.test(key);
+}
+
+/**
+ * `kms:EncryptionContext:<context key>` (e.g. `kms:EncryptionContext:aws:s3:arn`, which S3 sets on
+ * its SSE-KMS calls): a key pattern iam-simulate's validated path drops for every name, while its
+ * unvalidated run evaluates it (probed: a matching and a non-matching ARN decide differently).
+ */
+const ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:.+$/;
+
+/** Whether a dropped key may be re-evaluated rather than fail the request. */
+export function isReevaluableKey(key: string): boolean {
+  return isWebIdentityClaimKey(key) || ENCRYPTION_CONTEXT_KEY.test(key);
 }
 
 /** The IAM decision for an identity (plus optional resource policy) request. */
@@ -169,7 +181,7 @@ async function evaluate(simulation: Simulation): Promise<Outcome> {
   if (reevaluatedKeys.length === 0) {
     return { decision: result.overallResult, engine: 'validated', reevaluatedKeys };
   }
-  const unsupported = reevaluatedKeys.filter((key) => !isWebIdentityClaimKey(key));
+  const unsupported = reevaluatedKeys.filter((key) => !isReevaluableKey(key));
   if (unsupported.length > 0) throw new IgnoredContextKeyError(unsupported, described);
 
   // runSimulation validated the policies, the action and the resource type above; this run only
