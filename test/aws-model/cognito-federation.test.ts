@@ -8,7 +8,7 @@ import {
   oidcProviderOf,
   writeAttributeProblems,
 } from './cognito-federation';
-import { brokenTemplate, ENVIRONMENTS, environmentTemplate, rawId } from './environments';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, rawId } from './environments';
 import { lambdaEnvironment, presignFunctionOf } from './lambda-rules';
 import { resourcesOfType } from './template-query';
 import type { ResolvedTemplate } from '../iam/resolve-template';
@@ -25,7 +25,7 @@ const withCustomMapping = (key: string, writable: string[] = ['email']) =>
     resources[rawId(resources, 'AWS::Cognito::UserPoolClient')].Properties.WriteAttributes = writable;
   });
 
-describe.each(ENVIRONMENTS)('Cognito federation, %s environment', (env) => {
+describe.each(ENVIRONMENT_ROWS)('Cognito federation, %s', (_label, env) => {
   const template = environmentTemplate(env);
 
   test('every attribute-mapping key is a standard attribute or custom:<schema attribute>', () => {

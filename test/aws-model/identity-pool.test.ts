@@ -3,7 +3,7 @@ import { principalTagContext } from '../iam/web-identity-context';
 import type { ResolvedTemplate } from '../iam/resolve-template';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
 import type { VerifiedClaims } from '../support/oidc-issuer';
-import { brokenTemplate, ENVIRONMENTS, environmentTemplate, rawId } from './environments';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import {
   audienceAccepted,
   authenticatedRoleOf,
@@ -17,17 +17,18 @@ import { resourcesOfType } from './template-query';
 
 const ALICE = '00uIdentityPool00001';
 /** The claims of a verified Okta ID token (verification itself: test/iam/oidc-issuer.test.ts). */
-const oktaClaims = (aud: string, sub = ALICE) =>
-  ({ sub, aud, iss: TEST_ISSUER, email: 'alice@example.com' }) as unknown as VerifiedClaims;
+const oktaClaims = (aud: string, sub = ALICE, iss = TEST_ISSUER) =>
+  ({ sub, aud, iss, email: 'alice@example.com' }) as unknown as VerifiedClaims;
 
-const loginOf = (template: ResolvedTemplate): OidcLogin => {
-  const login = oidcLoginFor(template, TEST_ISSUER);
+const loginOf = (template: ResolvedTemplate, issuer = TEST_ISSUER): OidcLogin => {
+  const login = oidcLoginFor(template, issuer);
   if (!login) throw new Error('No login for the issuer');
   return login;
 };
 
 /** Route 1's own-prefix upload, with the session tags Cognito sets by the template's map. */
 async function ownUpload(template: ResolvedTemplate, claims: VerifiedClaims) {
+  const login = loginOf(template, claims.iss);
   const roleId = authenticatedRoleOf(template);
   const bucket = resourcesOfType(template, 'AWS::S3::Bucket').find((b) => b.id.startsWith('StorageData'))!;
   return decide({
@@ -39,46 +40,41 @@ async function ownUpload(template: ResolvedTemplate, claims: VerifiedClaims) {
     context: {
       'aws:SecureTransport': 'true',
       's3:TlsVersion': '1.3',
-      ...principalTagContext(sessionTagsFor(template, loginOf(template), claims)),
+      ...principalTagContext(sessionTagsFor(template, login, claims)),
     },
   });
 }
 
-describe.each(ENVIRONMENTS)('identity pool, %s environment', (env) => {
+describe.each(ENVIRONMENT_ROWS)('identity pool, %s', (_label, env) => {
   const template = environmentTemplate(env);
+  const claimsFor = (aud: string) => oktaClaims(aud, ALICE, env.issuer);
+  const login = () => loginOf(template, env.issuer);
 
   test('an Okta token’s Logins key is the issuer without https://, and maps to the pool’s provider', () => {
-    const login = loginOf(template);
-    expect(login.loginsKey).toBe('test.okta.example/oauth2/default');
-    expect(login.providerArn).toBe(
-      `arn:aws:iam::${template.env.account}:oidc-provider/test.okta.example/oauth2/default`,
-    );
+    const hostAndPath = env.issuer.replace('https://', '');
+    expect(login().loginsKey).toBe(hostAndPath);
+    expect(login().providerArn).toBe(`arn:aws:iam::${template.env.account}:oidc-provider/${hostAndPath}`);
   });
 
   test('aud is accepted for every configured client id and no other', () => {
-    const login = loginOf(template);
-    for (const clientId of TEST_CLIENT_IDS) expect(audienceAccepted(login, oktaClaims(clientId))).toBe(true);
-    expect(audienceAccepted(login, oktaClaims('0oaSOMEOTHERapp00009'))).toBe(false);
-    expect(audienceAccepted(login, oktaClaims([...TEST_CLIENT_IDS] as never))).toBe(false);
+    for (const clientId of env.clientIds) expect(audienceAccepted(login(), claimsFor(clientId))).toBe(true);
+    expect(audienceAccepted(login(), claimsFor('0oaSOMEOTHERapp00009'))).toBe(false);
+    expect(audienceAccepted(login(), claimsFor([env.clientIds[0], 'other'] as never))).toBe(false);
   });
 
   test('every principal tag the authenticated role reads is set by the map from a token claim', () => {
-    expect(
-      principalTagProblems(template, loginOf(template).providerArn, oktaClaims(TEST_CLIENT_IDS[0])),
-    ).toEqual([]);
+    expect(principalTagProblems(template, login().providerArn, claimsFor(env.clientIds[0]))).toEqual([]);
   });
 
   test('the authenticated role’s trust admits AssumeRoleWithWebIdentity and TagSession for the pool', async () => {
-    expect(await authenticatedRoleTrust(template, loginOf(template), oktaClaims(TEST_CLIENT_IDS[0]))).toEqual(
-      {
-        'sts:AssumeRoleWithWebIdentity': 'Allowed',
-        'sts:TagSession': 'Allowed',
-      },
-    );
+    expect(await authenticatedRoleTrust(template, login(), claimsFor(env.clientIds[0]))).toEqual({
+      'sts:AssumeRoleWithWebIdentity': 'Allowed',
+      'sts:TagSession': 'Allowed',
+    });
   });
 
   test('the tags Cognito sets reach the user’s own prefix', async () => {
-    expect(await ownUpload(template, oktaClaims(TEST_CLIENT_IDS[0]))).toBe('Allowed');
+    expect(await ownUpload(template, claimsFor(env.clientIds[0]))).toBe('Allowed');
   });
 });
 
@@ -87,7 +83,7 @@ const principalTagMap = (resources: Record<string, any>) =>
 
 describe('identity-pool rules fail on broken templates', () => {
   test('an issuer that is not the provider URL exactly has no login', () => {
-    expect(oidcLoginFor(environmentTemplate('dev'), `${TEST_ISSUER}/`)).toBeUndefined();
+    expect(oidcLoginFor(fixtureBase('dev'), `${TEST_ISSUER}/`)).toBeUndefined();
     const unlinked = brokenTemplate('dev', (resources) => {
       resources[rawId(resources, 'AWS::Cognito::IdentityPool')].Properties.OpenIdConnectProviderARNs = [];
     });

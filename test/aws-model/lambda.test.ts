@@ -1,5 +1,5 @@
 import { PRESIGN_ENV, readConfig } from '../../lambda/presign/config';
-import { brokenTemplate, ENVIRONMENTS, environmentTemplate, rawId } from './environments';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, rawId } from './environments';
 import {
   arnLike,
   invokePermissionProblems,
@@ -9,7 +9,7 @@ import {
   presignFunctionOf,
 } from './lambda-rules';
 
-describe.each(ENVIRONMENTS)('Lambda, %s environment', (env) => {
+describe.each(ENVIRONMENT_ROWS)('Lambda, %s', (_label, env) => {
   const template = environmentTemplate(env);
   const fn = presignFunctionOf(template);
 

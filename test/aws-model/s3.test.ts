@@ -1,10 +1,9 @@
 import { buildMatrix, MATRIX_USERS, runMatrix } from '../iam/matrix';
 import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
 import type { ResolvedTemplate } from '../iam/resolve-template';
-import { resolvedStack } from '../iam/stack-under-test';
 import { issuerKeyPrefix } from '../iam/web-identity-context';
 import { TEST_ISSUER } from '../support/config';
-import { brokenTemplate, ENVIRONMENTS, rawId } from './environments';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import { decideS3, kmsDefaultOf } from './s3-rules';
 import { resourcesOfType } from './template-query';
 
@@ -12,11 +11,12 @@ const TLS = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
 const [ALICE] = MATRIX_USERS;
 
 /** Each route's role prefix in the template, and the keys its session carries for a user. */
-const ROUTES: [string, string, (sub: string) => Record<string, string>][] = [
+const routes = (issuer: string): [string, string, (sub: string) => Record<string, string>][] => [
   ['route 1', 'IdentityPoolAuthenticatedRole', (sub) => ({ 'aws:PrincipalTag/okta_sub': sub })],
-  ['route 2', 'WebIdentityRole', (sub) => ({ [`${issuerKeyPrefix(TEST_ISSUER)}:sub`]: sub })],
+  ['route 2', 'WebIdentityRole', (sub) => ({ [`${issuerKeyPrefix(issuer)}:sub`]: sub })],
   ['route 3', 'PresignApiPresignRole', (sub) => ({ 'aws:PrincipalTag/okta_sub': sub })],
 ];
+const ROUTES = routes(TEST_ISSUER);
 
 const roleIdOf = (template: ResolvedTemplate, prefix: string) =>
   resourcesOfType(template, 'AWS::IAM::Role').find((r) => r.id.startsWith(prefix))!.id;
@@ -34,14 +34,14 @@ function ownUpload(template: ResolvedTemplate, rolePrefix: string, identity: (su
   });
 }
 
-describe.each(ENVIRONMENTS)('S3 requests, %s environment', (env) => {
-  const { template } = resolvedStack(env);
+describe.each(ENVIRONMENT_ROWS)('S3 requests, %s', (_label, env) => {
+  const template = environmentTemplate(env);
   const bucket = dataBucketOf(template);
   // One user's row of the matrix (the full matrix runs in test/iam/routes.test.ts): own, other users,
   // the prefix-extension user, users/ and the bucket root, for every action and listing prefix.
   const cases = buildMatrix({ bucketName: template.ref(bucket.id) }).filter((c) => c.user === ALICE);
 
-  test.each(ROUTES)(
+  test.each(routes(env.issuer))(
     '%s: identity policy, bucket policy and key policy allow only the own prefix',
     async (_r, prefix, identity) => {
       const roleId = roleIdOf(template, prefix);
@@ -69,7 +69,7 @@ describe.each(ENVIRONMENTS)('S3 requests, %s environment', (env) => {
 
 describe('the key-policy leg fails on broken templates', () => {
   test('prod encrypts the data bucket with its own KMS key and an S3 Bucket Key', () => {
-    expect(kmsDefaultOf(dataBucketOf(resolvedStack('prod').template))).toMatchObject({ bucketKey: true });
+    expect(kmsDefaultOf(dataBucketOf(fixtureBase('prod')))).toMatchObject({ bucketKey: true });
   });
 
   test('a key policy that does not delegate to the account refuses every route’s upload', async () => {
@@ -93,7 +93,7 @@ describe('the key-policy leg fails on broken templates', () => {
   });
 
   test('the encryption context is evaluated: the key is usable for this bucket only', async () => {
-    const { template } = resolvedStack('prod');
+    const template = fixtureBase('prod');
     const roleId = roleIdOf(template, 'PresignApiPresignRole');
     const key = resourcesOfType(template, 'AWS::KMS::Key')[0];
     const generate = (bucketArn: string) =>

@@ -2,7 +2,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { readConfig } from '../../lambda/presign/config';
 import { CallerSessions, SAFETY_MARGIN_SECONDS } from '../../lambda/presign/credentials';
 import type { ResolvedTemplate } from '../iam/resolve-template';
-import { brokenTemplate, ENVIRONMENTS, environmentTemplate, rawId } from './environments';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import { executionRoleOf, lambdaEnvironment, presignFunctionOf } from './lambda-rules';
 import { ROLE_CHAINING_MAX_SECONDS, StsAssumeRoleModel, urlOutlivesSession } from './sts-rules';
 
@@ -28,7 +28,7 @@ function presignSessions(template: ResolvedTemplate, callerFunctionArn?: string)
   return { sts, sessions, config };
 }
 
-describe.each(ENVIRONMENTS)('STS for the presign Lambda, %s environment', (env) => {
+describe.each(ENVIRONMENT_ROWS)('STS for the presign Lambda, %s', (_label, env) => {
   const template = environmentTemplate(env);
 
   test('the chained AssumeRole is within the 1 h cap, tagged with the caller, and its trust admits it', async () => {
@@ -51,7 +51,7 @@ describe.each(ENVIRONMENTS)('STS for the presign Lambda, %s environment', (env) 
 });
 
 describe('STS rules fail on broken requests and templates', () => {
-  const template = environmentTemplate('dev');
+  const template = fixtureBase('dev');
 
   test('role chaining refuses a session longer than one hour', async () => {
     const { sts, config } = presignSessions(template);
