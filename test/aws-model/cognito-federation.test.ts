@@ -8,12 +8,14 @@ import {
   oidcProviderOf,
   writeAttributeProblems,
 } from './cognito-federation';
-import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, rawId } from './environments';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import { lambdaEnvironment, presignFunctionOf } from './lambda-rules';
 import { resourcesOfType } from './template-query';
 import type { ResolvedTemplate } from '../iam/resolve-template';
 
 const OKTA_SUB = '00uFederated00000001';
+/** One RSA key pair for every pool here: generating one takes a tenth of a second. */
+const POOL_KEYS = testUserPool();
 
 /** A custom attribute `okta_sub` in the pool's schema, mapped from `sub` under the key given. */
 const withCustomMapping = (key: string, writable: string[] = ['email']) =>
@@ -76,6 +78,16 @@ describe('Cognito federation rules fail on broken templates', () => {
     expect(writeAttributeProblems(custom)).toHaveLength(1);
   });
 
+  test.each([
+    ['cognito:username of another provider', { 'cognito:username': `Other_${OKTA_SUB}` }],
+    ['no identities claim', { identities: undefined }],
+    ['token_use access', { token_use: 'access' }],
+  ])('a token with %s is refused by the Lambda (403)', (_what, changes) => {
+    expect(() => presignSubFor(fixtureBase('dev'), changes)).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+  });
+
   test('a Lambda told another provider name refuses the federated user (403)', () => {
     const template = brokenTemplate('dev', (resources) => {
       const fn = resources[rawId(resources, 'AWS::Lambda::Function', 'PresignApiHandler')];
@@ -91,20 +103,19 @@ describe('Cognito federation rules fail on broken templates', () => {
  * (apigateway-cognito-authorizer.ts), and the real identity code, configured by the template's
  * environment variables through the real config reader, reads the caller's Okta sub.
  */
-function presignSubFor(template: ResolvedTemplate): string {
+function presignSubFor(template: ResolvedTemplate, changes: Record<string, unknown> = {}): string {
   const idp = oidcProviderOf(template);
   const [client] = clientsAllowing(template, idp);
-  const pool = { ...testUserPool(template.env.region), poolId: String(idp.props.UserPoolId) };
+  const poolId = String(idp.props.UserPoolId);
+  const pool = { ...POOL_KEYS, region: template.env.region, poolId, keyId: `${poolId}-key-1` };
   const now = Math.floor(Date.now() / 1000);
-  const token = signWithPool(
-    pool,
-    federatedIdTokenClaims(pool, {
-      oktaSub: OKTA_SUB,
-      providerName: String(idp.props.ProviderName),
-      clientId: template.ref(client.id),
-      issuedAt: now - 5,
-    }),
-  );
+  const claims = federatedIdTokenClaims(pool, {
+    oktaSub: OKTA_SUB,
+    providerName: String(idp.props.ProviderName),
+    clientId: template.ref(client.id),
+    issuedAt: now - 5,
+  });
+  const token = signWithPool(pool, { ...claims, ...changes });
   const method = resourcesOfType(template, 'AWS::ApiGateway::Method').find(
     (m) => m.props.HttpMethod === 'POST',
   )!;
