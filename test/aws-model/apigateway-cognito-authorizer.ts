@@ -178,3 +178,38 @@ export function methodAuthorizationOf(
     authorizationScopes: method.Properties.AuthorizationScopes as string[] | undefined,
   };
 }
+
+/**
+ * Rule: every method but OPTIONS (the CORS preflight, which browsers send without credentials) is
+ * authorized by a `COGNITO_USER_POOLS` authorizer of the template's user pool that reads the
+ * `Authorization` header, with no scopes, so that it takes the ID token the Lambda reads
+ * ("Integrate a REST API with an Amazon Cognito user pool", linked above; AWS::ApiGateway::Authorizer
+ * IdentitySource: "method.request.header.Authorization" for a Cognito authorizer,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html).
+ */
+export function methodAuthorizationProblems(template: ResolvedTemplate): string[] {
+  const { resources } = template;
+  const poolArns = Object.keys(resources)
+    .filter((id) => resources[id].Type === 'AWS::Cognito::UserPool')
+    .map((id) => template.getAtt(id, 'Arn'));
+  const problems: string[] = [];
+  for (const [id, method] of Object.entries(resources)) {
+    if (method.Type !== 'AWS::ApiGateway::Method' || method.Properties.HttpMethod === 'OPTIONS') continue;
+    if (method.Properties.AuthorizationType !== 'COGNITO_USER_POOLS') {
+      problems.push(`${id} is not authorized by a Cognito user pool`);
+      continue;
+    }
+    const authorizer = Object.entries(resources).find(
+      ([aid, r]) =>
+        r.Type === 'AWS::ApiGateway::Authorizer' && template.ref(aid) === method.Properties.AuthorizerId,
+    )?.[1];
+    const arns = ((authorizer?.Properties.ProviderARNs as unknown[]) ?? []).map(String);
+    if (!arns.some((arn) => poolArns.includes(arn)))
+      problems.push(`${id}: its authorizer names no user pool of the stack`);
+    if (authorizer?.Properties.IdentitySource !== 'method.request.header.Authorization')
+      problems.push(`${id}: its authorizer does not read the Authorization header`);
+    if (((method.Properties.AuthorizationScopes as unknown[]) ?? []).length > 0)
+      problems.push(`${id} has scopes, so it takes access tokens, which carry no identities claim`);
+  }
+  return problems;
+}

@@ -96,7 +96,7 @@ export class IgnoredContextKeyError extends Error {
  */
 const WEB_IDENTITY_CLAIM_KEY = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/[^\s:]*)?:(aud|sub|amr|oaud|azp)$/i;
 
-/** Whether a dropped key may be re-evaluated rather than fail the request. */
+/** Whether a dropped key is a web-identity claim key. */
 export function isWebIdentityClaimKey(key: string): boolean {
   return WEB_IDENTITY_CLAIM_KEY.test(key);
 }

@@ -1,0 +1,132 @@
+import { PRESIGN_ENV, readConfig } from '../../lambda/presign/config';
+import { callerSub } from '../../lambda/presign/identity';
+import { authorize, methodAuthorizationOf, proxyEvent } from './apigateway-cognito-authorizer';
+import { federatedIdTokenClaims, signWithPool, testUserPool } from './cognito-id-token';
+import {
+  attributeMappingProblems,
+  clientsAllowing,
+  oidcProviderOf,
+  writeAttributeProblems,
+} from './cognito-federation';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
+import { lambdaEnvironment, presignFunctionOf } from './lambda-rules';
+import { resourcesOfType } from './template-query';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+
+const OKTA_SUB = '00uFederated00000001';
+/** One RSA key pair for every pool here: generating one takes a tenth of a second. */
+const POOL_KEYS = testUserPool();
+
+/** A custom attribute `okta_sub` in the pool's schema, mapped from `sub` under the key given. */
+const withCustomMapping = (key: string, writable: string[] = ['email']) =>
+  brokenTemplate('dev', (resources) => {
+    const pool = resources[rawId(resources, 'AWS::Cognito::UserPool')];
+    pool.Properties.Schema = [{ Name: 'okta_sub', AttributeDataType: 'String', Mutable: true }];
+    const idp = resources[rawId(resources, 'AWS::Cognito::UserPoolIdentityProvider')];
+    idp.Properties.AttributeMapping = { email: 'email', [key]: 'sub' };
+    resources[rawId(resources, 'AWS::Cognito::UserPoolClient')].Properties.WriteAttributes = writable;
+  });
+
+describe.each(ENVIRONMENT_ROWS)('Cognito federation, %s', (_label, env) => {
+  const template = environmentTemplate(env);
+
+  test('every attribute-mapping key is a standard attribute or custom:<schema attribute>', () => {
+    expect(Object.keys(oidcProviderOf(template).props.AttributeMapping as object)).not.toHaveLength(0);
+    expect(attributeMappingProblems(template)).toEqual([]);
+  });
+
+  test('every client that allows the Okta provider may write every mapped attribute', () => {
+    expect(clientsAllowing(template, oidcProviderOf(template))).not.toHaveLength(0);
+    expect(writeAttributeProblems(template)).toEqual([]);
+  });
+
+  test('a federated Okta user’s ID token passes the authorizer and the Lambda reads its Okta sub', () => {
+    expect(presignSubFor(template)).toBe(OKTA_SUB);
+  });
+});
+
+describe('Cognito federation rules fail on broken templates', () => {
+  test('mutation proof (defect 1): okta_sub mapped without custom: maps nothing', () => {
+    expect(attributeMappingProblems(withCustomMapping('okta_sub', ['email', 'custom:okta_sub']))).toEqual([
+      expect.stringContaining(
+        'maps "okta_sub", which is neither a standard attribute nor a custom attribute of the pool (the pool has custom:okta_sub',
+      ),
+    ]);
+  });
+
+  test('custom:okta_sub with the attribute in the schema is accepted', () => {
+    expect(
+      attributeMappingProblems(withCustomMapping('custom:okta_sub', ['email', 'custom:okta_sub'])),
+    ).toEqual([]);
+  });
+
+  test('a mapped attribute the client may not write is found', () => {
+    const template = withCustomMapping('custom:okta_sub', ['email']);
+    expect(writeAttributeProblems(template)).toEqual([
+      expect.stringMatching(/UserPoolWebClient.* allows Okta but may not write "custom:okta_sub"/),
+    ]);
+  });
+
+  test('without WriteAttributes a client may write standard attributes only', () => {
+    const template = brokenTemplate('dev', (resources) => {
+      delete resources[rawId(resources, 'AWS::Cognito::UserPoolClient')].Properties.WriteAttributes;
+    });
+    expect(writeAttributeProblems(template)).toEqual([]);
+    const custom = withCustomMapping('custom:okta_sub', undefined as never);
+    delete (custom.resources[resourcesOfType(custom, 'AWS::Cognito::UserPoolClient')[0].id].Properties as any)
+      .WriteAttributes;
+    expect(writeAttributeProblems(custom)).toHaveLength(1);
+  });
+
+  test.each([
+    ['cognito:username of another provider', { 'cognito:username': `Other_${OKTA_SUB}` }],
+    ['no identities claim', { identities: undefined }],
+    ['token_use access', { token_use: 'access' }],
+  ])('a token with %s is refused by the Lambda (403)', (_what, changes) => {
+    expect(() => presignSubFor(fixtureBase('dev'), changes)).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+  });
+
+  test('a Lambda told another provider name refuses the federated user (403)', () => {
+    const template = brokenTemplate('dev', (resources) => {
+      const fn = resources[rawId(resources, 'AWS::Lambda::Function', 'PresignApiHandler')];
+      fn.Properties.Environment.Variables[PRESIGN_ENV.identityProviderName] = 'OktaOther';
+    });
+    expect(() => presignSubFor(template)).toThrow(expect.objectContaining({ status: 403 }));
+  });
+});
+
+/**
+ * An Okta user signs in through the template's user-pool provider and app client; the pool issues
+ * an ID token (cognito-id-token.ts), the template's authorizer lets it through
+ * (apigateway-cognito-authorizer.ts), and the real identity code, configured by the template's
+ * environment variables through the real config reader, reads the caller's Okta sub.
+ */
+function presignSubFor(template: ResolvedTemplate, changes: Record<string, unknown> = {}): string {
+  const idp = oidcProviderOf(template);
+  const [client] = clientsAllowing(template, idp);
+  const poolId = String(idp.props.UserPoolId);
+  const pool = { ...POOL_KEYS, region: template.env.region, poolId, keyId: `${poolId}-key-1` };
+  const now = Math.floor(Date.now() / 1000);
+  const claims = federatedIdTokenClaims(pool, {
+    oktaSub: OKTA_SUB,
+    providerName: String(idp.props.ProviderName),
+    clientId: template.ref(client.id),
+    issuedAt: now - 5,
+  });
+  const token = signWithPool(pool, { ...claims, ...changes });
+  const method = resourcesOfType(template, 'AWS::ApiGateway::Method').find(
+    (m) => m.props.HttpMethod === 'POST',
+  )!;
+  const decision = authorize(`Bearer ${token}`, methodAuthorizationOf(template, method.id, [pool]), now);
+  if (!decision.allowed) throw new Error(`The authorizer refused the token (${decision.status})`);
+  const event = proxyEvent({
+    method: 'POST',
+    resource: '/uploads',
+    headers: [['Authorization', `Bearer ${token}`]],
+    body: '{}',
+    claims: decision.claims,
+  });
+  return callerSub(event, readConfig(lambdaEnvironment(template, presignFunctionOf(template))));
+}

@@ -1,0 +1,130 @@
+import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
+import { principalTagContext } from '../iam/web-identity-context';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import type { VerifiedClaims } from '../support/oidc-issuer';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
+import {
+  audienceAccepted,
+  authenticatedRoleOf,
+  authenticatedRoleTrust,
+  OidcLogin,
+  oidcLoginFor,
+  principalTagProblems,
+  sessionTagsFor,
+} from './identity-pool-rules';
+import { resourcesOfType } from './template-query';
+
+const ALICE = '00uIdentityPool00001';
+/** The claims of a verified Okta ID token (verification itself: test/iam/oidc-issuer.test.ts). */
+const oktaClaims = (aud: string, sub = ALICE, iss = TEST_ISSUER) =>
+  ({ sub, aud, iss, email: 'alice@example.com' }) as unknown as VerifiedClaims;
+
+const loginOf = (template: ResolvedTemplate, issuer = TEST_ISSUER): OidcLogin => {
+  const login = oidcLoginFor(template, issuer);
+  if (!login) throw new Error('No login for the issuer');
+  return login;
+};
+
+/** Route 1's own-prefix upload, with the session tags Cognito sets by the template's map. */
+async function ownUpload(template: ResolvedTemplate, claims: VerifiedClaims) {
+  const login = loginOf(template, claims.iss);
+  const roleId = authenticatedRoleOf(template);
+  const bucket = resourcesOfType(template, 'AWS::S3::Bucket').find((b) => b.id.startsWith('StorageData'))!;
+  return decide({
+    identityPolicies: identityPoliciesOf(template, roleId),
+    resourcePolicy: bucketPolicyOf(template, bucket.id),
+    action: 's3:PutObject',
+    resource: `arn:${template.env.partition}:s3:::${template.ref(bucket.id)}/users/${claims.sub}/f.txt`,
+    principal: sessionArnOf(template, roleId, 'CognitoIdentityCredentials'),
+    context: {
+      'aws:SecureTransport': 'true',
+      's3:TlsVersion': '1.3',
+      ...principalTagContext(sessionTagsFor(template, login, claims)),
+    },
+  });
+}
+
+describe.each(ENVIRONMENT_ROWS)('identity pool, %s', (_label, env) => {
+  const template = environmentTemplate(env);
+  const claimsFor = (aud: string) => oktaClaims(aud, ALICE, env.issuer);
+  const login = () => loginOf(template, env.issuer);
+
+  test('an Okta token’s Logins key is the issuer without https://, and maps to the pool’s provider', () => {
+    const hostAndPath = env.issuer.replace('https://', '');
+    expect(login().loginsKey).toBe(hostAndPath);
+    expect(login().providerArn).toBe(`arn:aws:iam::${template.env.account}:oidc-provider/${hostAndPath}`);
+  });
+
+  test('aud is accepted for every configured client id and no other', () => {
+    for (const clientId of env.clientIds) expect(audienceAccepted(login(), claimsFor(clientId))).toBe(true);
+    expect(audienceAccepted(login(), claimsFor('0oaSOMEOTHERapp00009'))).toBe(false);
+    expect(audienceAccepted(login(), claimsFor([env.clientIds[0], 'other'] as never))).toBe(false);
+  });
+
+  test('every principal tag the authenticated role reads is set by the map from a token claim', () => {
+    expect(principalTagProblems(template, login().providerArn, claimsFor(env.clientIds[0]))).toEqual([]);
+  });
+
+  test('the authenticated role’s trust admits AssumeRoleWithWebIdentity and TagSession for the pool', async () => {
+    expect(await authenticatedRoleTrust(template, login(), claimsFor(env.clientIds[0]))).toEqual({
+      'sts:AssumeRoleWithWebIdentity': 'Allowed',
+      'sts:TagSession': 'Allowed',
+    });
+  });
+
+  test('the tags Cognito sets reach the user’s own prefix', async () => {
+    expect(await ownUpload(template, claimsFor(env.clientIds[0]))).toBe('Allowed');
+  });
+});
+
+const principalTagMap = (resources: Record<string, any>) =>
+  resources[rawId(resources, 'AWS::Cognito::IdentityPoolPrincipalTag')].Properties;
+
+describe('identity-pool rules fail on broken templates', () => {
+  test('an issuer that is not the provider URL exactly has no login', () => {
+    expect(oidcLoginFor(fixtureBase('dev'), `${TEST_ISSUER}/`)).toBeUndefined();
+    const unlinked = brokenTemplate('dev', (resources) => {
+      resources[rawId(resources, 'AWS::Cognito::IdentityPool')].Properties.OpenIdConnectProviderARNs = [];
+    });
+    expect(oidcLoginFor(unlinked, TEST_ISSUER)).toBeUndefined();
+  });
+
+  test('a map with defaults, or without the tag the role reads, is found', () => {
+    const claims = oktaClaims(TEST_CLIENT_IDS[0]);
+    const defaults = brokenTemplate('dev', (r) => (principalTagMap(r).UseDefaults = true));
+    expect(principalTagProblems(defaults, loginOf(defaults).providerArn, claims)).toEqual([
+      'the principal-tag map uses the defaults, not its PrincipalTags',
+    ]);
+    const renamed = brokenTemplate('dev', (r) => (principalTagMap(r).PrincipalTags = { oktaSub: 'sub' }));
+    expect(principalTagProblems(renamed, loginOf(renamed).providerArn, claims)).toEqual([
+      'the role reads aws:PrincipalTag/okta_sub, which the map does not set',
+    ]);
+    const otherProvider = brokenTemplate(
+      'dev',
+      (r) => (principalTagMap(r).IdentityProviderName = 'test.okta.example'),
+    );
+    expect(principalTagProblems(otherProvider, loginOf(otherProvider).providerArn, claims)).toHaveLength(1);
+  });
+
+  test('a trust without sts:TagSession refuses the tagged session', async () => {
+    const template = brokenTemplate('dev', (resources) => {
+      const role = resources[rawId(resources, 'AWS::IAM::Role', 'IdentityPoolAuthenticatedRole')];
+      const document = role.Properties.AssumeRolePolicyDocument;
+      document.Statement = document.Statement.filter(
+        (s: { Action: string }) => s.Action !== 'sts:TagSession',
+      );
+    });
+    expect(await authenticatedRoleTrust(template, loginOf(template), oktaClaims(TEST_CLIENT_IDS[0]))).toEqual(
+      {
+        'sts:AssumeRoleWithWebIdentity': 'Allowed',
+        'sts:TagSession': 'ImplicitlyDenied',
+      },
+    );
+  });
+
+  test('a map that tags okta_sub with another claim does not reach the user’s prefix', async () => {
+    const template = brokenTemplate('dev', (r) => (principalTagMap(r).PrincipalTags = { okta_sub: 'email' }));
+    expect(await ownUpload(template, oktaClaims(TEST_CLIENT_IDS[0]))).toBe('ImplicitlyDenied');
+  });
+});

@@ -1,0 +1,126 @@
+import { buildMatrix, MATRIX_USERS, runMatrix } from '../iam/matrix';
+import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import { issuerKeyPrefix } from '../iam/web-identity-context';
+import { TEST_ISSUER } from '../support/config';
+import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
+import { decideS3, kmsDefaultOf } from './s3-rules';
+import { resourcesOfType } from './template-query';
+
+const TLS = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
+const [ALICE] = MATRIX_USERS;
+
+/** Each route's role prefix in the template, and the keys its session carries for a user. */
+const routes = (issuer: string): [string, string, (sub: string) => Record<string, string>][] => [
+  ['route 1', 'IdentityPoolAuthenticatedRole', (sub) => ({ 'aws:PrincipalTag/okta_sub': sub })],
+  ['route 2', 'WebIdentityRole', (sub) => ({ [`${issuerKeyPrefix(issuer)}:sub`]: sub })],
+  ['route 3', 'PresignApiPresignRole', (sub) => ({ 'aws:PrincipalTag/okta_sub': sub })],
+];
+const ROUTES = routes(TEST_ISSUER);
+
+const roleIdOf = (template: ResolvedTemplate, prefix: string) =>
+  resourcesOfType(template, 'AWS::IAM::Role').find((r) => r.id.startsWith(prefix))!.id;
+const dataBucketOf = (template: ResolvedTemplate) =>
+  resourcesOfType(template, 'AWS::S3::Bucket').find((b) => b.id.startsWith('StorageData'))!;
+
+/** alice's own upload on a route: the S3 leg and, with SSE-KMS, the KMS leg. */
+function ownUpload(template: ResolvedTemplate, rolePrefix: string, identity: (sub: string) => object) {
+  const bucket = dataBucketOf(template);
+  return decideS3(template, bucket.id, {
+    roleId: roleIdOf(template, rolePrefix),
+    action: 's3:PutObject',
+    resource: `arn:aws:s3:::${template.ref(bucket.id)}/users/${ALICE.sub}/f.txt`,
+    context: { ...TLS, ...identity(ALICE.sub) },
+  });
+}
+
+describe.each(ENVIRONMENT_ROWS)('S3 requests, %s', (_label, env) => {
+  const template = environmentTemplate(env);
+  const bucket = dataBucketOf(template);
+  // One user's row of the matrix (the full matrix runs in test/iam/routes.test.ts): own, other users,
+  // the prefix-extension user, users/ and the bucket root, for every action and listing prefix.
+  const cases = buildMatrix({ bucketName: template.ref(bucket.id) }).filter((c) => c.user === ALICE);
+
+  test.each(routes(env.issuer))(
+    '%s: identity policy, bucket policy and key policy allow only the own prefix',
+    async (_r, prefix, identity) => {
+      const roleId = roleIdOf(template, prefix);
+      const kmsLegs: string[] = [];
+      const summary = await runMatrix(cases, async (c) => {
+        const decision = await decideS3(template, bucket.id, {
+          roleId,
+          action: c.action,
+          resource: c.resource,
+          context: { ...TLS, ...identity(c.user.sub), ...c.context },
+        });
+        if (decision.kms) kmsLegs.push(`${c.action} ${decision.kms.action} ${decision.kms.decision}`);
+        return decision.allowed ? 'Allowed' : decision.s3 === 'Allowed' ? 'ImplicitlyDenied' : decision.s3;
+      });
+      expect(summary.mismatches).toEqual([]);
+      expect(summary.crossUserAllows).toBe(0);
+      expect(kmsLegs).toEqual(
+        kmsDefaultOf(bucket)
+          ? ['s3:GetObject kms:Decrypt Allowed', 's3:PutObject kms:GenerateDataKey Allowed']
+          : [],
+      );
+    },
+  );
+});
+
+describe('the key-policy leg fails on broken templates', () => {
+  test('prod encrypts the data bucket with its own KMS key and an S3 Bucket Key', () => {
+    expect(kmsDefaultOf(dataBucketOf(fixtureBase('prod')))).toMatchObject({ bucketKey: true });
+  });
+
+  test('a key policy that does not delegate to the account refuses every route’s upload', async () => {
+    const template = brokenTemplate('prod', (resources) => {
+      resources[rawId(resources, 'AWS::KMS::Key')].Properties.KeyPolicy.Statement = [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::210987654321:role/Admin' },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ];
+    });
+    for (const [, prefix, identity] of ROUTES) {
+      expect(await ownUpload(template, prefix, identity)).toEqual({
+        s3: 'Allowed',
+        kms: { action: 'kms:GenerateDataKey', decision: 'ImplicitlyDenied' },
+        allowed: false,
+      });
+    }
+  });
+
+  test('the encryption context is evaluated: the key is usable for this bucket only', async () => {
+    const template = fixtureBase('prod');
+    const roleId = roleIdOf(template, 'PresignApiPresignRole');
+    const key = resourcesOfType(template, 'AWS::KMS::Key')[0];
+    const generate = (bucketArn: string) =>
+      decide({
+        identityPolicies: identityPoliciesOf(template, roleId),
+        resourcePolicy: key.props.KeyPolicy as never,
+        action: 'kms:GenerateDataKey',
+        resource: template.getAtt(key.id, 'Arn'),
+        principal: sessionArnOf(template, roleId, 'session'),
+        context: {
+          'kms:ViaService': 's3.us-east-1.amazonaws.com',
+          'kms:EncryptionContext:aws:s3:arn': bucketArn,
+        },
+      });
+    expect(await generate(template.getAtt(dataBucketOf(template).id, 'Arn'))).toBe('Allowed');
+    expect(await generate('arn:aws:s3:::another-bucket')).toBe('ImplicitlyDenied');
+  });
+
+  test('a role without its key grant cannot upload under SSE-KMS', async () => {
+    const template = brokenTemplate('prod', (resources) => {
+      const policy = resources[rawId(resources, 'AWS::IAM::Policy', 'PresignApiPresignRoleDefaultPolicy')];
+      const document = policy.Properties.PolicyDocument;
+      document.Statement = document.Statement.filter(
+        (s: { Action: unknown }) => !JSON.stringify(s.Action).includes('kms:'),
+      );
+    });
+    const [, prefix, identity] = ROUTES[2];
+    expect(await ownUpload(template, prefix, identity)).toMatchObject({ s3: 'Allowed', allowed: false });
+  });
+});
