@@ -143,15 +143,21 @@ async function outcome(request: () => Promise<unknown>): Promise<string> {
   }
 }
 
-/** Every S3 request a route-1 or route-2 client can make against another user's key. */
+/**
+ * Every S3 request a route-1 or route-2 client can make against another user's key: what S3
+ * answered, and what the front's IAM evaluation decided (so a refusal is IAM's, not a side effect).
+ */
 async function attemptsOn(client: S3Client, key: string, prefix: string) {
   const Bucket = stack.model.bucketName;
-  return {
+  const before = stack.s3.decisions.length;
+  const answers = {
     get: await outcome(() => client.send(new GetObjectCommand({ Bucket, Key: key }))),
     put: await outcome(() => client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'overwritten' }))),
     delete: await outcome(() => client.send(new DeleteObjectCommand({ Bucket, Key: key }))),
     list: await outcome(() => client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix }))),
   };
+  const decided = stack.s3.decisions.slice(before).map((d) => `${d.action} ${d.decision}`);
+  return { ...answers, decided };
 }
 
 const REFUSED = {
@@ -159,6 +165,12 @@ const REFUSED = {
   put: 'AccessDenied 403',
   delete: 'AccessDenied 403',
   list: 'AccessDenied 403',
+  decided: [
+    's3:GetObject ImplicitlyDenied',
+    's3:PutObject ImplicitlyDenied',
+    's3:DeleteObject ImplicitlyDenied',
+    's3:ListBucket ImplicitlyDenied',
+  ],
 };
 
 const roleOf = (sessionArn: string) => sessionArn.split('/')[1];
