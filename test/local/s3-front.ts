@@ -40,6 +40,8 @@ export interface S3FrontOptions {
   /** The s3rver endpoint requests are passed on to (`http://127.0.0.1:<port>`). */
   readonly s3Endpoint: string;
   readonly port?: number;
+  /** How many recent decisions to keep, so a long-running local stack does not grow without bound. */
+  readonly keepDecisions?: number;
 }
 
 interface S3rverAccount {
@@ -104,6 +106,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
         's3:signatureversion': 'AWS4-HMAC-SHA256',
       },
     });
+    if (decisions.length >= (options.keepDecisions ?? 10_000)) decisions.shift();
     decisions.push({
       method,
       action: authorization.action,

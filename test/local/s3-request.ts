@@ -36,6 +36,9 @@ const PUT_HEADER_KEYS = [
 /** Query parameters of a listing that S3 exposes as condition keys. */
 const LIST_QUERY_KEYS = ['prefix', 'delimiter', 'max-keys'];
 
+/** Query parameters of the object requests modelled below (`x-id` is the SDK's operation name). */
+const OBJECT_QUERY = ['x-id', 'versionId', 'uploadId', 'partNumber', 'uploads', 'acl', 'tagging'];
+
 export class NotModelled extends Error {}
 
 /** The credential a request was signed with: header, presigned query, or POST form fields. */
@@ -113,6 +116,11 @@ export function s3Authorization(
     throw new NotModelled(`${method} on a bucket with ${subresources.join(',') || 'no'} subresource`);
   }
 
+  // Any other subresource (attributes, retention, legal-hold, restore, ...) needs other actions.
+  const unknown = [...query.keys()].filter(
+    (k) => !OBJECT_QUERY.includes(k) && !/^(response-|x-amz-)/i.test(k),
+  );
+  if (unknown.length > 0) throw new NotModelled(`${method} on an object with ${unknown.join(',')}`);
   const versioned = has('versionId');
   switch (method) {
     case 'GET':
