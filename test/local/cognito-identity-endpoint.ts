@@ -113,8 +113,15 @@ export async function startCognitoIdentityEndpoint(
     // Tags come from the map whose IdentityProviderName names this provider; no map, no tags.
     const tagMap = pool.principalTags[provider.arn] ?? {};
     const login = { identityPoolId: pool.id, identityId, providerName: provider.name, principalTags: tagMap };
-    const context = identityPoolTrustContext(claims, login);
+    const missing = Object.entries(tagMap).filter(([, claim]) => typeof claims[claim] !== 'string');
+    // What Cognito does when a mapped claim is missing is not documented: refuse rather than guess.
+    if (missing.length > 0)
+      throw new CognitoError(
+        'InvalidParameterException',
+        `The token lacks the claims of tags ${missing.map(([t]) => t).join(', ')}`,
+      );
     const tags = sessionTags(claims, tagMap);
+    const context = identityPoolTrustContext(claims, login);
     for (const action of Object.keys(tags).length > 0
       ? (['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] as const)
       : (['sts:AssumeRoleWithWebIdentity'] as const)) {

@@ -118,6 +118,8 @@ async function assumeRoleWithWebIdentity(options: StsEndpointOptions, params: UR
     throw new StsError(400, 'InvalidIdentityToken', `The token is not valid (${error.code})`);
   });
   const tags = webIdentityTags(claims[TAGS_CLAIM]);
+  if ([claims.aud].flat().length !== 1)
+    throw new StsError(400, 'InvalidIdentityToken', 'One audience is modelled');
   const context: RequestContext = { ...webIdentityTrustContext(claims, provider.name), ...requestTags(tags) };
   await requireTrust(model, request, provider.arn, context, Object.keys(tags).length > 0);
   const session = sessions.issue({
