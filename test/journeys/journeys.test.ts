@@ -173,6 +173,12 @@ const REFUSED = {
   ],
 };
 
+/** HTTP status and S3 error code of a plain HTTP request. */
+async function s3ErrorOf(response: Promise<Response>): Promise<string> {
+  const got = await response;
+  return `${got.status} ${/<Code>([^<]+)<\/Code>/.exec(await got.text())?.[1] ?? '-'}`;
+}
+
 const roleOf = (sessionArn: string) => sessionArn.split('/')[1];
 
 describe('one key, three routes', () => {
@@ -231,12 +237,15 @@ describe('another user is refused on every route', () => {
     const bob = await route3(BOB);
     expect(await bob.download(aliceKey)).toEqual({ status: 404 });
     expect(await bob.listKeys()).not.toContain(aliceKey);
-    // A URL bob was given for his own key, pointed at alice's, fails S3's signature check.
+    // A URL bob was given for his own key, pointed at alice's: IAM refuses bob's session there.
+    // Pointed at another of bob's own keys, IAM allows it and S3's signature check refuses it.
     const own = await bob.upload('mine.txt', Buffer.from('bob'));
     const presigned = await bob.call('POST', '/downloads', { key: own });
-    const retargeted = presigned.body.url.replace(encodeURI(own), encodeURI(aliceKey));
-    expect(retargeted).not.toBe(presigned.body.url);
-    expect((await fetch(retargeted)).status).toBe(403);
+    const retarget = (key: string) => presigned.body.url.replace(encodeURI(own), encodeURI(key));
+    expect(retarget(aliceKey)).not.toBe(presigned.body.url);
+    expect(await s3ErrorOf(fetch(retarget(aliceKey)))).toBe('403 AccessDenied');
+    expect(await s3ErrorOf(fetch(retarget(`users/${BOB}/other.txt`)))).toBe('403 SignatureDoesNotMatch');
+    expect(await s3ErrorOf(fetch(presigned.body.url))).toBe('200 -');
   });
 
   test('route 3: bob’s own session signs a URL for alice’s key, and IAM refuses it', async () => {

@@ -1,4 +1,11 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentity, fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
 import { resolvedStack } from '../iam/stack-under-test';
@@ -223,6 +230,41 @@ describe('the S3 front', () => {
     expect(await put(s3({ accessKeyId: 'ASIAUNKNOWN', secretAccessKey: 'x', sessionToken: 'y' }))).toBe(
       'InvalidAccessKeyId',
     );
+  });
+
+  test('decides each step of a multipart upload as s3:PutObject, and the parts land as one object', async () => {
+    const client = s3(
+      await fromCognitoIdentityPool({
+        identityPoolId: stack.model.identityPool.id,
+        logins: { [provider()]: await token(ALICE) },
+        clientConfig: cognito(),
+      })(),
+    );
+    const Bucket = stack.model.bucketName;
+    const Key = `users/${ALICE}/large.bin`;
+    // S3's minimum part size is 5 MiB for every part but the last.
+    const parts = [Buffer.alloc(5 * 1024 * 1024, 1), Buffer.from('tail')];
+    const before = stack.s3.decisions.length;
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+    const etags = [];
+    for (const [i, Body] of parts.entries()) {
+      etags.push(
+        (await client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: i + 1, Body }))).ETag,
+      );
+    }
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId,
+        MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+      }),
+    );
+    expect(stack.s3.decisions.slice(before).map((d) => `${d.action} ${d.decision}`)).toEqual(
+      Array(4).fill('s3:PutObject Allowed'),
+    );
+    const got = await client.send(new GetObjectCommand({ Bucket, Key }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(parts))).toBe(true);
   });
 
   test('decides presigned POST form uploads as s3:PutObject on the form’s key', async () => {

@@ -10,7 +10,7 @@ import { issuerKeyPrefix } from '../iam/web-identity-context';
 import { LocalS3, startLocalS3 } from '../lambda/support/local-s3';
 import { startCognitoIdentityEndpoint } from './cognito-identity-endpoint';
 import type { LoopbackServer, TokenIssuer } from './loopback-server';
-import { PresignApi, PresignApiOptions, startPresignApi } from './presign-api';
+import { PresignApi, startPresignApi } from './presign-api';
 import { S3Front, startS3Front } from './s3-front';
 import { SessionStore } from './sessions';
 import { stackModel, StackModel } from './stack-model';
@@ -33,7 +33,8 @@ export interface LocalStackOptions {
   /** The issuer standing in for Okta, and the configured issuer it stands in for. */
   readonly okta: OidcIssuer;
   readonly configuredIssuer: string;
-  readonly wrapHandler?: PresignApiOptions['wrapHandler'];
+  /** Fixed ports for the endpoints clients call (e.g. for `npm run local`); free ports otherwise. */
+  readonly ports?: Readonly<Partial<Record<'s3' | 'cognitoIdentity' | 'sts' | 'api', number>>>;
 }
 
 /** The local issuer as the endpoints use it: its own `iss`, under the configured issuer's name. */
@@ -47,6 +48,7 @@ export function tokenIssuer(okta: OidcIssuer, configuredIssuer: string): TokenIs
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const model = stackModel(options.template);
+  const ports = options.ports ?? {};
   const sessions = new SessionStore();
   const issuers = [tokenIssuer(options.okta, options.configuredIssuer)];
   const started: { close(): Promise<void> }[] = [];
@@ -56,9 +58,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const s3rver: LocalS3 = track(await startLocalS3([{ name: model.bucketName }]));
-    const s3 = track(await startS3Front({ model, sessions, s3Endpoint: s3rver.endpoint }));
-    const cognitoIdentity = track(await startCognitoIdentityEndpoint({ model, sessions, issuers }));
-    const sts = track(await startStsEndpoint({ model, sessions, issuers }));
+    const s3 = track(await startS3Front({ model, sessions, s3Endpoint: s3rver.endpoint, port: ports.s3 }));
+    const cognitoIdentity = track(
+      await startCognitoIdentityEndpoint({ model, sessions, issuers, port: ports.cognitoIdentity }),
+    );
+    const sts = track(await startStsEndpoint({ model, sessions, issuers, port: ports.sts }));
     const userPool = localUserPool(options.template, issuers[0]);
     const api = track(
       await startPresignApi({
@@ -67,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         userPool,
         stsEndpoint: sts.url,
         s3Endpoint: s3.url,
-        wrapHandler: options.wrapHandler,
+        port: ports.api,
       }),
     );
     return { model, sessions, s3, cognitoIdentity, sts, userPool, api, close };

@@ -12,7 +12,7 @@ import { sessionArnOf } from '../iam/simulate';
 import { stripBucketSlash } from '../lambda/support/local-s3';
 import { readConfig } from '../../lambda/presign/config';
 import { CallerSessions } from '../../lambda/presign/credentials';
-import { createHandler, type PresignHandler, type RequestLog } from '../../lambda/presign/handler';
+import { createHandler, type RequestLog } from '../../lambda/presign/handler';
 import { s3Storage } from '../../lambda/presign/s3';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
 import type { SessionStore } from './sessions';
@@ -25,8 +25,6 @@ export interface PresignApiOptions {
   readonly userPool: LocalUserPool;
   readonly stsEndpoint: string;
   readonly s3Endpoint: string;
-  /** Replaces the real handler, for negative controls only. */
-  readonly wrapHandler?: (handler: PresignHandler) => PresignHandler;
   readonly port?: number;
 }
 
@@ -109,7 +107,7 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     urlExpirySeconds: config.urlExpirySeconds,
   });
   const logs: RequestLog[] = [];
-  const real = createHandler({
+  const handler = createHandler({
     config,
     credentialsFor: (sub) => callerSessions.credentialsFor(sub),
     storageFor: s3Storage({
@@ -121,7 +119,6 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     }),
     log: (entry) => logs.push(entry),
   });
-  const handler = options.wrapHandler ? options.wrapHandler(real) : real;
   const methods = methodsOf(model.template);
 
   const server = await startLoopbackServer(async (request, body) => {
