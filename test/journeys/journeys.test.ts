@@ -6,16 +6,14 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import * as identity from '../../lambda/presign/identity';
 import { authorizerClaims, verifiedPayload } from '../../lambda/presign/token-binding';
 import { MATRIX_USERS } from '../iam/matrix';
 import { resolvedStack } from '../iam/stack-under-test';
-import { stripBucketSlash } from '../lambda/support/local-s3';
-import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import { TEST_ISSUER } from '../support/config';
 import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
 import { LocalStack, startLocalStack } from '../local/local-stack';
+import { journeyRoutes } from './route-clients';
 
 /*
  * Journeys: from an ID token minted by the local issuer standing in for Okta, through the real SDK
@@ -28,7 +26,6 @@ const { template, ids } = resolvedStack();
 const ALICE = MATRIX_USERS[0].sub; // 00uAAAAAAAAAAAAAAAA1
 const ALICE_B = MATRIX_USERS[1].sub; // 00uAAAAAAAAAAAAAAAA1B: ALICE plus one character
 const BOB = '00uBob000000000000b2';
-const [SPA_CLIENT, NATIVE_CLIENT] = TEST_CLIENT_IDS;
 
 let okta: OidcIssuer;
 let stack: LocalStack;
@@ -43,94 +40,11 @@ afterAll(async () => {
   await okta?.stop();
 });
 
-const oktaToken = (sub: string, aud: string) => okta.mintIdToken({ sub, aud, email: `${sub}@test.example` });
-
-/** An S3 client as a product user builds it, pointed at the local S3. */
-function s3With(credentials: AwsCredentialIdentityProvider): S3Client {
-  const client = new S3Client({
-    region: stack.model.region,
-    endpoint: stack.s3.url,
-    forcePathStyle: true,
-    credentials,
-  });
-  stripBucketSlash(client); // s3rver's path canonicalization, not a client behaviour (see local-s3.ts)
-  return client;
-}
-
-/** Route 1: the SDK's own fromCognitoIdentityPool (GetId, GetCredentialsForIdentity). */
-async function route1(sub: string, aud = SPA_CLIENT): Promise<S3Client> {
-  const token = await oktaToken(sub, aud);
-  return s3With(
-    fromCognitoIdentityPool({
-      identityPoolId: stack.model.identityPool.id,
-      logins: { [stack.model.oidcProviders[0].name]: token },
-      clientConfig: { region: stack.model.region, endpoint: stack.cognitoIdentity.url },
-    }),
-  );
-}
-
-/** Route 2: the SDK's own fromWebToken (STS AssumeRoleWithWebIdentity). */
-async function route2(sub: string, aud = NATIVE_CLIENT): Promise<S3Client> {
-  return s3With(
-    fromWebToken({
-      roleArn: template.getAtt(ids.webIdentityRole, 'Arn'),
-      webIdentityToken: await oktaToken(sub, aud),
-      roleSessionName: `okta-${sub}`,
-      clientConfig: { region: stack.model.region, endpoint: stack.sts.url },
-    }),
-  );
-}
-
-/** Route 3: signed in at the user pool (federating the local Okta), calling the presign API. */
-async function route3(sub: string) {
-  let idToken = await stack.userPool.signIn(await oktaToken(sub, stack.userPool.oktaClientId));
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.api.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${idToken}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  };
-  return {
-    call,
-    /** A new ID token after the user changed their attributes (a refresh-token grant). */
-    refresh: () => (idToken = stack.userPool.idTokenFor(sub)),
-    upload: async (fileName: string, bytes: Buffer) => {
-      const presigned = await call('POST', '/uploads', {
-        fileName,
-        contentType: 'application/octet-stream',
-        size: bytes.length,
-      });
-      expect(presigned.status).toBe(200);
-      const put = await fetch(presigned.body.url, {
-        method: 'PUT',
-        body: new Uint8Array(bytes),
-        headers: { 'content-type': presigned.body.headers['content-type'] },
-      });
-      expect(put.status).toBe(200);
-      return presigned.body.key as string;
-    },
-    download: async (key: string) => {
-      const presigned = await call('POST', '/downloads', { key });
-      if (presigned.status !== 200) return { status: presigned.status };
-      const got = await fetch(presigned.body.url);
-      return { status: got.status, bytes: Buffer.from(await got.arrayBuffer()) };
-    },
-    listKeys: async () => {
-      const page = await call('GET', '/files');
-      expect(page.status).toBe(200);
-      return (page.body.files as { key: string }[]).map((f) => f.key);
-    },
-  };
-}
-
-const bytesOf = async (client: S3Client, key: string) =>
-  Buffer.from(
-    await (
-      await client.send(new GetObjectCommand({ Bucket: stack.model.bucketName, Key: key }))
-    ).Body!.transformToByteArray(),
-  );
+const { s3With, route1, route2, route3, bytesOf } = journeyRoutes(() => ({
+  stack,
+  okta,
+  webIdentityRoleArn: template.getAtt(ids.webIdentityRole, 'Arn'),
+}));
 
 /** What S3 answered: 'ok' or the error code and HTTP status. */
 async function outcome(request: () => Promise<unknown>): Promise<string> {
