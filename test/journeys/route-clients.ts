@@ -1,0 +1,118 @@
+import { GetObjectCommand, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
+import { stripBucketSlash } from '../lambda/support/local-s3';
+import { TEST_CLIENT_IDS } from '../support/config';
+import type { OidcIssuer } from '../support/oidc-issuer';
+import type { LocalStack } from '../local/local-stack';
+
+/**
+ * How a product user reaches the store on each route, against a running local stack: the SDK's own
+ * credential providers (routes 1 and 2) and the presign API (route 3). The stack is read when a
+ * route is used, so these can be built before `beforeAll` starts it.
+ */
+export interface JourneyEnvironment {
+  readonly stack: LocalStack;
+  readonly okta: OidcIssuer;
+  /** The web-identity role's ARN, as the client configuration gives it to a route-2 client. */
+  readonly webIdentityRoleArn: string;
+}
+
+const [SPA_CLIENT, NATIVE_CLIENT] = TEST_CLIENT_IDS;
+
+export function journeyRoutes(environment: () => JourneyEnvironment) {
+  const oktaToken = (sub: string, aud: string) =>
+    environment().okta.mintIdToken({ sub, aud, email: `${sub}@test.example` });
+
+  /** An S3 client as a product user builds it, pointed at the local S3. */
+  function s3With(credentials: S3ClientConfig['credentials']): S3Client {
+    const { stack } = environment();
+    const client = new S3Client({
+      region: stack.model.region,
+      endpoint: stack.s3.url,
+      forcePathStyle: true,
+      credentials,
+    });
+    stripBucketSlash(client); // s3rver's path canonicalization, not a client behaviour (see local-s3.ts)
+    return client;
+  }
+
+  /** Route 1: the SDK's own fromCognitoIdentityPool (GetId, GetCredentialsForIdentity). */
+  async function route1(sub: string, aud = SPA_CLIENT): Promise<S3Client> {
+    const { stack } = environment();
+    const token = await oktaToken(sub, aud);
+    return s3With(
+      fromCognitoIdentityPool({
+        identityPoolId: stack.model.identityPool.id,
+        logins: { [stack.model.oidcProviders[0].name]: token },
+        clientConfig: { region: stack.model.region, endpoint: stack.cognitoIdentity.url },
+      }),
+    );
+  }
+
+  /** Route 2: the SDK's own fromWebToken (STS AssumeRoleWithWebIdentity). */
+  async function route2(sub: string, aud = NATIVE_CLIENT): Promise<S3Client> {
+    const { stack, webIdentityRoleArn } = environment();
+    return s3With(
+      fromWebToken({
+        roleArn: webIdentityRoleArn,
+        webIdentityToken: await oktaToken(sub, aud),
+        roleSessionName: `okta-${sub}`,
+        clientConfig: { region: stack.model.region, endpoint: stack.sts.url },
+      }),
+    );
+  }
+
+  /** Route 3: signed in at the user pool (federating the local Okta), calling the presign API. */
+  async function route3(sub: string) {
+    const { stack } = environment();
+    let idToken = await stack.userPool.signIn(await oktaToken(sub, stack.userPool.oktaClientId));
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${stack.api.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${idToken}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    return {
+      call,
+      /** A new ID token after the user changed their attributes (a refresh-token grant). */
+      refresh: () => (idToken = stack.userPool.idTokenFor(sub)),
+      upload: async (fileName: string, bytes: Buffer) => {
+        const presigned = await call('POST', '/uploads', {
+          fileName,
+          contentType: 'application/octet-stream',
+          size: bytes.length,
+        });
+        expect(presigned.status).toBe(200);
+        const put = await fetch(presigned.body.url, {
+          method: 'PUT',
+          body: new Uint8Array(bytes),
+          headers: { 'content-type': presigned.body.headers['content-type'] },
+        });
+        expect(put.status).toBe(200);
+        return presigned.body.key as string;
+      },
+      download: async (key: string) => {
+        const presigned = await call('POST', '/downloads', { key });
+        if (presigned.status !== 200) return { status: presigned.status };
+        const got = await fetch(presigned.body.url);
+        return { status: got.status, bytes: Buffer.from(await got.arrayBuffer()) };
+      },
+      listKeys: async () => {
+        const page = await call('GET', '/files');
+        expect(page.status).toBe(200);
+        return (page.body.files as { key: string }[]).map((f) => f.key);
+      },
+    };
+  }
+
+  /** The object's bytes, read with the given client. */
+  async function bytesOf(client: S3Client, key: string): Promise<Buffer> {
+    const { stack } = environment();
+    const got = await client.send(new GetObjectCommand({ Bucket: stack.model.bucketName, Key: key }));
+    return Buffer.from(await got.Body!.transformToByteArray());
+  }
+
+  return { oktaToken, s3With, route1, route2, route3, bytesOf };
+}

@@ -1,0 +1,82 @@
+/**
+ * Every local endpoint of a deployment, started from its resolved synthesized template: the
+ * SigV4-checking S3 server behind the IAM-enforcing front, the Cognito identity-pool and STS
+ * endpoints for routes 1 and 2, and the user pool plus presign API (the real handler) for route 3.
+ * All on 127.0.0.1; `close()` stops every one of them.
+ */
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import type { OidcIssuer } from '../support/oidc-issuer';
+import { issuerKeyPrefix } from '../iam/web-identity-context';
+import { LocalS3, startLocalS3 } from '../lambda/support/local-s3';
+import { startCognitoIdentityEndpoint } from './cognito-identity-endpoint';
+import type { LoopbackServer, TokenIssuer } from './loopback-server';
+import { PresignApi, startPresignApi } from './presign-api';
+import { S3Front, startS3Front } from './s3-front';
+import { SessionStore } from './sessions';
+import { stackModel, StackModel } from './stack-model';
+import { startStsEndpoint } from './sts-endpoint';
+import { LocalUserPool, localUserPool } from './user-pool';
+
+export interface LocalStack {
+  readonly model: StackModel;
+  readonly sessions: SessionStore;
+  readonly s3: S3Front;
+  readonly cognitoIdentity: LoopbackServer;
+  readonly sts: LoopbackServer;
+  readonly userPool: LocalUserPool;
+  readonly api: PresignApi;
+  close(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  readonly template: ResolvedTemplate;
+  /** The issuer standing in for Okta, and the configured issuer it stands in for. */
+  readonly okta: OidcIssuer;
+  readonly configuredIssuer: string;
+  /** Fixed ports for the endpoints clients call (e.g. for `npm run local`); free ports otherwise. */
+  readonly ports?: Readonly<Partial<Record<'s3' | 'cognitoIdentity' | 'sts' | 'api', number>>>;
+}
+
+/** The local issuer as the endpoints use it: its own `iss`, under the configured issuer's name. */
+export function tokenIssuer(okta: OidcIssuer, configuredIssuer: string): TokenIssuer {
+  return {
+    iss: okta.url,
+    providerName: issuerKeyPrefix(configuredIssuer),
+    verify: (token, audiences) => okta.verify(token, audiences),
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const model = stackModel(options.template);
+  const ports = options.ports ?? {};
+  const sessions = new SessionStore();
+  const issuers = [tokenIssuer(options.okta, options.configuredIssuer)];
+  const started: { close(): Promise<void> }[] = [];
+  const track = <T extends { close(): Promise<void> }>(server: T) => (started.push(server), server);
+  const close = async () => {
+    for (const server of started.reverse()) await server.close();
+  };
+  try {
+    const s3rver: LocalS3 = track(await startLocalS3([{ name: model.bucketName }]));
+    const s3 = track(await startS3Front({ model, sessions, s3Endpoint: s3rver.endpoint, port: ports.s3 }));
+    const cognitoIdentity = track(
+      await startCognitoIdentityEndpoint({ model, sessions, issuers, port: ports.cognitoIdentity }),
+    );
+    const sts = track(await startStsEndpoint({ model, sessions, issuers, port: ports.sts }));
+    const userPool = localUserPool(options.template, issuers[0]);
+    const api = track(
+      await startPresignApi({
+        model,
+        sessions,
+        userPool,
+        stsEndpoint: sts.url,
+        s3Endpoint: s3.url,
+        port: ports.api,
+      }),
+    );
+    return { model, sessions, s3, cognitoIdentity, sts, userPool, api, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Route 3 locally: the REST API's methods from the synthesized template, each behind the model of
+ * the Cognito authorizer (test/aws-model/apigateway-cognito-authorizer.ts), invoking the REAL
+ * presign handler with the configuration its template environment gives it. The handler assumes
+ * the presign role through the local STS with the execution role's credentials, as in Lambda, and
+ * signs URLs for the IAM-enforcing S3 front.
+ */
+import { STSClient } from '@aws-sdk/client-sts';
+import { authorize, methodAuthorizationOf, proxyEvent } from '../aws-model/apigateway-cognito-authorizer';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import { sessionArnOf } from '../iam/simulate';
+import { stripBucketSlash } from '../lambda/support/local-s3';
+import { readConfig } from '../../lambda/presign/config';
+import { CallerSessions } from '../../lambda/presign/credentials';
+import { createHandler, type RequestLog } from '../../lambda/presign/handler';
+import { s3Storage } from '../../lambda/presign/s3';
+import { LoopbackServer, startLoopbackServer } from './loopback-server';
+import type { SessionStore } from './sessions';
+import type { StackModel } from './stack-model';
+import type { LocalUserPool } from './user-pool';
+
+export interface PresignApiOptions {
+  readonly model: StackModel;
+  readonly sessions: SessionStore;
+  readonly userPool: LocalUserPool;
+  readonly stsEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly port?: number;
+}
+
+export interface PresignApi extends LoopbackServer {
+  readonly logs: readonly RequestLog[];
+}
+
+/** `<METHOD> <path>` → the method's logical id, for every method of the template's REST API. */
+function methodsOf(template: ResolvedTemplate): Map<string, string> {
+  const entries = Object.entries(template.resources);
+  const paths = new Map<string, string>();
+  for (const [id, r] of entries) {
+    if (r.Type === 'AWS::ApiGateway::RestApi') paths.set(template.getAtt(id, 'RootResourceId'), '');
+  }
+  // Resources may refer to parents listed after them; resolve until nothing changes.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [id, r] of entries) {
+      const parent = paths.get(String(r.Properties.ParentId));
+      if (r.Type === 'AWS::ApiGateway::Resource' && parent !== undefined && !paths.has(template.ref(id))) {
+        paths.set(template.ref(id), `${parent}/${r.Properties.PathPart}`);
+        changed = true;
+      }
+    }
+  }
+  const methods = new Map<string, string>();
+  for (const [id, r] of entries) {
+    const path = paths.get(String(r.Properties.ResourceId));
+    if (r.Type === 'AWS::ApiGateway::Method' && path !== undefined) {
+      methods.set(`${r.Properties.HttpMethod} ${path || '/'}`, id);
+    }
+  }
+  return methods;
+}
+
+/** The presign function of the template, its execution role and its environment. */
+function presignFunctionOf(model: StackModel) {
+  const { template } = model;
+  const found = Object.entries(template.resources).filter(
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::Function' && (r.Properties.Environment as any)?.Variables?.PRESIGN_ROLE_ARN,
+  );
+  if (found.length !== 1) throw new Error(`Expected one presign function, found ${found.length}`);
+  const [id, fn] = found[0];
+  const roleId = model.roleIdOf(String(fn.Properties.Role));
+  if (!roleId)
+    throw new Error(`The presign function's role ${String(fn.Properties.Role)} is not in the template`);
+  return {
+    functionName: template.ref(id),
+    functionArn: template.getAtt(id, 'Arn'),
+    roleId,
+    // Lambda sets AWS_REGION in every function's environment.
+    environment: { ...(fn.Properties.Environment as any).Variables, AWS_REGION: model.region },
+  };
+}
+
+export async function startPresignApi(options: PresignApiOptions): Promise<PresignApi> {
+  const { model, sessions, userPool } = options;
+  const fn = presignFunctionOf(model);
+  const config = readConfig(fn.environment);
+  // The credentials Lambda gives the function: a session of its execution role, whose requests carry
+  // `lambda:SourceFunctionArn` ("Using the execution role's source function ARN", Lambda developer guide,
+  // https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html).
+  const execution = sessions.issue({
+    roleLogicalId: fn.roleId,
+    roleArn: model.template.getAtt(fn.roleId, 'Arn'),
+    sessionArn: sessionArnOf(model.template, fn.roleId, fn.functionName),
+    tags: {},
+    context: { 'lambda:SourceFunctionArn': fn.functionArn },
+    issuedBy: 'the Lambda runtime',
+    durationSeconds: 12 * 3600,
+  });
+  const callerSessions = new CallerSessions({
+    sts: new STSClient({
+      region: config.region,
+      endpoint: options.stsEndpoint,
+      credentials: execution.credentials,
+    }),
+    roleArn: config.presignRoleArn,
+    urlExpirySeconds: config.urlExpirySeconds,
+  });
+  const logs: RequestLog[] = [];
+  const handler = createHandler({
+    config,
+    credentialsFor: (sub) => callerSessions.credentialsFor(sub),
+    storageFor: s3Storage({
+      bucket: config.bucketName,
+      region: config.region,
+      endpoint: options.s3Endpoint,
+      forcePathStyle: true,
+      customizeClient: stripBucketSlash,
+    }),
+    log: (entry) => logs.push(entry),
+  });
+  const methods = methodsOf(model.template);
+
+  const server = await startLoopbackServer(async (request, body) => {
+    const url = new URL(request.url ?? '/', 'http://api');
+    const methodId = methods.get(`${request.method} ${url.pathname}`);
+    // API Gateway's answers for an unknown route and a refused token.
+    if (!methodId) return { status: 403, body: JSON.stringify({ message: 'Missing Authentication Token' }) };
+    const authorization = methodAuthorizationOf(model.template, methodId, [userPool.pool]);
+    const decision = authorize(request.headers.authorization, authorization);
+    if (!decision.allowed)
+      return { status: decision.status, body: JSON.stringify({ message: 'Unauthorized' }) };
+    const headers: [string, string][] = [];
+    for (let i = 0; i < request.rawHeaders.length; i += 2)
+      headers.push([request.rawHeaders[i], request.rawHeaders[i + 1]]);
+    const event = proxyEvent({
+      method: request.method ?? 'GET',
+      resource: url.pathname,
+      headers,
+      body: body.length > 0 ? body.toString('utf8') : null,
+      query: url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null,
+      claims: decision.claims,
+    });
+    const response = await handler(event);
+    return {
+      status: response.statusCode,
+      headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      body: response.body,
+    };
+  }, options.port);
+  return { ...server, logs };
+}

@@ -1,0 +1,95 @@
+import { credentialOf, formFields, NotModelled, s3Authorization } from './s3-request';
+
+/*
+ * The IAM action each S3 request is authorized as, per "Required permissions for Amazon S3 API
+ * operations" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html):
+ * HeadObject needs s3:GetObject; CreateMultipartUpload, UploadPart and CompleteMultipartUpload need
+ * s3:PutObject; DeleteObject with a versionId needs s3:DeleteObjectVersion; ListObjectsV2 and
+ * HeadBucket need s3:ListBucket, with the request's prefix as `s3:prefix`.
+ */
+const KEY = 'users/00uA/f.txt';
+const at = (path: string) => new URL(`http://s3.local/b/${path}`);
+const action = (method: string, path: string, headers: Record<string, string> = {}) =>
+  s3Authorization(method, at(path), headers).action;
+
+describe('S3 request → IAM authorization', () => {
+  test.each([
+    ['GET', KEY, 's3:GetObject'],
+    ['HEAD', KEY, 's3:GetObject'],
+    ['GET', `${KEY}?versionId=v1`, 's3:GetObjectVersion'],
+    ['PUT', `${KEY}?x-id=PutObject`, 's3:PutObject'],
+    ['POST', `${KEY}?uploads`, 's3:PutObject'],
+    ['PUT', `${KEY}?partNumber=1&uploadId=u`, 's3:PutObject'],
+    ['POST', `${KEY}?uploadId=u`, 's3:PutObject'],
+    ['DELETE', `${KEY}?uploadId=u`, 's3:AbortMultipartUpload'],
+    ['GET', `${KEY}?uploadId=u`, 's3:ListMultipartUploadParts'],
+    ['DELETE', KEY, 's3:DeleteObject'],
+    ['DELETE', `${KEY}?versionId=v1`, 's3:DeleteObjectVersion'],
+    ['PUT', `${KEY}?acl`, 's3:PutObjectAcl'],
+    ['GET', '?list-type=2&prefix=users%2F00uA%2F', 's3:ListBucket'],
+    ['HEAD', '', 's3:ListBucket'],
+    ['GET', '?versions', 's3:ListBucketVersions'],
+  ])('%s /b/%s is %s', (method, path, expected) => {
+    expect(action(method, path)).toBe(expected);
+  });
+
+  test('the object resource names the decoded key; a listing carries its prefix, delimiter and max-keys', () => {
+    expect(s3Authorization('GET', at('users/00uA/a%20b.txt'), {}).resource).toBe(
+      'arn:aws:s3:::b/users/00uA/a b.txt',
+    );
+    expect(
+      s3Authorization('GET', at('?list-type=2&prefix=users%2F00uA%2F&delimiter=%2F&max-keys=5'), {}),
+    ).toMatchObject({
+      resource: 'arn:aws:s3:::b',
+      context: { 's3:prefix': 'users/00uA/', 's3:delimiter': '/', 's3:max-keys': '5' },
+    });
+  });
+
+  test('an upload carries its encryption headers as condition keys', () => {
+    const put = s3Authorization('PUT', at(KEY), { 'x-amz-server-side-encryption': 'aws:kms' });
+    expect(put.context).toEqual({ 's3:x-amz-server-side-encryption': 'aws:kms' });
+  });
+
+  test.each([
+    ['PUT', KEY, { 'x-amz-copy-source': '/b/users/00uB/f.txt' }],
+    ['GET', `${KEY}?attributes`, {}],
+    ['POST', '?delete', {}],
+    ['GET', 'users/00uA/*.txt', {}],
+    ['PUT', '?policy', {}],
+  ])('%s /b/%s is refused as not modelled', (method, path, headers) => {
+    expect(() => s3Authorization(method, at(path), headers)).toThrow(NotModelled);
+  });
+
+  test('finds the credential in the header, the presigned query or the POST form', () => {
+    const header =
+      'AWS4-HMAC-SHA256 Credential=ASIAHEADER/20300101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=x';
+    expect(
+      credentialOf({ authorization: header, 'x-amz-security-token': 't' }, new URLSearchParams()),
+    ).toEqual({
+      accessKeyId: 'ASIAHEADER',
+      sessionToken: 't',
+      authType: 'REST-HEADER',
+    });
+    const query = new URLSearchParams({ 'X-Amz-Credential': 'ASIAQUERY/20300101/eu-west-1/s3/aws4_request' });
+    expect(credentialOf({}, query)).toMatchObject({
+      accessKeyId: 'ASIAQUERY',
+      authType: 'REST-QUERY-STRING',
+    });
+    const body = Buffer.from(
+      '--X\r\nContent-Disposition: form-data; name="key"\r\n\r\nusers/00uA/f.txt\r\n' +
+        '--X\r\nContent-Disposition: form-data; name="X-Amz-Credential"\r\n\r\nASIAFORM/20300101/eu-west-1/s3/aws4_request\r\n' +
+        '--X\r\nContent-Disposition: form-data; name="file"; filename="f.txt"\r\n\r\ncontent\r\n--X--\r\n',
+    );
+    const form = formFields('multipart/form-data; boundary=X', body)!;
+    expect(form.key).toBe('users/00uA/f.txt');
+    expect(credentialOf({}, new URLSearchParams(), form)).toMatchObject({
+      accessKeyId: 'ASIAFORM',
+      authType: 'POST',
+    });
+    expect(s3Authorization('POST', at(''), {}, form)).toMatchObject({
+      action: 's3:PutObject',
+      key: 'users/00uA/f.txt',
+    });
+    expect(credentialOf({}, new URLSearchParams())).toBeUndefined();
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Which IAM action, resource and condition keys an S3 REST request is authorized as, from the
+ * "Actions, resources, and condition keys for Amazon S3" table
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html) and
+ * "Required permissions for Amazon S3 API operations"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html):
+ * e.g. HeadObject needs s3:GetObject, UploadPart and CompleteMultipartUpload need s3:PutObject,
+ * HeadBucket and ListObjectsV2 need s3:ListBucket. Requests not listed here are not modelled.
+ */
+import type { RequestContext } from '../iam/simulate';
+
+export interface S3Authorization {
+  readonly action: string;
+  /** `arn:aws:s3:::<bucket>` or `arn:aws:s3:::<bucket>/<key>`. */
+  readonly resource: string;
+  readonly bucket: string;
+  readonly key?: string;
+  /** Keys from the request itself (not the caller): `s3:prefix`, SSE headers, `s3:authType`. */
+  readonly context: RequestContext;
+}
+
+export interface S3Credential {
+  readonly accessKeyId: string;
+  readonly sessionToken?: string;
+  /** `s3:authType` (condition key table): how the request was signed. */
+  readonly authType: 'REST-HEADER' | 'REST-QUERY-STRING' | 'POST';
+}
+
+/** Headers of PutObject (and form POST fields) that S3 exposes as condition keys. */
+const PUT_HEADER_KEYS = [
+  'x-amz-server-side-encryption',
+  'x-amz-server-side-encryption-aws-kms-key-id',
+  'x-amz-server-side-encryption-customer-algorithm',
+  'x-amz-acl',
+];
+/** Query parameters of a listing that S3 exposes as condition keys. */
+const LIST_QUERY_KEYS = ['prefix', 'delimiter', 'max-keys'];
+
+/** Query parameters of the object requests modelled below (`x-id` is the SDK's operation name). */
+const OBJECT_QUERY = ['x-id', 'versionId', 'uploadId', 'partNumber', 'uploads', 'acl', 'tagging'];
+
+export class NotModelled extends Error {}
+
+/** The credential a request was signed with: header, presigned query, or POST form fields. */
+export function credentialOf(
+  headers: Readonly<Record<string, string | undefined>>,
+  query: URLSearchParams,
+  form?: Readonly<Record<string, string>>,
+): S3Credential | undefined {
+  const header = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\//.exec(headers.authorization ?? '')?.[1];
+  if (header)
+    return { accessKeyId: header, sessionToken: headers['x-amz-security-token'], authType: 'REST-HEADER' };
+  const presigned = query.get('X-Amz-Credential')?.split('/')[0];
+  if (presigned)
+    return {
+      accessKeyId: presigned,
+      sessionToken: query.get('X-Amz-Security-Token') ?? undefined,
+      authType: 'REST-QUERY-STRING',
+    };
+  const posted = form?.['x-amz-credential']?.split('/')[0];
+  if (posted) return { accessKeyId: posted, sessionToken: form?.['x-amz-security-token'], authType: 'POST' };
+  return undefined;
+}
+
+/** The authorization a path-style request needs. Throws NotModelled for anything else. */
+export function s3Authorization(
+  method: string,
+  url: URL,
+  headers: Readonly<Record<string, string | undefined>>,
+  form?: Readonly<Record<string, string>>,
+): S3Authorization {
+  const [bucket, ...keyParts] = url.pathname.slice(1).split('/');
+  const key =
+    keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : undefined;
+  const query = url.searchParams;
+  const has = (name: string) => query.has(name);
+  if (!bucket) throw new NotModelled('ListBuckets');
+  const bucketArn = `arn:aws:s3:::${decodeURIComponent(bucket)}`;
+  const on = (action: string, objectKey = key, context: RequestContext = {}): S3Authorization => {
+    // The simulator reads `*` in a resource as a wildcard, so such a key cannot be decided faithfully.
+    if (objectKey?.includes('*')) throw new NotModelled('an object key containing *');
+    const resource = objectKey === undefined ? bucketArn : `${bucketArn}/${objectKey}`;
+    return { action, resource, bucket: decodeURIComponent(bucket), key: objectKey, context };
+  };
+  const fromHeaders = (names: string[], source: Readonly<Record<string, string | undefined>>) =>
+    Object.fromEntries(names.filter((n) => source[n] !== undefined).map((n) => [`s3:${n}`, source[n]!]));
+
+  if (key === undefined) {
+    const subresources = [...query.keys()].filter(
+      (k) =>
+        ![
+          'list-type',
+          'continuation-token',
+          'start-after',
+          'encoding-type',
+          'fetch-owner',
+          ...LIST_QUERY_KEYS,
+        ].includes(k) &&
+        !k.startsWith('X-Amz-') &&
+        !k.startsWith('x-id'),
+    );
+    if (method === 'POST' && form) {
+      const formKey = form.key;
+      if (!formKey || formKey.includes('${filename}'))
+        throw new NotModelled('a POST form without a literal key');
+      return on('s3:PutObject', formKey, fromHeaders(PUT_HEADER_KEYS, form));
+    }
+    if ((method === 'GET' || method === 'HEAD') && subresources.length === 0) {
+      const listing = Object.fromEntries(
+        LIST_QUERY_KEYS.filter((n) => query.has(n)).map((n) => [`s3:${n}`, query.get(n)!]),
+      );
+      return on('s3:ListBucket', undefined, method === 'GET' ? listing : {});
+    }
+    if (method === 'GET' && has('versions')) return on('s3:ListBucketVersions', undefined);
+    if (method === 'GET' && has('uploads')) return on('s3:ListBucketMultipartUploads', undefined);
+    throw new NotModelled(`${method} on a bucket with ${subresources.join(',') || 'no'} subresource`);
+  }
+
+  // Any other subresource (attributes, retention, legal-hold, restore, ...) needs other actions.
+  const unknown = [...query.keys()].filter(
+    (k) => !OBJECT_QUERY.includes(k) && !/^(response-|x-amz-)/i.test(k),
+  );
+  if (unknown.length > 0) throw new NotModelled(`${method} on an object with ${unknown.join(',')}`);
+  const versioned = has('versionId');
+  switch (method) {
+    case 'GET':
+      if (has('uploadId')) return on('s3:ListMultipartUploadParts');
+      if (has('acl')) return on(versioned ? 's3:GetObjectVersionAcl' : 's3:GetObjectAcl');
+      if (has('tagging')) return on(versioned ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging');
+      return on(versioned ? 's3:GetObjectVersion' : 's3:GetObject');
+    case 'HEAD':
+      return on(versioned ? 's3:GetObjectVersion' : 's3:GetObject');
+    case 'PUT':
+      if (headers['x-amz-copy-source'] !== undefined) throw new NotModelled('CopyObject and UploadPartCopy');
+      if (has('acl')) return on(versioned ? 's3:PutObjectVersionAcl' : 's3:PutObjectAcl');
+      if (has('tagging')) return on(versioned ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging');
+      return on('s3:PutObject', key, has('uploadId') ? {} : fromHeaders(PUT_HEADER_KEYS, headers));
+    case 'POST':
+      if (has('uploads')) return on('s3:PutObject', key, fromHeaders(PUT_HEADER_KEYS, headers));
+      if (has('uploadId')) return on('s3:PutObject');
+      throw new NotModelled(`POST on an object (${[...query.keys()].join(',')})`);
+    case 'DELETE':
+      if (has('uploadId')) return on('s3:AbortMultipartUpload');
+      if (has('tagging')) return on(versioned ? 's3:DeleteObjectVersionTagging' : 's3:DeleteObjectTagging');
+      return on(versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject');
+    default:
+      throw new NotModelled(`${method} on an object`);
+  }
+}
+
+/**
+ * The text fields of a `multipart/form-data` body up to the `file` field, names lower-cased
+ * (S3 matches POST form field names case-insensitively, except `key`'s value).
+ */
+export function formFields(
+  contentType: string | undefined,
+  body: Buffer,
+): Record<string, string> | undefined {
+  const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  if (!boundary) return undefined;
+  const fields: Record<string, string> = {};
+  for (const part of body.toString('latin1').split(`--${boundary}`).slice(1)) {
+    const [head, ...rest] = part.split('\r\n\r\n');
+    const name = /name="([^"]*)"/i.exec(head)?.[1]?.toLowerCase();
+    if (!name || name === 'file') break;
+    fields[name] = Buffer.from(rest.join('\r\n\r\n').replace(/\r\n$/, ''), 'latin1').toString('utf8');
+  }
+  return fields;
+}
