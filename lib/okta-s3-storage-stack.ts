@@ -141,6 +141,26 @@ export class OktaS3StorageStack extends Stack {
     output('CallbackUrls', settings.userPool.callbackUrls.join(','), 'Redirects allowed after sign-in');
     output('LogoutUrls', settings.userPool.logoutUrls.join(','), 'Redirects allowed after sign-out');
     output('ApiUrl', this.presignApi.api.url, 'Presign API base URL');
+    // What `okta-s3-storage verify` compares the deployed resources with.
+    if (settings.allowedOrigins.length) {
+      output('AllowedOrigins', settings.allowedOrigins.join(','), 'Origins the bucket and API allow (CORS)');
+    }
+    output(
+      'BucketEncryption',
+      this.storage.encryptionKey?.keyArn ?? 'SSE-S3',
+      'Default encryption of the data bucket: SSE-S3, or the ARN of its KMS key',
+    );
+    output('AccessLogBucketName', this.storage.logBucket.bucketName, 'Bucket receiving the access logs');
+    output(
+      'IdentityPoolRoleArn',
+      this.identityPool.authenticatedRole.roleArn,
+      'Authenticated role of the identity pool (route 1)',
+    );
+    output(
+      'PresignRoleArn',
+      this.presignApi.presignRole.roleArn,
+      'Role whose tagged sessions sign presigned URLs (route 3)',
+    );
     if (this.workflowsConnector) {
       output(
         'WorkflowsConnectorRoleArn',

@@ -28,4 +28,20 @@ buildSync({
   mainFields: [...PRESIGN_BUNDLING.mainFields],
   logLevel: 'warning',
 });
+// The verifier CLI, with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
+const cli = path.join(dist, 'cli', 'okta-s3-storage.js');
+buildSync({
+  entryPoints: [path.join(root, 'cli', 'verify', 'main.ts')],
+  outfile: cli,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  mainFields: ['module', 'main'],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// npm links bins and makes them executable on install; set the bit here too for direct runs.
+fs.chmodSync(cli, 0o755);
 console.log(`built ${path.relative(root, dist)}/`);

@@ -6,59 +6,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  listOutput,
+  Outputs,
+  OutputsError as ClientConfigError,
+  readStackOutputs,
+} from '../cli/verify/outputs';
 
-/** Every stack output a client needs. */
-export const REQUIRED_OUTPUTS = [
-  'Region',
-  'BucketName',
-  'OktaIssuer',
-  'OktaClientIds',
-  'OidcProviderArn',
-  'IdentityPoolId',
-  'WebIdentityRoleArn',
-  'UserPoolId',
-  'UserPoolClientId',
-  'UserPoolProviderName',
-  'HostedDomain',
-  'CallbackUrls',
-  'LogoutUrls',
-  'ApiUrl',
-] as const;
+export { REQUIRED_OUTPUTS, stackOutputs, OutputsError as ClientConfigError } from '../cli/verify/outputs';
 
-type Outputs = Record<(typeof REQUIRED_OUTPUTS)[number], string>;
-
-export class ClientConfigError extends Error {}
-
-/** Picks one stack's outputs from a `--outputs-file` document and checks that nothing is missing. */
-export function stackOutputs(document: unknown, stackName?: string): { stackName: string; outputs: Outputs } {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new ClientConfigError(
-      'The outputs file must be a JSON object of stacks, as `cdk deploy --outputs-file` writes it.',
-    );
-  }
-  const stacks = document as Record<string, Record<string, string>>;
-  const names = Object.keys(stacks);
-  const chosen = stackName ?? (names.length === 1 ? names[0] : undefined);
-  if (!chosen) {
-    throw new ClientConfigError(
-      `The outputs file holds ${names.length} stacks (${names.join(', ') || 'none'}): pick one with --stack.`,
-    );
-  }
-  const outputs = stacks[chosen];
-  if (!outputs)
-    throw new ClientConfigError(
-      `Stack "${chosen}" is not in the outputs file (it has: ${names.join(', ')}).`,
-    );
-  const missing = REQUIRED_OUTPUTS.filter((key) => typeof outputs[key] !== 'string' || outputs[key] === '');
-  if (missing.length) {
-    throw new ClientConfigError(
-      `Stack "${chosen}" is missing outputs: ${missing.join(', ')}. Deploy the current stack and write the outputs file again.`,
-    );
-  }
-  return { stackName: chosen, outputs: outputs as Outputs };
-}
-
-const list = (csv: string) => csv.split(',').filter(Boolean);
+const list = listOutput;
 const hostOf = (url: string) => new URL(url).host;
 
 /**
@@ -124,18 +81,7 @@ export function writeClientConfig(
   outputsFile: string,
   options: { stack?: string; outDir?: string } = {},
 ): string[] {
-  if (!fs.existsSync(outputsFile)) {
-    throw new ClientConfigError(
-      `Outputs file not found: ${outputsFile}. Write it with: npx cdk deploy --outputs-file ${outputsFile}`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(fs.readFileSync(outputsFile, 'utf8'));
-  } catch (e) {
-    throw new ClientConfigError(`Outputs file ${outputsFile} is not valid JSON: ${(e as Error).message}`);
-  }
-  const { outputs } = stackOutputs(document, options.stack);
+  const { outputs } = readStackOutputs(outputsFile, options.stack);
   const outDir = options.outDir ?? '.';
   fs.mkdirSync(outDir, { recursive: true });
   const written = [path.join(outDir, 'amplify_outputs.json'), path.join(outDir, 'okta-s3-client.json')];

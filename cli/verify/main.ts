@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * `okta-s3-storage verify`: checks a deployed stack in the caller's own account. Shipped as one
+ * esbuild bundle (dist/cli/okta-s3-storage.js) so the package gains no runtime dependency.
+ *
+ * Exit codes: 0 every check passed or was skipped; 1 a check failed; 2 the command could not run
+ * (arguments, outputs file, token files, credentials).
+ */
+import { HELP, parseArgs, UsageError } from './args';
+import { createClients } from './clients';
+import { OutputsError, readStackOutputs } from './outputs';
+import { verifierPolicy } from './policy';
+import { TokenFileError } from './probes/token';
+import { renderJson, renderTable, report } from './report';
+import { confirmAccount, CredentialsError, runChecks } from './run';
+
+const EXPECTED_ERRORS = [UsageError, OutputsError, TokenFileError, CredentialsError];
+
+export async function main(
+  argv: readonly string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.help) {
+      out.write(HELP);
+      return 0;
+    }
+    const { stackName, outputs } = readStackOutputs(args.outputs, args.stack);
+    if (args.printPolicy) {
+      out.write(JSON.stringify(verifierPolicy(outputs), null, 2) + '\n');
+      return 0;
+    }
+    const region = args.region ?? outputs.Region;
+    // The SDK is bundled at a fixed version, so its notice about future releases needing a newer
+    // Node does not apply to this copy, and it would break the one-line error output.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const clients = createClients(region);
+    await confirmAccount(clients, outputs);
+    const r = report(stackName, region, await runChecks(clients, outputs, args));
+    out.write((args.json ? renderJson(r) : renderTable(r)) + '\n');
+    return r.passed ? 0 : 1;
+  } catch (error) {
+    const expected = EXPECTED_ERRORS.some((type) => error instanceof type);
+    const message = expected
+      ? (error as Error).message
+      : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+    err.write(`okta-s3-storage verify: ${message}${error instanceof UsageError ? ' (see --help)' : ''}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
