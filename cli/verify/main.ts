@@ -7,20 +7,26 @@
  * (arguments, outputs file, token files, credentials).
  */
 import { HELP, parseArgs, UsageError } from './args';
-import { createClients } from './clients';
+import { Clients, createClients } from './clients';
 import { OutputsError, readStackOutputs } from './outputs';
 import { verifierPolicy } from './policy';
 import { TokenFileError } from './probes/token';
 import { renderJson, renderTable, report } from './report';
-import { confirmAccount, CredentialsError, runChecks } from './run';
+import { confirmAccount, CredentialsError, readTokens, runChecks } from './run';
 
 const EXPECTED_ERRORS = [UsageError, OutputsError, TokenFileError, CredentialsError];
 
-export async function main(
-  argv: readonly string[],
-  out = process.stdout,
-  err = process.stderr,
-): Promise<number> {
+export interface Io {
+  readonly out: { write(text: string): unknown };
+  readonly err: { write(text: string): unknown };
+  /** Builds the AWS clients for a region; tests pass mocked ones. */
+  readonly clients: (region: string) => Clients;
+}
+
+const PROCESS_IO: Io = { out: process.stdout, err: process.stderr, clients: createClients };
+
+export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promise<number> {
+  const { out, err } = io;
   try {
     const args = parseArgs(argv);
     if (args.help) {
@@ -32,13 +38,14 @@ export async function main(
       out.write(JSON.stringify(verifierPolicy(outputs), null, 2) + '\n');
       return 0;
     }
+    const tokens = readTokens(args);
     const region = args.region ?? outputs.Region;
     // The SDK is bundled at a fixed version, so its notice about future releases needing a newer
     // Node does not apply to this copy, and it would break the one-line error output.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const clients = createClients(region);
+    const clients = io.clients(region);
     await confirmAccount(clients, outputs);
-    const r = report(stackName, region, await runChecks(clients, outputs, args));
+    const r = report(stackName, region, await runChecks(clients, outputs, tokens));
     out.write((args.json ? renderJson(r) : renderTable(r)) + '\n');
     return r.passed ? 0 : 1;
   } catch (error) {

@@ -38,14 +38,21 @@ export async function confirmAccount(clients: Clients, o: Outputs): Promise<stri
 }
 
 /** Every read-only check, then the probes the token files ask for. */
+export type Tokens = ReturnType<typeof readTokens>;
+
+/** Reads the token files before anything runs: a bad file is an input error, not a failed check. */
+export function readTokens(args: Pick<VerifyArgs, 'oktaIdToken' | 'userPoolIdToken'>) {
+  return {
+    okta: args.oktaIdToken ? readToken(args.oktaIdToken, '--okta-id-token') : undefined,
+    userPool: args.userPoolIdToken ? readToken(args.userPoolIdToken, '--user-pool-id-token') : undefined,
+  };
+}
+
 export async function runChecks(
   clients: Clients,
   o: Outputs,
-  args: Pick<VerifyArgs, 'oktaIdToken' | 'userPoolIdToken'>,
+  { okta, userPool }: Tokens,
 ): Promise<CheckResult[]> {
-  // Read the token files first: a bad file is an argument error, reported before anything runs.
-  const okta = args.oktaIdToken ? readToken(args.oktaIdToken, '--okta-id-token') : undefined;
-  const userPool = args.userPoolIdToken ? readToken(args.userPoolIdToken, '--user-pool-id-token') : undefined;
   const results = [
     ...(await identityPoolChecks(clients.cognitoIdentity, o)),
     ...(await oidcProviderChecks(clients.iam, o)),

@@ -157,14 +157,12 @@ describe('route 1 probe', () => {
   });
 
   test('an access token: FAIL naming the access-token row of the troubleshooting table', async () => {
-    cognito
-      .on(GetIdCommand)
-      .rejects(
-        new NotAuthorizedException({
-          message: 'Invalid login token. Missing a required claim: aud',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    cognito.on(GetIdCommand).rejects(
+      new NotAuthorizedException({
+        message: 'Invalid login token. Missing a required claim: aud',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const [row, ...rest] = await identityPoolProbe(testClients(), o, TOKEN, SUB);
     expect(rest).toEqual([]);
     expect(row).toMatchObject({ check: 'probe.route1.credentials', status: 'FAIL' });
@@ -221,16 +219,14 @@ describe('route 2 probe', () => {
   });
 
   test('a token for another client: FAIL naming the route-2 audience row', async () => {
-    sts
-      .on(AssumeRoleWithWebIdentityCommand)
-      .rejects(
-        new STSServiceException({
-          name: 'AccessDenied',
-          $fault: 'client',
-          message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    sts.on(AssumeRoleWithWebIdentityCommand).rejects(
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     const [row] = await webIdentityProbe(testClients(), o, TOKEN, SUB);
     expect(row.status).toBe('FAIL');
     expect(row.finding).toContain("the token's aud is not a configured client id");

@@ -1,0 +1,77 @@
+import { parseArgs, UsageError } from '../../cli/verify/args';
+import { renderTable, report } from '../../cli/verify/report';
+import { fail, pass, skip } from '../../cli/verify/check';
+
+describe('parseArgs', () => {
+  test('reads every option, in either --flag value or --flag=value form', () => {
+    expect(
+      parseArgs([
+        'verify',
+        '--outputs',
+        'out.json',
+        '--stack=S',
+        '--region',
+        'eu-central-1',
+        '--json',
+        '--okta-id-token',
+        'okta.jwt',
+        '--user-pool-id-token=pool.jwt',
+      ]),
+    ).toEqual({
+      outputs: 'out.json',
+      stack: 'S',
+      region: 'eu-central-1',
+      json: true,
+      printPolicy: false,
+      oktaIdToken: 'okta.jwt',
+      userPoolIdToken: 'pool.jwt',
+      help: false,
+    });
+  });
+
+  test('defaults to outputs.json, read-only, table output', () => {
+    expect(parseArgs(['verify'])).toMatchObject({ outputs: 'outputs.json', json: false, printPolicy: false });
+  });
+
+  test.each([
+    [['verify', '--nope'], 'unknown option --nope'],
+    [['verify', 'extra'], 'unexpected argument "extra"'],
+    [['verify', '--outputs'], '--outputs needs a value'],
+    [['verify', '--stack', '--json'], '--stack needs a value'],
+    [['verify', '--region', 'moon-1'], 'expected an AWS region such as eu-west-1, got "moon-1"'],
+    [['verify', '--stack', 'A', '--stack', 'B'], '--stack is given twice'],
+    [
+      ['verify', '--print-policy', '--okta-id-token', 't'],
+      '--print-policy prints the policy and runs no checks',
+    ],
+    [['deploy'], 'unknown command "deploy"'],
+  ])('%j: %s', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('report', () => {
+  const results = [
+    pass('bucket.versioning', 'Enabled', 'Enabled'),
+    fail('bucket.ownership', 'BucketOwnerEnforced', 'ObjectWriter', 'ACLs are active again.'),
+    skip('probe.route3', 'live probe', 'Pass --user-pool-id-token FILE.'),
+  ];
+
+  test('fails when any row fails, not when rows are skipped', () => {
+    expect(report('S', 'eu-west-1', results).passed).toBe(false);
+    expect(report('S', 'eu-west-1', [results[0], results[2]]).passed).toBe(true);
+  });
+
+  test('prints one row per check with its finding under it, and a summary', () => {
+    const lines = renderTable(report('S', 'eu-west-1', results)).split('\n');
+    expect(lines.filter((l) => /^(bucket|probe)\./.test(l))).toHaveLength(3);
+    expect(lines.find((l) => l.startsWith('bucket.ownership'))).toMatch(
+      /BucketOwnerEnforced\s+ObjectWriter\s+FAIL$/,
+    );
+    expect(lines[lines.findIndex((l) => l.startsWith('bucket.ownership')) + 1]).toContain(
+      'ACLs are active again.',
+    );
+    expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 skipped: FAIL');
+  });
+});
