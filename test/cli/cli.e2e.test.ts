@@ -52,6 +52,19 @@ beforeAll(() => {
 });
 
 describe('okta-s3-storage verify as a command', () => {
+  test('the network guard reports and refuses a connection beyond loopback', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register', '-r', GUARD, '-e', "require('net').connect(443, '203.0.113.5')"],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stderr).toContain('NETWORK 203.0.113.5');
+    expect(r.status).not.toBe(0);
+  });
+
   test('--help prints the usage and exits 0', () => {
     const r = cli('--help');
     expect(r.status).toBe(0);
