@@ -7,7 +7,9 @@ import * as net from 'net';
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-  const first = args[0] as { host?: string; path?: string } | number | string;
+  // net.connect passes its arguments normalized, as an array whose first element holds the options.
+  const raw = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const first = raw as { host?: string; path?: string } | number | string;
   const host =
     typeof first === 'object'
       ? first.path
