@@ -16,6 +16,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { CheckResult } from '../../cli/verify/check';
+import { OPTIONAL_OUTPUTS, REQUIRED_OUTPUTS } from '../../cli/verify/outputs';
 import { apiChecks } from '../../cli/verify/checks/api';
 import { bucketChecks } from '../../cli/verify/checks/bucket';
 import { identityPoolChecks } from '../../cli/verify/checks/identity-pool';
@@ -45,6 +46,15 @@ const rowOf = (rows: CheckResult[], check: string) => {
   if (!row) throw new Error(`No row ${check} in ${rows.map((r) => r.check).join(', ')}`);
   return row;
 };
+
+test('the stack emits every output the verifier compares with', () => {
+  expect(Object.keys(d.outputs)).toEqual(
+    expect.arrayContaining([
+      ...REQUIRED_OUTPUTS,
+      ...OPTIONAL_OUTPUTS.filter((o) => o !== 'WorkflowsConnectorRoleArn'),
+    ]),
+  );
+});
 
 describe('identity pool', () => {
   const run = () => identityPoolChecks(clients().cognitoIdentity, d.outputs);
@@ -240,6 +250,19 @@ describe('data bucket', () => {
       status: 'FAIL',
       found: 'origins none; ETag not exposed',
     });
+  });
+
+  test('a KMS stack (prod) passes with its own key, named by the BucketEncryption output', async () => {
+    const prod = deploy('prod');
+    for (const m of Object.values(mocks)) m.restore();
+    mocks = mockDeployment(prod);
+    expect(prod.outputs.BucketEncryption).toMatch(/^arn:aws:kms:us-east-1:210987654321:key\//);
+    const rows = await bucketChecks(clients().s3, prod.outputs);
+    expect(rowOf(rows, 'bucket.encryption')).toMatchObject({
+      status: 'PASS',
+      expected: `aws:kms ${prod.outputs.BucketEncryption}, bucket key on`,
+    });
+    expect(rows.filter((r) => r.status !== 'PASS')).toEqual([]);
   });
 
   test('CORS without the AllowedOrigins output: SKIP naming the output', async () => {

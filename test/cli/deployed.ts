@@ -67,9 +67,9 @@ export interface Deployment {
 }
 
 /** Synthesizes the test stack once and "deploys" it. Call it in `beforeAll`. */
-export function deploy(): Deployment {
-  const { template, ids } = resolvedStack();
-  const stackName = 'TestStore-dev';
+export function deploy(env: 'dev' | 'prod' = 'dev'): Deployment {
+  const { template, ids } = resolvedStack(env);
+  const stackName = `TestStore-${env}`;
   const { outputs } = stackOutputs({ [stackName]: template.outputs }, stackName);
   const roleIds = Object.entries(template.resources)
     .filter(([, r]) => r.Type === 'AWS::IAM::Role')

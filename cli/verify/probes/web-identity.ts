@@ -19,10 +19,7 @@ export function tokenCause(error: unknown): string {
 }
 
 /** A client for the bucket with a route's temporary credentials. */
-const s3With = (
-  region: string,
-  c: { AccessKeyId?: string; SecretKey?: string; SecretAccessKey?: string; SessionToken?: string },
-) =>
+const s3With = (region: string, c: RouteCredentials) =>
   new S3Client({
     region,
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -33,76 +30,83 @@ const s3With = (
     },
   });
 
+type RouteCredentials = {
+  AccessKeyId?: string;
+  SecretKey?: string;
+  SecretAccessKey?: string;
+  SessionToken?: string;
+  Expiration?: Date;
+};
+
+/** Gets a route's credentials, then runs the object probe with them; a refused token is one FAIL row. */
+async function probeWith(
+  route: 'route1' | 'route2',
+  expected: string,
+  o: Outputs,
+  sub: string,
+  accessDeniedCause: string,
+  signIn: () => Promise<RouteCredentials | undefined>,
+): Promise<CheckResult[]> {
+  const check = `probe.${route}.credentials`;
+  let credentials: RouteCredentials | undefined;
+  try {
+    credentials = await signIn();
+  } catch (error) {
+    return [fail(check, expected, describeError(error), tokenCause(error))];
+  }
+  const s3 = s3With(o.Region, credentials ?? {});
+  return [
+    pass(check, expected, `credentials until ${credentials?.Expiration?.toISOString() ?? '?'}`),
+    ...(await objectProbe(route, s3, o.BucketName, sub, accessDeniedCause)),
+  ];
+}
+
 /**
  * Route 1 with a test user's Okta ID token: GetId, GetCredentialsForIdentity, then the object probe.
  * It settles what no offline test can: which provider name the principal-tag map needs, and that
  * Cognito's session tags reach S3's policy evaluation.
  */
-export async function identityPoolProbe(
-  clients: Clients,
-  o: Outputs,
-  token: string,
-  sub: string,
-): Promise<CheckResult[]> {
-  const check = 'probe.route1.credentials';
-  const expected = 'GetId + GetCredentialsForIdentity succeed';
+export function identityPoolProbe(clients: Clients, o: Outputs, token: string, sub: string) {
   const Logins = { [issuerHostAndPath(o.OktaIssuer)]: token };
-  let credentials;
-  try {
-    const { IdentityId } = await clients.cognitoIdentity.send(
-      new GetIdCommand({ IdentityPoolId: o.IdentityPoolId, Logins }),
-    );
-    ({ Credentials: credentials } = await clients.cognitoIdentity.send(
-      new GetCredentialsForIdentityCommand({ IdentityId, Logins }),
-    ));
-  } catch (error) {
-    return [fail(check, expected, describeError(error), tokenCause(error))];
-  }
-  return [
-    pass(check, expected, `credentials until ${credentials?.Expiration?.toISOString() ?? '?'}`),
-    ...(await objectProbe(
-      'route1',
-      s3With(o.Region, credentials ?? {}),
-      o.BucketName,
-      sub,
-      CAUSES.noPrincipalTag,
-    )),
-  ];
+  return probeWith(
+    'route1',
+    'GetId + GetCredentialsForIdentity succeed',
+    o,
+    sub,
+    CAUSES.noPrincipalTag,
+    async () => {
+      const { IdentityId } = await clients.cognitoIdentity.send(
+        new GetIdCommand({ IdentityPoolId: o.IdentityPoolId, Logins }),
+      );
+      const { Credentials } = await clients.cognitoIdentity.send(
+        new GetCredentialsForIdentityCommand({ IdentityId, Logins }),
+      );
+      return Credentials;
+    },
+  );
 }
 
 /**
  * Route 2: AssumeRoleWithWebIdentity, then the object probe. It settles whether a web-identity
  * session sees `${<issuer>:sub}` in S3's policy evaluation.
  */
-export async function webIdentityProbe(
-  clients: Clients,
-  o: Outputs,
-  token: string,
-  sub: string,
-): Promise<CheckResult[]> {
-  const check = 'probe.route2.credentials';
-  const expected = 'AssumeRoleWithWebIdentity succeeds';
-  let credentials;
-  try {
-    ({ Credentials: credentials } = await clients.sts.send(
-      new AssumeRoleWithWebIdentityCommand({
-        RoleArn: o.WebIdentityRoleArn,
-        WebIdentityToken: token,
-        RoleSessionName: 'okta-s3-storage-verify',
-        DurationSeconds: 900,
-      }),
-    ));
-  } catch (error) {
-    return [fail(check, expected, describeError(error), tokenCause(error))];
-  }
-  return [
-    pass(check, expected, `credentials until ${credentials?.Expiration?.toISOString() ?? '?'}`),
-    ...(await objectProbe(
-      'route2',
-      s3With(o.Region, credentials ?? {}),
-      o.BucketName,
-      sub,
-      CAUSES.route2Audience,
-    )),
-  ];
+export function webIdentityProbe(clients: Clients, o: Outputs, token: string, sub: string) {
+  return probeWith(
+    'route2',
+    'AssumeRoleWithWebIdentity succeeds',
+    o,
+    sub,
+    CAUSES.route2Audience,
+    async () => {
+      const { Credentials } = await clients.sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: o.WebIdentityRoleArn,
+          WebIdentityToken: token,
+          RoleSessionName: 'okta-s3-storage-verify',
+          DurationSeconds: 900,
+        }),
+      );
+      return Credentials;
+    },
+  );
 }
