@@ -1,14 +1,23 @@
 import { CheckResult } from './check';
+import { PROBE_NOTE } from './probes/objects';
 
 export interface Report {
   readonly stack: string;
   readonly region: string;
   readonly results: readonly CheckResult[];
   readonly passed: boolean;
+  readonly notes: readonly string[];
 }
 
 export function report(stack: string, region: string, results: readonly CheckResult[]): Report {
-  return { stack, region, results, passed: !results.some((r) => r.status === 'FAIL') };
+  const probed = results.some((r) => r.check.startsWith('probe.') && r.status !== 'SKIP');
+  return {
+    stack,
+    region,
+    results,
+    passed: !results.some((r) => r.status === 'FAIL'),
+    notes: probed ? [PROBE_NOTE] : [],
+  };
 }
 
 /** One row per check, findings indented under their row, and a summary line. */
@@ -37,6 +46,7 @@ export function renderTable(r: Report): string {
   });
   const count = (s: CheckResult['status']) => r.results.filter((c) => c.status === s).length;
   out.push(
+    ...r.notes.map((note) => `\n${note}`),
     '',
     `${count('PASS')} passed, ${count('FAIL')} failed, ${count('SKIP')} skipped: ${r.passed ? 'PASS' : 'FAIL'}`,
   );

@@ -63,6 +63,13 @@ describe('report', () => {
     expect(report('S', 'eu-west-1', [results[0], results[2]]).passed).toBe(true);
   });
 
+  test('says that versions and delete markers remain once a probe ran, and only then', () => {
+    const probed = report('S', 'eu-west-1', [pass('probe.route1.delete', 'DeleteObject', 'deleted')]);
+    expect(renderTable(probed)).toContain('the versioned bucket keeps their versions and delete markers');
+    expect(probed.notes).toHaveLength(1);
+    expect(report('S', 'eu-west-1', results).notes).toEqual([]);
+  });
+
   test('prints one row per check with its finding under it, and a summary', () => {
     const lines = renderTable(report('S', 'eu-west-1', results)).split('\n');
     expect(lines.filter((l) => /^(bucket|probe)\./.test(l))).toHaveLength(3);

@@ -10,8 +10,11 @@ import { CheckResult, describeError, fail, pass } from '../check';
 /** Folder of every probe object under a user's prefix, so what the verifier wrote is easy to find. */
 export const PROBE_FOLDER = 'okta-s3-storage-verify';
 
-export const VERSIONS_REMAIN =
-  'probe objects were deleted; on the versioned bucket their versions and delete markers remain until the noncurrent-version lifecycle expires them';
+/** Said on every probe delete: the bucket is versioned, so nothing a probe wrote is gone for good. */
+export const VERSIONS_REMAIN = 'versions and delete markers remain';
+
+export const PROBE_NOTE =
+  'Probe objects were deleted; the versioned bucket keeps their versions and delete markers until the noncurrent-version lifecycle expires them.';
 
 /**
  * Put, list, get and delete a probe object under the user's own prefix with the route's
