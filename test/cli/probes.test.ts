@@ -243,6 +243,7 @@ describe('route 3 probe', () => {
     overrides: { uploadStatus?: number; putStatus?: number; foreignDownload?: number; keySub?: string } = {},
   ) {
     const stored = new Map<string, string>();
+    let signed: Record<string, string> = {};
     const key = `users/${overrides.keySub ?? SUB}/6f1c1c9e-0000-4000-8000-000000000000/${PRESIGN_PROBE_FILE}`;
     const s3Url = (k: string) =>
       `https://${o.BucketName}.s3.eu-west-1.amazonaws.com/${k}?X-Amz-Signature=abc`;
@@ -252,11 +253,13 @@ describe('route 3 probe', () => {
       if (url === `${o.ApiUrl}uploads`) {
         if (overrides.uploadStatus)
           return json(overrides.uploadStatus, { error: 'Unauthorized', message: 'Unauthorized' });
+        const request = JSON.parse(String(init.body));
+        signed = { 'content-type': request.contentType, 'content-length': String(request.size) };
         return json(200, {
           key,
           method: 'PUT',
           url: s3Url(key),
-          headers: { 'content-type': 'text/plain' },
+          headers: signed,
           expiresAt: '2030-01-01T00:00:00Z',
         });
       }
@@ -273,6 +276,11 @@ describe('route 3 probe', () => {
       }
       const k = decodeURIComponent(new URL(url).pathname.slice(1));
       if (init.method === 'PUT') {
+        // S3 refuses a presigned PUT whose signed headers differ from the request's.
+        const sent = new Headers(init.headers);
+        const differs = Object.entries(signed).some(([name, value]) => sent.get(name) !== value);
+        if (differs || Buffer.byteLength(String(init.body)) !== Number(signed['content-length']))
+          return new Response('<Error><Code>SignatureDoesNotMatch</Code></Error>', { status: 403 });
         if (overrides.putStatus)
           return new Response('<Error><Code>SignatureDoesNotMatch</Code></Error>', {
             status: overrides.putStatus,
