@@ -24,9 +24,7 @@ export const config: OktaS3Config = {
     webClientSecretName: 'okta-s3-storage/okta-web-client-secret',
   },
 
-  // The environment synthesized when no `-c env=<name>` is given.
-  defaultEnvironment: 'dev',
-
+  // Every environment is synthesized (`npx cdk ls` lists them) unless `-c env=<name>` picks one.
   environments: {
     dev: {
       // account: '111111111111', // optional: pins the stack to one account
@@ -53,6 +51,9 @@ export const config: OktaS3Config = {
         domainPrefix: 'example-okta-files-dev', // <prefix>.auth.<region>.amazoncognito.com
         callbackUrls: ['http://localhost:5173/callback', 'https://files.dev.example.com/callback'],
         logoutUrls: ['http://localhost:5173/', 'https://files.dev.example.com/'],
+        // How long an ID token stays valid (5-1440 minutes, default 60). Signing a user out does
+        // not end ID tokens already issued: the API accepts them until they expire.
+        idTokenValidityMinutes: 60,
       },
     },
     prod: {

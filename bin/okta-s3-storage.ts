@@ -1,23 +1,43 @@
 #!/usr/bin/env node
 import 'source-map-support/register';
+import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { contextThenEnvironment, loadConfig } from '../lib/config/load';
+import { contextThenEnvironment, givenOverrides, loadConfig } from '../lib/config/load';
+import { ConfigValidationError } from '../lib/config/validate';
 import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
 
+const projectDir = path.join(__dirname, '..');
 const app = new App();
-const { environment, source, usesPlaceholders } = loadConfig(
-  path.join(__dirname, '..'),
-  contextThenEnvironment((key) => app.node.tryGetContext(key), process.env),
-);
-if (usesPlaceholders) {
-  process.stderr.write(
-    `\n*** WARNING: using placeholder values from ${path.basename(source)}. ` +
-      'Copy it to okta-config.ts and fill in your own before deploying. ***\n\n',
+
+try {
+  const { environments, source, usesPlaceholders } = loadConfig(
+    projectDir,
+    contextThenEnvironment((key) => app.node.tryGetContext(key), process.env),
+    givenOverrides(Object.keys(app.node.getAllContext()), cdkJsonContextKeys(), process.env),
   );
+  if (usesPlaceholders) {
+    process.stderr.write(
+      `\n*** WARNING: using placeholder values from ${path.basename(source)}. ` +
+        'Copy it to okta-config.ts and fill in your own before deploying. ***\n\n',
+    );
+  }
+  for (const environment of environments) {
+    new OktaS3StorageStack(app, environment.stackName, {
+      env: { account: environment.account, region: environment.region },
+      settings: environment,
+      usesPlaceholders,
+    });
+  }
+} catch (error) {
+  // A bad configuration is the operator's to fix: the list of problems, once, without a trace.
+  if (!(error instanceof ConfigValidationError) || process.env.DEBUG) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
 }
-new OktaS3StorageStack(app, environment.stackName, {
-  env: { account: environment.account, region: environment.region },
-  settings: environment,
-  usesPlaceholders,
-});
+
+/** cdk.json's own context (feature flags and CLI settings) is CDK's, never a configuration field. */
+function cdkJsonContextKeys(): string[] {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(projectDir, 'cdk.json'), 'utf8'));
+  return Object.keys(cdkJson.context ?? {});
+}

@@ -81,6 +81,7 @@ export class OktaS3StorageStack extends Stack {
       callbackUrls: settings.userPool.callbackUrls,
       logoutUrls: settings.userPool.logoutUrls,
       domainPrefix: settings.userPool.domainPrefix,
+      idTokenValidity: Duration.minutes(settings.userPool.idTokenValidityMinutes),
     });
     this.presignApi = new PresignApi(this, 'PresignApi', {
       userPool: this.userPool.userPool,
@@ -101,6 +102,11 @@ export class OktaS3StorageStack extends Stack {
       new CfnOutput(this, id, { value, description });
     output('Region', this.region, 'AWS region of the store');
     output('BucketName', bucket.bucketName, 'Data bucket; each user owns users/<okta-sub>/');
+    output(
+      'AccessLogBucketName',
+      this.storage.logBucket.bucketName,
+      "Bucket receiving the data bucket's access logs",
+    );
     output(
       'OktaIssuer',
       settings.okta.issuer,
@@ -150,7 +156,6 @@ export class OktaS3StorageStack extends Stack {
       this.storage.encryptionKey?.keyArn ?? 'SSE-S3',
       'Default encryption of the data bucket: SSE-S3, or the ARN of its KMS key',
     );
-    output('AccessLogBucketName', this.storage.logBucket.bucketName, 'Bucket receiving the access logs');
     output(
       'IdentityPoolRoleArn',
       this.identityPool.authenticatedRole.roleArn,

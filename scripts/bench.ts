@@ -14,10 +14,12 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { build, BuildOptions, Format } from 'esbuild';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+import { suiteLayersSection } from './bench-suite';
 import { synthTimeSection, templateFiguresSection } from './bench-synth';
 import { CallerSessions } from '../lambda/presign/credentials';
 import { createHandler } from '../lambda/presign/handler';
 import { s3Storage } from '../lambda/presign/s3';
+import { authorizerDateText } from '../lambda/presign/token-binding';
 
 interface Table {
   readonly title: string;
@@ -40,11 +42,14 @@ const SECTIONS: (() => Promise<Table>)[] = [
   presignLatency,
   synthTime,
   templateFigures,
+  suiteLayers,
 ];
 
 async function main(): Promise<void> {
   console.log(`okta-s3-storage benchmarks (node ${process.version}, ${os.cpus().length} CPUs)\n`);
-  for (const section of SECTIONS) {
+  // `npm run bench -- suiteLayers` runs only the sections named.
+  const only = process.argv.slice(2);
+  for (const section of SECTIONS.filter((s) => only.length === 0 || only.includes(s.name))) {
     const started = performance.now();
     const table = await section();
     printTable(table, performance.now() - started);
@@ -67,6 +72,15 @@ async function templateFigures(): Promise<Table> {
     title: 'Synthesized template (example config, dev)',
     columns: ['', ''],
     rows: templateFiguresSection(synthOutdir ?? synthTimeSection(1).outdir),
+  };
+}
+
+async function suiteLayers(): Promise<Table> {
+  return {
+    title: 'npm test, layer by layer',
+    columns: ['', 'wall time'],
+    rows: suiteLayersSection(),
+    note: 'each layer alone, then together; jest files by their own time',
   };
 }
 
@@ -235,21 +249,39 @@ async function timeCalls(call: () => Promise<unknown>): Promise<number[]> {
   return times;
 }
 
+/**
+ * An upload as API Gateway hands it over after the Cognito authorizer: the ID token in the
+ * Authorization header (the Lambda checks no signature, so a placeholder one will do) and its
+ * claims flattened to strings, `iat` as date text.
+ */
 function uploadEvent(): APIGatewayProxyEvent {
+  const iat = Math.floor(Date.now() / 1000);
+  const payload = {
+    sub: '6f1c2d3e-0000-4000-8000-00000000b1b1',
+    aud: 'benchclient0001',
+    token_use: 'id',
+    'cognito:username': 'Okta_00uBench0000000000b1',
+    identities: [
+      { userId: '00uBench0000000000b1', providerName: 'Okta', providerType: 'OIDC', primary: 'true' },
+    ],
+    jti: 'bench-jti',
+    iat,
+    exp: iat + 3600,
+  };
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const authorization = `Bearer ${encode({ alg: 'RS256' })}.${encode(payload)}.c2ln`;
+  const { identities, ...flat } = payload;
+  void identities;
   return {
     resource: '/uploads',
     httpMethod: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: authorization },
+    multiValueHeaders: { 'Content-Type': ['application/json'], Authorization: [authorization] },
     body: JSON.stringify({ fileName: 'report.pdf', contentType: 'application/pdf', size: 123456 }),
     isBase64Encoded: false,
     requestContext: {
       authorizer: {
-        claims: {
-          token_use: 'id',
-          aud: 'benchclient0001',
-          'cognito:username': 'Okta_00uBench0000000000b1',
-          'custom:okta_sub': '00uBench0000000000b1',
-        },
+        claims: { ...flat, iat: authorizerDateText(iat), exp: authorizerDateText(payload.exp) },
       },
       requestId: 'bench',
     },

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { configure } from '../lib/config/load';
 import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
@@ -8,7 +10,7 @@ describe('two environments synthesized side by side', () => {
   const app = testApp();
   const stacks = Object.fromEntries(
     ['dev', 'prod'].map((name) => {
-      const { environment } = configure(testConfig(), (key) => (key === 'env' ? name : undefined));
+      const [environment] = configure(testConfig(), (key) => (key === 'env' ? name : undefined)).environments;
       const stack = new OktaS3StorageStack(app, environment.stackName, {
         env: { account: environment.account, region: environment.region },
         settings: environment,
@@ -55,5 +57,14 @@ describe('two environments synthesized side by side', () => {
     expect(ofType('prod', 'AWS::Cognito::UserPoolDomain')[0].Properties.Domain).toBe('test-files-prod');
     expect(Object.keys(template('dev').Outputs)).not.toContain('WorkflowsConnectorRoleArn');
     expect(Object.keys(template('prod').Outputs)).toContain('WorkflowsConnectorRoleArn');
+  });
+
+  test("every stack output the README's shell snippets read exists", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const read = [...readme.matchAll(/\$\(out (\w+)\)/g)].map((m) => m[1]);
+    expect(read).toEqual(expect.arrayContaining(['BucketName', 'AccessLogBucketName', 'UserPoolId']));
+    for (const env of ['dev', 'prod']) {
+      expect(Object.keys(template(env).Outputs)).toEqual(expect.arrayContaining(read));
+    }
   });
 });

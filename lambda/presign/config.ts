@@ -1,5 +1,9 @@
 // The same limits the configuration and the construct enforce at synth.
-import { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../../lib/validation/rules';
+import {
+  isCognitoProviderName,
+  MAX_SINGLE_PUT_BYTES,
+  MAX_URL_EXPIRY_SECONDS,
+} from '../../lib/validation/rules';
 
 /**
  * Names of the environment variables the presign Lambda reads. The library ships without the
@@ -26,7 +30,7 @@ export interface PresignConfig {
   readonly listPageSize: number;
   /** Exact origins whose requests get `Access-Control-Allow-Origin`; `*` allows any. */
   readonly allowedOrigins: readonly string[];
-  /** The user pool's name for the Okta provider; federated usernames are `<name>_<okta sub>`. */
+  /** The user pool's name for the Okta provider: the `providerName` of the caller's `identities` entry. */
   readonly identityProviderName: string;
   /** App client ids whose ID tokens are accepted (their `aud`); empty accepts any client of the pool. */
   readonly allowedClientIds: readonly string[];
@@ -39,8 +43,6 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-/** A subset of what Cognito allows in a provider name (up to 32 characters), enough for ours. */
-const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 const CLIENT_ID = /^[A-Za-z0-9]{1,128}$/;
 
 /**
@@ -49,9 +51,10 @@ const CLIENT_ID = /^[A-Za-z0-9]{1,128}$/;
  */
 export function readConfig(env: Record<string, string | undefined>): PresignConfig {
   const problems: string[] = [];
-  const text = (name: string, pattern: RegExp, expected: string): string => {
+  const text = (name: string, rule: RegExp | ((value: string) => boolean), expected: string): string => {
     const value = env[name] ?? '';
-    if (!pattern.test(value)) problems.push(`${name} must be ${expected} (got ${JSON.stringify(value)})`);
+    if (!(rule instanceof RegExp ? rule.test(value) : rule(value)))
+      problems.push(`${name} must be ${expected} (got ${JSON.stringify(value)})`);
     return value;
   };
   const integer = (name: string, min: number, max: number): number => {
@@ -85,8 +88,8 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
     allowedOrigins: origins(PRESIGN_ENV.allowedOrigins),
     identityProviderName: text(
       PRESIGN_ENV.identityProviderName,
-      PROVIDER_NAME,
-      'a user-pool identity provider name (1-32 of A-Z a-z 0-9 . _ -)',
+      isCognitoProviderName,
+      'a user-pool identity provider name as Cognito accepts it (3-32 characters, no whitespace or _ after the first)',
     ),
     allowedClientIds: clientIds(PRESIGN_ENV.allowedClientIds),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),

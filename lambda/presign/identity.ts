@@ -1,45 +1,45 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { PresignConfig } from './config';
-import { forbidden, HttpError, isRecord } from './http';
+import { forbidden, isRecord } from './http';
 import { isValidSub } from './keys';
+import { authorizerClaims, verifiedPayload } from './token-binding';
 
 /** What a caller's verified claims must show; the deployment sets both (see PresignConfig). */
 export type IdentityRules = Pick<PresignConfig, 'identityProviderName' | 'allowedClientIds'>;
 
 /**
- * The caller's Okta `sub`, from the claims the Cognito authorizer verified; nothing else.
+ * The caller's Okta `sub`: the `userId` of the `identities` entry for the Okta provider, in the
+ * ID token API Gateway verified. Cognito writes `identities` when the user signs in through the
+ * provider, and no client or user can change it; user-pool attributes (`custom:*`, `email`) are
+ * writable by app clients and are never read here.
  *
- * `custom:okta_sub` alone is not enough: Cognito requires app clients to have write access to
- * attributes an identity provider maps, so anyone holding a token with the
- * `aws.cognito.signin.user.admin` scope (a pool-local user, or a user of another app client)
- * could set it to a victim's sub with UpdateUserAttributes. It is trusted only when it agrees
- * with `cognito:username`, which Cognito sets to `<provider>_<idp user id>` and nobody can
- * change. The comparison ignores ASCII case because Cognito may lower-case federated usernames
- * (see aws-amplify/amplify-js#13844); Okta ids that differ only in case are not a practical risk.
- * The sub is returned as the attribute states it: that is Okta's `sub`, which routes 1 and 2 use.
+ * The flattened `identities` claim the authorizer passes is not JSON, so the value comes from the
+ * token's own payload, which `verifiedPayload` binds to the verified claims first.
  */
 export function callerSub(event: APIGatewayProxyEvent, rules: IdentityRules): string {
-  const authorizer: unknown = event.requestContext?.authorizer;
-  const claims = isRecord(authorizer) ? authorizer.claims : undefined;
-  if (!isRecord(claims)) throw new HttpError(401, 'Unauthorized', 'No verified identity');
-  const claim = (name: string): unknown => (Object.hasOwn(claims, name) ? claims[name] : undefined);
-  // Access tokens carry no custom attributes; real ID tokens always say `token_use: id`.
-  if (claim('token_use') !== 'id') throw forbidden('An ID token is required');
-  // No allow-list means any app client of the pool: the username check below still applies.
-  const aud = claim('aud');
-  if (rules.allowedClientIds.length > 0 && !rules.allowedClientIds.some((id) => id === aud)) {
+  const claims = authorizerClaims(event);
+  const payload = verifiedPayload(event, claims);
+  // Access tokens carry no `identities`; real ID tokens always say `token_use: id`.
+  if (payload.token_use !== 'id') throw forbidden('An ID token is required');
+  // No allow-list means any app client of the pool.
+  if (rules.allowedClientIds.length > 0 && !rules.allowedClientIds.some((id) => id === payload.aud)) {
     throw forbidden('The token was issued to an app client this API does not accept');
   }
-  const sub = claim('custom:okta_sub');
-  const username = claim('cognito:username');
+  const entries = Array.isArray(payload.identities) ? payload.identities : [];
+  const okta = entries.filter((e) => isRecord(e) && e.providerName === rules.identityProviderName);
+  const userId = okta.length === 1 ? (okta[0] as Record<string, unknown>).userId : undefined;
+  // Cognito names a federated user `<provider>_<idp user id>`; a token whose username disagrees
+  // with its own identities entry is not one Cognito issued for a federated sign-in. Compared up
+  // to ASCII case: Cognito lower-cases some federated usernames (a Google user of provider
+  // `Google` is `google_<id>` in captured tokens; aws-amplify/amplify-js#13844).
   if (
-    !isValidSub(sub) ||
-    typeof username !== 'string' ||
-    asciiLowerCase(username) !== asciiLowerCase(`${rules.identityProviderName}_${sub}`)
+    !isValidSub(userId) ||
+    typeof payload['cognito:username'] !== 'string' ||
+    asciiLowerCase(payload['cognito:username']) !== asciiLowerCase(`${rules.identityProviderName}_${userId}`)
   ) {
     throw forbidden('The token does not identify an Okta user');
   }
-  return sub;
+  return userId;
 }
 
 /**

@@ -19,6 +19,9 @@ export const DEFAULT_PRESIGN: PresignSettings = {
   createApiGatewayLogRole: false,
 };
 
+/** Cognito's own default ID-token lifetime. */
+export const DEFAULT_ID_TOKEN_VALIDITY_MINUTES = 60;
+
 export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
 
 /** The retention values CloudWatch Logs accepts. */

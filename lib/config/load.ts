@@ -1,14 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
+import { closest } from './keys';
 import { resolveEnvironment } from './resolve';
 import { OktaS3Config, ResolvedEnvironment } from './types';
-import { validateConfig } from './validate';
+import { ConfigValidationError, validateConfig } from './validate';
 
 export const CONFIG_FILE = 'okta-config.ts';
 export const EXAMPLE_CONFIG_FILE = 'okta-config.example.ts';
 /** The context key that picks an environment: `cdk synth -c env=prod`. */
 export const ENVIRONMENT_CONTEXT_KEY = 'env';
+/** `-c env=all`, like no `env` at all, builds every environment. */
+export const ALL_ENVIRONMENTS = 'all';
+/** Every environment variable that names a field starts with this. */
+export const ENVIRONMENT_VARIABLE_PREFIX = 'OKTA_S3_';
 
 type FieldKind = 'string' | 'number' | 'boolean' | 'list';
 
@@ -33,6 +38,7 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   'userPool.domainPrefix': 'string',
   'userPool.callbackUrls': 'list',
   'userPool.logoutUrls': 'list',
+  'userPool.idTokenValidityMinutes': 'number',
   'workflows.accountId': 'string',
   'workflows.externalId': 'string',
 };
@@ -46,10 +52,13 @@ const ROOT_FIELDS: Record<string, FieldKind> = {
 };
 export const ROOT_OVERRIDES = Object.keys(ROOT_FIELDS);
 export const ENVIRONMENT_OVERRIDES = Object.keys(ENVIRONMENT_FIELDS);
+/** Every key `-c` (or `OKTA_S3_*`) may set. */
+export const OVERRIDE_KEYS = [ENVIRONMENT_CONTEXT_KEY, ...ROOT_OVERRIDES, ...ENVIRONMENT_OVERRIDES];
 
 export interface LoadedConfig {
   readonly config: OktaS3Config;
-  readonly environment: ResolvedEnvironment;
+  /** The environments to build: the one `env` names, or all of them. */
+  readonly environments: readonly ResolvedEnvironment[];
   /** The file the configuration came from. */
   readonly source: string;
   /** True when the committed example (placeholder values) was used. */
@@ -57,6 +66,50 @@ export interface LoadedConfig {
 }
 
 export type ContextLookup = (key: string) => unknown;
+
+/** An override the user gave, by where it came from: a `-c` key or an `OKTA_S3_*` variable. */
+export type GivenOverride = { readonly contextKey: string } | { readonly variable: string };
+
+/**
+ * The overrides a user gave, for {@link configure} to check against the fields that exist.
+ * Context keys with `:`, `/` or `@` belong to CDK (feature flags, lookups, the CLI's own), and so
+ * do the keys of cdk.json's own `context`; every other key is meant for this configuration.
+ */
+export function givenOverrides(
+  contextKeys: readonly string[],
+  cdkOwnKeys: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): GivenOverride[] {
+  return [
+    ...contextKeys
+      .filter((key) => !/[:/@]/.test(key) && !cdkOwnKeys.includes(key))
+      .map((contextKey) => ({ contextKey })),
+    ...Object.keys(env)
+      .filter((name) => name.startsWith(ENVIRONMENT_VARIABLE_PREFIX))
+      .map((variable) => ({ variable })),
+  ];
+}
+
+/** Overrides that name no field, each with the nearest field it might have meant. */
+function unknownOverrideProblems(given: readonly GivenOverride[]): string[] {
+  const variables = OVERRIDE_KEYS.map(environmentVariableFor);
+  return given.flatMap((g) => {
+    if ('contextKey' in g) {
+      if (OVERRIDE_KEYS.includes(g.contextKey)) return [];
+      const near = closest(g.contextKey, OVERRIDE_KEYS) ?? suffixMatch(g.contextKey);
+      return [`-c ${g.contextKey}: not a configuration field${near ? `; did you mean "${near}"?` : ''}`];
+    }
+    if (variables.includes(g.variable)) return [];
+    const near = closest(g.variable, variables);
+    return [`${g.variable}: not a configuration field${near ? `; did you mean ${near}?` : ''}`];
+  });
+}
+
+/** `urlExpirySeconds` for `presign.urlExpirySeconds`: a field given without its section. */
+function suffixMatch(key: string): string | undefined {
+  const matches = OVERRIDE_KEYS.filter((k) => k.endsWith(`.${key}`));
+  return matches.length === 1 ? matches[0] : undefined;
+}
 
 /**
  * The environment variable that overrides a field when no `-c` value does:
@@ -78,35 +131,66 @@ export function contextThenEnvironment(
 }
 
 /** Reads `okta-config.ts` if present, else the example, then applies overrides and validates. */
-export function loadConfig(projectDir: string, context: ContextLookup): LoadedConfig {
+export function loadConfig(
+  projectDir: string,
+  context: ContextLookup,
+  given: readonly GivenOverride[] = [],
+): LoadedConfig {
   const own = path.join(projectDir, CONFIG_FILE);
   const source = fs.existsSync(own) ? own : path.join(projectDir, EXAMPLE_CONFIG_FILE);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const raw: unknown = require(source).config;
-  return { ...configure(raw, context), source, usesPlaceholders: source !== own };
+  return { ...configure(raw, context, given), source, usesPlaceholders: source !== own };
 }
 
 /**
- * Applies context overrides to a raw configuration, validates it and resolves the chosen
- * environment. Nothing is built from a configuration that fails here.
+ * Applies context overrides to a raw configuration, validates it and resolves the environments
+ * to build: the one `env` names, or every one. Nothing is built from a configuration that fails
+ * here, and one error lists the problems of the file and of the overrides together.
  */
 export function configure(
   raw: unknown,
   context: ContextLookup,
+  given: readonly GivenOverride[] = [],
 ): Omit<LoadedConfig, 'source' | 'usesPlaceholders'> {
+  const problems = unknownOverrideProblems(given);
   const copy = structuredClone(raw) as Record<string, unknown> | undefined;
-  const envName = stringContext(context(ENVIRONMENT_CONTEXT_KEY)) ?? (copy?.defaultEnvironment as string);
-  if (copy && typeof copy === 'object') {
-    if (envName !== undefined) copy.defaultEnvironment = envName;
+  const envName = stringContext(context(ENVIRONMENT_CONTEXT_KEY)) ?? ALL_ENVIRONMENTS;
+  const environments = isObject(copy) && isObject(copy.environments) ? copy.environments : {};
+  const names = Object.keys(environments);
+  if (envName !== ALL_ENVIRONMENTS && !names.includes(envName)) {
+    problems.push(
+      `env: expected ${[...names, ALL_ENVIRONMENTS].join(', ')} (from -c env or ${environmentVariableFor('env')}), got ${JSON.stringify(envName)}`,
+    );
+  }
+  const chosen = envName === ALL_ENVIRONMENTS ? names : names.filter((n) => n === envName);
+  if (isObject(copy)) {
     for (const [key, kind] of Object.entries(ROOT_FIELDS)) applyOverride(copy, key, kind, context(key));
-    const env = (copy.environments as Record<string, Record<string, unknown>> | undefined)?.[envName];
-    if (env && typeof env === 'object') {
-      for (const [key, kind] of Object.entries(ENVIRONMENT_FIELDS))
-        applyOverride(env, key, kind, context(key));
+    for (const [key, kind] of Object.entries(ENVIRONMENT_FIELDS)) {
+      const value = context(key);
+      if (value === undefined) continue;
+      if (chosen.length > 1) {
+        problems.push(`-c ${key}: changes one environment; add -c env=<${names.join('|')}>`);
+        continue;
+      }
+      for (const name of chosen)
+        applyOverride(environments[name] as Record<string, unknown>, key, kind, value);
     }
   }
-  const config = validateConfig(copy);
-  return { config, environment: resolveEnvironment(config, config.defaultEnvironment) };
+  let config: OktaS3Config | undefined;
+  try {
+    config = validateConfig(copy);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || !config) throw new ConfigValidationError(problems);
+  const valid = config;
+  return { config: valid, environments: chosen.map((name) => resolveEnvironment(valid, name)) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function applyOverride(target: Record<string, unknown>, dottedPath: string, kind: FieldKind, value: unknown) {

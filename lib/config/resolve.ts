@@ -1,4 +1,4 @@
-import { DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
+import { DEFAULT_ID_TOKEN_VALIDITY_MINUTES, DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 
 /** Fills in the defaults of one environment of an already validated configuration. */
@@ -19,7 +19,10 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     allowedOrigins: env.allowedOrigins,
     storage: { ...DEFAULT_STORAGE, ...env.storage },
     presign: { ...DEFAULT_PRESIGN, ...env.presign },
-    userPool: env.userPool,
+    userPool: {
+      ...env.userPool,
+      idTokenValidityMinutes: env.userPool.idTokenValidityMinutes ?? DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
+    },
     workflows: env.workflows,
   };
 }

@@ -9,9 +9,10 @@ export interface OktaS3Config {
   readonly stackNamePrefix: string;
   /** The Okta organisation every environment federates. */
   readonly okta: OktaSettings;
-  /** The environment `cdk synth` builds when no `-c env=<name>` is given. */
-  readonly defaultEnvironment: string;
-  /** Named deployment targets, e.g. `dev` and `prod`. */
+  /**
+   * Named deployment targets, e.g. `dev` and `prod`. Every one is built (and `cdk ls` lists each)
+   * unless `-c env=<name>` picks one.
+   */
   readonly environments: Readonly<Record<string, EnvironmentConfig>>;
 }
 
@@ -118,6 +119,13 @@ export interface UserPoolSettings {
   readonly callbackUrls: readonly string[];
   /** Where Cognito may redirect after sign-out (https, or http on localhost). */
   readonly logoutUrls: readonly string[];
+  /**
+   * Minutes an ID token stays valid, 5 to 1440 (Cognito's range). Signing a user out
+   * (admin-user-global-sign-out) does not end ID tokens already issued: the API accepts them until
+   * they expire, so this is how long a revoked user can keep calling it.
+   * @default 60
+   */
+  readonly idTokenValidityMinutes?: number;
 }
 
 export interface WorkflowsSettings {
@@ -138,6 +146,6 @@ export interface ResolvedEnvironment {
   readonly allowedOrigins: readonly string[];
   readonly storage: StorageSettings;
   readonly presign: PresignSettings;
-  readonly userPool: UserPoolSettings;
+  readonly userPool: UserPoolSettings & { readonly idTokenValidityMinutes: number };
   readonly workflows?: WorkflowsSettings;
 }

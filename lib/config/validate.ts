@@ -12,7 +12,20 @@ import {
   isIssuerUrl,
   LOWERCASE_HEADER_TOKEN,
   STS_EXTERNAL_ID,
+  ID_TOKEN_VALIDITY_MINUTES,
 } from '../validation/rules';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import {
+  closest,
+  ENVIRONMENT_KEYS,
+  OKTA_KEYS,
+  PRESIGN_KEYS,
+  ROOT_KEYS,
+  STORAGE_KEYS,
+  unknownKeyProblems,
+  USER_POOL_KEYS,
+  WORKFLOWS_KEYS,
+} from './keys';
 import { OktaS3Config } from './types';
 
 /** Thrown when the configuration is invalid; lists every bad field at once. */
@@ -28,7 +41,8 @@ export class ConfigValidationError extends Error {
 
 type Check = (value: unknown) => string | undefined;
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** The regions this version of aws-cdk-lib knows, offline; a typo like eu-wset-1 is not one. */
+const REGIONS = RegionInfo.regions.map((r) => r.name);
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,100}$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
@@ -54,6 +68,12 @@ const oneOf =
   (allowed: readonly (string | number)[], expected = `one of ${allowed.join(', ')}`): Check =>
   (v) =>
     allowed.includes(v as string | number) ? undefined : expected;
+
+const regionCheck: Check = (v) => {
+  if (typeof v === 'string' && REGIONS.includes(v)) return undefined;
+  const near = typeof v === 'string' ? closest(v, REGIONS) : undefined;
+  return near ? `an AWS region (did you mean "${near}"?)` : 'an AWS region such as eu-west-1';
+};
 
 const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 
@@ -110,6 +130,10 @@ export function validateConfig(input: unknown): OktaS3Config {
 
   const root = section('config', input);
   if (!root) throw new ConfigValidationError(problems);
+  const known = (path: string, value: Record<string, unknown> | undefined, keys: readonly string[]) => {
+    if (value) problems.push(...unknownKeyProblems(path, value, keys));
+  };
+  known('', root, ROOT_KEYS);
   check(
     'stackNamePrefix',
     root.stackNamePrefix,
@@ -117,6 +141,7 @@ export function validateConfig(input: unknown): OktaS3Config {
   );
 
   const okta = section('okta', root.okta);
+  known('okta', okta, OKTA_KEYS);
   if (okta) {
     check('okta.issuer', okta.issuer, issuerCheck);
     checkList('okta.clientIds', okta.clientIds, 1, 100, matching(CLIENT_ID, OKTA_CLIENT_ID));
@@ -131,11 +156,6 @@ export function validateConfig(input: unknown): OktaS3Config {
   const environments = section('environments', root.environments) ?? {};
   const envNames = Object.keys(environments);
   if (envNames.length === 0) problems.push('environments: expected at least one environment, got none');
-  check(
-    'defaultEnvironment',
-    root.defaultEnvironment,
-    oneOf(envNames, `the name of an environment (${envNames.join(', ')})`),
-  );
 
   const domainPrefixes = new Map<unknown, string>();
   for (const name of envNames) {
@@ -147,9 +167,10 @@ export function validateConfig(input: unknown): OktaS3Config {
     );
     const env = section(p, environments[name]);
     if (!env) continue;
+    known(p, env, ENVIRONMENT_KEYS);
     if (env.account !== undefined)
       check(`${p}.account`, env.account, matching(AWS_ACCOUNT_ID, 'a 12-digit AWS account id'));
-    check(`${p}.region`, env.region, matching(REGION, 'an AWS region such as eu-west-1'));
+    check(`${p}.region`, env.region, regionCheck);
 
     if (env.oidcProvider !== undefined)
       check(`${p}.oidcProvider`, env.oidcProvider, oneOf(['create', 'import']));
@@ -159,7 +180,9 @@ export function validateConfig(input: unknown): OktaS3Config {
       v === '*' ? (allowAny ? undefined : '"*" only with allowAnyOrigin: true') : checkOrigin(v),
     );
 
-    const storage = { ...DEFAULT_STORAGE, ...optionalSection(`${p}.storage`, env.storage) };
+    const storageSection = optionalSection(`${p}.storage`, env.storage);
+    known(`${p}.storage`, storageSection, STORAGE_KEYS);
+    const storage = { ...DEFAULT_STORAGE, ...storageSection };
     check(
       `${p}.storage.noncurrentVersionExpirationDays`,
       storage.noncurrentVersionExpirationDays,
@@ -182,7 +205,9 @@ export function validateConfig(input: unknown): OktaS3Config {
         : 'a lowercase header token without the x-amz-meta- prefix',
     );
 
-    const presign = { ...DEFAULT_PRESIGN, ...optionalSection(`${p}.presign`, env.presign) };
+    const presignSection = optionalSection(`${p}.presign`, env.presign);
+    known(`${p}.presign`, presignSection, PRESIGN_KEYS);
+    const presign = { ...DEFAULT_PRESIGN, ...presignSection };
     check(`${p}.presign.urlExpirySeconds`, presign.urlExpirySeconds, integerIn(60, MAX_URL_EXPIRY_SECONDS));
     check(`${p}.presign.maxUploadBytes`, presign.maxUploadBytes, integerIn(1, MAX_SINGLE_PUT_BYTES));
     check(`${p}.presign.throttlingRateLimit`, presign.throttlingRateLimit, integerIn(1, 10_000));
@@ -192,6 +217,7 @@ export function validateConfig(input: unknown): OktaS3Config {
     check(`${p}.presign.createApiGatewayLogRole`, presign.createApiGatewayLogRole, isBoolean);
 
     const userPool = section(`${p}.userPool`, env.userPool);
+    known(`${p}.userPool`, userPool, USER_POOL_KEYS);
     if (userPool) {
       check(`${p}.userPool.domainPrefix`, userPool.domainPrefix, domainPrefixCheck);
       const owner = domainPrefixes.get(userPool.domainPrefix);
@@ -202,10 +228,18 @@ export function validateConfig(input: unknown): OktaS3Config {
       domainPrefixes.set(userPool.domainPrefix, p);
       checkList(`${p}.userPool.callbackUrls`, userPool.callbackUrls, 1, 100, redirectUrlCheck);
       checkList(`${p}.userPool.logoutUrls`, userPool.logoutUrls, 1, 100, redirectUrlCheck);
+      if (userPool.idTokenValidityMinutes !== undefined) {
+        check(
+          `${p}.userPool.idTokenValidityMinutes`,
+          userPool.idTokenValidityMinutes,
+          integerIn(ID_TOKEN_VALIDITY_MINUTES.min, ID_TOKEN_VALIDITY_MINUTES.max),
+        );
+      }
     }
 
     if (env.workflows !== undefined) {
       const workflows = section(`${p}.workflows`, env.workflows) ?? {};
+      known(`${p}.workflows`, workflows, WORKFLOWS_KEYS);
       check(
         `${p}.workflows.accountId`,
         workflows.accountId,

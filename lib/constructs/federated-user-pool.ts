@@ -1,12 +1,8 @@
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { isCognitoDomainPrefix } from '../validation/rules';
-
-/** The user-pool attribute that carries the Okta `sub`, written by Cognito from Okta at each sign-in. */
-export const OKTA_SUB_ATTRIBUTE = 'okta_sub';
-export const OKTA_SUB_CLAIM = `custom:${OKTA_SUB_ATTRIBUTE}`;
+import { ID_TOKEN_VALIDITY_MINUTES, isCognitoDomainPrefix, isCognitoProviderName } from '../validation/rules';
 
 export interface FederatedUserPoolProps {
   /** Issuer of the Okta authorization server. */
@@ -25,10 +21,18 @@ export interface FederatedUserPoolProps {
   /** Prefix of the hosted domain `<prefix>.auth.<region>.amazoncognito.com`. */
   readonly domainPrefix: string;
   /**
-   * Name of the Okta identity provider in the pool (it prefixes federated usernames).
+   * Name of the Okta identity provider in the pool: the `providerName` of each user's
+   * `identities` entry, and the prefix of federated usernames.
    * @default 'Okta'
    */
   readonly providerName?: string;
+  /**
+   * How long an ID token stays valid (Cognito allows 5 minutes to 1 day). Signing a user out does
+   * not end ID tokens already issued: APIs behind a Cognito authorizer accept them until they
+   * expire, so this bounds how long a signed-out user keeps access.
+   * @default Duration.hours(1)
+   */
+  readonly idTokenValidity?: Duration;
   /**
    * What happens to the pool when it leaves the stack.
    * @default RemovalPolicy.RETAIN
@@ -37,8 +41,9 @@ export interface FederatedUserPoolProps {
 }
 
 /**
- * A Cognito user pool whose only way in is Okta. Each user's Okta `sub` lands in
- * `custom:okta_sub`, which the presign API trusts as the caller's identity.
+ * A Cognito user pool whose only way in is Okta. Cognito records each user's Okta `sub` as the
+ * `userId` of the user's `identities` entry, which the presign API reads as the caller's identity;
+ * no custom attribute is involved, because app clients can write attributes.
  */
 export class FederatedUserPool extends Construct {
   public readonly userPool: cognito.UserPool;
@@ -49,21 +54,26 @@ export class FederatedUserPool extends Construct {
 
   constructor(scope: Construct, id: string, props: FederatedUserPoolProps) {
     super(scope, id);
+    const idTokenValidity = props.idTokenValidity ?? Duration.hours(1);
+    const providerName = props.providerName ?? 'Okta';
     const problems = [
       props.callbackUrls.length ? '' : 'callbackUrls must name at least one URL',
       props.logoutUrls.length ? '' : 'logoutUrls must name at least one URL',
       isCognitoDomainPrefix(props.domainPrefix)
         ? ''
         : 'domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
+      Token.isUnresolved(providerName) || isCognitoProviderName(providerName)
+        ? ''
+        : 'providerName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName)',
+      Token.isUnresolved(idTokenValidity.toMinutes({ integral: false })) ||
+      isInRange(idTokenValidity.toMinutes({ integral: false }))
+        ? ''
+        : 'idTokenValidity must be 5 minutes to 1 day',
     ].filter(Boolean);
     if (problems.length) throw new Error(`FederatedUserPool: ${problems.join('; ')}`);
 
     this.userPool = new cognito.UserPool(this, 'Pool', {
       selfSignUpEnabled: false,
-      // Must stay mutable: Cognito rewrites mapped attributes from Okta at every sign-in.
-      customAttributes: {
-        [OKTA_SUB_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-      },
       passwordPolicy: {
         minLength: 14,
         requireDigits: true,
@@ -77,16 +87,14 @@ export class FederatedUserPool extends Construct {
 
     this.identityProvider = new cognito.UserPoolIdentityProviderOidc(this, 'Okta', {
       userPool: this.userPool,
-      name: props.providerName ?? 'Okta',
+      name: providerName,
       issuerUrl: props.issuer,
       clientId: props.oktaClientId,
       clientSecret: SecretValue.secretsManager(props.oktaClientSecretName).unsafeUnwrap(),
       scopes: ['openid', 'email', 'profile'],
       attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
-      attributeMapping: {
-        email: cognito.ProviderAttribute.other('email'),
-        custom: { [OKTA_SUB_ATTRIBUTE]: cognito.ProviderAttribute.other('sub') },
-      },
+      // Standard attributes only: the Okta sub reaches the API through the `identities` claim.
+      attributeMapping: { email: cognito.ProviderAttribute.other('email') },
     });
 
     this.client = this.userPool.addClient('WebClient', {
@@ -109,9 +117,11 @@ export class FederatedUserPool extends Construct {
       writeAttributes: mappedAttributes(),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
+      idTokenValidity,
       accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
+      // CDK refuses an ID token that outlives the refresh token; keep 12 hours unless it must grow.
+      refreshTokenValidity:
+        idTokenValidity.toMinutes({ integral: false }) > 12 * 60 ? idTokenValidity : Duration.hours(12),
     });
     this.client.node.addDependency(this.identityProvider);
 
@@ -137,8 +147,15 @@ export class FederatedUserPool extends Construct {
   }
 }
 
+/**
+ * Exactly the attributes the provider maps. An app client that allows an IdP must be able to write
+ * every attribute mapped from it, or federated sign-in fails (UserPoolClientType.WriteAttributes,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+ */
 function mappedAttributes(): cognito.ClientAttributes {
-  return new cognito.ClientAttributes()
-    .withStandardAttributes({ email: true })
-    .withCustomAttributes(OKTA_SUB_ATTRIBUTE);
+  return new cognito.ClientAttributes().withStandardAttributes({ email: true });
+}
+
+function isInRange(minutes: number): boolean {
+  return minutes >= ID_TOKEN_VALIDITY_MINUTES.min && minutes <= ID_TOKEN_VALIDITY_MINUTES.max;
 }

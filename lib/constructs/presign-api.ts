@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { originListProblems } from '../validation/origins';
-import { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
+import { isCognitoProviderName, MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-statements';
 import {
   hasPrebuiltPresignBundle,
@@ -21,12 +21,12 @@ import {
 import { addPresignRoutes } from './presign-routes';
 
 export interface PresignApiProps {
-  /** The user pool whose ID tokens the API accepts; its tokens must carry `custom:okta_sub`. */
+  /** The user pool whose ID tokens the API accepts: any pool that federates Okta, no custom attribute needed. */
   readonly userPool: cognito.IUserPool;
   /**
-   * Name of the Okta identity provider in the user pool. Cognito names federated users
-   * `<name>_<okta sub>`; the Lambda accepts `custom:okta_sub` only when it agrees with that
-   * immutable username, because app clients can write the attribute.
+   * Name of the Okta identity provider in the user pool. The caller is the `userId` of the ID
+   * token's `identities` entry with this `providerName`, which Cognito writes and no client can;
+   * the token's `cognito:username` must be `<name>_<userId>`.
    * @default 'Okta'
    */
   readonly identityProviderName?: string;
@@ -146,6 +146,7 @@ export class PresignApi extends Construct {
           entry: PRESIGN_HANDLER_ENTRY,
           bundling: PRESIGN_BUNDLING,
         });
+    this.grantLogWrites(handlerLogs);
     this.executionRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'AssumePresignRoleTagged',
@@ -165,17 +166,7 @@ export class PresignApi extends Construct {
         throttlingRateLimit: props.throttlingRateLimit ?? 50,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
-          caller: true,
-          httpMethod: true,
-          ip: true,
-          protocol: true,
-          requestTime: true,
-          resourcePath: true,
-          responseLength: true,
-          status: true,
-          user: true,
-        }),
+        accessLogFormat: accessLogFormat(),
       },
       defaultCorsPreflightOptions: {
         allowOrigins: [...props.allowedOrigins],
@@ -190,6 +181,7 @@ export class PresignApi extends Construct {
       cognitoUserPools: [props.userPool],
     });
     addPresignRoutes(this.api, { handler: this.handler, authorizer: this.authorizer });
+    this.onlyThisFunctionMayAssume();
     this.acknowledgeFindings();
   }
 
@@ -200,6 +192,11 @@ export class PresignApi extends Construct {
   private createPresignRole(bucket: s3.IBucket): iam.Role {
     const taggedWithOktaSubOnly = {
       StringLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: '?*' },
+      // IAM has no regex. STS lets a tag value hold letters, digits, whitespace and _ . : / = + - @
+      // (Tag.Value pattern, https://docs.aws.amazon.com/STS/latest/APIReference/API_Tag.html);
+      // an Okta id has none of the punctuation but _ and -, so refuse the rest. A value with a
+      // path separator or a dot could never name another user's prefix, whatever the Lambda does.
+      StringNotLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: OKTA_SUB_TAG_FORBIDDEN },
       'ForAllValues:StringEquals': { 'aws:TagKeys': [OKTA_SUB_TAG] },
     };
     const role = new iam.Role(this, 'PresignRole', {
@@ -213,7 +210,69 @@ export class PresignApi extends Construct {
     return role;
   }
 
+  /**
+   * The presign role's trust can name the execution role but not the function: Lambda documents
+   * `lambda:SourceFunctionArn` for identity-based policies and SCPs only, "You can't use the
+   * lambda:SourceFunctionArn condition key in resource-based policies"
+   * (https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html), and a
+   * trust policy is one. So the execution role's own policy denies assuming the presign role
+   * unless the call comes from this function's execution environment; credentials used anywhere
+   * else carry no such key and are refused too. A separate policy, because the function depends
+   * on the role's default policy and this one names the function's ARN.
+   */
+  private onlyThisFunctionMayAssume() {
+    new iam.Policy(this, 'HandlerRoleSourceFunctionGuard', {
+      roles: [this.executionRole],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PresignRoleOnlyFromThisFunction',
+          effect: iam.Effect.DENY,
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [this.presignRole.roleArn],
+          conditions: { ArnNotEquals: { 'lambda:SourceFunctionArn': this.handler.functionArn } },
+        }),
+      ],
+    });
+  }
+
+  /**
+   * Lambda adds AWSLambdaBasicExecutionRole only to a role it creates; with our own role the
+   * function writes nothing until the role may create streams and put events in its log group.
+   * The Service Authorization Reference for CloudWatch Logs
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
+   * lists the `log-stream` resource (`arn:...:log-group:<name>:log-stream:<stream>`) as the one
+   * required resource of both CreateLogStream and PutLogEvents, so the grant is every stream of
+   * this log group and nothing else.
+   */
+  private grantLogWrites(logGroup: logs.ILogGroup) {
+    const logGroupArn = Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: logGroup.logGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroupArn}:log-stream:*`],
+      }),
+    );
+  }
+
   private acknowledgeFindings() {
+    NagSuppressions.addResourceSuppressions(this.executionRole.node.findChild('DefaultPolicy'), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Lambda names its log streams itself (date and instance id), so the function may write to any stream of its own log group and no other.',
+        appliesTo: [
+          {
+            regex: String.raw`/^Resource::arn:[^:]+:logs:[^:]+:[^:]+:log-group:<[A-Za-z0-9]+>:log-stream:\*$/`,
+          },
+        ],
+      },
+    ]);
     NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
       {
         id: 'AwsSolutions-APIG3',
@@ -259,6 +318,12 @@ function validate(props: PresignApiProps, urlExpiry: Duration) {
   const seconds = urlExpiry.toSeconds();
   if (seconds < 60 || seconds > MAX_URL_EXPIRY_SECONDS) problems.push('urlExpiry must be 1 to 30 minutes');
   if (props.allowedOrigins.length === 0) problems.push('allowedOrigins must name at least one origin');
+  const provider = props.identityProviderName;
+  if (provider !== undefined && !Token.isUnresolved(provider) && !isCognitoProviderName(provider)) {
+    problems.push(
+      'identityProviderName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName)',
+    );
+  }
   problems.push(...originListProblems('allowedOrigins', props.allowedOrigins));
   const max = props.maxUploadBytes;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_SINGLE_PUT_BYTES)) {
@@ -268,4 +333,34 @@ function validate(props: PresignApiProps, urlExpiry: Duration) {
   if (page !== undefined && (!Number.isInteger(page) || page < 1 || page > 1000))
     problems.push('listPageSize must be 1 to 1000');
   if (problems.length) throw new Error(`PresignApi: ${problems.join('; ')}`);
+}
+
+/** Tag-value patterns with a character STS allows but an Okta id never has (`${*}`/`${?}` are a literal * and ?). */
+const OKTA_SUB_TAG_FORBIDDEN = ['* *', '*+*', '*=*', '*.*', '*:*', '*/*', '*@*', '*${*}*', '*${?}*'];
+
+/**
+ * API Gateway's standard JSON fields plus who made the request: the user pool's `sub`, through the
+ * documented `$context.authorizer.claims.property` form (API Gateway developer guide, "Variables for
+ * access logging"). `cognito:username` is left out: its colon has no documented form there, and an
+ * access-log format API Gateway refuses would fail the stage's deployment. The Lambda's own log line
+ * for the request carries the Okta sub, with the same request id.
+ */
+function accessLogFormat(): apigw.AccessLogFormat {
+  const standard = apigw.AccessLogFormat.jsonWithStandardFields({
+    caller: true,
+    httpMethod: true,
+    ip: true,
+    protocol: true,
+    requestTime: true,
+    resourcePath: true,
+    responseLength: true,
+    status: true,
+    user: true,
+  });
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      ...JSON.parse(standard.toString()),
+      userSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
+    }),
+  );
 }

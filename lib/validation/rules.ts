@@ -43,3 +43,23 @@ export function isIssuerUrl(value: unknown): boolean {
     !(value as string).endsWith('/')
   );
 }
+
+/**
+ * A user-pool identity provider name as Cognito accepts it: 1-32 characters matching
+ * `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+` (AWS::Cognito::UserPoolIdentityProvider
+ * ProviderName, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolidentityprovider.html).
+ * The pattern itself needs at least three characters, and leaves no whitespace and no `_` after
+ * the second character, so `<provider>_<user id>` usernames split unambiguously. Control
+ * characters, which the last class would let through, are refused too (stricter than Cognito).
+ */
+export function isCognitoProviderName(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    [...value].length <= 32 &&
+    /^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+$/u.test(value) &&
+    !/\p{C}/u.test(value)
+  );
+}
+
+/** Cognito's range for an app client's ID-token lifetime (TokenValidityUnitsType: five minutes to one day). */
+export const ID_TOKEN_VALIDITY_MINUTES = { min: 5, max: 24 * 60 } as const;

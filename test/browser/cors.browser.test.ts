@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { Browser, chromium } from 'playwright-core';
+import { findBrowser, systemBrowserLookup } from '../../scripts/browser-path';
 import { CallerSessions } from '../../lambda/presign/credentials';
 import { createHandler, PresignHandler } from '../../lambda/presign/handler';
 import { s3Storage } from '../../lambda/presign/s3';
@@ -17,7 +17,6 @@ import { bucketCorsRules, CfnCorsRule, corsConfigurationXml } from './cors-confi
  * `allowedOrigins` context override, exactly as an operator would with `-c`.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const BUCKET = 'user-files-browser';
 
 let pages: { allowed: http.Server; other: http.Server };
@@ -29,10 +28,9 @@ let presign: PresignHandler;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: run scripts/ensure-chromium.sh (apt-get install chromium)`,
-    );
+  const browserPath = findBrowser(systemBrowserLookup());
+  if (!browserPath.found) {
+    throw new Error(`No Chromium or Chrome for the browser tests: ${browserPath.howToInstall}`);
   }
   pages = { allowed: await servePage(), other: await servePage() };
   allowedOrigin = `http://localhost:${port(pages.allowed)}`;
@@ -62,7 +60,7 @@ beforeAll(async () => {
   });
 
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: browserPath.path,
     args: [
       '--headless',
       '--no-sandbox',

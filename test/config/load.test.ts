@@ -2,7 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { contextThenEnvironment, environmentVariableFor, loadConfig } from '../../lib/config/load';
+import {
+  contextThenEnvironment,
+  environmentVariableFor,
+  givenOverrides,
+  loadConfig,
+} from '../../lib/config/load';
 import { testConfig } from '../support/config';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -25,14 +30,14 @@ describe('loadConfig', () => {
       projectWith({ 'okta-config.ts': own, 'okta-config.example.ts': example }),
       noContext,
     );
-    expect(loaded.environment.stackName).toBe('TestStore-dev');
+    expect(loaded.environments.map((e) => e.stackName)).toEqual(['TestStore-dev', 'TestStore-prod']);
     expect(loaded.usesPlaceholders).toBe(false);
   });
 
   test('falls back to the example and says it holds placeholders', () => {
     const dir = projectWith({ 'okta-config.example.ts': { ...testConfig(), stackNamePrefix: 'Example' } });
     const loaded = loadConfig(dir, noContext);
-    expect(loaded.environment.stackName).toBe('Example-dev');
+    expect(loaded.environments[0].stackName).toBe('Example-dev');
     expect(loaded.usesPlaceholders).toBe(true);
     expect(loaded.source).toBe(path.join(dir, 'okta-config.example.ts'));
   });
@@ -45,7 +50,9 @@ describe('loadConfig', () => {
       allowedOrigins: '["https://a.example","https://b.example"]',
       'okta.issuer': 'https://other.okta.example',
     };
-    const { environment } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k]);
+    const {
+      environments: [environment],
+    } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k]);
     expect(environment).toMatchObject({
       name: 'prod',
       stackName: 'TestStore-prod',
@@ -66,7 +73,9 @@ describe('loadConfig', () => {
       allowAnyOrigin: 'false',
       'storage.accessLogRetentionDays': '30',
     };
-    const { environment } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k]);
+    const {
+      environments: [environment],
+    } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k]);
     expect(environment).toMatchObject({
       account: '111111111111',
       workflows: { accountId: '222222222222' },
@@ -76,16 +85,91 @@ describe('loadConfig', () => {
   });
 
   test('a context value of the wrong kind is named by validation', () => {
-    const context: Record<string, string> = { 'presign.urlExpirySeconds': 'ten', allowAnyOrigin: 'yes' };
+    const context: Record<string, string> = {
+      env: 'dev',
+      'presign.urlExpirySeconds': 'ten',
+      allowAnyOrigin: 'yes',
+    };
     expect(() => loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => context[k])).toThrow(
       /allowAnyOrigin: expected true or false, got "yes"[\s\S]*presign\.urlExpirySeconds: expected an integer from 60 to 1800, got "ten"/,
     );
   });
 
-  test('an unknown environment fails, naming the choices', () => {
+  test('an unknown environment is named as env, with the choices', () => {
     expect(() =>
-      loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) => (k === 'env' ? 'qa' : undefined)),
-    ).toThrow('defaultEnvironment: expected the name of an environment (dev, prod), got "qa"');
+      loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) =>
+        k === 'env' ? 'production' : undefined,
+      ),
+    ).toThrow('env: expected dev, prod, all (from -c env or OKTA_S3_ENV), got "production"');
+  });
+
+  test('without env, or with env=all, every environment is built', () => {
+    const project = projectWith({ 'okta-config.ts': testConfig() });
+    for (const lookup of [noContext, (k: string) => (k === 'env' ? 'all' : undefined)]) {
+      expect(loadConfig(project, lookup).environments.map((e) => e.name)).toEqual(['dev', 'prod']);
+    }
+  });
+
+  test('a field of one environment needs env when several are built', () => {
+    expect(() =>
+      loadConfig(projectWith({ 'okta-config.ts': testConfig() }), (k) =>
+        k === 'region' ? 'eu-central-1' : undefined,
+      ),
+    ).toThrow('-c region: changes one environment; add -c env=<dev|prod>');
+  });
+});
+
+describe('overrides that name no field', () => {
+  const load =
+    (context: Record<string, string>, env: Record<string, string> = {}) =>
+    () =>
+      loadConfig(
+        projectWith({ 'okta-config.ts': testConfig() }),
+        contextThenEnvironment((k) => context[k], env),
+        givenOverrides(Object.keys(context), ['cli-telemetry'], env),
+      );
+
+  test('-c regoin=us-east-1 is refused with a suggestion', () => {
+    expect(load({ env: 'dev', regoin: 'us-east-1' })).toThrow(
+      '-c regoin: not a configuration field; did you mean "region"?',
+    );
+  });
+
+  test('-c urlExpirySeconds=600 suggests the field with its section', () => {
+    expect(load({ env: 'dev', urlExpirySeconds: '600' })).toThrow(
+      '-c urlExpirySeconds: not a configuration field; did you mean "presign.urlExpirySeconds"?',
+    );
+  });
+
+  test('an OKTA_S3_* variable that names no field is refused with a suggestion', () => {
+    expect(load({}, { OKTA_S3_ENV: 'dev', OKTA_S3_REGOIN: 'us-east-1' })).toThrow(
+      'OKTA_S3_REGOIN: not a configuration field; did you mean OKTA_S3_REGION?',
+    );
+  });
+
+  test("CDK's own context keys pass: feature flags, lookups and cdk.json's settings", () => {
+    const context = {
+      env: 'dev',
+      '@aws-cdk/aws-iam:minimizePolicies': 'true',
+      'aws:cdk:enable-path-metadata': 'true',
+      'availability-zones:account=123456789012:region=eu-west-1': '[]',
+      'cli-telemetry': 'false',
+    };
+    expect(load(context)).not.toThrow();
+  });
+
+  test('problems of the overrides and of the file come in one message', () => {
+    const config = testConfig();
+    (config.environments.dev as unknown as Record<string, unknown>).regoin = 'x';
+    expect(() =>
+      loadConfig(
+        projectWith({ 'okta-config.ts': config }),
+        (k) => ({ env: 'dev', typo: '1' })[k],
+        givenOverrides(['env', 'typo'], [], {}),
+      ),
+    ).toThrow(
+      /\(2 problems\):\n {2}- -c typo: not a configuration field\n {2}- environments\.dev\.regoin: unknown key/,
+    );
   });
 });
 
@@ -103,7 +187,9 @@ describe('environment variable overrides', () => {
       OKTA_S3_REGION: 'us-west-2',
       OKTA_S3_ENV: 'prod',
     });
-    const { environment } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), lookup);
+    const {
+      environments: [environment],
+    } = loadConfig(projectWith({ 'okta-config.ts': testConfig() }), lookup);
     expect(environment).toMatchObject({ name: 'prod', region: 'eu-central-1' });
   });
 });
@@ -121,6 +207,7 @@ describe('the app entry point', () => {
 
   test('fails synth with one message listing every bad field, and writes nothing', () => {
     const result = runApp({
+      env: 'dev',
       'okta.issuer': 'http://insecure.example/',
       region: 'moon-1',
       'presign.maxUploadBytes': '0',
@@ -138,9 +225,40 @@ describe('the app entry point', () => {
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register', 'bin/okta-s3-storage.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, CDK_CONTEXT_JSON: '{}', CDK_OUTDIR: outdir, OKTA_S3_REGION: 'mars-1' },
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: '{}',
+        CDK_OUTDIR: outdir,
+        OKTA_S3_ENV: 'dev',
+        OKTA_S3_REGION: 'mars-1',
+      },
     });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('.region: expected an AWS region such as eu-west-1, got "mars-1"');
+  });
+
+  test('prints the problems once, without a stack trace, and exits 1, as the README shows', () => {
+    const result = runApp({ env: 'production', regoin: 'us-east-1' });
+    expect(result.status).toBe(1);
+    const expected = [
+      'Invalid okta-s3-storage configuration (2 problems):',
+      '  - -c regoin: not a configuration field; did you mean "region"?',
+      '  - env: expected dev, prod, all (from -c env or OKTA_S3_ENV), got "production"',
+    ];
+    expect(result.stderr).toBe(`${expected.join('\n')}\n`);
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('`npx cdk synth -c env=production -c regoin=us-east-1` prints:');
+    expect(readme).toContain(expected.map((line) => `  ${line}`).join('\n'));
+  });
+
+  test('shows the stack trace when DEBUG is set', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-'));
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register', 'bin/okta-s3-storage.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: '{"env":"qa"}', CDK_OUTDIR: outdir, DEBUG: '1' },
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/ConfigValidationError[\s\S]*\n\s+at /);
   });
 });

@@ -31,7 +31,27 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
   ['missing web client id', (c) => delete c.okta.webClientId, 'okta.webClientId'],
   ['secret name with spaces', (c) => (c.okta.webClientSecretName = 'my secret'), 'okta.webClientSecretName'],
   ['stack prefix with underscore', (c) => (c.stackNamePrefix = 'my_store'), 'stackNamePrefix'],
-  ['unknown default environment', (c) => (c.defaultEnvironment = 'staging'), 'defaultEnvironment'],
+  ['a retired key', (c) => (c.defaultEnvironment = 'dev'), 'defaultEnvironment'],
+  ['an unknown top-level key', (c) => (c.stackPrefix = 'X'), 'stackPrefix'],
+  ['a typo in an okta key', (c) => (c.okta.clientId = 'x'), 'okta.clientId'],
+  ['a typo in an environment key', (c) => (dev(c).allowedOrigin = []), 'environments.dev.allowedOrigin'],
+  [
+    'a typo in a storage key',
+    (c) => (dev(c).storage.noncurrentVersionExpirationDay = 365),
+    'environments.dev.storage.noncurrentVersionExpirationDay',
+  ],
+  ['a typo in a presign key', (c) => (dev(c).presign.urlExpiry = 600), 'environments.dev.presign.urlExpiry'],
+  [
+    'a typo in a user pool key',
+    (c) => (dev(c).userPool.callbackUrl = []),
+    'environments.dev.userPool.callbackUrl',
+  ],
+  [
+    'an unknown workflows key',
+    (c) => (c.environments.prod.workflows.externalID = 'x'),
+    'environments.prod.workflows.externalID',
+  ],
+  ['a region that AWS does not have', (c) => (dev(c).region = 'eu-wset-1'), 'environments.dev.region'],
   ['no environments', (c) => (c.environments = {}), 'environments'],
   ['environments not an object', (c) => (c.environments = ['dev']), 'environments'],
   ['bad environment name', (c) => (c.environments.Prod_1 = c.environments.prod), 'environments.Prod_1'],
@@ -142,6 +162,16 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
     'environments.dev.userPool.domainPrefix',
   ],
   [
+    'ID tokens shorter than Cognito allows (5 minutes)',
+    (c) => ((dev(c).userPool as { idTokenValidityMinutes?: number }).idTokenValidityMinutes = 4),
+    'environments.dev.userPool.idTokenValidityMinutes',
+  ],
+  [
+    'ID tokens longer than Cognito allows (1 day)',
+    (c) => ((dev(c).userPool as { idTokenValidityMinutes?: number }).idTokenValidityMinutes = 1441),
+    'environments.dev.userPool.idTokenValidityMinutes',
+  ],
+  [
     'uppercase domain prefix',
     (c) => (dev(c).userPool.domainPrefix = 'Files'),
     'environments.dev.userPool.domainPrefix',
@@ -192,7 +222,9 @@ describe('validateConfig', () => {
   test.each(BAD_CONFIGS.map(([name, mutate, field]) => ({ name, mutate, field })))(
     'rejects $name, naming $field',
     ({ mutate, field }) => {
-      expect(problemsOf(mutate)[0]).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: expected `));
+      expect(problemsOf(mutate)[0]).toMatch(
+        new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: (expected|unknown key)`),
+      );
     },
   );
 
@@ -239,9 +271,35 @@ describe('validateConfig', () => {
   });
 });
 
+describe('unknown keys and typos', () => {
+  test('a typo at any depth is refused with the field it probably meant', () => {
+    expect(problemsOf((c) => (dev(c).storage.noncurrentVersionExpirationDay = 365))).toEqual([
+      'environments.dev.storage.noncurrentVersionExpirationDay: unknown key; did you mean "noncurrentVersionExpirationDays"?',
+    ]);
+  });
+
+  test('a key nothing resembles lists what the section holds', () => {
+    expect(problemsOf((c) => (c.okta.colour = 'blue'))).toEqual([
+      'okta.colour: unknown key; expected one of issuer, clientIds, webClientId, webClientSecretName',
+    ]);
+  });
+
+  test('a misspelt region is refused with the region it probably meant', () => {
+    expect(problemsOf((c) => (dev(c).region = 'eu-wset-1'))).toEqual([
+      'environments.dev.region: expected an AWS region (did you mean "eu-west-1"?), got "eu-wset-1"',
+    ]);
+  });
+
+  test('the retired defaultEnvironment says what to do instead', () => {
+    expect(problemsOf((c) => (c.defaultEnvironment = 'dev'))[0]).toMatch(
+      /^defaultEnvironment: unknown key; every environment is built unless -c env=<name> picks one/,
+    );
+  });
+});
+
 describe('configure', () => {
   test('fails before building anything when an override is bad', () => {
-    expect(() => configure(testConfig(), (key) => (key === 'region' ? 'mars-1' : undefined))).toThrow(
+    expect(() => configure(testConfig(), (key) => ({ env: 'dev', region: 'mars-1' })[key])).toThrow(
       /environments\.dev\.region: expected an AWS region/,
     );
   });

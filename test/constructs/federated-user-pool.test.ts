@@ -1,13 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FederatedUserPool } from '../../lib/constructs/federated-user-pool';
 import { TEST_ISSUER } from '../support/config';
-import { synthesize } from '../support/synth';
+import { synthesizedTemplate } from '../support/template-cache';
 
 let template: Template;
 let resources: Record<string, any>;
 beforeAll(() => {
-  template = synthesize().template;
+  template = synthesizedTemplate();
   resources = template.toJSON().Resources;
 });
 
@@ -18,17 +18,46 @@ const only = (type: string) => {
 };
 
 describe('FederatedUserPool', () => {
-  test('has self sign-up off and a mutable custom:okta_sub attribute', () => {
+  test('has self sign-up off and no custom attributes (the Okta sub arrives in identities)', () => {
     const pool = only('AWS::Cognito::UserPool').Properties;
     expect(pool.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
-    expect(pool.Schema).toEqual([
-      {
-        AttributeDataType: 'String',
-        Mutable: true,
-        Name: 'okta_sub',
-        StringAttributeConstraints: { MinLength: '1', MaxLength: '64' },
-      },
-    ]);
+    expect(pool.Schema).toBeUndefined();
+  });
+
+  /*
+   * Cognito's standard attributes ("User pool attributes", https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html);
+   * any other mapping key must be `custom:<name>` of an attribute in the pool's schema
+   * (AWS::Cognito::UserPoolIdentityProvider AttributeMapping). CDK copies custom keys unchanged
+   * (aws-cdk issue 26820), so a key without `custom:` would silently map nothing.
+   */
+  const STANDARD_ATTRIBUTES = [
+    'address',
+    'birthdate',
+    'email',
+    'family_name',
+    'gender',
+    'given_name',
+    'locale',
+    'middle_name',
+    'name',
+    'nickname',
+    'phone_number',
+    'picture',
+    'preferred_username',
+    'profile',
+    'updated_at',
+    'website',
+    'zoneinfo',
+  ];
+  test('maps only attributes Cognito can store: standard ones, or custom: plus a schema attribute', () => {
+    const mapping = only('AWS::Cognito::UserPoolIdentityProvider').Properties.AttributeMapping;
+    const schema = (only('AWS::Cognito::UserPool').Properties.Schema ?? []).map(
+      (a: any) => `custom:${a.Name}`,
+    );
+    for (const key of Object.keys(mapping)) {
+      expect([key, STANDARD_ATTRIBUTES.includes(key) || schema.includes(key)]).toEqual([key, true]);
+    }
+    expect(mapping).toEqual({ email: 'email' });
   });
 
   test('federates Okta with the client secret as a Secrets Manager dynamic reference', () => {
@@ -42,7 +71,6 @@ describe('FederatedUserPool', () => {
         oidc_issuer: TEST_ISSUER,
         authorize_scopes: 'openid email profile',
       },
-      AttributeMapping: { okta_sub: 'sub', email: 'email' },
     });
   });
 
@@ -74,7 +102,7 @@ describe('FederatedUserPool', () => {
     expect(client.AllowedOAuthFlows).not.toContain('implicit');
   });
 
-  test('no token the client can obtain may rewrite custom:okta_sub', () => {
+  test('no token the client can obtain may rewrite user attributes', () => {
     const client = only('AWS::Cognito::UserPoolClient').Properties;
     // UpdateUserAttributes needs an access token with this scope; the client can never get one.
     expect(client.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
@@ -82,12 +110,20 @@ describe('FederatedUserPool', () => {
     // Password, SRP and custom sign-in (whose tokens always carry that scope) are off, explicitly:
     // an absent list would mean Cognito's defaults, which include SRP and custom auth.
     expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
-    // Cognito refuses federated sign-in unless mapped attributes are client-writable, so the
-    // write list is exactly the mapped attributes and nothing more.
-    const mapped = Object.keys(only('AWS::Cognito::UserPoolIdentityProvider').Properties.AttributeMapping)
-      .map((a) => (a === 'email' ? a : `custom:${a}`))
-      .sort();
-    expect([...client.WriteAttributes].sort()).toEqual(mapped);
+  });
+
+  test('the client may write every mapped attribute and nothing else', () => {
+    // An app client that allows an IdP must be able to write every attribute mapped from it, or
+    // federated sign-in fails (UserPoolClientType.WriteAttributes, Cognito API reference).
+    const client = only('AWS::Cognito::UserPoolClient').Properties;
+    const mapped = Object.keys(only('AWS::Cognito::UserPoolIdentityProvider').Properties.AttributeMapping);
+    expect([...client.WriteAttributes].sort()).toEqual(mapped.sort());
+    expect([...client.ReadAttributes].sort()).toEqual(mapped.sort());
+  });
+
+  test('ID tokens live one hour by default', () => {
+    const client = only('AWS::Cognito::UserPoolClient').Properties;
+    expect(client).toMatchObject({ IdTokenValidity: 60, TokenValidityUnits: { IdToken: 'minutes' } });
   });
 
   test('has a hosted domain with the configured prefix', () => {
@@ -109,9 +145,42 @@ describe('FederatedUserPool', () => {
           callbackUrls: [],
           logoutUrls: [],
           domainPrefix: 'my-cognito-files',
+          providerName: 'Okta_2',
+          idTokenValidity: Duration.minutes(4),
         }),
     ).toThrow(
-      'FederatedUserPool: callbackUrls must name at least one URL; logoutUrls must name at least one URL; domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
+      'FederatedUserPool: callbackUrls must name at least one URL; logoutUrls must name at least one URL; domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"; providerName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName); idTokenValidity must be 5 minutes to 1 day',
     );
+  });
+
+  test.each([
+    [Duration.minutes(5), 5],
+    [Duration.days(1), 1440],
+  ])("accepts an ID-token lifetime of %s at the edges of Cognito's range", (validity, minutes) => {
+    const stack = new Stack(new App(), 'S');
+    new FederatedUserPool(stack, 'P', {
+      issuer: TEST_ISSUER,
+      oktaClientId: 'abcdefgh12',
+      oktaClientSecretName: 's',
+      callbackUrls: ['https://files.example.com/cb'],
+      logoutUrls: ['https://files.example.com/'],
+      domainPrefix: 'my-files',
+      idTokenValidity: validity,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      IdTokenValidity: minutes,
+    });
+    expect(
+      () =>
+        new FederatedUserPool(new Stack(new App(), 'T'), 'P', {
+          issuer: TEST_ISSUER,
+          oktaClientId: 'abcdefgh12',
+          oktaClientSecretName: 's',
+          callbackUrls: ['https://files.example.com/cb'],
+          logoutUrls: ['https://files.example.com/'],
+          domainPrefix: 'my-files',
+          idTokenValidity: Duration.minutes(1441),
+        }),
+    ).toThrow('idTokenValidity must be 5 minutes to 1 day');
   });
 });

@@ -13,13 +13,13 @@ import {
   WorkflowsConnectorRole,
 } from '../../lib/constructs/workflows-connector-role';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
-import { synthesize } from '../support/synth';
+import { synthesizedTemplate } from '../support/template-cache';
 
 let dev: Template;
 let prod: Template;
 beforeAll(() => {
-  dev = synthesize().template;
-  prod = synthesize(undefined, { env: 'prod' }).template;
+  dev = synthesizedTemplate();
+  prod = synthesizedTemplate(undefined, { env: 'prod' });
 });
 
 type Resource = { id: string; Properties: any };
@@ -104,7 +104,7 @@ describe("OktaFederation importing the account's existing provider", () => {
   });
 
   test('the config chooses it per environment', () => {
-    const imported = synthesize(undefined, { oidcProvider: 'import' }).template;
+    const imported = synthesizedTemplate(undefined, { oidcProvider: 'import' });
     imported.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     expect(JSON.stringify(imported.toJSON())).toContain(':oidc-provider/test.okta.example/oauth2/default');
   });

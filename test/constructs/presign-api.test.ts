@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PresignApi } from '../../lib/constructs/presign-api';
@@ -9,6 +9,8 @@ import { DOWNLOAD_REQUEST_SCHEMA, UPLOAD_REQUEST_SCHEMA } from '../../lib/constr
 import { PRESIGN_ENV } from '../../lambda/presign/config';
 import { TEST_ORIGINS } from '../support/config';
 import { synthesize, SynthesizedStack } from '../support/synth';
+import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
+import { resolvedStack } from '../iam/stack-under-test';
 
 let synthesized: SynthesizedStack;
 let resources: Record<string, any>;
@@ -135,7 +137,22 @@ describe('PresignApi: CORS, throttling and logs', () => {
       requestId: '$context.requestId',
       status: '$context.status',
       resourcePath: '$context.resourcePath',
+      // Who made the request: the user pool's sub.
+      userSub: '$context.authorizer.claims.sub',
     });
+    // API Gateway accepts only the $context variables it documents for access logging
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html);
+    // a claim is `$context.authorizer.claims.property`, a plain property name, with no bracket form.
+    const documented = new Set(
+      ['requestId', 'status', 'resourcePath', 'httpMethod', 'protocol', 'requestTime', 'responseLength']
+        .map((v) => `$context.${v}`)
+        .concat(['$context.identity.sourceIp', '$context.identity.caller', '$context.identity.user']),
+    );
+    for (const value of Object.values(format) as string[]) {
+      expect(documented.has(value) || /^\$context\.authorizer\.claims\.[A-Za-z0-9_]+$/.test(value)).toBe(
+        true,
+      );
+    }
     expect(resources[logGroupId]).toMatchObject({
       Properties: { RetentionInDays: 365 },
       DeletionPolicy: 'Retain',
@@ -161,8 +178,8 @@ describe('PresignApi: the Lambda and its roles', () => {
       MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
       LIST_PAGE_SIZE: '100',
       ALLOWED_ORIGINS: TEST_ORIGINS.join(','),
-      // The Lambda trusts custom:okta_sub only from this client, and only when it agrees with
-      // the immutable federated username <provider>_<sub>.
+      // The Lambda takes the caller from the identities entry of this provider, in ID tokens of
+      // this client only.
       IDENTITY_PROVIDER_NAME: { Ref: idStartingWith('UserPoolOkta') },
       ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
     });
@@ -187,34 +204,63 @@ describe('PresignApi: the Lambda and its roles', () => {
     expect(bundle).toContain('AssumeRoleCommand');
   });
 
-  test('the execution role may assume the presign role and nothing else', () => {
-    const roleId = idStartingWith('PresignApiHandlerRole');
-    expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
-    expect(policiesOfRole(roleId)).toEqual([
-      {
-        Sid: 'AssumePresignRoleTagged',
-        Effect: 'Allow',
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Resource: { 'Fn::GetAtt': [idStartingWith('PresignApiPresignRole'), 'Arn'] },
-      },
-    ]);
+  test('the execution role has no managed policies: every permission is in the template', () => {
+    expect(resources[idStartingWith('PresignApiHandlerRole')].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test('the presign role trusts only the execution role, only with the okta_sub tag', () => {
-    const trust =
-      resources[idStartingWith('PresignApiPresignRole')].Properties.AssumeRolePolicyDocument.Statement;
-    expect(trust).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: { 'Fn::GetAtt': [idStartingWith('PresignApiHandlerRole'), 'Arn'] } },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        Condition: {
-          StringLike: { 'aws:RequestTag/okta_sub': '?*' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['okta_sub'] },
-        },
-      },
-    ]);
+  describe('the execution role writes logs only to its own log group (simulated)', () => {
+    /*
+     * Lambda adds AWSLambdaBasicExecutionRole only to a role it creates; a function with its own
+     * role writes nothing unless that role may logs:CreateLogStream and logs:PutLogEvents in its
+     * log group. The Service Authorization Reference for CloudWatch Logs
+     * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
+     * gives both actions one required resource type, `log-stream`
+     * (arn:...:log-group:<name>:log-stream:<stream>); the simulator's action data says the same.
+     */
+    const { template, ids } = resolvedStack();
+    const { partition, region, account } = template.env;
+    const logGroupArn = (name: string) => `arn:${partition}:logs:${region}:${account}:log-group:${name}`;
+    const ownLogGroup = template.ref(
+      Object.keys(template.resources).find((id) => id.startsWith('PresignApiHandlerLogs'))!,
+    );
+    const ask = (action: string, resource: string) =>
+      decide({
+        identityPolicies: identityPoliciesOf(template, ids.executionRole),
+        action,
+        resource,
+        principal: sessionArnOf(template, ids.executionRole, 'presign-fn'),
+      });
+    const stream = '2026/11/22/[$LATEST]0123456789abcdef';
+
+    test('CreateLogStream and PutLogEvents on a stream of its own log group are allowed', async () => {
+      expect(await ask('logs:CreateLogStream', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
+        'Allowed',
+      );
+      expect(await ask('logs:PutLogEvents', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
+        'Allowed',
+      );
+    });
+
+    test('the same on another log group, or a log group whose name extends its own, is denied', async () => {
+      for (const other of ['/aws/lambda/someone-else', `${ownLogGroup}x`]) {
+        expect(await ask('logs:CreateLogStream', `${logGroupArn(other)}:log-stream:${stream}`)).toBe(
+          'ImplicitlyDenied',
+        );
+        expect(await ask('logs:PutLogEvents', `${logGroupArn(other)}:log-stream:${stream}`)).toBe(
+          'ImplicitlyDenied',
+        );
+      }
+    });
+
+    test('it may not create log groups or read logs', async () => {
+      expect(await ask('logs:CreateLogGroup', logGroupArn(ownLogGroup))).toBe('ImplicitlyDenied');
+      expect(await ask('logs:GetLogEvents', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
+        'ImplicitlyDenied',
+      );
+    });
   });
+
+  // Who may assume the presign role, with which tag, from where: simulated in test/iam/trust.test.ts.
 
   test('the presign role reaches only users/${aws:PrincipalTag/okta_sub}/', () => {
     const statements = policiesOfRole(idStartingWith('PresignApiPresignRole'));
@@ -247,10 +293,27 @@ describe('PresignApi with imported resources', () => {
           urlExpiry: Duration.hours(2),
           maxUploadBytes: 0,
           listPageSize: 5000,
+          identityProviderName: 'Okta_Workforce',
         }),
     ).toThrow(
-      'PresignApi: urlExpiry must be 1 to 30 minutes; allowedOrigins must name at least one origin; maxUploadBytes must be an integer from 1 to 5 GiB; listPageSize must be 1 to 1000',
+      'PresignApi: urlExpiry must be 1 to 30 minutes; allowedOrigins must name at least one origin; identityProviderName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName); maxUploadBytes must be an integer from 1 to 5 GiB; listPageSize must be 1 to 1000',
     );
+  });
+
+  test('takes an unresolved provider name as it is (checked by Cognito at deploy)', () => {
+    const named = new Stack(new App(), 'Named');
+    const pool = cognito.UserPool.fromUserPoolId(named, 'Pool', 'eu-west-1_abc');
+    const existing = s3.Bucket.fromBucketName(named, 'B', 'existing-bucket');
+    const providerName = new CfnParameter(named, 'Provider').valueAsString;
+    new PresignApi(named, 'Api', {
+      userPool: pool,
+      bucket: existing,
+      allowedOrigins: ['https://app.example'],
+      identityProviderName: providerName,
+    });
+    Template.fromStack(named).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ IDENTITY_PROVIDER_NAME: { Ref: 'Provider' } }) },
+    });
   });
 
   test('rejects origins with paths, wildcards or plain http', () => {

@@ -2,7 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { UserFilesBucket } from '../../lib/constructs/user-files-bucket';
 import { TEST_ORIGINS } from '../support/config';
-import { synthesize } from '../support/synth';
+import { synthesizedTemplate } from '../support/template-cache';
 
 /** What browser SDK v3 clients and presigned uploads send, written out so the test can fail. */
 const BROWSER_SDK_HEADERS = [
@@ -49,7 +49,7 @@ let dataBucketId: string;
 let logBucketId: string;
 
 beforeAll(() => {
-  template = synthesize().template;
+  template = synthesizedTemplate();
   const buckets = template.findResources('AWS::S3::Bucket');
   dataBucketId = Object.keys(buckets).find((id) => buckets[id].Properties.VersioningConfiguration)!;
   logBucketId = Object.keys(buckets).find((id) => id !== dataBucketId)!;
@@ -209,7 +209,7 @@ describe('UserFilesBucket options', () => {
   };
 
   test('the kms option uses a rotating customer managed key with a bucket key', () => {
-    const t = synthesize(undefined, { env: 'prod' }).template;
+    const t = synthesizedTemplate(undefined, { env: 'prod' });
     const keys = t.findResources('AWS::KMS::Key');
     expect(Object.values(keys).map((k) => k.Properties.EnableKeyRotation)).toEqual([true]);
     t.hasResourceProperties('AWS::S3::Bucket', {

@@ -1,4 +1,4 @@
-import { synthesize } from '../support/synth';
+import { templateJson } from '../support/template-cache';
 import { CfnTemplate, ResolveOptions, resolveTemplate } from './resolve-template';
 
 const ENV = { account: '111122223333', region: 'us-west-2', partition: 'aws', stackName: 'Probe' };
@@ -169,7 +169,7 @@ describe('fails loudly', () => {
 });
 
 test('resolves the synthesized stack with no intrinsic left', () => {
-  const resolved = resolveTemplate(synthesize().template.toJSON() as CfnTemplate);
+  const resolved = resolveTemplate(templateJson() as CfnTemplate);
   const text = JSON.stringify([resolved.resources, resolved.outputs]);
   expect(text).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
   expect(resolved.outputs.BucketName).toMatch(/^storagedata[0-9a-z]+$/);

@@ -1,11 +1,11 @@
-import { synthesize } from '../support/synth';
+import { templateJson } from '../support/template-cache';
 import { ResolvedTemplate, resolveTemplate } from './resolve-template';
 
 export const ACCOUNT = '123456789012';
 
 /** The synthesized stack with every intrinsic resolved to test values, and its resources by role. */
 export function resolvedStack(env: 'dev' | 'prod' = 'dev') {
-  const template = resolveTemplate(synthesize(undefined, { env }).template.toJSON(), {
+  const template = resolveTemplate(templateJson(undefined, { env }), {
     account: env === 'dev' ? ACCOUNT : '210987654321',
     region: env === 'dev' ? 'eu-west-1' : 'us-east-1',
   });

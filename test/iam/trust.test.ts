@@ -118,30 +118,75 @@ describe('route 3: the presign role', () => {
       callerIdentityPolicies: identityPoliciesOf(template, ids.executionRole),
     });
   const lambdaSession = sessionArnOf(template, ids.executionRole, 'presign-fn');
-  const tagged = { 'aws:RequestTag/okta_sub': ALICE, 'aws:TagKeys': ['okta_sub'] };
+  const functionId = Object.keys(template.resources).find(
+    (id) => template.resources[id].Type === 'AWS::Lambda::Function' && id.startsWith('PresignApiHandler'),
+  )!;
+  /*
+   * Lambda puts lambda:SourceFunctionArn into the request context of every AWS call made with the
+   * function's credentials from its execution environment ("Using source function ARN to control
+   * function access behavior", https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html).
+   */
+  const fromFunction = { 'lambda:SourceFunctionArn': template.getAtt(functionId, 'Arn') };
+  const tagged = (value: string) => ({
+    ...fromFunction,
+    'aws:RequestTag/okta_sub': value,
+    'aws:TagKeys': ['okta_sub'],
+  });
 
-  test('the Lambda role may assume it with the okta_sub tag', async () => {
-    expect(await ask(lambdaSession, tagged)).toBe('Allowed');
-    expect(await ask(lambdaSession, tagged, 'sts:TagSession')).toBe('Allowed');
+  test('the function may assume it with the okta_sub tag', async () => {
+    expect(await ask(lambdaSession, tagged(ALICE))).toBe('Allowed');
+    expect(await ask(lambdaSession, tagged(ALICE), 'sts:TagSession')).toBe('Allowed');
   });
 
   test('without the tag, with an empty tag, or with other tags it may not', async () => {
-    expect(await ask(lambdaSession, {})).toBe('ImplicitlyDenied');
-    expect(await ask(lambdaSession, { 'aws:RequestTag/okta_sub': '', 'aws:TagKeys': ['okta_sub'] })).toBe(
-      'ImplicitlyDenied',
-    );
+    expect(await ask(lambdaSession, fromFunction)).toBe('ImplicitlyDenied');
+    expect(await ask(lambdaSession, tagged(''))).toBe('ImplicitlyDenied');
     expect(
       await ask(
         lambdaSession,
-        { ...tagged, 'aws:RequestTag/role': 'admin', 'aws:TagKeys': ['okta_sub', 'role'] },
+        { ...tagged(ALICE), 'aws:RequestTag/role': 'admin', 'aws:TagKeys': ['okta_sub', 'role'] },
         'sts:TagSession',
       ),
     ).toBe('ImplicitlyDenied');
   });
 
+  /*
+   * STS lets a session tag value hold letters, digits, whitespace and _ . : / = + - @ (Tag.Value
+   * pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*, https://docs.aws.amazon.com/STS/latest/APIReference/API_Tag.html).
+   * An Okta id has only letters and digits (keys.ts also allows _ and -); the trust refuses the rest.
+   */
+  test.each(['00uX/../00uY', '00uX/', 'a*', 'a?', '00u.x', '00u:x', '00u=x', '00u+x', '00u@x', '00u x'])(
+    'a tag value %j, which no Okta id has, is refused',
+    async (value) => {
+      expect(await ask(lambdaSession, tagged(value))).toBe('ImplicitlyDenied');
+      expect(await ask(lambdaSession, tagged(value), 'sts:TagSession')).toBe('ImplicitlyDenied');
+    },
+  );
+
+  test.each(['00u1a2b3c4D5e6F7g8h9', 'a', '00u_x-y'])(
+    'a tag value %j an Okta id may have is allowed',
+    async (value) => {
+      expect(await ask(lambdaSession, tagged(value))).toBe('Allowed');
+    },
+  );
+
+  test('the execution role’s credentials outside the function, or in another function, may not', async () => {
+    const { 'lambda:SourceFunctionArn': _omitted, ...elsewhere } = tagged(ALICE);
+    void _omitted;
+    expect(await ask(lambdaSession, elsewhere)).toBe('ExplicitlyDenied');
+    const other = template.getAtt(functionId, 'Arn').replace(/function:.*/, 'function:someone-else');
+    expect(await ask(lambdaSession, { ...tagged(ALICE), 'lambda:SourceFunctionArn': other })).toBe(
+      'ExplicitlyDenied',
+    );
+  });
+
   test('no other role may assume it, even tagged', async () => {
-    expect(await ask(sessionArnOf(template, ids.webIdentityRole, 'x'), tagged)).toBe('ImplicitlyDenied');
-    expect(await ask(sessionArnOf(template, ids.identityPoolRole, 'x'), tagged)).toBe('ImplicitlyDenied');
+    expect(await ask(sessionArnOf(template, ids.webIdentityRole, 'x'), tagged(ALICE))).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(await ask(sessionArnOf(template, ids.identityPoolRole, 'x'), tagged(ALICE))).toBe(
+      'ImplicitlyDenied',
+    );
   });
 });
 

@@ -31,9 +31,13 @@ describe('readConfig', () => {
     expect(readConfig({ ...VALID, ALLOWED_CLIENT_IDS: value }).allowedClientIds).toEqual([]);
   });
 
-  it.each(['O', 'Okta', 'Workforce.Okta-2_x', 'a'.repeat(32)])('accepts the provider name %j', (name) => {
-    expect(readConfig({ ...VALID, IDENTITY_PROVIDER_NAME: name }).identityProviderName).toBe(name);
-  });
+  // Cognito's ProviderName rule (see isCognitoProviderName): 3-32 characters, no whitespace, no `_` after the first.
+  it.each(['Okt', 'Okta', 'Workforce.Okta-2', 'Okta—Ü', 'a'.repeat(32)])(
+    'accepts the provider name %j',
+    (name) => {
+      expect(readConfig({ ...VALID, IDENTITY_PROVIDER_NAME: name }).identityProviderName).toBe(name);
+    },
+  );
 
   it('names the variables the CDK side sets', () => {
     expect(Object.values(PRESIGN_ENV).sort()).toEqual(Object.keys(VALID).sort());
@@ -67,6 +71,8 @@ describe('readConfig', () => {
     ['IDENTITY_PROVIDER_NAME', ''],
     ['IDENTITY_PROVIDER_NAME', 'a'.repeat(33)],
     ['IDENTITY_PROVIDER_NAME', '_Okta'],
+    ['IDENTITY_PROVIDER_NAME', 'Ok'],
+    ['IDENTITY_PROVIDER_NAME', 'Okta_2'],
     ['IDENTITY_PROVIDER_NAME', 'Ok ta'],
     ['IDENTITY_PROVIDER_NAME', 'Okta\n'],
     ['ALLOWED_CLIENT_IDS', 'abc,'],

@@ -85,11 +85,17 @@ describe('presign handler', () => {
     ['no authorizer', { ...uploadRequest({}), sub: null }, 401],
     ['a spoofed sub', { ...uploadRequest({}), sub: '00uA/../00uB' }, 403],
     [
-      'a local user who wrote a victim’s sub into custom:okta_sub',
+      'a token whose username disagrees with its identities entry',
       { ...uploadRequest({}), sub: ALICE, claimChanges: { 'cognito:username': 'mallory' } },
       403,
     ],
     ['an access token', { ...uploadRequest({}), claimChanges: { token_use: 'access' } }, 403],
+    [
+      'a second Authorization header',
+      { ...uploadRequest({}), authorization: ['Bearer a.b.c', 'Bearer d.e.f'] },
+      401,
+    ],
+    ['claims that disagree with the token', { ...uploadRequest({}), claimOverrides: { jti: 'other' } }, 401],
     ['a bad body', uploadRequest([1]), 400],
     [
       'a name with nothing usable left',

@@ -3,21 +3,28 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { encodePageToken } from '../../lambda/presign/core';
 import { createHandler } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
+import { authorize } from '../aws-model/apigateway-cognito-authorizer';
 import {
   ALICE,
   ALLOWED_ORIGIN,
   apiEvent,
+  authorizerClaimsOf,
   BOB,
-  callerClaims,
+  callerToken,
   CLIENT_ID,
+  METHOD_AUTHORIZATION,
   presignConfig,
+  RequestOptions,
 } from './support/fakes';
 
 /*
  * Hostile requests through the real handler. Signing is real (it is local); the STS session and
  * S3's HEAD/LIST answers are stubbed, with a listing that also returns another user's object.
- * Claims are hostile too: access tokens, other clients, and `custom:okta_sub` rewritten by a
- * local or federated user so that it disagrees with the immutable `cognito:username`.
+ * Identities are hostile too, and every token is signed by the modelled user pool and passed
+ * through the modelled authorizer: access tokens, other clients, `identities` entries for other
+ * providers, two Okta entries, user ids with bad characters, usernames that disagree with the
+ * entry, an attacker-set `custom:okta_sub` (to be ignored), a second Authorization header, another
+ * user's token in the header, and authorizer claims that disagree with the token on each bound claim.
  */
 
 const CONFIG = presignConfig();
@@ -29,7 +36,7 @@ const SESSION = {
   sessionToken: 'fake-token',
   expiration: new Date(Date.now() + 3600_000),
 };
-const RUNS = { uploads: 700, downloads: 300, listings: 200, anything: 300 };
+const RUNS = { uploads: 1000, downloads: 300, listings: 200, anything: 300 };
 
 let requestsRun = 0;
 const statusCounts: Record<number, number> = {};
@@ -138,24 +145,84 @@ const usernameTemplate = fc.oneof(
 /** A claim that is usually as it should be; `undefined` leaves it out. */
 const usually = <T, U>(usual: T, odd: fc.Arbitrary<U>) =>
   fc.oneof({ weight: 12, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: odd });
+const identityEntry = (userId: unknown, providerName = 'Okta') => ({
+  userId,
+  providerName,
+  providerType: 'OIDC',
+  issuer: null,
+  primary: 'true',
+  dateCreated: '1700000000000',
+});
+/** `identities` changes: usually Cognito's own single entry (left as issued). */
+const identitiesChange = fc.oneof(
+  { weight: 10, arbitrary: fc.constant({}) },
+  fc.constant({ identities: [identityEntry(OTHER, 'Google'), identityEntry('{sub}')] }),
+  fc.constantFrom(
+    { identities: [identityEntry('{sub}', 'Google')] },
+    { identities: [identityEntry('{sub}'), identityEntry(OTHER)] },
+    { identities: [identityEntry(OTHER), identityEntry('{sub}')] },
+    { identities: [] },
+    { identities: undefined },
+    { identities: 'Okta_{sub}' },
+    { identities: [identityEntry('{sub}', 'okta')] },
+  ),
+);
+/** Tampering between the token and the request the Lambda sees. */
+const tampering = fc.oneof(
+  { weight: 30, arbitrary: fc.constant({}) },
+  fc.record({
+    claimOverrides: fc
+      .tuple(
+        fc.constantFrom('sub', 'aud', 'token_use', 'cognito:username', 'jti', 'iat'),
+        fc.constantFrom('x', undefined, `Okta_${OTHER}`, 'Fri Jul 29 17:52:53 UTC 2016'),
+      )
+      .map(([name, value]) => ({ [name]: value })),
+  }),
+  fc.constantFrom<Partial<RequestOptions>>(
+    { authorization: null },
+    { authorization: 'Bearer a.b.c' },
+    { authorization: `Bearer ${callerToken(OTHER)}` },
+  ),
+  fc.constant('second header' as const),
+  fc.constant('raw token' as const),
+);
 const claimsOfCaller = fc
   .record({
     sub: claimedSub,
     username: usernameTemplate,
     tokenUse: usually('id', fc.constantFrom('access', 'ID', 'id ', undefined, null, ['id'])),
     aud: usually(CLIENT_ID, fc.constantFrom('someOtherClient', undefined, '', [CLIENT_ID], `${CLIENT_ID},x`)),
+    identities: identitiesChange,
+    customOktaSub: fc.constantFrom(undefined, OTHER, BOB),
+    tamper: tampering,
   })
-  .map(({ sub, username, tokenUse, aud }) => ({
-    claims: callerClaims(sub, {
+  .map(({ sub, username, tokenUse, aud, identities, customOktaSub, tamper }): Partial<RequestOptions> => {
+    const claimChanges = {
       'cognito:username': typeof username === 'string' ? fillUsername(username, sub) : username,
       token_use: tokenUse,
       aud,
-    }),
-  }));
-/** What the authorizer hands over: usually a caller's claims, sometimes nothing or junk. */
+      'custom:okta_sub': customOktaSub,
+      ...JSON.parse(JSON.stringify(identities).replaceAll('"{sub}"', JSON.stringify(sub) ?? 'null')),
+    };
+    if ('identities' in identities && identities.identities === undefined)
+      claimChanges.identities = undefined;
+    const options = {
+      sub,
+      claimChanges,
+      claimOverrides: customOktaSub && { 'custom:okta_sub': customOktaSub },
+    };
+    if (tamper === 'second header' || tamper === 'raw token') {
+      const token = callerToken(sub, claimChanges);
+      const claims = { ...authorizerClaimsOf(token), ...options.claimOverrides };
+      const sent = tamper === 'raw token' ? token : [`Bearer ${token}`, `Bearer ${callerToken(OTHER)}`];
+      return { sub: null, claims, authorization: sent };
+    }
+    return { ...options, ...tamper };
+  });
+/** What the authorizer hands over: usually a caller's token and claims, sometimes nothing or junk. */
 const authorization = fc.oneof(
   { weight: 14, arbitrary: claimsOfCaller },
-  { weight: 1, arbitrary: fc.constant({ sub: null }) },
+  { weight: 1, arbitrary: fc.constant<Partial<RequestOptions>>({ sub: null }) },
   { weight: 1, arbitrary: validSub.map((s) => ({ claims: { sub: s, 'cognito:username': s } })) },
   { weight: 1, arbitrary: fc.oneof(fc.string(), fc.jsonValue()).map((claims) => ({ claims })) },
 );
@@ -306,35 +373,71 @@ function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyRes
   if (body.fields) expect(body.fields.key).toBe(body.key);
 }
 
-type Verdict = 'agree' | 'no claims' | 'not an ID token' | 'other client' | 'username disagrees';
+type Verdict =
+  | 'agree'
+  | 'no claims'
+  | 'not one Authorization header'
+  | 'claims disagree with the token'
+  | 'not an ID token'
+  | 'other client'
+  | 'identities spoofed'
+  | 'username disagrees';
 
 /**
- * This test's own reading of the claims, independent of the handler's: a request may succeed only
- * for an ID token of the configured client whose username is `Okta_<custom:okta_sub>` up to ASCII case.
+ * This test's own reading of the request, independent of the handler's: the one Authorization
+ * value, put through the modelled authorizer, must yield the claims the event carries on every
+ * claim that names the token; then an ID token of the configured client with exactly one Okta
+ * `identities` entry whose userId agrees with `cognito:username` up to ASCII case.
  */
 function claimsVerdict(event: APIGatewayProxyEvent): Verdict {
   const claims = claimsOf(event);
   if (claims === undefined) return 'no claims';
-  if (claims.token_use !== 'id') return 'not an ID token';
-  if (!CONFIG.allowedClientIds.includes(claims.aud as string)) return 'other client';
-  const [username, sub] = [claims['cognito:username'], claims['custom:okta_sub']];
+  const values = Object.entries(event.multiValueHeaders ?? {})
+    .filter(([name]) => name.toLowerCase() === 'authorization')
+    .flatMap(([, v]) => v ?? []);
+  if (values.length !== 1) return 'not one Authorization header';
+  const decision = authorize(values[0], METHOD_AUTHORIZATION);
+  if (!decision.allowed) return 'claims disagree with the token';
+  for (const name of ['sub', 'aud', 'token_use', 'cognito:username', 'jti', 'iat']) {
+    if (claims[name] !== decision.claims[name]) return 'claims disagree with the token';
+  }
+  const payload = payloadOf(values[0]);
+  if (payload.token_use !== 'id') return 'not an ID token';
+  if (!CONFIG.allowedClientIds.includes(payload.aud as string)) return 'other client';
+  const okta = oktaEntries(payload);
+  if (okta.length !== 1) return 'identities spoofed';
+  const [username, sub] = [payload['cognito:username'], okta[0].userId];
   const agree =
     typeof username === 'string' &&
     typeof sub === 'string' &&
+    /^[A-Za-z0-9_-]{1,64}$/.test(sub) &&
     /^[\x20-\x7e]*$/.test(username) &&
     username.toLowerCase() === `okta_${sub}`.toLowerCase();
   return agree ? 'agree' : 'username disagrees';
 }
 
-/** The sub a successful request must have used: custom:okta_sub, case as given. */
+function payloadOf(authorizationValue: string): Record<string, unknown> {
+  const token = authorizationValue.replace(/^Bearer /i, '');
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+}
+
+function oktaEntries(payload: Record<string, unknown>): Record<string, unknown>[] {
+  const entries = Array.isArray(payload.identities) ? payload.identities : [];
+  return entries.filter((e) => asRecord(e)?.providerName === 'Okta');
+}
+
+/** The sub a successful request must have used: the Okta entry's userId, case as given. */
 function verifiedSub(event: APIGatewayProxyEvent): unknown {
   expect(claimsVerdict(event)).toBe('agree');
-  return claimsOf(event)?.['custom:okta_sub'];
+  const value = Object.entries(event.multiValueHeaders ?? {}).find(
+    ([n]) => n.toLowerCase() === 'authorization',
+  )![1]![0];
+  return oktaEntries(payloadOf(value))[0].userId;
 }
 
 function caseDiffers(event: APIGatewayProxyEvent): boolean {
   const claims = claimsOf(event);
-  return claims?.['cognito:username'] !== `Okta_${String(claims?.['custom:okta_sub'])}`;
+  return claims?.['cognito:username'] !== `Okta_${String(verifiedSub(event))}`;
 }
 
 function claimsOf(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
@@ -367,7 +470,7 @@ function base64(bytes: Uint8Array): string {
 function request(
   method: string,
   resource: string,
-  auth: { sub?: null; claims?: unknown },
+  auth: Partial<RequestOptions>,
   body: unknown,
   encoding: string,
   requestHeaders: Record<string, string> | null | undefined,
@@ -389,7 +492,15 @@ describe('hostile requests', () => {
     );
     expect(requestsRun).toBeGreaterThanOrEqual(1000);
     // Every kind of spoofed identity came up often enough to mean something.
-    for (const verdict of ['no claims', 'not an ID token', 'other client', 'username disagrees']) {
+    for (const verdict of [
+      'no claims',
+      'not one Authorization header',
+      'claims disagree with the token',
+      'not an ID token',
+      'other client',
+      'identities spoofed',
+      'username disagrees',
+    ]) {
       expect([verdict, verdicts[verdict] ?? 0]).toEqual([verdict, expect.any(Number)]);
       expect(verdicts[verdict]).toBeGreaterThanOrEqual(30);
     }
@@ -417,10 +528,7 @@ describe('hostile requests', () => {
     await fc.assert(
       fc.asyncProperty(authorization, downloadKey, headers, async (auth, template, requestHeaders) => {
         const key = template
-          .replaceAll(
-            '{sub}',
-            String(asRecord('claims' in auth ? auth.claims : null)?.['custom:okta_sub'] ?? ''),
-          )
+          .replaceAll('{sub}', String(('sub' in auth && auth.sub) || ''))
           .replaceAll('{other}', OTHER);
         await run(request('POST', '/downloads', auth, { key }, 'json', requestHeaders));
       }),

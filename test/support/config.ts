@@ -14,7 +14,6 @@ export function testConfig(): OktaS3Config {
       webClientId: '0oaTESTweb0000000003',
       webClientSecretName: 'test/okta-web-client-secret',
     },
-    defaultEnvironment: 'dev',
     environments: {
       dev: {
         account: '123456789012',

@@ -33,7 +33,9 @@ export function synthesize(
   context: Record<string, unknown> = {},
   options: { withNag?: boolean } = {},
 ): SynthesizedStack {
-  const { environment } = configure(raw, (key) => context[key]);
+  // One stack per call: the dev environment unless the context names another.
+  const chosen: Record<string, unknown> = { env: 'dev', ...context };
+  const [environment] = configure(raw, (key) => chosen[key]).environments;
   const app = testApp();
   if (options.withNag) Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   const stack = new OktaS3StorageStack(app, environment.stackName, {

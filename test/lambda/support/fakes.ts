@@ -4,6 +4,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { PresignConfig } from '../../../lambda/presign/config';
 import type { AssumeRoleClient } from '../../../lambda/presign/credentials';
 import { S3RVER_KEY } from './local-s3';
+import { authorize, MethodAuthorization, proxyEvent } from '../../aws-model/apigateway-cognito-authorizer';
+import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../aws-model/cognito-id-token';
 
 export const ALICE = '00uAlice0000000000a1';
 export const BOB = '00uBob000000000000b2';
@@ -59,77 +61,81 @@ export function stubSts(now: () => Date = () => new Date(), lifetimeSeconds = 36
 export interface RequestOptions {
   readonly method: string;
   readonly resource: string;
-  /** The federated caller whose ID-token claims the authorizer passes; `null` means no authorizer. */
+  /** The Okta sub of the federated caller whose ID token is sent; `null` sends no token and no claims. */
   readonly sub?: unknown;
-  /** Changes to that caller's claims; a claim set to `undefined` is left out. */
+  /** Changes to the token Cognito issued to that caller (a claim set to `undefined` is left out). */
   readonly claimChanges?: Record<string, unknown>;
-  /** The whole claims value instead, however odd. */
+  /** Changes to the authorizer's claims only, so that they disagree with the token sent. */
+  readonly claimOverrides?: Record<string, unknown>;
+  /** The whole authorizer claims value instead, however odd. */
   readonly claims?: unknown;
+  /** Authorization header value(s) instead of `Bearer <the caller's token>`; `null` sends none. */
+  readonly authorization?: string | readonly string[] | null;
   readonly body?: unknown;
   readonly rawBody?: string | null;
   readonly headers?: Record<string, string> | null;
   readonly query?: Record<string, string> | null;
 }
 
+/** The user pool the tests' tokens come from, and the presign methods' authorizer (no scopes). */
+export const POOL = testUserPool();
+export const METHOD_AUTHORIZATION: MethodAuthorization = { userPools: [POOL] };
+
 /**
- * The ID-token claims API Gateway's Cognito authorizer passes for a user federated from Okta:
- * Cognito names the user `<provider>_<okta sub>` and maps Okta's `sub` to `custom:okta_sub`.
+ * The ID token Cognito issues to a user federated from Okta with this sub (see
+ * test/aws-model/cognito-id-token.ts), with `changes` applied to its payload before signing.
  */
-export function callerClaims(sub: unknown, changes: Record<string, unknown> = {}): Record<string, unknown> {
-  const claims: Record<string, unknown> = {
-    sub: '6f1c2d3e-0000-4000-8000-00000000a1b2', // the user pool's own id, which nothing here uses
-    token_use: 'id',
-    aud: CLIENT_ID,
-    'cognito:username': `${PROVIDER}_${String(sub)}`,
-    'custom:okta_sub': sub,
-    ...changes,
-  };
-  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+export function callerToken(sub: unknown, changes: Record<string, unknown> = {}): string {
+  const claims = federatedIdTokenClaims(POOL, {
+    oktaSub: String(sub),
+    providerName: PROVIDER,
+    clientId: CLIENT_ID,
+  });
+  if (typeof sub !== 'string') (claims.identities as Record<string, unknown>[])[0].userId = sub;
+  const changed = { ...claims, ...changes };
+  return signWithPool(POOL, Object.fromEntries(Object.entries(changed).filter(([, v]) => v !== undefined)));
 }
 
-/** A REST API proxy event as API Gateway sends it after the Cognito authorizer. */
+/** The claims the authorizer passes for a token it lets through; throws if it would refuse the token. */
+export function authorizerClaimsOf(token: string): Record<string, string> {
+  const decision = authorize(`Bearer ${token}`, METHOD_AUTHORIZATION);
+  if (!decision.allowed) throw new Error(`The authorizer refuses this token (${decision.status})`);
+  return decision.claims;
+}
+
+/** A REST API proxy event as API Gateway sends it after the Cognito authorizer let the token through. */
 export function apiEvent(options: RequestOptions): APIGatewayProxyEvent {
+  const token = options.sub === null ? undefined : callerToken(options.sub ?? ALICE, options.claimChanges);
   const claims =
     options.claims !== undefined
       ? options.claims
-      : options.sub === null
+      : token === undefined
         ? undefined
-        : callerClaims(options.sub, options.claimChanges);
+        : { ...authorizerClaimsOf(token), ...options.claimOverrides };
+  const authorization =
+    options.authorization !== undefined ? options.authorization : token && `Bearer ${token}`;
+  const authorizationHeaders = [authorization ?? []].flat().map((value) => ['Authorization', value] as const);
+  const headers =
+    options.headers === null
+      ? null
+      : [
+          ...Object.entries(options.headers ?? { 'Content-Type': 'application/json' }),
+          ...authorizationHeaders,
+        ];
   const body =
     options.rawBody !== undefined
       ? options.rawBody
       : options.body === undefined
         ? null
         : JSON.stringify(options.body);
-  return {
+  return proxyEvent({
+    method: options.method,
     resource: options.resource,
-    path: options.resource,
-    httpMethod: options.method,
-    headers: (options.headers === undefined
-      ? { 'Content-Type': 'application/json' }
-      : options.headers) as APIGatewayProxyEvent['headers'],
-    multiValueHeaders: {},
-    queryStringParameters: options.query ?? null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
+    headers,
     body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      authorizer: claims === undefined ? null : { claims },
-      protocol: 'HTTP/1.1',
-      httpMethod: options.method,
-      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
-      path: `/v1${options.resource}`,
-      stage: 'v1',
-      requestId: 'request-1',
-      requestTimeEpoch: 0,
-      resourceId: 'resource',
-      resourcePath: options.resource,
-    },
-  };
+    query: options.query,
+    claims,
+  });
 }
 
 export interface ParsedResponse {

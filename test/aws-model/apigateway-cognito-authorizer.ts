@@ -1,0 +1,180 @@
+/**
+ * API Gateway's REST `COGNITO_USER_POOLS` authorizer: which requests it lets through, and the
+ * Lambda proxy event it then builds. Each rule cites where it comes from.
+ */
+import { verify } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import { issuerOf, TestUserPool } from './cognito-id-token';
+
+export interface MethodAuthorization {
+  /** The pools of the authorizer's `ProviderARNs`. */
+  readonly userPools: readonly TestUserPool[];
+  /** The method's `AuthorizationScopes`; none means it takes ID tokens. */
+  readonly authorizationScopes?: readonly string[];
+}
+
+export type AuthorizerDecision =
+  | { readonly allowed: true; readonly claims: Record<string, string> }
+  | { readonly allowed: false; readonly status: 401 | 403 };
+
+const refuse = (status: 401 | 403): AuthorizerDecision => ({ allowed: false, status });
+
+/**
+ * The authorizer's decision on one Authorization header value.
+ *
+ * - It verifies the token against the pool: signature by the pool's key, `iss` of the pool, `exp`
+ *   in the future ("Verifying a JSON Web Token", Cognito developer guide); anything else is 401.
+ * - "If the method has no OAuth scopes, API Gateway treats the supplied token as an identity
+ *   token"; with scopes, an access token whose `scope` includes one of them ("Integrate a REST
+ *   API with an Amazon Cognito user pool", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html).
+ *   Whether an access token is also let through a method without scopes is not documented; the
+ *   model lets it through, the stricter assumption for the Lambda, which must refuse it itself.
+ * - The raw token and `Bearer <token>` are both accepted (observed in captured REST events, e.g.
+ *   aws-powertools/powertools-lambda-typescript#2624; not documented).
+ */
+export function authorize(
+  header: string | undefined,
+  method: MethodAuthorization,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): AuthorizerDecision {
+  if (header === undefined) return refuse(401);
+  const token = /^Bearer /i.test(header) ? header.slice(7) : header;
+  const [encodedHeader, encodedPayload, signature, ...rest] = token.split('.');
+  if (!encodedHeader || !encodedPayload || !signature || rest.length) return refuse(401);
+  const jose = parseJson(encodedHeader);
+  const payload = parseJson(encodedPayload);
+  if (!jose || !payload || jose.alg !== 'RS256') return refuse(401);
+  const pool = method.userPools.find((p) => p.keyId === jose.kid && issuerOf(p) === payload.iss);
+  const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`);
+  if (!pool || !verify('sha256', signed, pool.publicKey, Buffer.from(signature, 'base64url'))) {
+    return refuse(401);
+  }
+  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds) return refuse(401);
+  const scopes = method.authorizationScopes ?? [];
+  if (scopes.length > 0) {
+    const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    if (payload.token_use !== 'access' || !scopes.some((s) => granted.includes(s))) return refuse(403);
+  }
+  return { allowed: true, claims: flattenClaims(payload) };
+}
+
+/**
+ * `requestContext.authorizer.claims`: every claim as a string (undocumented; reported in
+ * awsdocs/amazon-api-gateway-developer-guide#158). Captured REST events show the shapes:
+ * `exp` and `iat` as Java date text in UTC (`Thu Sep 11 22:58:16 UTC 2025`), `auth_time` and
+ * other numbers as decimal, lists as their elements joined by `,` (`cognito:groups`:
+ * `admin,staging-manager`), and an `identities` entry as its JSON object text.
+ */
+export function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === null || value === undefined) continue;
+    flat[name] =
+      (name === 'exp' || name === 'iat') && typeof value === 'number' ? javaUtcDate(value) : render(value);
+  }
+  return flat;
+}
+
+function render(value: unknown): string {
+  if (Array.isArray(value)) return value.map(render).join(',');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** `Thu, 11 Sep 2025 22:58:16 GMT` rearranged as Java's `Date#toString` writes it in UTC. */
+function javaUtcDate(seconds: number): string {
+  const [day, date, month, year, time] = new Date(seconds * 1000).toUTCString().split(' ');
+  return `${day.replace(',', '')} ${month} ${date} ${time} UTC ${year}`;
+}
+
+function parseJson(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ProxyRequest {
+  readonly method: string;
+  readonly resource: string;
+  /** Request headers as sent; a name may repeat (several values). */
+  readonly headers: readonly (readonly [string, string])[] | null;
+  readonly body: string | null;
+  readonly query?: Record<string, string> | null;
+  /** The authorizer's claims; `undefined` gives no authorizer context. */
+  readonly claims?: unknown;
+}
+
+/**
+ * The Lambda proxy event for a request that passed the authorizer: `headers` keeps the last value
+ * of each header and `multiValueHeaders` all of them ("Set up a proxy integration", input format:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
+ */
+export function proxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of request.headers ?? []) {
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return {
+    resource: request.resource,
+    path: request.resource,
+    httpMethod: request.method,
+    headers: (request.headers === null ? null : single) as APIGatewayProxyEvent['headers'],
+    multiValueHeaders: (request.headers === null ? null : multi) as APIGatewayProxyEvent['multiValueHeaders'],
+    queryStringParameters: request.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: request.body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      authorizer: request.claims === undefined ? null : { claims: request.claims },
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method,
+      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/v1${request.resource}`,
+      stage: 'v1',
+      requestId: 'request-1',
+      requestTimeEpoch: 0,
+      resourceId: 'resource',
+      resourcePath: request.resource,
+    },
+  };
+}
+
+/**
+ * The authorization of one synthesized `AWS::ApiGateway::Method`: its `AuthorizationScopes`, and
+ * the pools of its authorizer (`ProviderARNs` matched against the pools given, by pool id).
+ */
+export function methodAuthorizationOf(
+  template: ResolvedTemplate,
+  methodLogicalId: string,
+  pools: readonly TestUserPool[],
+): MethodAuthorization {
+  const { resources } = template;
+  const method = resources[methodLogicalId];
+  if (method?.Type !== 'AWS::ApiGateway::Method') throw new Error(`${methodLogicalId} is not a method`);
+  if (method.Properties.AuthorizationType !== 'COGNITO_USER_POOLS') return { userPools: [] };
+  const authorizerId = Object.keys(resources).find(
+    (id) =>
+      resources[id].Type === 'AWS::ApiGateway::Authorizer' &&
+      template.ref(id) === method.Properties.AuthorizerId,
+  );
+  const authorizer = authorizerId === undefined ? undefined : resources[authorizerId];
+  if (authorizer?.Type !== 'AWS::ApiGateway::Authorizer')
+    throw new Error(`${methodLogicalId} has no authorizer`);
+  const arns = (authorizer.Properties.ProviderARNs as unknown[]).map(String);
+  return {
+    userPools: pools.filter((pool) => arns.some((arn) => arn.endsWith(`:userpool/${pool.poolId}`))),
+    authorizationScopes: method.Properties.AuthorizationScopes as string[] | undefined,
+  };
+}

@@ -1,0 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Where test/support/template-cache.ts keeps templates during one `jest` run. */
+export const TEMPLATE_CACHE_VARIABLE = 'TEST_TEMPLATE_CACHE';
+
+/** One template cache per `jest` run; worker processes inherit the variable. */
+export default function globalSetup(): void {
+  process.env[TEMPLATE_CACHE_VARIABLE] = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-templates-'));
+}
