@@ -166,6 +166,21 @@ export class OktaS3StorageStack extends Stack {
       this.presignApi.presignRole.roleArn,
       'Role whose tagged sessions sign presigned URLs (route 3)',
     );
+    output(
+      'PresignHandlerRoleArn',
+      this.presignApi.executionRole.roleArn,
+      'Execution role of the presign Lambda: the only principal the presign role trusts',
+    );
+    output(
+      'PresignFunctionArn',
+      this.presignApi.handler.functionArn,
+      'The presign Lambda: the only lambda:SourceFunctionArn from which its role may assume the presign role',
+    );
+    output(
+      'IdTokenValidityMinutes',
+      String(settings.userPool.idTokenValidityMinutes),
+      'Lifetime of the user-pool ID tokens the presign API accepts',
+    );
     if (this.workflowsConnector) {
       output(
         'WorkflowsConnectorRoleArn',

@@ -32,6 +32,9 @@ export const OPTIONAL_OUTPUTS = [
   'AccessLogBucketName',
   'IdentityPoolRoleArn',
   'PresignRoleArn',
+  'PresignHandlerRoleArn',
+  'PresignFunctionArn',
+  'IdTokenValidityMinutes',
   'WorkflowsConnectorRoleArn',
 ] as const;
 

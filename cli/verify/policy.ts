@@ -16,7 +16,8 @@ function accountOf(o: Outputs): { partition: string; account: string } {
 
 /**
  * The least-privilege IAM policy `verify` needs for this stack: the read-only calls of its checks,
- * `iam:SimulatePrincipalPolicy` on the stack's roles only, and the one delete route 3's probe needs
+ * `iam:SimulatePrincipalPolicy` on the stack's roles only (the presign Lambda's role too, for its
+ * source-function guard), `iam:GetRole` on the presign role for its trust, and the one delete route 3's probe needs
  * to remove its own object. Routes 1 and 2 probe with the test user's own credentials (GetId,
  * GetCredentialsForIdentity and AssumeRoleWithWebIdentity are unsigned), so they need nothing here.
  * Action names: https://docs.aws.amazon.com/service-authorization/latest/reference/ (S3's
@@ -26,9 +27,12 @@ function accountOf(o: Outputs): { partition: string; account: string } {
 export function verifierPolicy(o: Outputs): { Version: '2012-10-17'; Statement: Statement[] } {
   const { partition, account } = accountOf(o);
   const bucketArn = `arn:${partition}:s3:::${o.BucketName}`;
-  const roles = [o.IdentityPoolRoleArn, o.WebIdentityRoleArn, o.PresignRoleArn].filter(
-    (r): r is string => !!r,
-  );
+  const roles = [
+    o.IdentityPoolRoleArn,
+    o.WebIdentityRoleArn,
+    o.PresignRoleArn,
+    o.PresignHandlerRoleArn,
+  ].filter((r): r is string => !!r);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -62,6 +66,16 @@ export function verifierPolicy(o: Outputs): { Version: '2012-10-17'; Statement: 
         Action: ['iam:SimulatePrincipalPolicy'],
         Resource: roles,
       },
+      ...(o.PresignRoleArn
+        ? [
+            {
+              Sid: 'ReadPresignRoleTrust',
+              Effect: 'Allow' as const,
+              Action: ['iam:GetRole'],
+              Resource: [o.PresignRoleArn],
+            },
+          ]
+        : []),
       {
         Sid: 'ReadBucketSettings',
         Effect: 'Allow',

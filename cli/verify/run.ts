@@ -5,6 +5,7 @@ import { apiChecks } from './checks/api';
 import { bucketChecks } from './checks/bucket';
 import { identityPoolChecks } from './checks/identity-pool';
 import { oidcProviderChecks } from './checks/oidc-provider';
+import { presignRoleChecks } from './checks/presign-role';
 import { simulationChecks } from './checks/simulate';
 import { userPoolChecks } from './checks/user-pool';
 import { Clients } from './clients';
@@ -59,6 +60,7 @@ export async function runChecks(
     ...(await bucketChecks(clients.s3, o)),
     ...(await apiChecks(clients.fetch, o)),
     ...(await userPoolChecks(clients.cognitoIdp, o)),
+    ...(await presignRoleChecks(clients.iam, o)),
     ...(await simulationChecks(clients.iam, o)),
   ];
   if (okta) {

@@ -4,7 +4,11 @@ import {
   GetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { GetOpenIDConnectProviderCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetOpenIDConnectProviderCommand,
+  GetRoleCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   GetBucketCorsCommand,
   GetBucketEncryptionCommand,
@@ -23,7 +27,9 @@ import { identityPoolChecks } from '../../cli/verify/checks/identity-pool';
 import { oidcProviderChecks } from '../../cli/verify/checks/oidc-provider';
 import { simulationChecks } from '../../cli/verify/checks/simulate';
 import { userPoolChecks } from '../../cli/verify/checks/user-pool';
+import { presignRoleChecks } from '../../cli/verify/checks/presign-role';
 import { Deployment, deploy, mockDeployment, resourceNotFound, testClients } from './deployed';
+import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from '../iam/simulate';
 
 let d: Deployment;
 let mocks: ReturnType<typeof mockDeployment>;
@@ -358,8 +364,34 @@ describe('user pool client', () => {
       ['user-pool-client.flows', 'PASS'],
       ['user-pool-client.scopes', 'PASS'],
       ['user-pool-client.public', 'PASS'],
+      ['user-pool-client.attributes', 'PASS'],
+      ['user-pool-client.id-token-lifetime', 'PASS'],
+      ['user-pool-client.revocation', 'PASS'],
       ['user-pool-client.callbacks', 'PASS'],
     ]);
+  });
+
+  // TokenValidityUnitsType: IdTokenValidity is in TokenValidityUnits.IdToken, hours when unset
+  // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html).
+  test.each([
+    [{ IdTokenValidity: 1, TokenValidityUnits: { IdToken: 'hours' } }, 'PASS'],
+    [{ IdTokenValidity: 1, TokenValidityUnits: {} }, 'PASS'],
+    [{ IdTokenValidity: 3600, TokenValidityUnits: { IdToken: 'seconds' } }, 'PASS'],
+    [{ IdTokenValidity: 60, TokenValidityUnits: { IdToken: 'hours' } }, 'FAIL'],
+    [{ IdTokenValidity: 1, TokenValidityUnits: { IdToken: 'days' } }, 'FAIL'],
+  ])('ID-token lifetime %j against the configured 60 minutes: %s', async (changes, status) => {
+    expect(d.outputs.IdTokenValidityMinutes).toBe('60');
+    withClient(changes);
+    expect(rowOf(await run(), 'user-pool-client.id-token-lifetime').status).toBe(status);
+  });
+
+  test('ID-token lifetime without the IdTokenValidityMinutes output: SKIP naming it', async () => {
+    const row = rowOf(
+      await userPoolChecks(clients().cognitoIdp, withoutOutput('IdTokenValidityMinutes')),
+      'user-pool-client.id-token-lifetime',
+    );
+    expect(row).toMatchObject({ status: 'SKIP' });
+    expect(row.finding).toContain('IdTokenValidityMinutes');
   });
 
   test.each([
@@ -371,6 +403,10 @@ describe('user pool client', () => {
     ],
     ['user-pool-client.public', { ClientSecret: 'shh' }],
     ['user-pool-client.public', { SupportedIdentityProviders: ['Okta', 'COGNITO'] }],
+    ['user-pool-client.attributes', { WriteAttributes: ['email', 'custom:okta_sub'] }],
+    ['user-pool-client.attributes', { WriteAttributes: [] }],
+    ['user-pool-client.attributes', { ReadAttributes: ['email', 'phone_number'] }],
+    ['user-pool-client.revocation', { EnableTokenRevocation: false }],
     [
       'user-pool-client.callbacks',
       { CallbackURLs: ['https://files.test.example/callback', 'https://evil.example/'] },
@@ -433,5 +469,126 @@ describe('IAM simulation of every route', () => {
     const rows = await simulationChecks(clients().iam, older);
     expect(rows[2]).toMatchObject({ check: 'iam.route3', status: 'SKIP' });
     expect(rows[2].finding).toContain('PresignRoleArn');
+  });
+});
+
+describe('presign role (route 3)', () => {
+  const run = () => presignRoleChecks(clients().iam, d.outputs);
+  const trust = () => trustPolicyOf(d.template, d.ids.presignRole);
+  const withTrust = (document: object) =>
+    mocks.iam.on(GetRoleCommand).resolves({
+      Role: {
+        ...d.responses.getPresignRole.Role,
+        AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(document)),
+      },
+    });
+  const edit = (change: (statement: any) => void) => {
+    const document = JSON.parse(JSON.stringify(trust()));
+    change(document.Statement[0]);
+    return document;
+  };
+  const otherRole = () => sessionArnOf(d.template, d.ids.webIdentityRole, 'x');
+  const lambdaSession = () => sessionArnOf(d.template, d.ids.executionRole, 'presign-fn');
+  const fromFunction = () => ({ 'lambda:SourceFunctionArn': d.outputs.PresignFunctionArn! });
+  const tagged = (value: string) => ({
+    ...fromFunction(),
+    'aws:RequestTag/okta_sub': value,
+    'aws:TagKeys': ['okta_sub'],
+  });
+  /** What IAM decides for a trust document, by the offline simulator (the rules cited in test/iam/trust.test.ts). */
+  const iamAllows = async (document: any, principal: string, context: Record<string, unknown>) =>
+    (await decideTrust({
+      trustPolicy: document,
+      action: 'sts:AssumeRole',
+      principal,
+      roleArn: d.outputs.PresignRoleArn!,
+      context: context as never,
+      callerIdentityPolicies:
+        principal === otherRole() ? [] : identityPoliciesOf(d.template, d.ids.executionRole),
+    })) === 'Allowed';
+
+  test('the deployed role passes both checks', async () => {
+    expect((await run()).map((r) => [r.check, r.status])).toEqual([
+      ['presign-role.trust', 'PASS'],
+      ['presign-role.source-function', 'PASS'],
+    ]);
+    expect(
+      mocks.iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn),
+    ).toEqual(Array(3).fill(d.outputs.PresignHandlerRoleArn));
+  });
+
+  // Each widened trust is first shown to widen what IAM allows; then the check must FAIL on it.
+  test.each([
+    [
+      'another role trusted too',
+      (s: any) => (s.Principal.AWS = [s.Principal.AWS, d.outputs.WebIdentityRoleArn]),
+      otherRole,
+      () => tagged('00uA'),
+      'trusts',
+    ],
+    ['no tag required', (s: any) => delete s.Condition.StringLike, lambdaSession, fromFunction, 'non-empty'],
+    [
+      'a tag value with / accepted',
+      (s: any) => delete s.Condition.StringNotLike,
+      lambdaSession,
+      () => tagged('00uA/../00uB'),
+      'with a /',
+    ],
+    [
+      'other tags accepted',
+      (s: any) => delete s.Condition['ForAllValues:StringEquals'],
+      lambdaSession,
+      () => ({ ...tagged('00uA'), 'aws:RequestTag/role': 'admin', 'aws:TagKeys': ['okta_sub', 'role'] }),
+      'tags other than okta_sub',
+    ],
+  ])(
+    '%s: IAM allows more, and presign-role.trust FAILs',
+    async (_name, change, principal, context, problem) => {
+      const widened = edit(change);
+      expect(await iamAllows(trust(), principal(), context())).toBe(false);
+      expect(await iamAllows(widened, principal(), context())).toBe(true);
+      withTrust(widened);
+      const row = rowOf(await run(), 'presign-role.trust');
+      expect(row.status).toBe('FAIL');
+      expect(row.found).toContain(problem);
+    },
+  );
+
+  test('the execution role without its source-function guard: presign-role.source-function FAILs', async () => {
+    for (const m of Object.values(mocks)) m.restore();
+    mocks = mockDeployment(d, (arn) =>
+      d.policiesOfRole(arn).filter((p) => !JSON.stringify(p.policy).includes('lambda:SourceFunctionArn')),
+    );
+    const row = rowOf(await run(), 'presign-role.source-function');
+    expect(row.status).toBe('FAIL');
+    expect(row.found).toContain('outside Lambda: allowed');
+  });
+
+  test('a guard naming another function: FAIL, the real function is denied', async () => {
+    for (const m of Object.values(mocks)) m.restore();
+    mocks = mockDeployment(d, (arn) =>
+      d
+        .policiesOfRole(arn)
+        .map((p) =>
+          JSON.parse(
+            JSON.stringify(p).replaceAll(
+              d.outputs.PresignFunctionArn!,
+              `${d.outputs.PresignFunctionArn}-old`,
+            ),
+          ),
+        ),
+    );
+    const row = rowOf(await run(), 'presign-role.source-function');
+    expect(row.status).toBe('FAIL');
+    expect(row.found).toContain('from the function: explicitDeny');
+  });
+
+  test('outputs of an older stack: SKIP naming them', async () => {
+    const rows = await presignRoleChecks(clients().iam, withoutOutput('PresignFunctionArn'));
+    expect(rows.map((r) => [r.check, r.status])).toEqual([
+      ['presign-role.trust', 'PASS'],
+      ['presign-role.source-function', 'SKIP'],
+    ]);
+    expect(rows[1].finding).toContain('PresignFunctionArn');
   });
 });

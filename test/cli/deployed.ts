@@ -23,6 +23,8 @@ import {
 import {
   GetOpenIDConnectProviderCommand,
   GetOpenIDConnectProviderCommandOutput,
+  GetRoleCommand,
+  GetRoleCommandOutput,
   IAMClient,
   SimulatePrincipalPolicyCommand,
   SimulatePrincipalPolicyCommandOutput,
@@ -49,7 +51,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../cli/verify/clients';
 import { Outputs, stackOutputs } from '../../cli/verify/outputs';
 import { ResolvedTemplate } from '../iam/resolve-template';
-import { bucketPolicyOf, decide, identityPoliciesOf, NamedPolicy } from '../iam/simulate';
+import { bucketPolicyOf, decide, identityPoliciesOf, NamedPolicy, trustPolicyOf } from '../iam/simulate';
 import { resolvedStack } from '../iam/stack-under-test';
 
 const $metadata = { httpStatusCode: 200, requestId: 'test-request', attempts: 1, totalRetryDelay: 0 };
@@ -184,6 +186,22 @@ function responsesOf(template: ResolvedTemplate, ids: ReturnType<typeof resolved
         TargetPrefix: (bucket.LoggingConfiguration as Props).LogFilePrefix,
       },
     } satisfies GetBucketLoggingCommandOutput,
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html: the trust policy comes
+    // back URL-encoded (RFC 3986), as IAM returns every policy document.
+    getPresignRole: {
+      $metadata,
+      Role: {
+        Path: '/',
+        RoleName: String(template.outputs.PresignRoleArn).split('/').pop()!,
+        RoleId: 'AROAPRESIGNROLEEXAMPLE',
+        Arn: String(template.outputs.PresignRoleArn),
+        CreateDate: new Date('2026-11-01T00:00:00Z'),
+        AssumeRolePolicyDocument: encodeURIComponent(
+          JSON.stringify(trustPolicyOf(template, ids.presignRole)),
+        ),
+        MaxSessionDuration: 3600,
+      },
+    } satisfies GetRoleCommandOutput,
     // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolClient.html
     describeUserPoolClient: {
       $metadata,
@@ -202,6 +220,8 @@ function responsesOf(template: ResolvedTemplate, ids: ReturnType<typeof resolved
         WriteAttributes: client.WriteAttributes,
         PreventUserExistenceErrors: client.PreventUserExistenceErrors,
         EnableTokenRevocation: client.EnableTokenRevocation,
+        IdTokenValidity: client.IdTokenValidity,
+        TokenValidityUnits: client.TokenValidityUnits,
       },
     } satisfies DescribeUserPoolClientCommandOutput,
   };
@@ -242,6 +262,7 @@ export function mockDeployment(d: Deployment, simulatePolicies = d.policiesOfRol
     .resolves(r.getPrincipalTagAttributeMap);
   const iam = mockClient(IAMClient);
   iam.on(GetOpenIDConnectProviderCommand).resolves(r.getOpenIdConnectProvider);
+  iam.on(GetRoleCommand, { RoleName: r.getPresignRole.Role.RoleName }).resolves(r.getPresignRole);
   iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => simulate(input, simulatePolicies));
   const s3 = mockClient(S3Client);
   s3.on(GetPublicAccessBlockCommand).resolves(r.getPublicAccessBlock);

@@ -9,6 +9,7 @@ const o: Outputs = {
   ...stackOutputs(outputsFile, 'OktaS3Storage-prod').outputs,
   IdentityPoolRoleArn: 'arn:aws:iam::111111111111:role/OktaS3Storage-prod-IdentityPoolAuthenticatedRole-Ab',
   PresignRoleArn: 'arn:aws:iam::111111111111:role/OktaS3Storage-prod-PresignApiPresignRole-Cd',
+  PresignHandlerRoleArn: 'arn:aws:iam::111111111111:role/OktaS3Storage-prod-PresignApiHandlerRole-Ef',
 };
 const policy = verifierPolicy(o);
 const bucketArn = `arn:aws:s3:::${o.BucketName}`;
@@ -45,9 +46,20 @@ describe('verify --print-policy', () => {
     }
   });
 
-  test('scopes the simulation to the three route roles of the stack', () => {
+  test("scopes the simulation to the three route roles and the presign Lambda's role", () => {
     const simulate = policy.Statement.find((s) => s.Action.includes('iam:SimulatePrincipalPolicy'))!;
-    expect(simulate.Resource).toEqual([o.IdentityPoolRoleArn, o.WebIdentityRoleArn, o.PresignRoleArn]);
+    expect(simulate.Resource).toEqual([
+      o.IdentityPoolRoleArn,
+      o.WebIdentityRoleArn,
+      o.PresignRoleArn,
+      o.PresignHandlerRoleArn,
+    ]);
+  });
+
+  test("reads only the presign role's trust", async () => {
+    expect(await allowed('iam:GetRole', o.PresignRoleArn!)).toBe('Allowed');
+    expect(await allowed('iam:GetRole', o.PresignHandlerRoleArn!)).toBe('ImplicitlyDenied');
+    expect(await allowed('iam:GetRolePolicy', o.PresignRoleArn!)).toBe('ImplicitlyDenied');
   });
 
   test("allows the checks' reads and the route-3 probe's delete, and nothing on users' objects", async () => {

@@ -33,7 +33,7 @@ const DECISIONS: Record<string, Decision> = {
   implicitDeny: 'ImplicitlyDenied',
 };
 
-const contextEntries = (context: RequestContext): ContextEntry[] =>
+export const contextEntries = (context: RequestContext): ContextEntry[] =>
   Object.entries(context).map(([ContextKeyName, value]) => ({
     ContextKeyName,
     ContextKeyValues: typeof value === 'string' ? [value] : [...value],
