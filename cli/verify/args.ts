@@ -11,8 +11,15 @@ export interface VerifyArgs {
   readonly help: boolean;
 }
 
-/** Bad arguments; the message is shown as it is, followed by a pointer to --help. */
-export class UsageError extends Error {}
+/** Bad arguments: every problem found, each shown on its own line, then a pointer to --help. */
+export class UsageError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('; '));
+    this.problems = list;
+  }
+}
 
 export const HELP = `Usage: okta-s3-storage verify [options]
 
@@ -48,34 +55,36 @@ const SWITCHES = {
 } as const;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** Parses `verify [options]`; `argv` is what follows the program name. */
+/** Parses `verify [options]`; `argv` is what follows the program name. Reports every problem at once. */
 export function parseArgs(argv: readonly string[]): VerifyArgs {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === undefined)
     return { outputs: 'outputs.json', json: false, printPolicy: false, help: true };
   if (command !== 'verify') throw new UsageError(`unknown command "${command}": the only command is verify`);
+  const problems: string[] = [];
   const values: Record<string, string> = {};
   const switches: Record<string, boolean> = {};
   for (let i = 0; i < rest.length; i++) {
     const [flag, inline] =
       rest[i].startsWith('--') && rest[i].includes('=') ? rest[i].split(/=(.*)/s, 2) : [rest[i], undefined];
     if (flag in VALUE_FLAGS) {
-      const value = inline ?? rest[++i];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('--')))
-        throw new UsageError(`${flag} needs a value`);
+      const next = rest[i + 1];
+      const value = inline ?? (next !== undefined && !next.startsWith('--') ? rest[++i] : undefined);
       const name = VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS];
-      if (name in values) throw new UsageError(`${flag} is given twice`);
-      values[name] = value;
+      if (value === undefined || value === '') problems.push(`${flag} needs a value`);
+      else if (name in values) problems.push(`${flag} is given twice`);
+      else values[name] = value;
     } else if (flag in SWITCHES && inline === undefined) {
       switches[SWITCHES[flag as keyof typeof SWITCHES]] = true;
     } else {
-      throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
+      problems.push(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
     }
   }
   if (values.region !== undefined && !REGION.test(values.region))
-    throw new UsageError(`--region: expected an AWS region such as eu-west-1, got "${values.region}"`);
+    problems.push(`--region: expected an AWS region such as eu-west-1, got "${values.region}"`);
   if (switches.printPolicy && (values.oktaIdToken || values.userPoolIdToken))
-    throw new UsageError('--print-policy prints the policy and runs no checks: drop the token options');
+    problems.push('--print-policy prints the policy and runs no checks: drop the token options');
+  if (problems.length && !switches.help) throw new UsageError(problems);
   return {
     outputs: values.outputs ?? 'outputs.json',
     stack: values.stack,

@@ -49,13 +49,24 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
     out.write((args.json ? renderJson(r) : renderTable(r)) + '\n');
     return r.passed ? 0 : 1;
   } catch (error) {
-    const expected = EXPECTED_ERRORS.some((type) => error instanceof type);
-    const message = expected
-      ? (error as Error).message
-      : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-    err.write(`okta-s3-storage verify: ${message}${error instanceof UsageError ? ' (see --help)' : ''}\n`);
+    err.write(errorLines(error));
     return 2;
   }
+}
+
+/**
+ * What a failed run prints: each problem once, on its own line, and no stack trace unless DEBUG is
+ * set (then the trace of an unexpected error follows its line).
+ */
+export function errorLines(error: unknown, debug = Boolean(process.env.DEBUG)): string {
+  const prefix = 'okta-s3-storage verify: ';
+  if (error instanceof UsageError)
+    return error.problems
+      .map((p, i, all) => `${prefix}${p}${i === all.length - 1 ? ' (see --help)' : ''}\n`)
+      .join('');
+  if (EXPECTED_ERRORS.some((type) => error instanceof type)) return `${prefix}${(error as Error).message}\n`;
+  const line = `${prefix}unexpected error: ${(error as Error)?.message ?? String(error)}\n`;
+  return debug && error instanceof Error && error.stack ? `${line}${error.stack}\n` : line;
 }
 
 if (require.main === module) {

@@ -1,4 +1,6 @@
 import { parseArgs, UsageError } from '../../cli/verify/args';
+import { errorLines } from '../../cli/verify/main';
+import { OutputsError } from '../../cli/verify/outputs';
 import { renderTable, report } from '../../cli/verify/report';
 import { fail, pass, skip } from '../../cli/verify/check';
 
@@ -48,6 +50,43 @@ describe('parseArgs', () => {
   ])('%j: %s', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('argument errors', () => {
+  test('every problem is reported at once, each once', () => {
+    let error: unknown;
+    try {
+      parseArgs(['verify', '--bogus', '--region', 'moon-1', '--stack', '--json', 'extra']);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).problems).toEqual([
+      'unknown option --bogus',
+      '--stack needs a value',
+      'unexpected argument "extra"',
+      '--region: expected an AWS region such as eu-west-1, got "moon-1"',
+    ]);
+    expect(errorLines(error, true).split('\n')).toEqual([
+      'okta-s3-storage verify: unknown option --bogus',
+      'okta-s3-storage verify: --stack needs a value',
+      'okta-s3-storage verify: unexpected argument "extra"',
+      'okta-s3-storage verify: --region: expected an AWS region such as eu-west-1, got "moon-1" (see --help)',
+      '',
+    ]);
+  });
+
+  test('an expected error is one line even with DEBUG; an unexpected one shows its trace only with DEBUG', () => {
+    expect(errorLines(new OutputsError('Outputs file not found: x'), true)).toBe(
+      'okta-s3-storage verify: Outputs file not found: x\n',
+    );
+    const bug = new TypeError('boom');
+    expect(errorLines(bug, false)).toBe('okta-s3-storage verify: unexpected error: boom\n');
+    const traced = errorLines(bug, true).split('\n');
+    expect(traced[0]).toBe('okta-s3-storage verify: unexpected error: boom');
+    expect(traced[1]).toBe('TypeError: boom');
+    expect(traced[2]).toMatch(/^\s+at /);
   });
 });
 

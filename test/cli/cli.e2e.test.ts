@@ -116,6 +116,17 @@ describe('okta-s3-storage verify as a command', () => {
     expect(r.status).toBe(2);
   });
 
+  test('several bad arguments: each problem once, one line each, exit 2, nothing checked', () => {
+    const r = cli('--bogus', '--region', 'moon-1', '--outputs');
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'okta-s3-storage verify: unknown option --bogus',
+      'okta-s3-storage verify: --outputs needs a value',
+      'okta-s3-storage verify: --region: expected an AWS region such as eu-west-1, got "moon-1" (see --help)',
+    ]);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(2);
+  });
+
   test('--print-policy needs no credentials and prints a policy scoped to the stack', () => {
     const r = cli('--outputs', outputs, '--print-policy');
     expect(r.status).toBe(0);
