@@ -16,7 +16,16 @@ import {
 export { REQUIRED_OUTPUTS, stackOutputs, OutputsError as ClientConfigError } from '../cli/verify/outputs';
 
 const list = listOutput;
-const hostOf = (url: string) => new URL(url).host;
+/** The host of the HostedDomain output; a value that is no URL is the outputs file's problem. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    throw new ClientConfigError(
+      `The HostedDomain output is not a URL: "${url}". Write the outputs file again.`,
+    );
+  }
+}
 
 /**
  * An `amplify_outputs.json` (schema 1.x) with the auth and storage sections. It names no identity
@@ -90,27 +99,53 @@ export function writeClientConfig(
   return written;
 }
 
-function main(argv: string[]) {
-  const flag = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv.splice(i, 2)[1] : undefined;
-  };
-  const stack = flag('--stack');
-  const outDir = flag('--out-dir');
-  const [outputsFile] = argv;
-  if (!outputsFile)
-    throw new ClientConfigError(
-      'Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]',
-    );
-  for (const file of writeClientConfig(outputsFile, { stack, outDir })) console.log(`wrote ${file}`);
+const USAGE = 'Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]';
+
+/** Reads `<outputs.json> [--stack NAME] [--out-dir DIR]`, reporting every problem at once. */
+export function parseClientConfigArgs(argv: readonly string[]): {
+  outputsFile: string;
+  stack?: string;
+  outDir?: string;
+} {
+  const problems: string[] = [];
+  const values: Record<string, string> = {};
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] =
+      argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    if (flag === '--stack' || flag === '--out-dir') {
+      const next = argv[i + 1];
+      const value = inline ?? (next !== undefined && !next.startsWith('--') ? argv[++i] : undefined);
+      if (!value) problems.push(`${flag} needs a value`);
+      else if (flag in values) problems.push(`${flag} is given twice`);
+      else values[flag] = value;
+    } else if (flag.startsWith('-')) problems.push(`unknown option ${flag}`);
+    else files.push(flag);
+  }
+  if (files.length === 0) problems.push('name the outputs file');
+  if (files.length > 1) problems.push(`one outputs file, not ${files.length}: ${files.join(' ')}`);
+  if (problems.length) throw new ClientConfigError([...problems, USAGE].join('\n'));
+  return { outputsFile: files[0], stack: values['--stack'], outDir: values['--out-dir'] };
 }
 
-if (require.main === module) {
+/**
+ * Runs the command; returns the exit code. Problems with the arguments or the outputs file are
+ * printed once, one per line, with no stack trace; anything else is a bug, traced under DEBUG.
+ */
+export function main(argv: readonly string[], debug = Boolean(process.env.DEBUG)): number {
   try {
-    main(process.argv.slice(2));
+    const { outputsFile, stack, outDir } = parseClientConfigArgs(argv);
+    for (const file of writeClientConfig(outputsFile, { stack, outDir })) console.log(`wrote ${file}`);
+    return 0;
   } catch (e) {
-    if (!(e instanceof ClientConfigError)) throw e;
-    console.error(`client-config: ${e.message}`);
-    process.exit(1);
+    const lines =
+      e instanceof ClientConfigError
+        ? e.message.split('\n')
+        : [`unexpected error: ${(e as Error)?.message ?? String(e)}`];
+    console.error(lines.map((line) => `client-config: ${line}`).join('\n'));
+    if (debug && !(e instanceof ClientConfigError) && e instanceof Error) console.error(e.stack);
+    return 1;
   }
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
