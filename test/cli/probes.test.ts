@@ -22,6 +22,9 @@ import { PRESIGN_PROBE_FILE, presignProbe } from '../../cli/verify/probes/presig
 import { federatedUserId } from '../../cli/verify/probes/token';
 import { identityPoolProbe, webIdentityProbe } from '../../cli/verify/probes/web-identity';
 import { testClients } from './deployed';
+import { authorize, proxyEvent } from '../aws-model/apigateway-cognito-authorizer';
+import { ALICE, callerToken, CLIENT_ID, METHOD_AUTHORIZATION, PROVIDER } from '../lambda/support/fakes';
+import { callerSub } from '../../lambda/presign/identity';
 import outputsFile from '../scripts/fixtures/outputs.json';
 
 const o: Outputs = stackOutputs(outputsFile, 'OktaS3Storage-prod').outputs;
@@ -240,16 +243,35 @@ describe('route 3 probe', () => {
    * caller's own object and 404 otherwise.
    */
   function presignApi(
-    overrides: { uploadStatus?: number; putStatus?: number; foreignDownload?: number; keySub?: string } = {},
+    overrides: {
+      uploadStatus?: number;
+      putStatus?: number;
+      foreignDownload?: number;
+      keySub?: string;
+      /** Who the API takes the caller to be, from the request's Authorization header; a Response refuses. */
+      callerOf?: (authorization: string | null, path: string, body: string) => string | Response;
+    } = {},
   ) {
     const stored = new Map<string, string>();
     let signed: Record<string, string> = {};
-    const key = `users/${overrides.keySub ?? SUB}/6f1c1c9e-0000-4000-8000-000000000000/${PRESIGN_PROBE_FILE}`;
+    let key = `users/${overrides.keySub ?? SUB}/6f1c1c9e-0000-4000-8000-000000000000/${PRESIGN_PROBE_FILE}`;
     const s3Url = (k: string) =>
       `https://${o.BucketName}.s3.eu-west-1.amazonaws.com/${k}?X-Amz-Signature=abc`;
     const fetchFn = (async (url: string, init: RequestInit = {}) => {
       const json = (status: number, body: unknown) =>
         new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+      if (overrides.callerOf && url.startsWith(o.ApiUrl)) {
+        const caller = overrides.callerOf(
+          new Headers(init.headers).get('authorization'),
+          url.slice(o.ApiUrl.length - 1),
+          String(init.body),
+        );
+        if (caller instanceof Response) return caller;
+        key = `users/${caller}/6f1c1c9e-0000-4000-8000-000000000000/${PRESIGN_PROBE_FILE}`;
+        const wanted = url.endsWith('downloads') ? JSON.parse(String(init.body)).key : key;
+        if (!String(wanted).startsWith(`users/${caller}/`))
+          return json(404, { error: 'NotFound', message: 'Not found' });
+      }
       if (url === `${o.ApiUrl}uploads`) {
         if (overrides.uploadStatus)
           return json(overrides.uploadStatus, { error: 'Unauthorized', message: 'Unauthorized' });
@@ -306,6 +328,52 @@ describe('route 3 probe', () => {
       ['probe.route3.cleanup', 'PASS'],
     ]);
     expect(s3.commandCalls(DeleteObjectCommand)[0].args[0].input).toEqual({ Bucket: o.BucketName, Key: key });
+  });
+
+  /**
+   * The probe with a token shaped as Cognito issues it to a user federated from Okta
+   * (test/aws-model/cognito-id-token.ts), through the REST Cognito authorizer model and the
+   * Lambda's own `callerSub`: the probe's header passes the authorizer, and the Lambda names the
+   * same Okta user whose prefix the probe expects.
+   */
+  const throughAuthorizerAndLambda = (authorization: string | null, path: string, body: string) => {
+    const decision = authorize(authorization ?? undefined, METHOD_AUTHORIZATION);
+    if (!decision.allowed)
+      return new Response('{"error":"Unauthorized","message":"Unauthorized"}', { status: decision.status });
+    const event = proxyEvent({
+      method: 'POST',
+      resource: path,
+      headers: [['Authorization', authorization!]],
+      body,
+      claims: decision.claims,
+    });
+    try {
+      return callerSub(event, { identityProviderName: PROVIDER, allowedClientIds: [CLIENT_ID] });
+    } catch {
+      return new Response('{"error":"Forbidden","message":"Forbidden"}', { status: 403 });
+    }
+  };
+
+  test("a Cognito-shaped ID token: the authorizer lets the probe's header through and the Lambda names the probe's user", async () => {
+    const token = callerToken(ALICE);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const oktaSub = federatedUserId(claims, o.UserPoolProviderName);
+    expect(o.UserPoolProviderName).toBe(PROVIDER);
+    expect(oktaSub).toBe(ALICE);
+    s3.on(DeleteObjectCommand).resolves({ $metadata, DeleteMarker: true });
+    const { fetchFn } = presignApi({ callerOf: throughAuthorizerAndLambda });
+    const rows = await presignProbe(testClients(fetchFn), o, token, oktaSub);
+    expect(rows.filter((r) => r.status !== 'PASS')).toEqual([]);
+    expect(rows[0].found).toMatch(new RegExp(`^users/${ALICE}/`));
+  });
+
+  test('through the same models, an access token is refused by the Lambda: FAIL naming the 403 cause', async () => {
+    const access = callerToken(ALICE, { token_use: 'access', identities: undefined });
+    const { fetchFn } = presignApi({ callerOf: throughAuthorizerAndLambda });
+    const rows = await presignProbe(testClients(fetchFn), o, access, undefined);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ check: 'probe.route3.upload-url', status: 'FAIL' });
+    expect(rows[0].finding).toContain('the Lambda refused the caller');
   });
 
   test('a refused token: FAIL naming the token the API expects', async () => {
