@@ -151,6 +151,40 @@ export class OktaS3StorageStack extends Stack {
     output('CallbackUrls', settings.userPool.callbackUrls.join(','), 'Redirects allowed after sign-in');
     output('LogoutUrls', settings.userPool.logoutUrls.join(','), 'Redirects allowed after sign-out');
     output('ApiUrl', this.presignApi.api.url, 'Presign API base URL');
+    // What `okta-s3-storage verify` compares the deployed resources with.
+    if (settings.allowedOrigins.length) {
+      output('AllowedOrigins', settings.allowedOrigins.join(','), 'Origins the bucket and API allow (CORS)');
+    }
+    output(
+      'BucketEncryption',
+      this.storage.encryptionKey?.keyArn ?? 'SSE-S3',
+      'Default encryption of the data bucket: SSE-S3, or the ARN of its KMS key',
+    );
+    output(
+      'IdentityPoolRoleArn',
+      this.identityPool.authenticatedRole.roleArn,
+      'Authenticated role of the identity pool (route 1)',
+    );
+    output(
+      'PresignRoleArn',
+      this.presignApi.presignRole.roleArn,
+      'Role whose tagged sessions sign presigned URLs (route 3)',
+    );
+    output(
+      'PresignHandlerRoleArn',
+      this.presignApi.executionRole.roleArn,
+      'Execution role of the presign Lambda: the only principal the presign role trusts',
+    );
+    output(
+      'PresignFunctionArn',
+      this.presignApi.handler.functionArn,
+      'The presign Lambda: the only lambda:SourceFunctionArn from which its role may assume the presign role',
+    );
+    output(
+      'IdTokenValidityMinutes',
+      String(settings.userPool.idTokenValidityMinutes),
+      'Lifetime of the user-pool ID tokens the presign API accepts',
+    );
     if (this.workflowsConnector) {
       output(
         'WorkflowsConnectorRoleArn',

@@ -1,6 +1,9 @@
 /**
  * Builds the publishable package into dist/: the compiled library with its .d.ts files, and the
  * presign Lambda prebundled with the same esbuild options that synth-time bundling uses.
+ *
+ * With `--cli` it builds only the verifier's bundle, leaving the rest of dist/ alone: `prepare`
+ * runs that on `npm ci`/`npm install`, so `npx okta-s3-storage verify` works in a fresh clone.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,21 +14,42 @@ import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
 
-fs.rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const cliOnly = process.argv.includes('--cli');
+if (!cliOnly) buildLibraryAndLambda();
+
+function buildLibraryAndLambda() {
+  fs.rmSync(dist, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  buildSync({
+    entryPoints: [path.join(root, 'lambda', 'presign', 'handler.ts')],
+    outfile: path.join(dist, 'lambda', 'presign-bundle', 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: PRESIGN_BUNDLING.target,
+    format: 'cjs',
+    minify: PRESIGN_BUNDLING.minify,
+    sourcemap: PRESIGN_BUNDLING.sourceMap,
+    mainFields: [...PRESIGN_BUNDLING.mainFields],
+    logLevel: 'warning',
+  });
+}
+// The verifier CLI, with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
+const cli = path.join(dist, 'cli', 'okta-s3-storage.js');
 buildSync({
-  entryPoints: [path.join(root, 'lambda', 'presign', 'handler.ts')],
-  outfile: path.join(dist, 'lambda', 'presign-bundle', 'index.js'),
+  entryPoints: [path.join(root, 'cli', 'verify', 'main.ts')],
+  outfile: cli,
   bundle: true,
   platform: 'node',
-  target: PRESIGN_BUNDLING.target,
+  target: 'node20',
   format: 'cjs',
-  minify: PRESIGN_BUNDLING.minify,
-  sourcemap: PRESIGN_BUNDLING.sourceMap,
-  mainFields: [...PRESIGN_BUNDLING.mainFields],
+  minify: true,
+  mainFields: ['module', 'main'],
+  legalComments: 'none',
   logLevel: 'warning',
 });
-console.log(`built ${path.relative(root, dist)}/`);
+// npm links bins and makes them executable on install; set the bit here too for direct runs.
+fs.chmodSync(cli, 0o755);
+console.log(`built ${cliOnly ? path.relative(root, cli) : `${path.relative(root, dist)}/`}`);

@@ -6,60 +6,26 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  listOutput,
+  Outputs,
+  OutputsError as ClientConfigError,
+  readStackOutputs,
+} from '../cli/verify/outputs';
 
-/** Every stack output a client needs. */
-export const REQUIRED_OUTPUTS = [
-  'Region',
-  'BucketName',
-  'OktaIssuer',
-  'OktaClientIds',
-  'OidcProviderArn',
-  'IdentityPoolId',
-  'WebIdentityRoleArn',
-  'UserPoolId',
-  'UserPoolClientId',
-  'UserPoolProviderName',
-  'HostedDomain',
-  'CallbackUrls',
-  'LogoutUrls',
-  'ApiUrl',
-] as const;
+export { REQUIRED_OUTPUTS, stackOutputs, OutputsError as ClientConfigError } from '../cli/verify/outputs';
 
-type Outputs = Record<(typeof REQUIRED_OUTPUTS)[number], string>;
-
-export class ClientConfigError extends Error {}
-
-/** Picks one stack's outputs from a `--outputs-file` document and checks that nothing is missing. */
-export function stackOutputs(document: unknown, stackName?: string): { stackName: string; outputs: Outputs } {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+const list = listOutput;
+/** The host of the HostedDomain output; a value that is no URL is the outputs file's problem. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
     throw new ClientConfigError(
-      'The outputs file must be a JSON object of stacks, as `cdk deploy --outputs-file` writes it.',
+      `The HostedDomain output is not a URL: "${url}". Write the outputs file again.`,
     );
   }
-  const stacks = document as Record<string, Record<string, string>>;
-  const names = Object.keys(stacks);
-  const chosen = stackName ?? (names.length === 1 ? names[0] : undefined);
-  if (!chosen) {
-    throw new ClientConfigError(
-      `The outputs file holds ${names.length} stacks (${names.join(', ') || 'none'}): pick one with --stack.`,
-    );
-  }
-  const outputs = stacks[chosen];
-  if (!outputs)
-    throw new ClientConfigError(
-      `Stack "${chosen}" is not in the outputs file (it has: ${names.join(', ')}).`,
-    );
-  const missing = REQUIRED_OUTPUTS.filter((key) => typeof outputs[key] !== 'string' || outputs[key] === '');
-  if (missing.length) {
-    throw new ClientConfigError(
-      `Stack "${chosen}" is missing outputs: ${missing.join(', ')}. Deploy the current stack and write the outputs file again.`,
-    );
-  }
-  return { stackName: chosen, outputs: outputs as Outputs };
 }
-
-const list = (csv: string) => csv.split(',').filter(Boolean);
-const hostOf = (url: string) => new URL(url).host;
 
 /**
  * An `amplify_outputs.json` (schema 1.x) with the auth and storage sections. It names no identity
@@ -124,18 +90,7 @@ export function writeClientConfig(
   outputsFile: string,
   options: { stack?: string; outDir?: string } = {},
 ): string[] {
-  if (!fs.existsSync(outputsFile)) {
-    throw new ClientConfigError(
-      `Outputs file not found: ${outputsFile}. Write it with: npx cdk deploy --outputs-file ${outputsFile}`,
-    );
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(fs.readFileSync(outputsFile, 'utf8'));
-  } catch (e) {
-    throw new ClientConfigError(`Outputs file ${outputsFile} is not valid JSON: ${(e as Error).message}`);
-  }
-  const { outputs } = stackOutputs(document, options.stack);
+  const { outputs } = readStackOutputs(outputsFile, options.stack);
   const outDir = options.outDir ?? '.';
   fs.mkdirSync(outDir, { recursive: true });
   const written = [path.join(outDir, 'amplify_outputs.json'), path.join(outDir, 'okta-s3-client.json')];
@@ -144,27 +99,53 @@ export function writeClientConfig(
   return written;
 }
 
-function main(argv: string[]) {
-  const flag = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv.splice(i, 2)[1] : undefined;
-  };
-  const stack = flag('--stack');
-  const outDir = flag('--out-dir');
-  const [outputsFile] = argv;
-  if (!outputsFile)
-    throw new ClientConfigError(
-      'Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]',
-    );
-  for (const file of writeClientConfig(outputsFile, { stack, outDir })) console.log(`wrote ${file}`);
+const USAGE = 'Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]';
+
+/** Reads `<outputs.json> [--stack NAME] [--out-dir DIR]`, reporting every problem at once. */
+export function parseClientConfigArgs(argv: readonly string[]): {
+  outputsFile: string;
+  stack?: string;
+  outDir?: string;
+} {
+  const problems: string[] = [];
+  const values: Record<string, string> = {};
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] =
+      argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    if (flag === '--stack' || flag === '--out-dir') {
+      const next = argv[i + 1];
+      const value = inline ?? (next !== undefined && !next.startsWith('--') ? argv[++i] : undefined);
+      if (!value) problems.push(`${flag} needs a value`);
+      else if (flag in values) problems.push(`${flag} is given twice`);
+      else values[flag] = value;
+    } else if (flag.startsWith('-')) problems.push(`unknown option ${flag}`);
+    else files.push(flag);
+  }
+  if (files.length === 0) problems.push('name the outputs file');
+  if (files.length > 1) problems.push(`one outputs file, not ${files.length}: ${files.join(' ')}`);
+  if (problems.length) throw new ClientConfigError([...problems, USAGE].join('\n'));
+  return { outputsFile: files[0], stack: values['--stack'], outDir: values['--out-dir'] };
 }
 
-if (require.main === module) {
+/**
+ * Runs the command; returns the exit code. Problems with the arguments or the outputs file are
+ * printed once, one per line, with no stack trace; anything else is a bug, traced under DEBUG.
+ */
+export function main(argv: readonly string[], debug = Boolean(process.env.DEBUG)): number {
   try {
-    main(process.argv.slice(2));
+    const { outputsFile, stack, outDir } = parseClientConfigArgs(argv);
+    for (const file of writeClientConfig(outputsFile, { stack, outDir })) console.log(`wrote ${file}`);
+    return 0;
   } catch (e) {
-    if (!(e instanceof ClientConfigError)) throw e;
-    console.error(`client-config: ${e.message}`);
-    process.exit(1);
+    const lines =
+      e instanceof ClientConfigError
+        ? e.message.split('\n')
+        : [`unexpected error: ${(e as Error)?.message ?? String(e)}`];
+    console.error(lines.map((line) => `client-config: ${line}`).join('\n'));
+    if (debug && !(e instanceof ClientConfigError) && e instanceof Error) console.error(e.stack);
+    return 1;
   }
 }
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -4,7 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PRINCIPAL_TAG_KEY, userPrefixStatements } from '../../lib/policy/user-prefix-statements';
 import { testApp } from '../support/synth';
-import { buildMatrix, MATRIX_USERS, MatrixCase, OWN_OBJECT_ACTIONS, runMatrix } from './matrix';
+import {
+  buildMatrix,
+  MATRIX_USERS,
+  MatrixCase,
+  OWN_OBJECT_ACTIONS,
+  runMatrix,
+} from '../../cli/verify/matrix';
 import { CfnTemplate, resolveTemplate } from './resolve-template';
 import { decide, identityPoliciesOf, NamedPolicy, sessionArnOf } from './simulate';
 

@@ -7,7 +7,7 @@ import {
   NEVER_OBJECT_ACTIONS,
   OWN_OBJECT_ACTIONS,
   runMatrix,
-} from './matrix';
+} from '../../cli/verify/matrix';
 import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from './simulate';
 import { resolvedStack } from './stack-under-test';
 import { issuerKeyPrefix } from './web-identity-context';

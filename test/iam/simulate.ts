@@ -14,6 +14,7 @@ import {
   typeForContextKey,
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
+import type { Decision, RequestContext } from '../../cli/verify/matrix';
 import { NamedPolicy, PolicyDocument } from './template-policies';
 
 export {
@@ -25,10 +26,7 @@ export {
   type PolicyDocument,
 } from './template-policies';
 
-export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
-
-/** Request context keys and values; multi-valued keys (`aws:TagKeys`, `...:amr`) as arrays. */
-export type RequestContext = Readonly<Record<string, string | readonly string[]>>;
+export type { Decision, RequestContext } from '../../cli/verify/matrix';
 
 export interface DecideRequest {
   /** Policies of the calling principal (see `identityPoliciesOf`). */

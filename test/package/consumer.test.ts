@@ -1,4 +1,5 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
+import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,6 +9,7 @@ const FIXTURE = path.join(__dirname, 'fixture', 'consumer-app.ts');
 
 interface Consumer {
   readonly dir: string;
+  readonly manifest: { dependencies?: Record<string, string>; bin?: Record<string, string> };
   readonly installed: string[];
   readonly template: { Resources: Record<string, any> };
   readonly outdir: string;
@@ -37,7 +39,7 @@ function packAndInstall(): Omit<Consumer, 'template' | 'outdir'> {
   for (const name of declared)
     fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name), 'dir');
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'team-app', private: true }));
-  return { dir, installed: fs.readdirSync(modules).sort() };
+  return { dir, manifest, installed: fs.readdirSync(modules).sort() };
 }
 
 /** Runs a command, failing with its output so a broken package explains itself. */
@@ -49,9 +51,35 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
   }
 }
 
+/**
+ * Links the package's bins into node_modules/.bin and makes them executable, as npm's installer
+ * does (https://docs.npmjs.com/cli/v11/configuring-npm/package-json#bin: "npm will symlink that
+ * file into prefix/bin for global installs, or ./node_modules/.bin/ for local installs").
+ */
+function linkBins(dir: string, bin: Record<string, string> = {}) {
+  const binDir = path.join(dir, 'node_modules', '.bin');
+  fs.mkdirSync(binDir, { recursive: true });
+  for (const [name, target] of Object.entries(bin)) {
+    const file = path.join(dir, 'node_modules', 'okta-s3-storage', target);
+    fs.chmodSync(file, 0o755);
+    fs.symlinkSync(path.relative(binDir, file), path.join(binDir, name));
+  }
+}
+
+/** `npx --no` runs the installed bin and never fetches a package. */
+function npx(dir: string, args: string[], env: Record<string, string | undefined> = {}) {
+  return spawnSync('npx', ['--no', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_loglevel: 'error', ...env },
+    timeout: 60_000,
+  });
+}
+
 let consumer: Consumer;
 beforeAll(() => {
   const installed = packAndInstall();
+  linkBins(installed.dir, installed.manifest.bin);
   fs.copyFileSync(FIXTURE, path.join(installed.dir, 'app.ts'));
   // Type-checks the app against the shipped .d.ts files and compiles it, as a team's build would.
   fs.writeFileSync(
@@ -75,7 +103,52 @@ describe('the packed package in a fresh app', () => {
   test('needs only its declared dependencies: no esbuild, no AWS SDK', () => {
     expect(consumer.installed).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs', 'okta-s3-storage']);
     const shipped = fs.readdirSync(path.join(consumer.dir, 'node_modules', 'okta-s3-storage', 'dist'));
-    expect(shipped.sort()).toEqual(['lambda', 'lib']);
+    expect(shipped.sort()).toEqual(['cli', 'lambda', 'lib']);
+  });
+
+  test("the tarball's dependencies did not grow: the verifier's AWS SDK is bundled, not declared", () => {
+    expect(Object.keys(consumer.manifest.dependencies ?? {})).toEqual(['cdk-nag']);
+    const bundle = fs.readFileSync(
+      path.join(consumer.dir, 'node_modules', 'okta-s3-storage', 'dist', 'cli', 'okta-s3-storage.js'),
+      'utf8',
+    );
+    // `[require("…")]` inside the SDK's error text about its optional CRT signer is not a call.
+    const required = [...bundle.matchAll(/(?<![[\w.])require\("([^"]+)"\)/g)].map((m) => m[1]);
+    const builtin = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    expect(required.length).toBeGreaterThan(0);
+    expect([...new Set(required.filter((m) => !builtin.has(m)))]).toEqual([]);
+  });
+
+  test('npx okta-s3-storage verify --help works from the installed tarball', () => {
+    const r = npx(consumer.dir, ['okta-s3-storage', 'verify', '--help']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Usage: okta-s3-storage verify [options]');
+    expect(r.status).toBe(0);
+  });
+
+  test('the installed verifier runs its bundled SDK: no credentials is one line and exit 2', () => {
+    const outputs = path.join(ROOT, 'test', 'scripts', 'fixtures', 'outputs.json');
+    const empty = path.join(consumer.dir, 'empty');
+    fs.writeFileSync(empty, '');
+    const env = Object.fromEntries(
+      Object.keys(process.env)
+        .filter((k) => k.startsWith('AWS_'))
+        .map((k) => [k, undefined]),
+    );
+    const r = npx(
+      consumer.dir,
+      ['okta-s3-storage', 'verify', '--outputs', outputs, '--stack', 'OktaS3Storage-prod'],
+      {
+        ...env,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: empty,
+        AWS_SHARED_CREDENTIALS_FILE: empty,
+      },
+    );
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^okta-s3-storage verify: no AWS credentials found/),
+    ]);
+    expect(r.status).toBe(2);
   });
 
   test('uses the prebuilt presign bundle as the Lambda code', () => {

@@ -6,6 +6,7 @@ import {
   amplifyOutputs,
   ClientConfigError,
   frontEndConfig,
+  parseClientConfigArgs,
   REQUIRED_OUTPUTS,
   stackOutputs,
   writeClientConfig,
@@ -108,5 +109,40 @@ describe('client-config', () => {
     const bad = run(broken);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('is not valid JSON');
+    for (const r of [missing, bad]) {
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  test('bad arguments: every problem once, then the usage, exit 1, no stack trace', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register', 'scripts/client-config.ts', '--bogus', 'a.json', 'b.json', '--stack'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'client-config: unknown option --bogus',
+      'client-config: --stack needs a value',
+      'client-config: one outputs file, not 2: a.json b.json',
+      'client-config: Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]',
+    ]);
+  });
+
+  test('reads its arguments in any order, either flag form', () => {
+    expect(parseClientConfigArgs(['--out-dir=public', 'outputs.json', '--stack', 'S'])).toEqual({
+      outputsFile: 'outputs.json',
+      stack: 'S',
+      outDir: 'public',
+    });
+    expect(() => parseClientConfigArgs([])).toThrow('name the outputs file');
+  });
+
+  test('an outputs file whose HostedDomain is no URL: a clear error, not a TypeError', () => {
+    const doc = document();
+    doc['OktaS3Storage-prod'].HostedDomain = 'not a url';
+    expect(() => amplifyOutputs(stackOutputs(doc, 'OktaS3Storage-prod').outputs)).toThrow(ClientConfigError);
   });
 });

@@ -1,4 +1,13 @@
-import type { Decision, RequestContext } from './simulate';
+/**
+ * The users × actions × keys matrix every route must satisfy, shared by the offline IAM tests
+ * (test/iam/) and `okta-s3-storage verify`, which asks AWS's own policy simulator the same questions.
+ */
+
+/** An IAM decision, named as the offline simulator names it. */
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+/** Request context keys and values; multi-valued keys (`aws:TagKeys`, `...:amr`) as arrays. */
+export type RequestContext = Readonly<Record<string, string | readonly string[]>>;
 
 /** A signed-in user, named by the Okta `sub` that keys their prefix. */
 export interface MatrixUser {
