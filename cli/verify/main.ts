@@ -3,8 +3,9 @@
  * `okta-s3-storage verify`: checks a deployed stack in the caller's own account. Shipped as one
  * esbuild bundle (dist/cli/okta-s3-storage.js) so the package gains no runtime dependency.
  *
- * Exit codes: 0 every check passed or was skipped; 1 a check failed; 2 the command could not run
- * (arguments, outputs file, token files, credentials).
+ * Exit codes: 0 every check passed or was skipped; 1 a check failed, or the command could not run
+ * (arguments, outputs file, token files, credentials), like every command of this project. The
+ * two are told apart by the output: a report on stdout, or problem lines on stderr.
  */
 import { HELP, parseArgs, UsageError } from './args';
 import { Clients, createClients } from './clients';
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[], io: Io = PROCESS_IO): Promis
     return r.passed ? 0 : 1;
   } catch (error) {
     err.write(errorLines(error));
-    return 2;
+    return 1;
   }
 }
 

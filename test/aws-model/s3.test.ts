@@ -1,4 +1,4 @@
-import { buildMatrix, MATRIX_USERS, runMatrix } from '../iam/matrix';
+import { buildMatrix, MATRIX_USERS, runMatrix } from '../../cli/verify/matrix';
 import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
 import type { ResolvedTemplate } from '../iam/resolve-template';
 import { issuerKeyPrefix } from '../iam/web-identity-context';

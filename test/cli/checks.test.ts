@@ -188,6 +188,7 @@ describe('data bucket', () => {
       ['bucket.policy.tls', 'PASS'],
       ['bucket.policy.tls-version', 'PASS'],
       ['bucket.policy.sse-c', 'PASS'],
+      ['bucket.policy.upload-encryption', 'PASS'],
       ['bucket.logging', 'PASS'],
     ]);
   });
@@ -288,6 +289,37 @@ describe('data bucket', () => {
     expect(
       rows.filter((r) => r.check.startsWith('bucket.policy') && r.status === 'FAIL').map((r) => r.check),
     ).toEqual([check]);
+  });
+
+  test.each<['dev' | 'prod', string, string]>([
+    ['dev', 'DenyOtherEncryption', 'another algorithm than AES256'],
+    ['dev', 'DenyKmsKeyOnS3ManagedBucket', 'any KMS key'],
+    ['prod', 'DenyOtherEncryption', 'another algorithm than aws:kms'],
+    ['prod', 'DenyOtherKmsKey', 'another key than arn:aws:kms:'],
+    ['prod', 'DenyKmsWithoutKeyId', 'aws:kms without a key id'],
+  ])(
+    'bucket.policy.upload-encryption (%s): FAIL naming what is missing when %s is removed',
+    async (env, sid, missing) => {
+      const deployment = deploy(env);
+      for (const m of Object.values(mocks)) m.restore();
+      mocks = mockDeployment(deployment);
+      const policy = JSON.parse(deployment.responses.getBucketPolicy.Policy);
+      expect(policy.Statement.map((s: any) => s.Sid)).toContain(sid);
+      policy.Statement = policy.Statement.filter((s: any) => s.Sid !== sid);
+      mocks.s3.on(GetBucketPolicyCommand).resolves({ Policy: JSON.stringify(policy) });
+      const rows = await bucketChecks(clients().s3, deployment.outputs);
+      expect(rows.filter((r) => r.status === 'FAIL').map((r) => r.check)).toEqual([
+        'bucket.policy.upload-encryption',
+      ]);
+      expect(rowOf(rows, 'bucket.policy.upload-encryption').found).toContain(`no deny for: ${missing}`);
+    },
+  );
+
+  test('bucket.policy.upload-encryption: SKIP without the BucketEncryption output', async () => {
+    const older = withoutOutput('BucketEncryption');
+    expect(rowOf(await bucketChecks(clients().s3, older), 'bucket.policy.upload-encryption')).toMatchObject({
+      status: 'SKIP',
+    });
   });
 
   test('no bucket policy at all: one FAIL row with the error', async () => {

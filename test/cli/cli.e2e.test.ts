@@ -106,17 +106,17 @@ describe('okta-s3-storage verify as a command', () => {
       'does not hold a JWT',
     ],
     ['no AWS credentials', ['--outputs', 'OUTPUTS'], 'okta-s3-storage verify: no AWS credentials found'],
-  ])('%s: one clear line on stderr, exit 2, no stack trace, no network', (_name, args, message) => {
+  ])('%s: one clear line on stderr, exit 1, no stack trace, no network', (_name, args, message) => {
     const r = cli(...args.map((a) => (a === 'OUTPUTS' ? outputs : a)));
     expect(r.stderr).not.toContain('NETWORK');
     expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(message)]);
     expect(r.stderr).toMatch(/^okta-s3-storage verify: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).toBe('');
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
   });
 
-  test('several bad arguments: each problem once, one line each, exit 2, nothing checked', () => {
+  test('several bad arguments: each problem once, one line each, exit 1, nothing checked', () => {
     const r = cli('--bogus', '--region', 'moon-1', '--outputs');
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       'okta-s3-storage verify: unknown option --bogus',
@@ -124,7 +124,7 @@ describe('okta-s3-storage verify as a command', () => {
       'okta-s3-storage verify: --region: expected an AWS region such as eu-west-1, got "moon-1" (see --help)',
     ]);
     expect(r.stdout).toBe('');
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
   });
 
   test('--print-policy needs no credentials and prints a policy scoped to the stack', () => {
@@ -182,12 +182,12 @@ describe('a whole run against the deployed stack (AWS mocked, in process)', () =
     ]);
   });
 
-  test('credentials of another account: one line, exit 2', async () => {
+  test('credentials of another account: one line, exit 1', async () => {
     mocks.sts
       .on(GetCallerIdentityCommand)
       .resolves({ Account: '999999999999', Arn: 'arn:aws:iam::999999999999:user/x', UserId: 'AIDA' });
     const r = await run();
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toBe(
       'okta-s3-storage verify: the credentials are for account 999999999999, but the stack is in account 123456789012\n',
     );

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import * as identity from '../../lambda/presign/identity';
 import { authorizerClaims, verifiedPayload } from '../../lambda/presign/token-binding';
-import { MATRIX_USERS } from '../iam/matrix';
+import { MATRIX_USERS } from '../../cli/verify/matrix';
 import { resolvedStack } from '../iam/stack-under-test';
 import { TEST_ISSUER } from '../support/config';
 import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';

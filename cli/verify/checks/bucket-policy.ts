@@ -1,4 +1,4 @@
-import { CheckResult, verdict } from '../check';
+import { CheckResult, skip, verdict } from '../check';
 
 interface Statement {
   Effect?: string;
@@ -7,6 +7,10 @@ interface Statement {
   Resource?: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 }
+
+/** One condition a deny must carry: operator, key, and a test for one of its values. */
+type Condition = readonly [operator: string, key: string, value: (v: string) => boolean];
+type HasAll = (action: string, conditions: Condition[]) => boolean;
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const everyone = (p: unknown) =>
@@ -23,11 +27,14 @@ const conditionValue = (s: Statement, operator: string, key: string) =>
 
 /**
  * The data bucket's denies, read from the policy document S3 returns: every request over plain HTTP
- * and under TLS 1.2, and every upload with a customer-provided key (SSE-C), by anyone.
+ * and under TLS 1.2, every upload with a customer-provided key (SSE-C), and every upload that names
+ * an encryption other than the bucket's own, by anyone. `encryption` is the BucketEncryption
+ * output: `SSE-S3`, or the key ARN of an SSE-KMS bucket; without it the upload-encryption row is a
+ * SKIP, since which denies are right depends on it.
  * Policy grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  * (`Bool` aws:SecureTransport, `NumericLessThan` s3:TlsVersion, `Null` false = the key is present).
  */
-export function bucketPolicyDenies(policy: string, bucket: string): CheckResult[] {
+export function bucketPolicyDenies(policy: string, bucket: string, encryption?: string): CheckResult[] {
   let statements: Statement[] = [];
   try {
     statements = list((JSON.parse(policy) as { Statement?: Statement | Statement[] }).Statement);
@@ -37,8 +44,14 @@ export function bucketPolicyDenies(policy: string, bucket: string): CheckResult[
   const denies = statements.filter(
     (s) => s.Effect === 'Deny' && everyone(s.Principal) && coversObjects(s, bucket),
   );
+  const hasAll = (action: string, conditions: Condition[]) =>
+    denies.some(
+      (s) =>
+        coversAction(s, action) &&
+        conditions.every(([operator, key, value]) => conditionValue(s, operator, key).some(value)),
+    );
   const has = (action: string, operator: string, key: string, value: (v: string) => boolean) =>
-    denies.some((s) => coversAction(s, action) && conditionValue(s, operator, key).some(value));
+    hasAll(action, [[operator, key, value]]);
   const row = (check: string, ok: boolean, expected: string, finding: string) =>
     verdict(check, ok, expected, ok ? expected : 'no such deny', finding);
   return [
@@ -60,5 +73,61 @@ export function bucketPolicyDenies(policy: string, bucket: string): CheckResult[
       'Deny * s3:PutObject with a customer-provided key (SSE-C)',
       'Uploads with customer-provided keys are allowed, so objects could be written that nobody else can read or audit. Redeploy the stack.',
     ),
+    uploadEncryptionRow(hasAll, encryption),
   ];
+}
+
+const ALGORITHM = 's3:x-amz-server-side-encryption';
+const KEY_ID = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+const sent = (key: string): Condition => ['Null', key, (v) => v === 'false'];
+
+/**
+ * The denies `uploadEncryptionDenials` writes, as the bucket's encryption requires them: an upload
+ * naming another algorithm, another key (or any key on an SSE-S3 bucket), or `aws:kms` without a key
+ * id (which S3 reads as the AWS managed key aws/s3, not the bucket's:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html).
+ */
+function uploadEncryptionRow(hasAll: HasAll, encryption: string | undefined): CheckResult {
+  const check = 'bucket.policy.upload-encryption';
+  if (!encryption) {
+    return skip(
+      check,
+      'denies for uploads naming other encryption',
+      'The outputs file has no BucketEncryption output (a deploy older than this version). Redeploy, then run verify again.',
+    );
+  }
+  const kms = encryption !== 'SSE-S3';
+  const algorithm = kms ? 'aws:kms' : 'AES256';
+  const needed: [string, boolean][] = [
+    [
+      `another algorithm than ${algorithm}`,
+      hasAll('s3:PutObject', [sent(ALGORITHM), ['StringNotEquals', ALGORITHM, (v) => v === algorithm]]),
+    ],
+    kms
+      ? [
+          `another key than ${encryption}`,
+          hasAll('s3:PutObject', [sent(KEY_ID), ['StringNotEquals', KEY_ID, (v) => v === encryption]]),
+        ]
+      : ['any KMS key', hasAll('s3:PutObject', [sent(KEY_ID)])],
+    ...(kms
+      ? ([
+          [
+            'aws:kms without a key id',
+            hasAll('s3:PutObject', [
+              ['StringEquals', ALGORITHM, (v) => v === 'aws:kms'],
+              ['Null', KEY_ID, (v) => v === 'true'],
+            ]),
+          ],
+        ] as [string, boolean][])
+      : []),
+  ];
+  const missing = needed.filter(([, present]) => !present).map(([what]) => what);
+  const expected = `Deny * s3:PutObject naming ${needed.map(([what]) => what).join('; ')}`;
+  return verdict(
+    check,
+    missing.length === 0,
+    expected,
+    missing.length === 0 ? expected : `no deny for: ${missing.join('; ')}`,
+    'Uploads may choose their own encryption, so objects could land under a key the bucket does not own or the AWS managed key. Redeploy the stack.',
+  );
 }

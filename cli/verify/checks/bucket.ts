@@ -91,10 +91,14 @@ export async function bucketChecks(client: S3Client, o: Outputs): Promise<CheckR
       );
     })),
     ...(await corsCheck(client, o)),
-    ...(await guarded('bucket.policy', 'denies plain HTTP, TLS < 1.2 and SSE-C', async () => {
-      const { Policy } = await client.send(new GetBucketPolicyCommand({ Bucket }));
-      return bucketPolicyDenies(Policy ?? '{}', Bucket);
-    })),
+    ...(await guarded(
+      'bucket.policy',
+      'denies plain HTTP, TLS < 1.2, SSE-C and other encryption',
+      async () => {
+        const { Policy } = await client.send(new GetBucketPolicyCommand({ Bucket }));
+        return bucketPolicyDenies(Policy ?? '{}', Bucket, o.BucketEncryption);
+      },
+    )),
     ...(await one('bucket.logging', o.AccessLogBucketName ?? 'a log bucket', async () => {
       const { LoggingEnabled } = await client.send(new GetBucketLoggingCommand({ Bucket }));
       const found = LoggingEnabled
