@@ -126,7 +126,7 @@ describe('the packed package in a fresh app', () => {
     expect(r.status).toBe(0);
   });
 
-  test('the installed verifier runs its bundled SDK: no credentials is one line and exit 2', () => {
+  test('the installed verifier runs its bundled SDK: no credentials is one line and exit 1', () => {
     const outputs = path.join(ROOT, 'test', 'scripts', 'fixtures', 'outputs.json');
     const empty = path.join(consumer.dir, 'empty');
     fs.writeFileSync(empty, '');
@@ -148,7 +148,7 @@ describe('the packed package in a fresh app', () => {
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^okta-s3-storage verify: no AWS credentials found/),
     ]);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
   });
 
   test('uses the prebuilt presign bundle as the Lambda code', () => {
