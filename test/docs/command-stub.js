@@ -39,7 +39,12 @@ switch (command) {
     const at = (flag, name) => args.findIndex((a, i) => a === flag && args[i + 1] === name);
     if (args.length === 1 && args[0] === '.') {
       process.stdout.write(JSON.stringify(JSON.parse(fs.readFileSync(0, 'utf8')), null, 2) + '\n');
-    } else if (args[0] === '-r' && args.at(-2) === '.[$s][$k]' && at('--arg', 's') >= 0 && at('--arg', 'k') >= 0) {
+    } else if (
+      args[0] === '-r' &&
+      args.at(-2) === '.[$s][$k]' &&
+      at('--arg', 's') >= 0 &&
+      at('--arg', 'k') >= 0
+    ) {
       const value = (name) => args[at('--arg', name) + 2];
       const document = JSON.parse(fs.readFileSync(args.at(-1), 'utf8'));
       const found = document[value('s')]?.[value('k')];
@@ -58,10 +63,10 @@ switch (command) {
     break;
   case 'npm':
     if (args[0] === 'run' && args[1] === 'client-config' && args[2] === '--') {
-      run(['-r', require.resolve('ts-node/register', { paths: [repo] })], [
-        path.join(repo, 'scripts', 'client-config.ts'),
-        ...args.slice(3),
-      ]);
+      run(
+        ['-r', require.resolve('ts-node/register', { paths: [repo] })],
+        [path.join(repo, 'scripts', 'client-config.ts'), ...args.slice(3)],
+      );
     } else if (!(args[0] === 'run' && args[1] === 'verify')) {
       refuse('an npm command the README did not use before');
     }
