@@ -6,14 +6,18 @@
  * signs URLs for the IAM-enforcing S3 front.
  */
 import { STSClient } from '@aws-sdk/client-sts';
-import { authorize, methodAuthorizationOf, proxyEvent } from '../aws-model/apigateway-cognito-authorizer';
-import type { ResolvedTemplate } from '../iam/resolve-template';
-import { sessionArnOf } from '../iam/simulate';
-import { stripBucketSlash } from '../lambda/support/local-s3';
-import { readConfig } from '../../lambda/presign/config';
-import { CallerSessions } from '../../lambda/presign/credentials';
-import { createHandler, type RequestLog } from '../../lambda/presign/handler';
-import { s3Storage } from '../../lambda/presign/s3';
+import {
+  authorize,
+  methodAuthorizationOf,
+  proxyEvent,
+} from '../test/aws-model/apigateway-cognito-authorizer';
+import type { ResolvedTemplate } from '../test/iam/resolve-template';
+import { sessionArnOf } from '../test/iam/simulate';
+import { stripBucketSlash } from '../test/lambda/support/local-s3';
+import { readConfig } from '../lambda/presign/config';
+import { CallerSessions } from '../lambda/presign/credentials';
+import { createHandler, type RequestLog } from '../lambda/presign/handler';
+import { s3Storage } from '../lambda/presign/s3';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
 import type { SessionStore } from './sessions';
 import type { StackModel } from './stack-model';

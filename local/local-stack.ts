@@ -4,10 +4,10 @@
  * endpoints for routes 1 and 2, and the user pool plus presign API (the real handler) for route 3.
  * All on 127.0.0.1; `close()` stops every one of them.
  */
-import type { ResolvedTemplate } from '../iam/resolve-template';
-import type { OidcIssuer } from '../support/oidc-issuer';
-import { issuerKeyPrefix } from '../iam/web-identity-context';
-import { LocalS3, startLocalS3 } from '../lambda/support/local-s3';
+import type { ResolvedTemplate } from '../test/iam/resolve-template';
+import type { OidcIssuer } from '../test/support/oidc-issuer';
+import { issuerKeyPrefix } from '../test/iam/web-identity-context';
+import { LocalS3, startLocalS3 } from '../test/lambda/support/local-s3';
 import { startCognitoIdentityEndpoint } from './cognito-identity-endpoint';
 import type { LoopbackServer, TokenIssuer } from './loopback-server';
 import { PresignApi, startPresignApi } from './presign-api';
