@@ -18,6 +18,7 @@ import { readConfig } from '../lambda/presign/config';
 import { CallerSessions } from '../lambda/presign/credentials';
 import { createHandler, type RequestLog } from '../lambda/presign/handler';
 import { s3Storage } from '../lambda/presign/s3';
+import { mockPreflightReply } from './cors';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
 import type { SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
@@ -130,6 +131,9 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     const methodId = methods.get(`${request.method} ${url.pathname}`);
     // API Gateway's answers for an unknown route and a refused token.
     if (!methodId) return { status: 403, body: JSON.stringify({ message: 'Missing Authentication Token' }) };
+    // A browser's preflight: the OPTIONS method's MOCK integration answers it, without the authorizer.
+    if (request.method === 'OPTIONS')
+      return mockPreflightReply(model.template.resources[methodId].Properties, request.headers.origin);
     const authorization = methodAuthorizationOf(model.template, methodId, [userPool.pool]);
     const decision = authorize(request.headers.authorization, authorization);
     if (!decision.allowed)
