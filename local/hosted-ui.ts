@@ -43,7 +43,6 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
   const client = Object.values(options.template.resources).find(
     (r) =>
       r.Type === 'AWS::Cognito::UserPoolClient' &&
-      options.template.resources &&
       ((r.Properties.SupportedIdentityProviders as string[] | undefined) ?? []).includes(
         userPool.providerName,
       ),

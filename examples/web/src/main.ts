@@ -60,7 +60,10 @@ async function show(route: Route) {
 
 async function upload(route: Route) {
   const file = $<HTMLInputElement>('file').files?.[0];
-  if (!file) return status('Choose a file first.');
+  if (!file) {
+    status('Choose a file first.');
+    return;
+  }
   const bar = $<HTMLProgressElement>('progress');
   bar.value = 0;
   status(`Uploading ${file.name}…`);

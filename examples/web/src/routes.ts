@@ -101,7 +101,7 @@ export function sdkRoute(
     },
     async download(key) {
       const got = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
-      return new Blob([await got.Body!.transformToByteArray()]);
+      return new Blob([new Uint8Array(await got.Body!.transformToByteArray())]);
     },
     remove: async (key) => {
       await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
