@@ -17,6 +17,7 @@ import { resolveTemplate, type ResolvedTemplate } from '../test/iam/resolve-temp
 import { startHostedUi } from './hosted-ui';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { startOktaStandIn } from './okta-stand-in';
+import { bundleWebClient } from '../examples/web/build';
 import { startWebClientServer } from './web-client-server';
 
 /** Each endpoint's offset from `--port-base`. */
@@ -65,21 +66,25 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`]),
   ) as Record<Endpoint, string>;
   const origin = endpoints.web;
-  const { environment, template, source, usesPlaceholders } = synthesizeFor(options, origin);
+  const { environment, source, usesPlaceholders } = environmentFor(options, origin);
 
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
+  // The Okta stand-in's issuer process and the web bundle (esbuild) start on the other core while
+  // this one synthesizes.
+  const oktaStarting = startOktaStandIn({
+    port: ports.okta,
+    publicClientIds: environment.okta.clientIds,
+    confidentialClientIds: [environment.okta.webClientId],
+    redirectUris: [`${origin}/callback`, `${endpoints.hostedUi}/oauth2/idpresponse`],
+    corsOrigins: [origin],
+  }).then((okta) => (closers.push(okta.close), okta));
+  const bundling = bundleWebClient();
   try {
-    const okta = await startOktaStandIn({
-      port: ports.okta,
-      publicClientIds: environment.okta.clientIds,
-      confidentialClientIds: [environment.okta.webClientId],
-      redirectUris: [`${origin}/callback`, `${endpoints.hostedUi}/oauth2/idpresponse`],
-      corsOrigins: [origin],
-    });
-    closers.push(okta.close);
+    const template = synthesize(environment, usesPlaceholders, options.projectDir);
+    const [okta, script] = await Promise.all([oktaStarting, bundling]);
     const stack = await startLocalStack({
       template,
       okta: okta.tokens,
@@ -98,17 +103,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     });
     closers.push(hostedUi.close);
     const clientConfigFile = writeLocalClientConfig(template, endpoints, okta.issuerUrl, options.dataDir);
-    const web = await startWebClientServer({ port: ports.web, clientConfigFile });
+    const web = await startWebClientServer({ port: ports.web, script, clientConfigFile });
     closers.push(web.close);
     return { environment, configSource: source, usesPlaceholders, endpoints, clientConfigFile, stack, close };
   } catch (error) {
+    // Whatever started is stopped, including what was still starting.
+    await Promise.allSettled([oktaStarting, bundling]);
     await close();
     throw error;
   }
 }
 
-/** The environment's template with the local web client's origin allowed, resolved to local values. */
-function synthesizeFor(options: LocalEnvironmentOptions, origin: string) {
+/** The chosen environment, with the local web client's origin allowed, as `-c` overrides would. */
+function environmentFor(options: LocalEnvironmentOptions, origin: string) {
   const chosen = (extra: Record<string, unknown>) => (key: string) => ({ env: options.env, ...extra })[key];
   const first = loadConfig(options.projectDir, chosen({}));
   const envName = options.env ?? first.environments[0].name;
@@ -123,8 +130,12 @@ function synthesizeFor(options: LocalEnvironmentOptions, origin: string) {
       'userPool.logoutUrls': add(configured.userPool.logoutUrls, `${origin}/`),
     }),
   );
-  const environment = environments[0];
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(options.projectDir, 'cdk.json'), 'utf8'));
+  return { environment: environments[0], source, usesPlaceholders };
+}
+
+/** The environment's template, as `cdk synth` builds it, resolved to local values. */
+function synthesize(environment: ResolvedEnvironment, usesPlaceholders: boolean, projectDir: string) {
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(projectDir, 'cdk.json'), 'utf8'));
   // The built-in CloudFormation validation costs seconds and decides nothing here, and the local
   // API runs the handler's source, so no stack's assets are bundled (CDK's `bundling-stacks`).
   const app = new App({
@@ -137,12 +148,11 @@ function synthesizeFor(options: LocalEnvironmentOptions, origin: string) {
     usesPlaceholders,
   });
   const json = app.synth().getStackByName(stack.stackName).template;
-  const template = resolveTemplate(json, {
+  return resolveTemplate(json, {
     account: environment.account ?? PLACEHOLDER_ACCOUNT,
     region: environment.region,
     stackName: environment.stackName,
   });
-  return { environment, template, source, usesPlaceholders };
 }
 
 /**

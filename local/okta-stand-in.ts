@@ -138,7 +138,10 @@ export async function startOktaStandIn(options: OktaStandInOptions): Promise<Okt
       return handle(request.method ?? 'GET', url, body);
     }, options.corsOrigins),
     options.port,
-  );
+  ).catch(async (error) => {
+    await tokens.stop(); // the port is taken: the issuer process must not outlive the failure
+    throw error;
+  });
   return {
     url: server.url,
     issuerUrl,

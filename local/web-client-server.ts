@@ -1,18 +1,20 @@
 /**
  * Serves the reference web client (examples/web) on loopback: `index.html` for `/` and the sign-in
- * callback, the bundle built at start-up, and the generated client configuration, read on each
+ * callback, the bundle (examples/web/build.ts), and the generated client configuration, read on each
  * request so that a restart of the stack is picked up by a reload.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { bundleWebClient, WEB_DIR } from '../examples/web/build';
+import { WEB_DIR } from '../examples/web/build';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
 
 export async function startWebClientServer(options: {
   port: number;
+  /** The bundled client, `app.js`. */
+  script: string;
   clientConfigFile: string;
 }): Promise<LoopbackServer> {
-  const script = await bundleWebClient();
+  const { script } = options;
   const index = fs.readFileSync(path.join(WEB_DIR, 'index.html'), 'utf8');
   const noStore = { 'cache-control': 'no-store' };
   return startLoopbackServer(async (request) => {

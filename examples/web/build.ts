@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 
 export const WEB_DIR = __dirname;
 
@@ -26,6 +26,8 @@ export async function bundleWebClient(): Promise<string> {
     alias: { '@aws-sdk/credential-providers': '@aws-sdk/credential-providers/dist-es/index.browser.js' },
     logLevel: 'silent',
   });
+  // esbuild's service process is not needed after this build: no process outlives the stack.
+  await stop();
   return result.outputFiles[0].text;
 }
 
