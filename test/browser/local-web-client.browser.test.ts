@@ -21,6 +21,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, 'test-artifacts', 'local-web-client');
 const ALICE = TEST_USERS.find((u) => u.name === 'alice')!;
 const FIVE_MIB = randomBytes(5 * 1024 * 1024);
+const SIX_MIB = randomBytes(6 * 1024 * 1024);
 const SMALL = Buffer.from(`a small note ${randomBytes(8).toString('hex')}\n`);
 
 let local: ChildProcess;
@@ -87,8 +88,8 @@ async function signOut() {
   await page.locator('#signed-out').waitFor();
 }
 
-/** Uploads through the page; returns every value the progress bar showed, sampled each frame. */
-async function upload(name: string, bytes: Buffer): Promise<number[]> {
+/** Uploads through the page; returns how, and every value the progress bar showed, sampled each frame. */
+async function upload(name: string, bytes: Buffer): Promise<{ how: string; progress: number[] }> {
   await page.evaluate(() => {
     const seen: number[] = [];
     (window as any).progressSeen = seen;
@@ -103,10 +104,12 @@ async function upload(name: string, bytes: Buffer): Promise<number[]> {
   await page.getByRole('button', { name: 'Upload' }).click();
   await pageShows(page.locator('#status', { hasText: `Uploaded users/` }));
   await page.locator(`#files tr[data-key$="/${name}"]`).waitFor();
-  return page.evaluate(() => {
+  const how = /\(([^)]+)\)$/.exec((await page.locator('#status').textContent()) ?? '')?.[1] ?? '';
+  const progress = await page.evaluate(() => {
     cancelAnimationFrame((window as any).progressFrame);
     return (window as any).progressSeen as number[];
   });
+  return { how, progress };
 }
 
 /** Waits for the locator, or fails at once with the page's error message. */
@@ -130,7 +133,7 @@ const listedNames = () =>
     .locator('#files tr')
     .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key!.split('/').pop()));
 
-test('alice uploads through routes 1 and 3, downloads both byte-identical; bob sees none and is refused her key; Ctrl-C closes every port', async () => {
+test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipart) and a note (route 3), downloads all byte-identical; bob sees none on routes 1 and 3 and is refused her key; Ctrl-C closes every port', async () => {
   await page.goto(`${web}/`);
   await page.locator('#signed-out').waitFor();
   await shot('01-signed-out.png');
@@ -151,7 +154,7 @@ test('alice uploads through routes 1 and 3, downloads both byte-identical; bob s
     downloadThroughput: -1,
     uploadThroughput: 10 * 1024 * 1024,
   });
-  const progress = await upload('big.bin', FIVE_MIB);
+  const { how, progress } = await upload('big.bin', FIVE_MIB);
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: 0,
@@ -159,20 +162,24 @@ test('alice uploads through routes 1 and 3, downloads both byte-identical; bob s
     uploadThroughput: -1,
   });
   await shot('03-alice-route1-uploaded-5MiB.png');
+  expect(how).toBe('one PutObject'); // one part's worth
   const between = progress.filter((v) => v > 0 && v < 100);
   expect(between.length).toBeGreaterThan(0);
   expect(progress.at(-1)).toBe(100);
   expect(progress).toEqual([...progress].sort((a, b) => a - b)); // it only ever advances
+  // Above one part: a multipart upload, which needs the part ETags that the bucket's CORS exposes.
+  expect((await upload('bigger.bin', SIX_MIB)).how).toBe('multipart upload, 2 parts');
 
   // Route 3: alice through the hosted UI (federating the Okta stand-in), a presigned PUT.
   await signOut();
   await signIn('Sign in through the hosted UI (route 3)', 'alice');
   await expect(page.locator('#route').textContent()).resolves.toBe('Route 3 · presign API (presigned PUT)');
-  await upload('note.txt', SMALL);
-  expect((await listedNames()).sort()).toEqual(['big.bin', 'note.txt']);
+  expect((await upload('note.txt', SMALL)).how).toBe('presigned PUT');
+  expect((await listedNames()).sort()).toEqual(['big.bin', 'bigger.bin', 'note.txt']);
   await shot('04-alice-route3-both-listed.png');
   expect((await download('big.bin')).equals(FIVE_MIB)).toBe(true);
   expect((await download('note.txt')).equals(SMALL)).toBe(true);
+  expect((await download('bigger.bin')).equals(SIX_MIB)).toBe(true);
   await shot('05-alice-downloaded-both.png');
   const aliceKey = await page.locator('#files tr[data-key$="/note.txt"]').getAttribute('data-key');
   expect(aliceKey?.startsWith(`users/${ALICE.sub}/`)).toBe(true);
@@ -217,6 +224,29 @@ test('alice uploads through routes 1 and 3, downloads both byte-identical; bob s
   );
   expect(fromPage).toBe('403 AccessDenied');
   await shot('07-bob-refused.png');
+
+  // Route 3 as bob: his list is empty, and asking the presign API for a URL to her key is refused
+  // with the same 404 as a key that does not exist (the handler never says whose key it is).
+  await signOut();
+  await signIn('Sign in through the hosted UI (route 3)', 'bob');
+  await page.locator('#route', { hasText: 'Route 3' }).waitFor();
+  expect(await listedNames()).toEqual([]);
+  const viaApi = await page.evaluate(
+    async ({ api, key }) => {
+      const stored = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'))!;
+      const idToken = JSON.parse(sessionStorage.getItem(stored)!).id_token as string;
+      const response = await fetch(new URL('downloads', api), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${idToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ key }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    { api: config.presignApi.url, key: aliceKey! },
+  );
+  expect(viaApi.status).toBe(404);
+  expect(JSON.stringify(viaApi.body)).not.toContain('http');
+  await shot('08-bob-route3-refused.png');
 
   // Ctrl-C: the process exits cleanly and leaves no port open.
   const exited = new Promise<number | null>((resolve) => local.once('exit', resolve));

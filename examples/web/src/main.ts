@@ -67,9 +67,9 @@ async function upload(route: Route) {
   const bar = $<HTMLProgressElement>('progress');
   bar.value = 0;
   status(`Uploading ${file.name}…`);
-  const key = await route.upload(file, (fraction) => (bar.value = Math.round(fraction * 100)));
+  const { key, how } = await route.upload(file, (fraction) => (bar.value = Math.round(fraction * 100)));
   bar.value = 100;
-  status(`Uploaded ${key}`);
+  status(`Uploaded ${key} (${how})`);
   await show(route);
 }
 

@@ -23,11 +23,15 @@ export interface Route {
   /** Shown on the page, so the route in use is always visible. */
   readonly label: string;
   list(): Promise<StoredFile[]>;
-  upload(file: File, onProgress: (fraction: number) => void): Promise<string>;
+  /** Returns the new key and how it went up (shown to the user). */
+  upload(file: File, onProgress: (fraction: number) => void): Promise<{ key: string; how: string }>;
   download(key: string): Promise<Blob>;
   /** Absent on route 3: the presign API signs uploads, listings and downloads only. */
   readonly remove?: (key: string) => Promise<void>;
 }
+
+/** S3's smallest part size (all parts but the last): files above it go up in parts, two at a time. */
+const PART_SIZE = 5 * 1024 * 1024;
 
 /** `users/<sub>/<uuid>/<name>`: the key scheme the presign API uses too. */
 const keyFor = (sub: string, file: File) => `users/${sub}/${crypto.randomUUID()}/${file.name}`;
@@ -92,12 +96,17 @@ export function sdkRoute(
       const upload = new Upload({
         client: s3,
         params: { Bucket, Key, Body: file, ContentType: file.type || 'application/octet-stream' },
-        partSize: 5 * 1024 * 1024,
+        partSize: PART_SIZE,
         queueSize: 2,
       });
-      upload.on('httpUploadProgress', ({ loaded, total }) => total && onProgress((loaded ?? 0) / total));
+      let parts = 0;
+      upload.on('httpUploadProgress', ({ loaded, total, part }) => {
+        parts = Math.max(parts, part ?? 0);
+        if (total) onProgress((loaded ?? 0) / total);
+      });
       await upload.done();
-      return Key;
+      // Up to one part's size goes in a single PutObject; anything larger as a multipart upload.
+      return { key: Key, how: file.size > PART_SIZE ? `multipart upload, ${parts} parts` : 'one PutObject' };
     },
     async download(key) {
       const got = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
@@ -156,7 +165,7 @@ export function presignRoute(config: ClientConfig, idToken: string, method: 'PUT
         form.append('file', file);
         await send('POST', signed.url, form, onProgress);
       }
-      return signed.key;
+      return { key: signed.key, how: `presigned ${signed.method}` };
     },
     async download(key) {
       const { url } = await api('POST', 'downloads', { key });
