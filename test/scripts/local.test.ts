@@ -1,0 +1,87 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { LocalArgsError, parseLocalArgs } from '../../scripts/local';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('npm run local arguments', () => {
+  test('defaults: port base 4400, data in .local/, no reset, the configuration’s first environment', () => {
+    expect(parseLocalArgs([])).toEqual({
+      env: undefined,
+      portBase: 4400,
+      dataDir: path.join(ROOT, '.local'),
+      reset: false,
+    });
+  });
+
+  test('every option, in both spellings', () => {
+    expect(parseLocalArgs(['--env', 'prod', '--port-base=5000', '--data-dir', 'tmp/x', '--reset'])).toEqual({
+      env: 'prod',
+      portBase: 5000,
+      dataDir: path.resolve('tmp/x'),
+      reset: true,
+    });
+  });
+
+  test('every problem is listed at once, then the usage', () => {
+    let message = '';
+    try {
+      parseLocalArgs([
+        '--port-base',
+        '70000',
+        '--nope',
+        'stray',
+        '--env',
+        '--env=a',
+        '--env=b',
+        '--reset=yes',
+      ]);
+    } catch (e) {
+      expect(e).toBeInstanceOf(LocalArgsError);
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'unknown option --nope',
+      'unexpected argument stray',
+      '--env needs a value',
+      '--env is given twice',
+      'unknown option --reset',
+      '--port-base must be a whole number from 1024 to 65529, got "70000"',
+      'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]',
+    ]);
+  });
+
+  test.each([['0'], ['1023'], ['4400.5'], ['-1'], ['65530']])('refuses --port-base %s', (base) => {
+    expect(() => parseLocalArgs(['--port-base', base])).toThrow('--port-base must be a whole number');
+  });
+
+  test('the command prints bad arguments once, without a stack trace, and exits 1 having started nothing', () => {
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register', 'scripts/local.ts', '--bogus'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, DEBUG: '' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('local: '));
+    expect(lines).toEqual([
+      'local: unknown option --bogus',
+      expect.stringMatching(/^local: Usage: npm run local/),
+    ]);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an environment the configuration lacks is a configuration problem: listed once, exit 1, no trace', () => {
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register', 'scripts/local.ts', '--env', 'nope'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, DEBUG: '' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('local: '))).toEqual([
+      'local: Invalid okta-s3-storage configuration (1 problem):',
+      expect.stringMatching(/^local: {3}- env: expected dev, prod, all .*got "nope"$/),
+    ]);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
