@@ -1,5 +1,9 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
+import { PORT_OFFSETS } from '../../local/environment';
 import { LocalArgsError, parseLocalArgs } from '../../scripts/local';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -84,4 +88,41 @@ describe('npm run local arguments', () => {
     ]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
+
+  test('a port in use: one line naming it, exit 1, and nothing left listening', async () => {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(base + PORT_OFFSETS.api, '127.0.0.1', resolve));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-local-'));
+    try {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register', 'scripts/local.ts', '--port-base', String(base), '--data-dir', dataDir],
+        { cwd: ROOT, env: { ...process.env, DEBUG: '' } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const code = await new Promise((resolve) => child.once('close', resolve));
+      expect(code).toBe(1);
+      expect(stderr.split('\n').filter((l) => l.startsWith('local: '))).toEqual([
+        `local: port ${base + PORT_OFFSETS.api} is in use: stop what holds it, or move every port with --port-base`,
+      ]);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      const others = Object.values(PORT_OFFSETS).filter((o) => o !== PORT_OFFSETS.api);
+      const open = [];
+      for (const offset of others) if (await answers(base + offset)) open.push(base + offset);
+      expect(open).toEqual([]);
+    } finally {
+      blocker.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
