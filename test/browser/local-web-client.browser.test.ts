@@ -6,10 +6,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { findBrowser, systemBrowserLookup } from '../../scripts/browser-path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PORT_OFFSETS } from '../../local/environment';
 import { TEST_USERS } from '../../local/test-users';
+import { launchBrowser } from './launch';
 
 /*
  * `npm run local` as a person uses it: the script is started as a process, the reference web client
@@ -33,8 +33,6 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  const found = findBrowser(systemBrowserLookup());
-  if (!found.found) throw new Error(`No Chromium or Chrome for the browser tests: ${found.howToInstall}`);
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-local-'));
@@ -45,20 +43,8 @@ beforeAll(async () => {
     ['-r', 'ts-node/register', 'scripts/local.ts', '--port-base', String(portBase), '--data-dir', dataDir],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await readyLine(local);
-  browser = await chromium.launch({
-    executablePath: found.path,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // Chromium starts while the stack does.
+  [, browser] = await Promise.all([readyLine(local), launchBrowser()]);
   context = await browser.newContext({ acceptDownloads: true });
   page = await context.newPage();
 }, 60_000);
