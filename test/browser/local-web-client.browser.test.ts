@@ -22,6 +22,7 @@ const SHOTS = path.join(ROOT, 'test-artifacts', 'local-web-client');
 const ALICE = TEST_USERS.find((u) => u.name === 'alice')!;
 const FIVE_MIB = randomBytes(5 * 1024 * 1024);
 const SIX_MIB = randomBytes(6 * 1024 * 1024);
+const FORM = Buffer.from(`sent as a form ${randomBytes(8).toString('hex')}\n`);
 const SMALL = Buffer.from(`a small note ${randomBytes(8).toString('hex')}\n`);
 
 let local: ChildProcess;
@@ -119,7 +120,7 @@ const listedNames = () =>
     .locator('#files tr')
     .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key!.split('/').pop()));
 
-test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipart) and a note (route 3), downloads all byte-identical; bob sees none on routes 1 and 3 and is refused her key; Ctrl-C closes every port', async () => {
+test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipart) and two notes (route 3, presigned PUT and POST), downloads all byte-identical; bob sees none on routes 1 and 3 and is refused her key; Ctrl-C closes every port', async () => {
   await page.goto(`${web}/`);
   await page.locator('#signed-out').waitFor();
   await shot('01-signed-out.png');
@@ -161,11 +162,14 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
   await signIn('Sign in through the hosted UI (route 3)', 'alice');
   await expect(page.locator('#route').textContent()).resolves.toBe('Route 3 · presign API (presigned PUT)');
   expect((await upload('note.txt', SMALL)).how).toBe('presigned PUT');
-  expect((await listedNames()).sort()).toEqual(['big.bin', 'bigger.bin', 'note.txt']);
+  await page.getByLabel('presigned POST').check();
+  expect((await upload('form.txt', FORM)).how).toBe('presigned POST');
+  expect((await listedNames()).sort()).toEqual(['big.bin', 'bigger.bin', 'form.txt', 'note.txt']);
   await shot('04-alice-route3-both-listed.png');
   expect((await download('big.bin')).equals(FIVE_MIB)).toBe(true);
   expect((await download('note.txt')).equals(SMALL)).toBe(true);
   expect((await download('bigger.bin')).equals(SIX_MIB)).toBe(true);
+  expect((await download('form.txt')).equals(FORM)).toBe(true);
   await shot('05-alice-downloaded-both.png');
   const aliceKey = await page.locator('#files tr[data-key$="/note.txt"]').getAttribute('data-key');
   expect(aliceKey?.startsWith(`users/${ALICE.sub}/`)).toBe(true);
