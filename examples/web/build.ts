@@ -9,7 +9,8 @@ import { build, stop } from 'esbuild';
 
 export const WEB_DIR = __dirname;
 
-export async function bundleWebClient(): Promise<string> {
+/** The bundle; `withSourceMap` inlines a source map (for `npm run local`, where the browser's tools read it). */
+export async function bundleWebClient(withSourceMap = true): Promise<string> {
   const result = await build({
     entryPoints: [path.join(WEB_DIR, 'src', 'main.ts')],
     bundle: true,
@@ -18,7 +19,7 @@ export async function bundleWebClient(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     minify: true,
-    sourcemap: 'inline',
+    sourcemap: withSourceMap ? 'inline' : false,
     // lib-storage and the SDK reach for Node's `global` in a few places.
     define: { global: 'globalThis' },
     // The package's `browser` map names `./dist-es/index` without `.js`, which esbuild does not
@@ -34,7 +35,7 @@ export async function bundleWebClient(): Promise<string> {
 async function main() {
   const out = path.join(WEB_DIR, 'dist');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'app.js'), await bundleWebClient());
+  fs.writeFileSync(path.join(out, 'app.js'), await bundleWebClient(false));
   fs.copyFileSync(path.join(WEB_DIR, 'index.html'), path.join(out, 'index.html'));
   console.log(
     `wrote ${path.relative(process.cwd(), out)}/ (index.html, app.js): add okta-s3-client.json beside them`,
