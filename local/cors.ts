@@ -43,10 +43,13 @@ interface CorsRule {
 
 /**
  * The CORS headers S3 adds to a response for the first rule matching the request's origin and
- * method ("How does Amazon S3 evaluate the CORS configuration", S3 user guide,
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html: the first rule whose origin and
- * method match is used). The local S3 server does this for what it answers; the IAM-enforcing
- * front adds them to its own refusals, so a page can read the 403 as it can from S3.
+ * method ("How does Amazon S3 evaluate the CORS configuration on a bucket?", S3 user guide,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html: S3 uses the first CORSRule that
+ * matches). The local S3 server does this for what it answers; the IAM-enforcing front adds them
+ * to its own refusals, so a page can read the 403. S3 evaluates the configuration for each
+ * cross-origin request it receives ("Troubleshooting CORS",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors-troubleshooting.html); that its
+ * AccessDenied answer carries the headers too is not stated there, and is assumed here.
  */
 export function bucketCorsHeaders(
   rules: readonly CorsRule[],

@@ -78,7 +78,10 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
       codeChallenge: challenge,
       scope,
     });
-    // The one identity provider of the client: straight on to Okta, as `identity_provider` does.
+    // With `identity_provider`, Cognito "silently redirects your user to the sign-in page for that
+    // identity provider" (authorize endpoint,
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html); the
+    // client has one provider, so the stand-in does so without it too (no managed-login page).
     const okta = new URL(`${options.oktaIssuerUrl}/v1/authorize`);
     okta.search = new URLSearchParams({
       client_id: userPool.oktaClientId,
@@ -111,7 +114,8 @@ export async function startHostedUi(options: HostedUiOptions): Promise<HostedUi>
     if (!oktaTokens.id_token) return errorPage(`Okta refused the code: ${oktaTokens.error_description}`);
     const pooled = await userPool.signIn(oktaTokens.id_token);
     const claims = payloadOf(pooled);
-    // Cognito copies the client's nonce into the ID token (authorize endpoint, `nonce`).
+    // The authorize request's `nonce` is what Cognito "uses to validate incoming claims": it comes
+    // back in the ID token, as OIDC requires (same page).
     const idToken = request.nonce ? signWithPool(userPool.pool, { ...claims, nonce: request.nonce }) : pooled;
     const code = codes.issue({
       clientId: userPool.clientId,

@@ -63,6 +63,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalArgs {
 
 /** One table: what runs where, who can sign in, and the configuration file. */
 export function summary(local: LocalEnvironment, seconds: number): string {
+  const subWidth = Math.max(...TEST_USERS.map((u) => u.sub.length));
   const rows: [string, string][] = [
     ['web client (open this)', `${local.endpoints.web}/`],
     ['Okta stand-in (issuer)', `${local.endpoints.okta}/oauth2/default`],
@@ -71,7 +72,7 @@ export function summary(local: LocalEnvironment, seconds: number): string {
     ['S3 (IAM-enforcing front)', local.endpoints.s3],
     ['Cognito Identity (route 1)', local.endpoints.cognitoIdentity],
     ['STS (route 2)', local.endpoints.sts],
-    ...TEST_USERS.map((u): [string, string] => [`user ${u.name}`, `${u.sub}  ${u.note}`]),
+    ...TEST_USERS.map((u): [string, string] => [`user ${u.name}`, `${u.sub.padEnd(subWidth)}  ${u.note}`]),
     ['client config', path.relative(process.cwd(), local.clientConfigFile) || local.clientConfigFile],
     ['bucket', local.stack.model.bucketName],
   ];
