@@ -61,6 +61,10 @@ export async function currentUser(
   return undefined;
 }
 
+/**
+ * Signs out of this app: its tokens are forgotten. The Okta (or hosted UI) session itself stays, so
+ * the next sign-in may not ask again; send the user to its logout endpoint to end that too.
+ */
 export async function signOut(managers: Record<Provider, UserManager>): Promise<void> {
   await Promise.all(Object.values(managers).map((m) => m.removeUser()));
 }
