@@ -165,12 +165,12 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
   await page.getByLabel('presigned POST').check();
   expect((await upload('form.txt', FORM)).how).toBe('presigned POST');
   expect((await listedNames()).sort()).toEqual(['big.bin', 'bigger.bin', 'form.txt', 'note.txt']);
-  await shot('04-alice-route3-both-listed.png');
+  await shot('04-alice-route3-all-listed.png');
   expect((await download('big.bin')).equals(FIVE_MIB)).toBe(true);
   expect((await download('note.txt')).equals(SMALL)).toBe(true);
   expect((await download('bigger.bin')).equals(SIX_MIB)).toBe(true);
   expect((await download('form.txt')).equals(FORM)).toBe(true);
-  await shot('05-alice-downloaded-both.png');
+  await shot('05-alice-downloaded-all.png');
   const aliceKey = await page.locator('#files tr[data-key$="/note.txt"]').getAttribute('data-key');
   expect(aliceKey?.startsWith(`users/${ALICE.sub}/`)).toBe(true);
 
