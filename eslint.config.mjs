@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '**/*.d.ts', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      'dist/',
+      '**/*.d.ts',
+      'coverage/',
+      'examples/web/dist/',
+      'test-artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,8 +30,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests dig into synthesized CloudFormation JSON, which has no useful static type.
-    files: ['test/**/*.ts'],
+    // Tests and the local stand-ins dig into synthesized CloudFormation JSON, which has no useful static type.
+    files: ['test/**/*.ts', 'local/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -14,6 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { build, BuildOptions, Format } from 'esbuild';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+import { localSection } from './bench-local';
 import { suiteLayersSection } from './bench-suite';
 import { synthTimeSection, templateFiguresSection } from './bench-synth';
 import { CallerSessions } from '../lambda/presign/credentials';
@@ -42,6 +43,7 @@ const SECTIONS: (() => Promise<Table>)[] = [
   presignLatency,
   synthTime,
   templateFigures,
+  localStack,
   suiteLayers,
 ];
 
@@ -73,6 +75,10 @@ async function templateFigures(): Promise<Table> {
     columns: ['', ''],
     rows: templateFiguresSection(synthOutdir ?? synthTimeSection(1).outdir),
   };
+}
+
+async function localStack(): Promise<Table> {
+  return { title: 'npm run local (whole process)', columns: ['', ''], rows: await localSection() };
 }
 
 async function suiteLayers(): Promise<Table> {

@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { Browser, chromium } from 'playwright-core';
-import { findBrowser, systemBrowserLookup } from '../../scripts/browser-path';
+import type { Browser } from 'playwright-core';
 import { CallerSessions } from '../../lambda/presign/credentials';
 import { createHandler, PresignHandler } from '../../lambda/presign/handler';
 import { s3Storage } from '../../lambda/presign/s3';
@@ -10,6 +9,7 @@ import { ALICE, apiEvent, headersForFetch, parse, presignConfig, stubSts } from 
 import { LocalS3, startLocalS3 } from '../lambda/support/local-s3';
 import { synthesize } from '../support/synth';
 import { bucketCorsRules, CfnCorsRule, corsConfigurationXml } from './cors-config';
+import { launchBrowser } from './launch';
 
 /*
  * A real browser against the bucket's CORS rules as the synthesized template states them, served
@@ -28,10 +28,6 @@ let presign: PresignHandler;
 let browser: Browser;
 
 beforeAll(async () => {
-  const browserPath = findBrowser(systemBrowserLookup());
-  if (!browserPath.found) {
-    throw new Error(`No Chromium or Chrome for the browser tests: ${browserPath.howToInstall}`);
-  }
   pages = { allowed: await servePage(), other: await servePage() };
   allowedOrigin = `http://localhost:${port(pages.allowed)}`;
   otherOrigin = `http://127.0.0.1:${port(pages.other)}`;
@@ -59,20 +55,7 @@ beforeAll(async () => {
     log: () => undefined,
   });
 
-  browser = await chromium.launch({
-    executablePath: browserPath.path,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--host-resolver-rules=MAP localhost 127.0.0.1', // never ::1 or anything but loopback v4
-    ],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { MATRIX_USERS } from '../../cli/verify/matrix';
 import { resolvedStack } from '../iam/stack-under-test';
 import { TEST_ISSUER } from '../support/config';
 import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { LocalStack, startLocalStack } from '../local/local-stack';
+import { LocalStack, startLocalStack } from '../../local/local-stack';
 import { journeyRoutes } from './route-clients';
 
 /*

@@ -3,14 +3,14 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolvedStack } from '../iam/stack-under-test';
 import { TEST_ISSUER } from '../support/config';
 import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { LocalStack, startLocalStack } from '../local/local-stack';
+import { LocalStack, startLocalStack } from '../../local/local-stack';
 import { journeyRoutes } from './route-clients';
 
 /*
  * The same journey on the prod environment, whose bucket uses SSE-KMS and carries the bucket-policy
  * denies that come with it: an ordinary upload, which names no encryption and so gets the bucket
  * default, must still pass every route, and another user must still be refused. (The KMS key policy
- * itself is not modelled by the local S3; see test/local/README.md.)
+ * itself is not modelled by the local S3; see local/README.md.)
  */
 
 const { template, ids } = resolvedStack('prod');

@@ -3,7 +3,7 @@ import { fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-provi
 import { stripBucketSlash } from '../lambda/support/local-s3';
 import { TEST_CLIENT_IDS } from '../support/config';
 import type { OidcIssuer } from '../support/oidc-issuer';
-import type { LocalStack } from '../local/local-stack';
+import type { LocalStack } from '../../local/local-stack';
 
 /**
  * How a product user reaches the store on each route, against a running local stack: the SDK's own

@@ -12,8 +12,8 @@ import { resolvedStack } from '../iam/stack-under-test';
 import { stripBucketSlash } from '../lambda/support/local-s3';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
 import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { LocalStack, startLocalStack } from './local-stack';
-import type { Session } from './sessions';
+import { LocalStack, startLocalStack } from '../../local/local-stack';
+import type { Session } from '../../local/sessions';
 
 /*
  * The local endpoints refuse what AWS refuses, for the reasons the template gives. The journeys

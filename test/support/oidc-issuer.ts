@@ -20,8 +20,10 @@ export type VerifiedClaims = Readonly<Record<string, unknown>> & {
 };
 
 export interface OidcIssuer {
-  /** `http://127.0.0.1:<port>`: the `iss` of every token, with `/jwks` beside it. */
+  /** `http://127.0.0.1:<port>`: the `iss` of every token (unless `issuerUrl` was given), with `/jwks` beside it. */
   readonly url: string;
+  /** Where the signing keys are served (`<listening url>/jwks`), whatever the `iss`. */
+  readonly jwksUrl: string;
   mintIdToken(claims: IdTokenClaims, options?: { expiresInSeconds?: number }): Promise<string>;
   /** Verifies with jose against `<url>/jwks`; rejects with jose's error `code` on any failure. */
   verify(token: string, audience: string | readonly string[]): Promise<VerifiedClaims>;
@@ -40,7 +42,10 @@ const server = new OAuth2Server();
 await server.issuer.keys.generate('RS256');
 await server.start(0, '127.0.0.1');
 const url = 'http://127.0.0.1:' + server.address().port;
-server.issuer.url = url; // it would say localhost otherwise
+// The iss of its tokens: its own URL (it would say localhost otherwise), or the public URL of a
+// front that serves the sign-in pages and passes /jwks on (npm run local).
+const iss = process.env.OIDC_ISSUER_URL || url;
+server.issuer.url = iss;
 const jwks = createRemoteJWKSet(new URL(url + '/jwks'));
 
 const handlers = {
@@ -55,7 +60,7 @@ const handlers = {
       },
     }),
   verify: async ({ token, audience }) =>
-    (await jwtVerify(token, jwks, { issuer: url, audience, algorithms: ['RS256'] })).payload,
+    (await jwtVerify(token, jwks, { issuer: iss, audience, algorithms: ['RS256'] })).payload,
   stop: () => server.stop(),
 };
 
@@ -68,7 +73,7 @@ process.on('message', async ({ id, op, args }) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send({ ready: url });
+process.send({ ready: url, iss });
 `;
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -80,19 +85,25 @@ interface Reply {
   readonly error?: { message: string; code?: string };
 }
 
-/** Starts a local OIDC issuer on 127.0.0.1 with a fresh RS256 key. Call `stop()` in `afterAll`. */
-export async function startOidcIssuer(): Promise<OidcIssuer> {
+/**
+ * Starts a local OIDC issuer on 127.0.0.1 with a fresh RS256 key. Call `stop()` in `afterAll`.
+ * `issuerUrl` makes another URL the `iss` of its tokens: a server in front of it that answers there.
+ */
+export async function startOidcIssuer(options: { issuerUrl?: string } = {}): Promise<OidcIssuer> {
   // cwd decides where the child's bare imports resolve: this project's node_modules.
   const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, OIDC_ISSUER_URL: options.issuerUrl ?? '' },
   });
-  const url = await waitUntilReady(child);
+  const listening = await waitUntilReady(child);
+  const url = options.issuerUrl ?? listening;
   const call = ipcCaller(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   return {
     url,
+    jwksUrl: `${listening}/jwks`,
     mintIdToken: (claims, options = {}) =>
       call('mint', { claims, expiresInSeconds: options.expiresInSeconds }) as Promise<string>,
     verify: (token, audience) => call('verify', { token, audience }) as Promise<VerifiedClaims>,

@@ -24,11 +24,15 @@ interface S3rverServer {
 }
 type S3rverClass = new (options: Record<string, unknown>) => S3rverServer;
 
-/** Starts @20minutes/s3rver in this process on 127.0.0.1 and a free port, with its own directory. */
-export async function startLocalS3(buckets: BucketSetup[]): Promise<LocalS3> {
+/**
+ * Starts @20minutes/s3rver in this process on 127.0.0.1 and a free port, with its own temporary
+ * directory (removed on close), or `keepIn`, a directory whose objects outlive the server.
+ */
+export async function startLocalS3(buckets: BucketSetup[], keepIn?: string): Promise<LocalS3> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver: S3rverClass = require('@20minutes/s3rver');
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  if (keepIn) fs.mkdirSync(keepIn, { recursive: true });
+  const directory = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
   const restoreCrypto = supportSingleDes();
   const restoreEncoding = encodeQueriesAsSigV4Does();
   const server = new S3rver({
@@ -45,7 +49,7 @@ export async function startLocalS3(buckets: BucketSetup[]): Promise<LocalS3> {
       await server.close();
       restoreEncoding();
       restoreCrypto();
-      fs.rmSync(directory, { recursive: true, force: true });
+      if (!keepIn) fs.rmSync(directory, { recursive: true, force: true });
     },
   };
 }

@@ -3,9 +3,9 @@
  * and nothing else: never from construct props or configuration. Anything the template leaves
  * ambiguous (two identity pools, a role mapping) throws rather than being guessed.
  */
-import type { ResolvedTemplate } from '../iam/resolve-template';
-import { bucketPolicyOf, type PolicyDocument } from '../iam/template-policies';
-import { issuerKeyPrefix } from '../iam/web-identity-context';
+import type { ResolvedTemplate } from '../test/iam/resolve-template';
+import { bucketPolicyOf, type PolicyDocument } from '../test/iam/template-policies';
+import { issuerKeyPrefix } from '../test/iam/web-identity-context';
 
 type Resource = ResolvedTemplate['resources'][string];
 

@@ -8,7 +8,8 @@
  */
 import * as http from 'http';
 import { randomUUID } from 'crypto';
-import { identityPoliciesOf, simulate, type Decision } from '../iam/simulate';
+import { identityPoliciesOf, simulate, type Decision } from '../test/iam/simulate';
+import { bucketCorsHeaders, withHeaders } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer, xmlText } from './loopback-server';
 import { credentialOf, formFields, NotModelled, s3Authorization } from './s3-request';
 import { sessionContext, SessionStore } from './sessions';
@@ -62,10 +63,18 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   const decisions: FrontDecision[] = [];
   const upstream = new URL(options.s3Endpoint);
 
+  const corsRules =
+    (model.template.resources[model.bucketLogicalId].Properties.CorsConfiguration as any)?.CorsRules ?? [];
   const server = await startLoopbackServer(async (request, body) => {
+    const reply = await decide(request, body);
+    // s3rver adds CORS headers to what it answers; the front's own refusals get them here.
+    return reply.fromS3rver ? reply : withHeaders(reply, bucketCorsHeaders(corsRules, request));
+  }, options.port);
+
+  async function decide(request: http.IncomingMessage, body: Buffer): Promise<Reply & { fromS3rver?: true }> {
     const method = request.method ?? 'GET';
     // CORS preflights carry no credentials; S3 answers them from the bucket's CORS rules.
-    if (method === 'OPTIONS') return forward(upstream, request, body);
+    if (method === 'OPTIONS') return { ...(await forward(upstream, request, body)), fromS3rver: true };
     const headers = singleValued(request.headers);
     const url = new URL(request.url ?? '/', 'http://front');
     const form = method === 'POST' ? formFields(headers['content-type'], body) : undefined;
@@ -115,8 +124,8 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       decision,
     });
     if (decision !== 'Allowed') return s3Error(403, 'AccessDenied', 'Access Denied', method === 'HEAD');
-    return forward(upstream, request, body);
-  }, options.port);
+    return { ...(await forward(upstream, request, body)), fromS3rver: true };
+  }
 
   return {
     url: server.url,

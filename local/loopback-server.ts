@@ -1,6 +1,6 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import type { VerifiedClaims } from '../support/oidc-issuer';
+import type { VerifiedClaims } from '../test/support/oidc-issuer';
 
 /** A server on 127.0.0.1 only, on the given port or a free one. */
 export interface LoopbackServer {
@@ -38,7 +38,14 @@ export async function startLoopbackServer(handle: RequestHandler, port = 0): Pro
         });
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // A port in use rejects here (EADDRINUSE, with `port`), rather than crashing the process.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>

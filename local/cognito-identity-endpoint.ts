@@ -2,13 +2,14 @@
  * A local Cognito identity-pool endpoint speaking enough of the AWS JSON 1.1 protocol for the
  * unmodified `fromCognitoIdentityPool` with only an endpoint override: `GetId`, then
  * `GetCredentialsForIdentity` (the enhanced, basic-less flow). Every decision comes from the
- * synthesized template. Protocol coverage and sources: see test/local/README.md.
+ * synthesized template. Protocol coverage and sources: see local/README.md.
  */
 import { createHash } from 'crypto';
-import { decideTrust, sessionArnOf, trustPolicyOf } from '../iam/simulate';
-import { identityPoolTrustContext, sessionTags } from '../iam/web-identity-context';
-import type { VerifiedClaims } from '../support/oidc-issuer';
+import { decideTrust, sessionArnOf, trustPolicyOf } from '../test/iam/simulate';
+import { identityPoolTrustContext, sessionTags } from '../test/iam/web-identity-context';
+import type { VerifiedClaims } from '../test/support/oidc-issuer';
 import { LoopbackServer, Reply, startLoopbackServer, TokenIssuer } from './loopback-server';
+import { withCors } from './cors';
 import { SessionStore } from './sessions';
 import type { OidcProviderModel, StackModel } from './stack-model';
 
@@ -24,6 +25,8 @@ export interface CognitoIdentityEndpointOptions {
   readonly sessions: SessionStore;
   readonly issuers: readonly TokenIssuer[];
   readonly port?: number;
+  /** Origins of pages that call this endpoint from a browser (AWS's endpoints answer CORS). */
+  readonly corsOrigins?: readonly string[];
 }
 
 class CognitoError extends Error {
@@ -169,29 +172,32 @@ export async function startCognitoIdentityEndpoint(
     GetCredentialsForIdentity: getCredentialsForIdentity,
   };
 
-  return startLoopbackServer(async (request, body) => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(TARGET_PREFIX)
-      ? operations[target.slice(TARGET_PREFIX.length)]
-      : undefined;
-    try {
-      if (request.method !== 'POST' || !operation)
-        throw new CognitoError(
-          'InvalidParameterException',
-          `${target} is not modelled by the local identity pool`,
-        );
-      let input: unknown;
+  return startLoopbackServer(
+    withCors(async (request, body) => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith(TARGET_PREFIX)
+        ? operations[target.slice(TARGET_PREFIX.length)]
+        : undefined;
       try {
-        input = JSON.parse(body.toString('utf8') || '{}');
-      } catch {
-        throw new CognitoError('SerializationException', 'The body is not JSON');
+        if (request.method !== 'POST' || !operation)
+          throw new CognitoError(
+            'InvalidParameterException',
+            `${target} is not modelled by the local identity pool`,
+          );
+        let input: unknown;
+        try {
+          input = JSON.parse(body.toString('utf8') || '{}');
+        } catch {
+          throw new CognitoError('SerializationException', 'The body is not JSON');
+        }
+        return json(200, await operation(input as Record<string, unknown>));
+      } catch (error) {
+        if (!(error instanceof CognitoError)) throw error;
+        return json(400, { __type: error.type, message: error.message }, error.type);
       }
-      return json(200, await operation(input as Record<string, unknown>));
-    } catch (error) {
-      if (!(error instanceof CognitoError)) throw error;
-      return json(400, { __type: error.type, message: error.message }, error.type);
-    }
-  }, options.port);
+    }, options.corsOrigins ?? []),
+    options.port,
+  );
 }
 
 function json(status: number, body: unknown, errorType?: string): Reply {

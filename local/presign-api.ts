@@ -6,14 +6,19 @@
  * signs URLs for the IAM-enforcing S3 front.
  */
 import { STSClient } from '@aws-sdk/client-sts';
-import { authorize, methodAuthorizationOf, proxyEvent } from '../aws-model/apigateway-cognito-authorizer';
-import type { ResolvedTemplate } from '../iam/resolve-template';
-import { sessionArnOf } from '../iam/simulate';
-import { stripBucketSlash } from '../lambda/support/local-s3';
-import { readConfig } from '../../lambda/presign/config';
-import { CallerSessions } from '../../lambda/presign/credentials';
-import { createHandler, type RequestLog } from '../../lambda/presign/handler';
-import { s3Storage } from '../../lambda/presign/s3';
+import {
+  authorize,
+  methodAuthorizationOf,
+  proxyEvent,
+} from '../test/aws-model/apigateway-cognito-authorizer';
+import type { ResolvedTemplate } from '../test/iam/resolve-template';
+import { sessionArnOf } from '../test/iam/simulate';
+import { stripBucketSlash } from '../test/lambda/support/local-s3';
+import { readConfig } from '../lambda/presign/config';
+import { CallerSessions } from '../lambda/presign/credentials';
+import { createHandler, type RequestLog } from '../lambda/presign/handler';
+import { s3Storage } from '../lambda/presign/s3';
+import { mockPreflightReply } from './cors';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
 import type { SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
@@ -126,6 +131,9 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     const methodId = methods.get(`${request.method} ${url.pathname}`);
     // API Gateway's answers for an unknown route and a refused token.
     if (!methodId) return { status: 403, body: JSON.stringify({ message: 'Missing Authentication Token' }) };
+    // A browser's preflight: the OPTIONS method's MOCK integration answers it, without the authorizer.
+    if (request.method === 'OPTIONS')
+      return mockPreflightReply(model.template.resources[methodId].Properties, request.headers.origin);
     const authorization = methodAuthorizationOf(model.template, methodId, [userPool.pool]);
     const decision = authorize(request.headers.authorization, authorization);
     if (!decision.allowed)

@@ -1,7 +1,7 @@
 /**
  * A local STS endpoint speaking enough of STS's Query protocol for the unmodified SDK
  * (`fromWebToken`, `STSClient`) with only an endpoint override. Every decision comes from the
- * synthesized template through the IAM simulator. Protocol coverage: see test/local/README.md.
+ * synthesized template through the IAM simulator. Protocol coverage: see local/README.md.
  */
 import { randomUUID } from 'crypto';
 import type { IncomingMessage } from 'http';
@@ -12,8 +12,8 @@ import {
   trustPolicyOf,
   type TrustAction,
   type RequestContext,
-} from '../iam/simulate';
-import { webIdentitySessionContext, webIdentityTrustContext } from '../iam/web-identity-context';
+} from '../test/iam/simulate';
+import { webIdentitySessionContext, webIdentityTrustContext } from '../test/iam/web-identity-context';
 import {
   Reply,
   startLoopbackServer,
@@ -22,6 +22,7 @@ import {
   xmlText,
   LoopbackServer,
 } from './loopback-server';
+import { withCors } from './cors';
 import { Session, sessionContext, SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
 
@@ -48,6 +49,8 @@ export interface StsEndpointOptions {
   readonly sessions: SessionStore;
   readonly issuers: readonly TokenIssuer[];
   readonly port?: number;
+  /** Origins of pages that call this endpoint from a browser (AWS's endpoints answer CORS). */
+  readonly corsOrigins?: readonly string[];
 }
 
 class StsError extends Error {
@@ -61,21 +64,25 @@ class StsError extends Error {
 }
 
 export async function startStsEndpoint(options: StsEndpointOptions): Promise<LoopbackServer> {
-  return startLoopbackServer(async (request, body) => {
-    const params = new URLSearchParams(body.toString('utf8'));
-    try {
-      if (request.method !== 'POST') throw new StsError(400, 'InvalidAction', 'POST a Query request');
-      const action = params.get('Action');
-      if (params.get('Version') !== '2011-06-15') throw new StsError(400, 'InvalidParameterValue', 'Version');
-      if (action === 'AssumeRoleWithWebIdentity')
-        return ok(action, await assumeRoleWithWebIdentity(options, params));
-      if (action === 'AssumeRole') return ok(action, await assumeRole(options, request, params));
-      throw new StsError(400, 'InvalidAction', `${action} is not modelled by the local STS`);
-    } catch (error) {
-      if (error instanceof StsError) return fault(error);
-      throw error;
-    }
-  }, options.port);
+  return startLoopbackServer(
+    withCors(async (request, body) => {
+      const params = new URLSearchParams(body.toString('utf8'));
+      try {
+        if (request.method !== 'POST') throw new StsError(400, 'InvalidAction', 'POST a Query request');
+        const action = params.get('Action');
+        if (params.get('Version') !== '2011-06-15')
+          throw new StsError(400, 'InvalidParameterValue', 'Version');
+        if (action === 'AssumeRoleWithWebIdentity')
+          return ok(action, await assumeRoleWithWebIdentity(options, params));
+        if (action === 'AssumeRole') return ok(action, await assumeRole(options, request, params));
+        throw new StsError(400, 'InvalidAction', `${action} is not modelled by the local STS`);
+      } catch (error) {
+        if (error instanceof StsError) return fault(error);
+        throw error;
+      }
+    }, options.corsOrigins ?? []),
+    options.port,
+  );
 }
 
 interface Common {

@@ -4,10 +4,11 @@
  * endpoints for routes 1 and 2, and the user pool plus presign API (the real handler) for route 3.
  * All on 127.0.0.1; `close()` stops every one of them.
  */
-import type { ResolvedTemplate } from '../iam/resolve-template';
-import type { OidcIssuer } from '../support/oidc-issuer';
-import { issuerKeyPrefix } from '../iam/web-identity-context';
-import { LocalS3, startLocalS3 } from '../lambda/support/local-s3';
+import type { ResolvedTemplate } from '../test/iam/resolve-template';
+import type { OidcIssuer } from '../test/support/oidc-issuer';
+import { issuerKeyPrefix } from '../test/iam/web-identity-context';
+import { CfnCorsRule, corsConfigurationXml } from '../test/browser/cors-config';
+import { LocalS3, startLocalS3 } from '../test/lambda/support/local-s3';
 import { startCognitoIdentityEndpoint } from './cognito-identity-endpoint';
 import type { LoopbackServer, TokenIssuer } from './loopback-server';
 import { PresignApi, startPresignApi } from './presign-api';
@@ -35,6 +36,10 @@ export interface LocalStackOptions {
   readonly configuredIssuer: string;
   /** Fixed ports for the endpoints clients call (e.g. for `npm run local`); free ports otherwise. */
   readonly ports?: Readonly<Partial<Record<'s3' | 'cognitoIdentity' | 'sts' | 'api', number>>>;
+  /** Where the S3 server keeps objects across restarts; a temporary directory otherwise. */
+  readonly s3Directory?: string;
+  /** Origins of browser pages that call Cognito Identity and STS (AWS's endpoints answer CORS). */
+  readonly browserOrigins?: readonly string[];
 }
 
 /** The local issuer as the endpoints use it: its own `iss`, under the configured issuer's name. */
@@ -57,12 +62,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const server of started.reverse()) await server.close();
   };
   try {
-    const s3rver: LocalS3 = track(await startLocalS3([{ name: model.bucketName }]));
+    // The bucket's CORS rules from the template: s3rver answers preflights and adds CORS headers with them.
+    const corsRules = model.template.resources[model.bucketLogicalId].Properties.CorsConfiguration as
+      { CorsRules: CfnCorsRule[] } | undefined;
+    const s3rver: LocalS3 = track(
+      await startLocalS3(
+        [{ name: model.bucketName, configs: corsRules ? [corsConfigurationXml(corsRules.CorsRules)] : [] }],
+        options.s3Directory,
+      ),
+    );
+    const corsOrigins = options.browserOrigins ?? [];
     const s3 = track(await startS3Front({ model, sessions, s3Endpoint: s3rver.endpoint, port: ports.s3 }));
     const cognitoIdentity = track(
-      await startCognitoIdentityEndpoint({ model, sessions, issuers, port: ports.cognitoIdentity }),
+      await startCognitoIdentityEndpoint({
+        model,
+        sessions,
+        issuers,
+        port: ports.cognitoIdentity,
+        corsOrigins,
+      }),
     );
-    const sts = track(await startStsEndpoint({ model, sessions, issuers, port: ports.sts }));
+    const sts = track(await startStsEndpoint({ model, sessions, issuers, port: ports.sts, corsOrigins }));
     const userPool = localUserPool(options.template, issuers[0]);
     const api = track(
       await startPresignApi({

@@ -8,8 +8,8 @@ import {
   signWithPool,
   testUserPool,
   type TestUserPool,
-} from '../aws-model/cognito-id-token';
-import type { ResolvedTemplate } from '../iam/resolve-template';
+} from '../test/aws-model/cognito-id-token';
+import type { ResolvedTemplate } from '../test/iam/resolve-template';
 import type { TokenIssuer } from './loopback-server';
 
 export interface LocalUserPool {

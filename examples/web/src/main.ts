@@ -1,0 +1,104 @@
+/**
+ * The reference web client: sign in, pick a route, upload with progress, list, download, delete.
+ * It reads okta-s3-client.json, so the same build runs against `npm run local` or a deployment.
+ */
+import { loadConfig, type ClientConfig } from './config';
+import { presignRoute, sdkRoute, type Route } from './routes';
+import { currentUser, signIn, signOut, userManagers, type Provider } from './sign-in';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const checked = (name: string) =>
+  document.querySelector<HTMLInputElement>(`input[name=${name}]:checked`)!.value;
+
+async function start() {
+  const config = await loadConfig();
+  const managers = userManagers(config);
+  $('sign-in-okta').onclick = () => signIn(managers, 'okta');
+  $('sign-in-hosted-ui').onclick = () => signIn(managers, 'hosted-ui');
+  const session = await currentUser(managers);
+  $('signed-out').hidden = Boolean(session);
+  $('signed-in').hidden = !session;
+  if (!session) return;
+
+  const { provider, user } = session;
+  $('who').textContent = `${user.profile.email ?? user.profile.sub}`;
+  $('sign-out').onclick = async () => {
+    await signOut(managers);
+    window.location.assign('/');
+  };
+  // Okta's ID token serves routes 1 and 2; the hosted UI's serves route 3 (its `sub` is the pool's own id).
+  $('route-choice').hidden = provider !== 'okta';
+  $('upload-choice').hidden = provider !== 'hosted-ui';
+  const route = (): Route => routeFor(config, provider, user.id_token!, user.profile.sub);
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name=route], input[name=upload]'))
+    input.onchange = () => show(route());
+  $('upload').onclick = () => upload(route());
+  await show(route());
+}
+
+function routeFor(config: ClientConfig, provider: Provider, idToken: string, sub: string): Route {
+  if (provider === 'hosted-ui') return presignRoute(config, idToken, checked('upload') as 'PUT' | 'POST');
+  return sdkRoute(config, checked('route') as 'identity-pool' | 'web-identity', idToken, sub);
+}
+
+async function show(route: Route) {
+  $('route').textContent = route.label;
+  const rows = (await route.list()).map((file) => {
+    const row = document.createElement('tr');
+    row.dataset.key = file.key;
+    const name = document.createElement('td');
+    name.textContent = `${file.key.split('/').pop()} (${file.size} bytes)`;
+    name.title = file.key;
+    const actions = document.createElement('td');
+    actions.append(button('Download', () => download(route, file.key)));
+    if (route.remove) actions.append(button('Delete', () => remove(route, file.key)));
+    row.append(name, actions);
+    return row;
+  });
+  $('files').replaceChildren(...rows);
+}
+
+async function upload(route: Route) {
+  const file = $<HTMLInputElement>('file').files?.[0];
+  if (!file) {
+    status('Choose a file first.');
+    return;
+  }
+  const bar = $<HTMLProgressElement>('progress');
+  bar.value = 0;
+  status(`Uploading ${file.name}…`);
+  const { key, how } = await route.upload(file, (fraction) => (bar.value = Math.round(fraction * 100)));
+  bar.value = 100;
+  status(`Uploaded ${key} (${how})`);
+  await show(route);
+}
+
+async function download(route: Route, key: string) {
+  const blob = await route.download(key);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = key.split('/').pop()!;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  status(`Downloaded ${key}`);
+}
+
+async function remove(route: Route, key: string) {
+  await route.remove!(key);
+  status(`Deleted ${key} (a delete marker: the version stays recoverable)`);
+  await show(route);
+}
+
+function button(text: string, action: () => Promise<void>) {
+  const b = document.createElement('button');
+  b.textContent = text;
+  b.onclick = () => action().catch(fail);
+  return b;
+}
+
+const status = (text: string) => ($('status').textContent = text);
+const fail = (error: unknown) =>
+  ($('error').textContent = error instanceof Error ? error.message : String(error));
+
+window.addEventListener('unhandledrejection', (event) => fail(event.reason));
+start().catch(fail);

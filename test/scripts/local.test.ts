@@ -1,0 +1,130 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { PORT_OFFSETS } from '../../local/environment';
+import { LocalArgsError, main, parseLocalArgs } from '../../scripts/local';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('npm run local arguments', () => {
+  test('defaults: port base 4400, data in .local/, no reset, the configuration’s first environment', () => {
+    expect(parseLocalArgs([])).toEqual({
+      env: undefined,
+      portBase: 4400,
+      dataDir: path.join(ROOT, '.local'),
+      reset: false,
+    });
+  });
+
+  test('every option, in both spellings', () => {
+    expect(parseLocalArgs(['--env', 'prod', '--port-base=5000', '--data-dir', 'tmp/x', '--reset'])).toEqual({
+      env: 'prod',
+      portBase: 5000,
+      dataDir: path.resolve('tmp/x'),
+      reset: true,
+    });
+  });
+
+  test('every problem is listed at once, then the usage', () => {
+    let message = '';
+    try {
+      parseLocalArgs([
+        '--port-base',
+        '70000',
+        '--nope',
+        'stray',
+        '--env',
+        '--env=a',
+        '--env=b',
+        '--reset=yes',
+      ]);
+    } catch (e) {
+      expect(e).toBeInstanceOf(LocalArgsError);
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'unknown option --nope',
+      'unexpected argument stray',
+      '--env needs a value',
+      '--env is given twice',
+      'unknown option --reset',
+      '--port-base must be a whole number from 1024 to 65529, got "70000"',
+      'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]',
+    ]);
+  });
+
+  test.each([['0'], ['1023'], ['4400.5'], ['-1'], ['65530']])('refuses --port-base %s', (base) => {
+    expect(() => parseLocalArgs(['--port-base', base])).toThrow('--port-base must be a whole number');
+  });
+
+  test('the command prints bad arguments once, without a stack trace, and exits 1 having started nothing', () => {
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register', 'scripts/local.ts', '--bogus'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, DEBUG: '' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('local: '));
+    expect(lines).toEqual([
+      'local: unknown option --bogus',
+      expect.stringMatching(/^local: Usage: npm run local/),
+    ]);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an environment the configuration lacks is a configuration problem: listed once, exit 1, no trace', async () => {
+    const { code, lines } = await runMain(['--env', 'nope']);
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'local: Invalid okta-s3-storage configuration (1 problem):',
+      expect.stringMatching(/^local: {3}- env: expected dev, prod, all .*got "nope"$/),
+    ]);
+  });
+
+  test('a port in use: one line naming it, exit 1, and nothing left listening', async () => {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(base + PORT_OFFSETS.api, '127.0.0.1', resolve));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-local-'));
+    try {
+      const { code, lines } = await runMain(['--port-base', String(base), '--data-dir', dataDir]);
+      expect(code).toBe(1);
+      expect(lines).toEqual([
+        `local: port ${base + PORT_OFFSETS.api} is in use: stop what holds it, or move every port with --port-base`,
+      ]);
+      const others = Object.values(PORT_OFFSETS).filter((o) => o !== PORT_OFFSETS.api);
+      const open = [];
+      for (const offset of others) if (await answers(base + offset)) open.push(base + offset);
+      expect(open).toEqual([]);
+    } finally {
+      blocker.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** `main` in this process, as without DEBUG: its exit code and every line it printed (stack traces included). */
+async function runMain(argv: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const spies = (['log', 'error'] as const).map((level) =>
+    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(...args.map(String).join(' ').split('\n'));
+    }),
+  );
+  try {
+    return { code: await main(argv, false), lines };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
