@@ -4,7 +4,8 @@
  * Stands in for `aws`, `curl`, `jq`, `npm` and `npx` while the README's shell blocks run (see
  * readme-commands.test.ts). Every call is recorded as one JSON line in $README_CALLS. What needs no
  * AWS account runs for real: `npx okta-s3-storage verify --help` and `--print-policy` run the
- * bundled verifier, and `npm run client-config` runs the script. `jq` understands only the filters
+ * bundled verifier, and `npm run client-config` runs the script. `npm ci` is CI's first step, and
+ * `npm run local` is what the local-web-client browser test starts, so both are only recorded. `jq` understands only the filters
  * the README uses, so a new filter fails the test until it is taught here.
  */
 const { spawnSync } = require('child_process');
@@ -67,7 +68,7 @@ switch (command) {
         ['-r', require.resolve('ts-node/register', { paths: [repo] })],
         [path.join(repo, 'scripts', 'client-config.ts'), ...args.slice(3)],
       );
-    } else if (!(args[0] === 'run' && args[1] === 'verify')) {
+    } else if (!(args[0] === 'ci' || (args[0] === 'run' && ['verify', 'local'].includes(args[1])))) {
       refuse('an npm command the README did not use before');
     }
     break;

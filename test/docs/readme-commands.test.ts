@@ -158,6 +158,18 @@ test('every other block runs to the end under set -u, without a stray error', ()
   }
 });
 
+test('npm run local is the script the browser test starts', () => {
+  const runs = callsOf('npm').filter((c) => c.args[0] === 'run' && c.args[1] === 'local');
+  expect(runs.length).toBeGreaterThan(0);
+  const script: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.local;
+  const started = fs.readFileSync(
+    path.join(ROOT, 'test', 'browser', 'local-web-client.browser.test.ts'),
+    'utf8',
+  );
+  expect(script).toBe('node -r ts-node/register scripts/local.ts');
+  expect(started).toContain("['-r', 'ts-node/register', 'scripts/local.ts'");
+});
+
 test('every aws command names an operation the service has', () => {
   const aws = callsOf('aws');
   expect(aws.length).toBeGreaterThan(10);
