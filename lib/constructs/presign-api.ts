@@ -117,7 +117,7 @@ export class PresignApi extends Construct {
     const functionProps: lambda.FunctionOptions = {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(PRESIGN_TIMEOUT_SECONDS),
       role: this.executionRole,
       logGroup: handlerLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -334,6 +334,13 @@ function validate(props: PresignApiProps, urlExpiry: Duration) {
     problems.push('listPageSize must be 1 to 1000');
   if (problems.length) throw new Error(`PresignApi: ${problems.join('; ')}`);
 }
+
+/**
+ * The presign function's timeout: inside API Gateway's 29-second integration timeout, and above the
+ * Lambda's worst-case wait on STS and S3 (lambda/presign/sdk-clients.ts), so a stuck dependency is
+ * answered with a 503 before Lambda ends the invocation.
+ */
+export const PRESIGN_TIMEOUT_SECONDS = 10;
 
 /** Tag-value patterns with a character STS allows but an Okta id never has (`${*}`/`${?}` are a literal * and ?). */
 const OKTA_SUB_TAG_FORBIDDEN = ['* *', '*+*', '*=*', '*.*', '*:*', '*/*', '*@*', '*${*}*', '*${?}*'];
