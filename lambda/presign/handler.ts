@@ -15,6 +15,7 @@ import { callerSub } from './identity';
 import { CallerSessions, CredentialsSource, SessionCredentials } from './credentials';
 import { calling, classifyFailure, Fault } from './faults';
 import { sdkClientOptions } from './sdk-clients';
+import { traced } from './tracing';
 import { buildObjectKey, isOwnKey, userPrefix } from './keys';
 import { CallerStorage, isBadContinuationToken, s3Storage, Signing } from './s3';
 
@@ -176,7 +177,7 @@ function logToConsole(entry: RequestLog): void {
 export function dependenciesFromEnvironment(env: Record<string, string | undefined>): HandlerDeps {
   const config = readConfig(env);
   const sessions = new CallerSessions({
-    sts: new STSClient({ region: config.region, ...sdkClientOptions() }),
+    sts: traced(new STSClient({ region: config.region, ...sdkClientOptions() })),
     roleArn: config.presignRoleArn,
     urlExpirySeconds: config.urlExpirySeconds,
   });
@@ -187,6 +188,7 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
       bucket: config.bucketName,
       region: config.region,
       clientOptions: sdkClientOptions(),
+      customizeClient: traced,
     }),
   };
 }
