@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { buildDashboard } from '../monitoring/dashboard';
+import { ApiMetric, buildDashboard } from '../monitoring/dashboard';
 import { LOG_METRICS, LogMetric, REFUSED_IDENTITIES, S3_FAULTS, STS_FAULTS } from '../monitoring/log-metrics';
 import { durationThresholdMillis, MonitoringThresholds, resolveThresholds } from '../monitoring/thresholds';
 
@@ -188,8 +188,6 @@ export class StorageMonitoring extends Construct {
     return topic;
   }
 }
-
-export type ApiMetric = (metricName: string, statistic: string, period: Duration) => cloudwatch.Metric;
 
 /**
  * `AWS/ApiGateway` metrics of one REST API stage: published with the `ApiName` and `Stage`

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { ApiMetric } from '../constructs/storage-monitoring';
 import {
   CREDENTIALS_CACHE_HITS,
   HANDLER_FAULTS,
@@ -13,6 +12,9 @@ import {
   STS_CALLS,
   STS_FAULTS,
 } from './log-metrics';
+
+/** An `AWS/ApiGateway` metric of the watched stage. */
+export type ApiMetric = (metricName: string, statistic: string, period: Duration) => cloudwatch.Metric;
 
 export interface DashboardSources {
   readonly handler: lambda.IFunction;
