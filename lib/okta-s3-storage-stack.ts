@@ -24,16 +24,17 @@ export interface OktaS3StorageStackProps extends StackProps {
 /** Alarms and a dashboard for the presign API, as the environment's `monitoring` settings say. */
 function monitorPresignApi(scope: Construct, api: PresignApi, settings: MonitoringSettings) {
   if (!settings.enabled) return undefined;
-  const { enabled: _enabled, alarmEmails, alarmTopicArn, ...thresholds } = settings;
   return new StorageMonitoring(scope, 'Monitoring', {
     handler: api.handler,
     handlerTimeout: api.handlerTimeout,
     handlerLogGroup: api.handlerLogGroup,
     stage: api.api.deploymentStage,
     accessLogGroup: api.accessLogGroup,
-    thresholds,
-    alarmEmails,
-    alarmTopic: alarmTopicArn ? sns.Topic.fromTopicArn(scope, 'AlarmTopic', alarmTopicArn) : undefined,
+    thresholds: settings, // its threshold fields; resolveThresholds reads only those
+    alarmEmails: settings.alarmEmails,
+    alarmTopic: settings.alarmTopicArn
+      ? sns.Topic.fromTopicArn(scope, 'AlarmTopic', settings.alarmTopicArn)
+      : undefined,
   });
 }
 

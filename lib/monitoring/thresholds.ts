@@ -52,7 +52,12 @@ export const DEFAULT_THRESHOLDS: Required<MonitoringThresholds> = {
 
 /** The thresholds with defaults filled in; a bad value is an error naming the prop. */
 export function resolveThresholds(given: MonitoringThresholds = {}): Required<MonitoringThresholds> {
-  const thresholds = { ...DEFAULT_THRESHOLDS, ...stripUndefined(given) };
+  const thresholds = Object.fromEntries(
+    Object.entries(DEFAULT_THRESHOLDS).map(([key, fallback]) => [
+      key,
+      given[key as keyof MonitoringThresholds] ?? fallback,
+    ]),
+  ) as Required<MonitoringThresholds>;
   const problems = Object.entries(thresholds)
     .filter(([, value]) => !Token.isUnresolved(value) && !(Number.isFinite(value) && value > 0))
     .map(([key]) => `thresholds.${key} must be a positive number`);
@@ -67,8 +72,4 @@ export function resolveThresholds(given: MonitoringThresholds = {}): Required<Mo
 /** The duration alarm's threshold in milliseconds. */
 export function durationThresholdMillis(timeout: Duration, percentOfTimeout: number): number {
   return Math.floor((timeout.toMilliseconds() * percentOfTimeout) / 100);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
