@@ -10,7 +10,7 @@ import {
   postResponse,
   putResponse,
 } from './core';
-import { badRequest, corsHeaders, errorResponse, header, jsonResponse, notFound } from './http';
+import { badRequest, corsHeaders, errorResponse, header, isRecord, jsonResponse, notFound } from './http';
 import { callerSub } from './identity';
 import { CallerSessions, CredentialsSource, SessionCredentials } from './credentials';
 import { calling, classifyFailure, Fault } from './faults';
@@ -48,6 +48,8 @@ export interface RequestLog {
   readonly requestId?: string;
   /** Which dependency failed and the error's name, when the request failed on the server's side. */
   readonly fault?: Fault;
+  /** The object key a URL was signed for (uploads and downloads): who got what, when. */
+  readonly key?: string;
   /** Where the caller's session came from, when the request needed one: an STS call or the cache. */
   readonly credentials?: CredentialsSource;
 }
@@ -84,6 +86,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
     let response: APIGatewayProxyResult;
     let fault: Fault | undefined;
     let credentials: CredentialsSource | undefined;
+    let key: string | undefined;
     try {
       if (!route) throw notFound('No such route');
       const caller = callerSub(event, config);
@@ -104,6 +107,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
         },
       });
       response = jsonResponse(200, body, cors);
+      if (isRecord(body) && typeof body.key === 'string') key = body.key;
     } catch (error) {
       const failure = classifyFailure(error);
       fault = failure.fault;
@@ -115,6 +119,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
       sub,
       latencyMs: Math.round((performance.now() - started) * 10) / 10,
       requestId: event.requestContext?.requestId,
+      ...(key ? { key } : {}),
       ...(credentials ? { credentials } : {}),
       ...(fault ? { fault } : {}),
     });

@@ -190,6 +190,7 @@ describe('presign handler', () => {
       route: 'POST /uploads',
       status: 200,
       sub: ALICE,
+      key: response.body.key,
       latencyMs: expect.any(Number),
       requestId: 'request-1',
     });
