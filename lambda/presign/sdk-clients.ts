@@ -1,7 +1,9 @@
 /**
  * How long the Lambda may wait for STS and S3. API Gateway ends a REST integration after 29
- * seconds (API Gateway quotas, "Integration timeout: 50 milliseconds - 29 seconds for all
- * integration types"); the function's timeout (PRESIGN_TIMEOUT_SECONDS in the construct) sits
+ * seconds by default (API Gateway quotas,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#api-gateway-execution-service-limits-table:
+ * integration timeout 50 ms to 29 s; since 2024 a Regional or private REST API may raise it with a
+ * quota increase, which this stack neither needs nor assumes); the function's timeout (PRESIGN_TIMEOUT_SECONDS in the construct) sits
  * well inside that, and a request's worst case against both dependencies sits well inside the
  * function's timeout, so a stuck dependency ends in our 503, never in Lambda's timeout or API
  * Gateway's 504.
