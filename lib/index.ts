@@ -8,7 +8,6 @@ export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
 export * from './constructs/presign-routes';
 export * from './constructs/storage-monitoring';
-export type { MonitoringThresholds } from './monitoring/thresholds';
 
 // The whole store as one stack
 export * from './okta-s3-storage-stack';

@@ -1,44 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-
-/** When each alarm fires. Every field has a default that suits a small organisation's store. */
-export interface MonitoringThresholds {
-  /**
-   * Failed invocations (uncaught errors, timeouts, crashes) in 5 minutes. The handler answers
-   * every request itself, so any Lambda error is a defect or a timeout.
-   * @default 1
-   */
-  readonly handlerErrors?: number;
-  /**
-   * Throttled invocations in 5 minutes: the account or function ran out of concurrency.
-   * @default 1
-   */
-  readonly handlerThrottles?: number;
-  /**
-   * p99 duration, as a percentage of the function's timeout, over 5 minutes.
-   * @default 80
-   */
-  readonly durationPercentOfTimeout?: number;
-  /**
-   * Share of API requests answered 5xx, in percent, over 5 minutes.
-   * @default 5
-   */
-  readonly server5xxRatePercent?: number;
-  /**
-   * p99 API latency in milliseconds, three 5-minute periods in a row.
-   * @default 3000
-   */
-  readonly latencyP99Millis?: number;
-  /**
-   * Failed calls to STS (and, separately, to S3) in 5 minutes, whatever the answer to the client.
-   * @default 5
-   */
-  readonly dependencyFaults?: number;
-  /**
-   * 401 and 403 answers in one minute: a burst is what an attack on the presign route looks like.
-   * @default 30
-   */
-  readonly refusedPerMinute?: number;
-}
+import type { MonitoringThresholds } from '../constructs/storage-monitoring';
 
 export const DEFAULT_THRESHOLDS: Required<MonitoringThresholds> = {
   handlerErrors: 1,
