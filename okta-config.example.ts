@@ -46,6 +46,21 @@ export const config: OktaS3Config = {
         throttlingBurstLimit: 40,
         listPageSize: 100,
         logRetentionDays: 30, // one of CloudWatch Logs' retention values
+        tracing: false, // X-Ray traces of the API and the function's STS and S3 calls
+      },
+      // Alarms and a dashboard (README: Operate). On unless enabled: false. Alarms go to a created
+      // SNS topic with these e-mail subscriptions, or to alarmTopicArn (then no alarmEmails).
+      monitoring: {
+        enabled: true,
+        alarmEmails: [],
+        // alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:platform-alarms',
+        handlerErrors: 1, // failed invocations per 5 minutes
+        handlerThrottles: 1, // throttled invocations per 5 minutes
+        durationPercentOfTimeout: 80, // p99 duration vs the function's 10 s timeout
+        server5xxRatePercent: 5, // API 5xx share per 5 minutes
+        latencyP99Millis: 3000, // API p99 latency, 15 minutes in a row
+        dependencyFaults: 5, // failed STS (or S3) calls per 5 minutes
+        refusedPerMinute: 30, // 401/403 answers per minute
       },
       userPool: {
         domainPrefix: 'example-okta-files-dev', // <prefix>.auth.<region>.amazoncognito.com
@@ -72,7 +87,8 @@ export const config: OktaS3Config = {
         exposedMetadataKeys: ['original-name'],
         encryption: 'kms',
       },
-      presign: { logRetentionDays: 365 },
+      presign: { logRetentionDays: 365, tracing: true },
+      monitoring: { alarmEmails: ['platform-oncall@example.com'] },
       userPool: {
         domainPrefix: 'example-okta-files',
         callbackUrls: ['https://files.example.com/callback'],

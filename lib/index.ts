@@ -7,6 +7,7 @@ export * from './constructs/workflows-connector-role';
 export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
 export * from './constructs/presign-routes';
+export * from './constructs/storage-monitoring';
 
 // The whole store as one stack
 export * from './okta-s3-storage-stack';

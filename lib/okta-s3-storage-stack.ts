@@ -1,10 +1,12 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ResolvedEnvironment } from './config/types';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { MonitoringSettings, ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from './constructs/federated-user-pool';
 import { IdentityPoolAudiences, OktaFederation } from './constructs/okta-federation';
 import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
 import { PresignApi } from './constructs/presign-api';
+import { StorageMonitoring } from './constructs/storage-monitoring';
 import { UserFilesBucket } from './constructs/user-files-bucket';
 import { UserIdentityPool } from './constructs/user-identity-pool';
 import { WorkflowsConnectorRole } from './constructs/workflows-connector-role';
@@ -19,6 +21,23 @@ export interface OktaS3StorageStackProps extends StackProps {
   readonly usesPlaceholders?: boolean;
 }
 
+/** Alarms and a dashboard for the presign API, as the environment's `monitoring` settings say. */
+function monitorPresignApi(scope: Construct, api: PresignApi, settings: MonitoringSettings) {
+  if (!settings.enabled) return undefined;
+  return new StorageMonitoring(scope, 'Monitoring', {
+    handler: api.handler,
+    handlerTimeout: api.handlerTimeout,
+    handlerLogGroup: api.handlerLogGroup,
+    stage: api.api.deploymentStage,
+    accessLogGroup: api.accessLogGroup,
+    thresholds: settings, // its threshold fields; resolveThresholds reads only those
+    alarmEmails: settings.alarmEmails,
+    alarmTopic: settings.alarmTopicArn
+      ? sns.Topic.fromTopicArn(scope, 'AlarmTopic', settings.alarmTopicArn)
+      : undefined,
+  });
+}
+
 /** The whole per-user store for one environment. */
 export class OktaS3StorageStack extends Stack {
   public readonly storage: UserFilesBucket;
@@ -27,6 +46,8 @@ export class OktaS3StorageStack extends Stack {
   public readonly webIdentityRole: OktaWebIdentityRole;
   public readonly userPool: FederatedUserPool;
   public readonly presignApi: PresignApi;
+  /** Alarms and dashboard; absent when `monitoring.enabled` is false. */
+  public readonly monitoring?: StorageMonitoring;
   /** Present when the configuration names an Okta Workflows connection. */
   public readonly workflowsConnector?: WorkflowsConnectorRole;
 
@@ -100,7 +121,9 @@ export class OktaS3StorageStack extends Stack {
       createAccountLogRole: settings.presign.createApiGatewayLogRole,
       identityProviderName: this.userPool.identityProvider.providerName,
       userPoolClients: [this.userPool.client],
+      tracing: settings.presign.tracing,
     });
+    this.monitoring = monitorPresignApi(this, this.presignApi, settings.monitoring);
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

@@ -94,6 +94,8 @@ async function bundleSize(): Promise<Table> {
   const deployed = await bundle(AS_DEPLOYED);
   const cjsSdk = await bundle({ ...AS_DEPLOYED, mainFields: undefined });
   const plain = await bundle({ ...AS_DEPLOYED, minify: false });
+  // What X-Ray's SDK (subsegments for the STS and S3 calls, lambda/presign/tracing.ts) costs.
+  const untraced = await bundle({ ...AS_DEPLOYED, external: ['aws-xray-sdk-core'] });
   const dependencyDirs = ['@aws-sdk', '@smithy', '@aws-crypto'].map((d) =>
     path.join(ROOT, 'node_modules', d),
   );
@@ -106,6 +108,7 @@ async function bundleSize(): Promise<Table> {
       row('bundle as NodejsFunction builds it (PRESIGN_BUNDLING)', deployed),
       row('baseline: same, default main fields (SDK CommonJS builds)', cjsSdk),
       row('baseline: same, not minified', plain),
+      row('baseline: same, without the X-Ray SDK', untraced),
       ['baseline: node_modules/{@aws-sdk,@smithy,@aws-crypto}', kib(unbundled), '-'],
     ],
     note: `esbuild ${JSON.stringify(AS_DEPLOYED)}, SDK bundled`,
@@ -201,7 +204,10 @@ async function presignLatency(): Promise<Table> {
 
 // ---- helpers -----------------------------------------------------------------------------
 
-type BundleSettings = Pick<BuildOptions, 'minify' | 'sourcemap' | 'target' | 'format' | 'mainFields'>;
+type BundleSettings = Pick<
+  BuildOptions,
+  'minify' | 'sourcemap' | 'target' | 'format' | 'mainFields' | 'external'
+>;
 
 /** The CDK construct's esbuild settings, so this measures what is deployed. */
 const AS_DEPLOYED: BundleSettings = {

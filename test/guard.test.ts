@@ -55,8 +55,9 @@ const LEDGER: GuardAcknowledgement[] = [
   {
     control: 'CT.APIGATEWAY.PR.2',
     resource: /^PresignApiDeploymentStagev1/,
+    templates: ['test dev', 'example dev'],
     reason:
-      'X-Ray tracing is not part of the design: requests are attributed by the JSON access log (request id, caller) and the function logs; tracing would add cost and another data flow.',
+      'X-Ray tracing is configurable (presign.tracing) and on in the production environments; these development environments leave it off to save cost, and requests stay attributable by the JSON access log and the function logs.',
   },
   {
     control: 'CT.CLOUDWATCH.PR.3',

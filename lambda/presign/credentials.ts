@@ -21,6 +21,9 @@ export interface CallerSessionsOptions {
   readonly maxCallers?: number;
 }
 
+/** Where a caller's session came from: the cache, or a new AssumeRole call. */
+export type CredentialsSource = 'cached' | 'assumed';
+
 /** Temporary credentials of one caller's session (structurally the SDK's credential identity). */
 export interface SessionCredentials {
   readonly accessKeyId: string;
@@ -50,10 +53,15 @@ export class CallerSessions {
     return this.sessions.size;
   }
 
-  async credentialsFor(sub: string): Promise<SessionCredentials> {
+  async credentialsFor(
+    sub: string,
+    observe?: (source: CredentialsSource) => void,
+  ): Promise<SessionCredentials> {
     const cached = this.sessions.get(sub);
     this.sessions.delete(sub); // re-inserted below, as the most recently used
-    const session = cached && this.lastsLongEnough(cached) ? cached : await this.assumeRole(sub);
+    const reusable = cached !== undefined && this.lastsLongEnough(cached);
+    observe?.(reusable ? 'cached' : 'assumed');
+    const session = reusable ? cached : await this.assumeRole(sub);
     this.sessions.set(sub, session);
     if (this.sessions.size > this.maxCallers) {
       this.sessions.delete(this.sessions.keys().next().value as string);

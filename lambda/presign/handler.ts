@@ -10,9 +10,12 @@ import {
   postResponse,
   putResponse,
 } from './core';
-import { badRequest, corsHeaders, errorResponse, header, HttpError, jsonResponse, notFound } from './http';
+import { badRequest, corsHeaders, errorResponse, header, isRecord, jsonResponse, notFound } from './http';
 import { callerSub } from './identity';
-import { CallerSessions, SessionCredentials } from './credentials';
+import { CallerSessions, CredentialsSource, SessionCredentials } from './credentials';
+import { calling, classifyFailure, Fault } from './faults';
+import { sdkClientOptions } from './sdk-clients';
+import { traced } from './tracing';
 import { buildObjectKey, isOwnKey, userPrefix } from './keys';
 import { CallerStorage, isBadContinuationToken, s3Storage, Signing } from './s3';
 
@@ -20,8 +23,14 @@ export type PresignHandler = (event: APIGatewayProxyEvent) => Promise<APIGateway
 
 export interface HandlerDeps {
   readonly config: PresignConfig;
-  /** The caller's own session (see CallerSessions); never the execution role's credentials. */
-  readonly credentialsFor: (sub: string) => Promise<SessionCredentials>;
+  /**
+   * The caller's own session (see CallerSessions); never the execution role's credentials.
+   * `observe` learns whether it came from the cache or from a new STS call.
+   */
+  readonly credentialsFor: (
+    sub: string,
+    observe?: (source: CredentialsSource) => void,
+  ) => Promise<SessionCredentials>;
   readonly storageFor: (credentials: SessionCredentials) => CallerStorage;
   readonly now?: () => Date;
   readonly newId?: () => string;
@@ -37,8 +46,12 @@ export interface RequestLog {
   readonly sub?: string;
   readonly latencyMs: number;
   readonly requestId?: string;
-  /** The error's name when the request failed with a 500. */
-  readonly fault?: string;
+  /** Which dependency failed and the error's name, when the request failed on the server's side. */
+  readonly fault?: Fault;
+  /** The object key a URL was signed for (uploads and downloads): who got what, when. */
+  readonly key?: string;
+  /** Where the caller's session came from, when the request needed one: an STS call or the cache. */
+  readonly credentials?: CredentialsSource;
 }
 
 interface RouteRequest {
@@ -71,7 +84,9 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
     const route = Object.hasOwn(ROUTES, routeKey) ? ROUTES[routeKey] : undefined;
     let sub: string | undefined;
     let response: APIGatewayProxyResult;
-    let fault: string | undefined;
+    let fault: Fault | undefined;
+    let credentials: CredentialsSource | undefined;
+    let key: string | undefined;
     try {
       if (!route) throw notFound('No such route');
       const caller = callerSub(event, config);
@@ -84,12 +99,19 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
         signing: { signingDate, expiresIn: config.urlExpirySeconds },
         expiresAt: new Date(signingDate.getTime() + config.urlExpirySeconds * 1000),
         newId,
-        storage: async () => deps.storageFor(await deps.credentialsFor(caller)),
+        storage: async () => {
+          const session = await calling('sts', () =>
+            deps.credentialsFor(caller, (source) => (credentials = source)),
+          );
+          return faultsTagged(deps.storageFor(session));
+        },
       });
       response = jsonResponse(200, body, cors);
+      if (isRecord(body) && typeof body.key === 'string') key = body.key;
     } catch (error) {
-      if (!(error instanceof HttpError)) fault = error instanceof Error ? error.name : typeof error;
-      response = errorResponse(error, cors);
+      const failure = classifyFailure(error);
+      fault = failure.fault;
+      response = errorResponse(failure.response, cors);
     }
     log({
       route: route ? routeKey : 'unmatched',
@@ -97,6 +119,8 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
       sub,
       latencyMs: Math.round((performance.now() - started) * 10) / 10,
       requestId: event.requestContext?.requestId,
+      ...(key ? { key } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(fault ? { fault } : {}),
     });
     return response;
@@ -134,6 +158,17 @@ async function createDownload({ event, sub, signing, expiresAt, storage }: Route
   return { key, method: 'GET', url: await s3.presignGet(key, signing), expiresAt: expiresAt.toISOString() };
 }
 
+/** The caller's storage, with every failure tagged as S3's (HttpErrors pass through). */
+function faultsTagged(storage: CallerStorage): CallerStorage {
+  return {
+    presignPut: (...args) => calling('s3', () => storage.presignPut(...args)),
+    presignPost: (...args) => calling('s3', () => storage.presignPost(...args)),
+    presignGet: (...args) => calling('s3', () => storage.presignGet(...args)),
+    exists: (...args) => calling('s3', () => storage.exists(...args)),
+    list: (...args) => calling('s3', () => storage.list(...args)),
+  };
+}
+
 /**
  * One JSON line per request. In Lambda's JSON log format the runtime nests a logged object under
  * `message` (so Logs Insights finds its fields); in text format the JSON has to be spelled out.
@@ -147,14 +182,19 @@ function logToConsole(entry: RequestLog): void {
 export function dependenciesFromEnvironment(env: Record<string, string | undefined>): HandlerDeps {
   const config = readConfig(env);
   const sessions = new CallerSessions({
-    sts: new STSClient({ region: config.region }),
+    sts: traced(new STSClient({ region: config.region, ...sdkClientOptions() })),
     roleArn: config.presignRoleArn,
     urlExpirySeconds: config.urlExpirySeconds,
   });
   return {
     config,
-    credentialsFor: (sub) => sessions.credentialsFor(sub),
-    storageFor: s3Storage({ bucket: config.bucketName, region: config.region }),
+    credentialsFor: (sub, observe) => sessions.credentialsFor(sub, observe),
+    storageFor: s3Storage({
+      bucket: config.bucketName,
+      region: config.region,
+      clientOptions: sdkClientOptions(),
+      customizeClient: traced,
+    }),
   };
 }
 

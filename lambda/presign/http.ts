@@ -3,9 +3,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 /** A failure the client caused (or, for 500, one it should not learn the details of). */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 500 | 503,
     readonly code: string,
     message: string,
+    /** Headers the response carries, such as `Retry-After` on a 503. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -59,7 +61,7 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
   const { status, code, message } = known
     ? error
     : { status: 500, code: 'InternalError', message: 'The request could not be completed' };
-  return jsonResponse(status, { error: code, message }, headers);
+  return jsonResponse(status, { error: code, message }, { ...headers, ...(known ? error.headers : {}) });
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

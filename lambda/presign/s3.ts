@@ -9,6 +9,7 @@ import { createPresignedPost, PresignedPostOptions } from '@aws-sdk/s3-presigned
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ListedObject, UploadRequest } from './core';
 import type { SessionCredentials } from './credentials';
+import type { SdkClientOptions } from './sdk-clients';
 
 export interface S3Options {
   readonly bucket: string;
@@ -16,6 +17,8 @@ export interface S3Options {
   /** For tests against a local S3; unset in production. */
   readonly endpoint?: string;
   readonly forcePathStyle?: boolean;
+  /** Retries and timeouts (see sdk-clients.ts); the SDK's defaults when unset. */
+  readonly clientOptions?: SdkClientOptions;
   /** For tests: adjust each new client, e.g. add middleware. */
   readonly customizeClient?: (client: S3Client) => void;
 }
@@ -64,6 +67,7 @@ export function s3Storage(options: S3Options): (credentials: SessionCredentials)
 
 export function createS3Client(options: S3Options, credentials: SessionCredentials): S3Client {
   const client = new S3Client({
+    ...options.clientOptions,
     region: options.region,
     credentials,
     endpoint: options.endpoint,

@@ -1,4 +1,5 @@
-import { PresignSettings, StorageSettings } from './types';
+import { DEFAULT_THRESHOLDS } from '../monitoring/thresholds';
+import { MonitoringSettings, PresignSettings, StorageSettings } from './types';
 
 export const DEFAULT_STORAGE: StorageSettings = {
   noncurrentVersionExpirationDays: 90,
@@ -17,6 +18,14 @@ export const DEFAULT_PRESIGN: PresignSettings = {
   listPageSize: 100,
   logRetentionDays: 365,
   createApiGatewayLogRole: false,
+  tracing: false,
+};
+
+/** Monitoring is on unless an environment turns it off; the thresholds are the construct's defaults. */
+export const DEFAULT_MONITORING: MonitoringSettings = {
+  enabled: true,
+  alarmEmails: [],
+  ...DEFAULT_THRESHOLDS,
 };
 
 /** Cognito's own default ID-token lifetime. */

@@ -1,5 +1,6 @@
 import type {
   EnvironmentConfig,
+  MonitoringSettings,
   OktaS3Config,
   OktaSettings,
   PresignSettings,
@@ -35,6 +36,7 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'identityPoolAudiences',
   'storage',
   'presign',
+  'monitoring',
   'userPool',
   'workflows',
 ]);
@@ -54,6 +56,19 @@ export const PRESIGN_KEYS = keysOf<PresignSettings>()([
   'listPageSize',
   'logRetentionDays',
   'createApiGatewayLogRole',
+  'tracing',
+]);
+export const MONITORING_KEYS = keysOf<MonitoringSettings>()([
+  'enabled',
+  'alarmEmails',
+  'alarmTopicArn',
+  'handlerErrors',
+  'handlerThrottles',
+  'durationPercentOfTimeout',
+  'server5xxRatePercent',
+  'latencyP99Millis',
+  'dependencyFaults',
+  'refusedPerMinute',
 ]);
 export const USER_POOL_KEYS = keysOf<UserPoolSettings>()([
   'domainPrefix',

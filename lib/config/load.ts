@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
+import { DEFAULT_MONITORING, DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
 import { closest } from './keys';
 import { resolveEnvironment } from './resolve';
 import { OktaS3Config, ResolvedEnvironment } from './types';
@@ -36,6 +36,10 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   identityPoolAudiences: 'string',
   ...Object.fromEntries(Object.entries(DEFAULT_STORAGE).map(([k, v]) => [`storage.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(Object.entries(DEFAULT_PRESIGN).map(([k, v]) => [`presign.${k}`, kindOfDefault(v)])),
+  ...Object.fromEntries(
+    Object.entries(DEFAULT_MONITORING).map(([k, v]) => [`monitoring.${k}`, kindOfDefault(v)]),
+  ),
+  'monitoring.alarmTopicArn': 'string',
   'userPool.domainPrefix': 'string',
   'userPool.callbackUrls': 'list',
   'userPool.logoutUrls': 'list',

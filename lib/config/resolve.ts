@@ -1,4 +1,9 @@
-import { DEFAULT_ID_TOKEN_VALIDITY_MINUTES, DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
+import {
+  DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
+  DEFAULT_MONITORING,
+  DEFAULT_PRESIGN,
+  DEFAULT_STORAGE,
+} from './defaults';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 
 /** Fills in the defaults of one environment of an already validated configuration. */
@@ -20,6 +25,7 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     allowedOrigins: env.allowedOrigins,
     storage: { ...DEFAULT_STORAGE, ...env.storage },
     presign: { ...DEFAULT_PRESIGN, ...env.presign },
+    monitoring: { ...DEFAULT_MONITORING, ...env.monitoring },
     userPool: {
       ...env.userPool,
       idTokenValidityMinutes: env.userPool.idTokenValidityMinutes ?? DEFAULT_ID_TOKEN_VALIDITY_MINUTES,

@@ -70,6 +70,8 @@ export interface EnvironmentConfig {
   readonly storage?: Partial<StorageSettings>;
   /** Presign API settings. @default see {@link PresignSettings} */
   readonly presign?: Partial<PresignSettings>;
+  /** Alarms, a dashboard and where alarms go. @default see {@link MonitoringSettings} */
+  readonly monitoring?: Partial<MonitoringSettings>;
   /** The Cognito user pool that federates Okta for the presign API. */
   readonly userPool: UserPoolSettings;
   /**
@@ -118,6 +120,35 @@ export interface PresignSettings {
    * `aws apigateway update-account` once yourself.
    */
   readonly createApiGatewayLogRole: boolean;
+  /** X-Ray active tracing of the API stage and the presign function (with its STS and S3 calls). */
+  readonly tracing: boolean;
+}
+
+/**
+ * Alarms and a dashboard for the presign route (the StorageMonitoring construct). Thresholds are
+ * described on MonitoringThresholds.
+ */
+export interface MonitoringSettings {
+  /** Create the alarms and the dashboard. */
+  readonly enabled: boolean;
+  /** E-mail addresses subscribed to the created alarm topic (each must confirm). */
+  readonly alarmEmails: readonly string[];
+  /** An existing SNS topic for alarms instead of a created one; `alarmEmails` must then be empty. */
+  readonly alarmTopicArn?: string;
+  /** Failed Lambda invocations per 5 minutes. */
+  readonly handlerErrors: number;
+  /** Throttled Lambda invocations per 5 minutes. */
+  readonly handlerThrottles: number;
+  /** p99 Lambda duration as a percentage of its timeout. */
+  readonly durationPercentOfTimeout: number;
+  /** Percent of API requests answered 5xx per 5 minutes. */
+  readonly server5xxRatePercent: number;
+  /** p99 API latency in milliseconds, 15 minutes in a row. */
+  readonly latencyP99Millis: number;
+  /** Failed calls to STS, or to S3, per 5 minutes. */
+  readonly dependencyFaults: number;
+  /** 401/403 answers per minute. */
+  readonly refusedPerMinute: number;
 }
 
 export interface UserPoolSettings {
@@ -155,6 +186,7 @@ export interface ResolvedEnvironment {
   readonly allowedOrigins: readonly string[];
   readonly storage: StorageSettings;
   readonly presign: PresignSettings;
+  readonly monitoring: MonitoringSettings;
   readonly userPool: UserPoolSettings & { readonly idTokenValidityMinutes: number };
   readonly workflows?: WorkflowsSettings;
 }

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_MONITORING,
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
   LOG_RETENTION_DAYS,
@@ -19,6 +20,7 @@ import {
   closest,
   ENVIRONMENT_KEYS,
   OKTA_KEYS,
+  MONITORING_KEYS,
   PRESIGN_KEYS,
   ROOT_KEYS,
   STORAGE_KEYS,
@@ -46,6 +48,9 @@ const REGIONS = RegionInfo.regions.map((r) => r.name);
 const CLIENT_ID = /^[A-Za-z0-9_-]{8,100}$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,15}$/;
 const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
+/** Deliberately loose: SNS checks the address, and the owner has to confirm it. */
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const OKTA_CLIENT_ID = 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)';
 
@@ -227,6 +232,38 @@ export function validateConfig(input: unknown): OktaS3Config {
     check(`${p}.presign.listPageSize`, presign.listPageSize, integerIn(1, 1000));
     check(`${p}.presign.logRetentionDays`, presign.logRetentionDays, oneOf(LOG_RETENTION_DAYS));
     check(`${p}.presign.createApiGatewayLogRole`, presign.createApiGatewayLogRole, isBoolean);
+    check(`${p}.presign.tracing`, presign.tracing, isBoolean);
+
+    const monitoringSection = optionalSection(`${p}.monitoring`, env.monitoring);
+    known(`${p}.monitoring`, monitoringSection, MONITORING_KEYS);
+    const monitoring = { ...DEFAULT_MONITORING, ...monitoringSection };
+    check(`${p}.monitoring.enabled`, monitoring.enabled, isBoolean);
+    checkList(`${p}.monitoring.alarmEmails`, monitoring.alarmEmails, 0, 20, (v) =>
+      typeof v === 'string' && EMAIL.test(v) ? undefined : 'an e-mail address',
+    );
+    if (monitoring.alarmTopicArn !== undefined) {
+      check(
+        `${p}.monitoring.alarmTopicArn`,
+        monitoring.alarmTopicArn,
+        matching(SNS_TOPIC_ARN, 'an SNS topic ARN'),
+      );
+      if (monitoring.alarmEmails.length) {
+        problems.push(
+          `${p}.monitoring.alarmEmails: expected none with alarmTopicArn (subscribe to your own topic), got ${monitoring.alarmEmails.length}`,
+        );
+      }
+    }
+    for (const key of [
+      'handlerErrors',
+      'handlerThrottles',
+      'dependencyFaults',
+      'refusedPerMinute',
+    ] as const) {
+      check(`${p}.monitoring.${key}`, monitoring[key], integerIn(1, 1_000_000));
+    }
+    check(`${p}.monitoring.durationPercentOfTimeout`, monitoring.durationPercentOfTimeout, integerIn(1, 100));
+    check(`${p}.monitoring.server5xxRatePercent`, monitoring.server5xxRatePercent, integerIn(1, 100));
+    check(`${p}.monitoring.latencyP99Millis`, monitoring.latencyP99Millis, integerIn(1, 29_000));
 
     const userPool = section(`${p}.userPool`, env.userPool);
     known(`${p}.userPool`, userPool, USER_POOL_KEYS);

@@ -20,6 +20,13 @@ import {
 } from './presign-handler-code';
 import { addPresignRoutes } from './presign-routes';
 
+/**
+ * The presign function's timeout: inside API Gateway's 29-second integration timeout, and above the
+ * Lambda's worst-case wait on STS and S3 (lambda/presign/sdk-clients.ts), so a stuck dependency is
+ * answered with a 503 before Lambda ends the invocation.
+ */
+export const PRESIGN_TIMEOUT_SECONDS = 10;
+
 export interface PresignApiProps {
   /** The user pool whose ID tokens the API accepts: any pool that federates Okta, no custom attribute needed. */
   readonly userPool: cognito.IUserPool;
@@ -82,6 +89,12 @@ export interface PresignApiProps {
    * @default false
    */
   readonly createAccountLogRole?: boolean;
+  /**
+   * X-Ray active tracing of the stage and the function; the function's STS and S3 calls appear as
+   * subsegments of its trace.
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -97,6 +110,10 @@ export class PresignApi extends Construct {
   /** The role whose tagged sessions sign the URLs; reaches only `users/${aws:PrincipalTag/okta_sub}/`. */
   public readonly presignRole: iam.Role;
   public readonly accessLogGroup: logs.LogGroup;
+  /** The function's log group: one JSON line per request (route, status, sub, fault, credentials). */
+  public readonly handlerLogGroup: logs.LogGroup;
+  /** The function's timeout. */
+  public readonly handlerTimeout = Duration.seconds(PRESIGN_TIMEOUT_SECONDS);
   /** Guards every route; add your own methods behind it. */
   public readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
 
@@ -114,10 +131,13 @@ export class PresignApi extends Construct {
     this.presignRole = this.createPresignRole(props.bucket);
 
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
+    this.handlerLogGroup = handlerLogs;
     const functionProps: lambda.FunctionOptions = {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(10),
+      timeout: this.handlerTimeout,
+      // With our own role, CDK still adds xray:PutTraceSegments/PutTelemetryRecords to it.
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
       role: this.executionRole,
       logGroup: handlerLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -167,6 +187,7 @@ export class PresignApi extends Construct {
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
+        tracingEnabled: props.tracing ?? false,
       },
       defaultCorsPreflightOptions: {
         allowOrigins: [...props.allowedOrigins],
@@ -182,7 +203,7 @@ export class PresignApi extends Construct {
     });
     addPresignRoutes(this.api, { handler: this.handler, authorizer: this.authorizer });
     this.onlyThisFunctionMayAssume();
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(props.tracing ?? false);
   }
 
   /**
@@ -260,7 +281,7 @@ export class PresignApi extends Construct {
     );
   }
 
-  private acknowledgeFindings() {
+  private acknowledgeFindings(tracing: boolean) {
     NagSuppressions.addResourceSuppressions(this.executionRole.node.findChild('DefaultPolicy'), [
       {
         id: 'AwsSolutions-IAM5',
@@ -272,6 +293,7 @@ export class PresignApi extends Construct {
           },
         ],
       },
+      ...(tracing ? [XRAY_WRITE_ACKNOWLEDGEMENT] : []),
     ]);
     NagSuppressions.addResourceSuppressions(this.api.deploymentStage, [
       {
@@ -334,6 +356,19 @@ function validate(props: PresignApiProps, urlExpiry: Duration) {
     problems.push('listPageSize must be 1 to 1000');
   if (problems.length) throw new Error(`PresignApi: ${problems.join('; ')}`);
 }
+
+/**
+ * X-Ray's write actions name no resource type in the Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html:
+ * PutTraceSegments and PutTelemetryRecords have an empty "Resource types" column), so `*` is the
+ * only resource they can be granted on. CDK adds exactly these two for active tracing.
+ */
+const XRAY_WRITE_ACKNOWLEDGEMENT = {
+  id: 'AwsSolutions-IAM5',
+  reason:
+    'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so they are granted on * and nothing else is.',
+  appliesTo: ['Resource::*'],
+};
 
 /** Tag-value patterns with a character STS allows but an Okta id never has (`${*}`/`${?}` are a literal * and ?). */
 const OKTA_SUB_TAG_FORBIDDEN = ['* *', '*+*', '*=*', '*.*', '*:*', '*/*', '*@*', '*${*}*', '*${?}*'];

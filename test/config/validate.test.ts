@@ -41,6 +41,41 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
     'environments.dev.storage.noncurrentVersionExpirationDay',
   ],
   ['a typo in a presign key', (c) => (dev(c).presign.urlExpiry = 600), 'environments.dev.presign.urlExpiry'],
+  ['tracing not a boolean', (c) => (dev(c).presign.tracing = 'yes'), 'environments.dev.presign.tracing'],
+  [
+    'a typo in a monitoring key',
+    (c) => (dev(c).monitoring = { alarmEmail: [] }),
+    'environments.dev.monitoring.alarmEmail',
+  ],
+  [
+    'an alarm e-mail without @',
+    (c) => (dev(c).monitoring = { alarmEmails: ['oncall'] }),
+    'environments.dev.monitoring.alarmEmails[0]',
+  ],
+  [
+    'a topic that is not an SNS ARN',
+    (c) => (dev(c).monitoring = { alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:q' }),
+    'environments.dev.monitoring.alarmTopicArn',
+  ],
+  [
+    'e-mails with a topic of your own',
+    (c) =>
+      (dev(c).monitoring = {
+        alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms',
+        alarmEmails: ['a@b.example'],
+      }),
+    'environments.dev.monitoring.alarmEmails',
+  ],
+  [
+    'a duration threshold above the timeout',
+    (c) => (dev(c).monitoring = { durationPercentOfTimeout: 120 }),
+    'environments.dev.monitoring.durationPercentOfTimeout',
+  ],
+  [
+    'a zero refusal threshold',
+    (c) => (dev(c).monitoring = { refusedPerMinute: 0 }),
+    'environments.dev.monitoring.refusedPerMinute',
+  ],
   [
     'a typo in a user pool key',
     (c) => (dev(c).userPool.callbackUrl = []),

@@ -77,6 +77,9 @@ const logGroupName = (r: ResourceView) => stringProp(r, 'LogGroupName') ?? r.log
 const apiGatewayId = (r: ResourceView) => stableToken(r.logicalId, 10);
 const identityPoolId = (r: ResourceView) => `${r.env.region}:${uuidLike(r.logicalId)}`;
 const kmsKeyId = (r: ResourceView) => uuidLike(r.logicalId);
+const topicArn = (r: ResourceView) =>
+  `${arnPrefix(r, 'sns', true)}:${stringProp(r, 'TopicName') ?? r.logicalId}`;
+const alarmName = (r: ResourceView) => stringProp(r, 'AlarmName') ?? r.logicalId;
 const byLogicalId = { ref: (r: ResourceView) => r.logicalId };
 
 /** Physical ids and attributes per resource type. Extend it when the stack grows a new type. */
@@ -159,4 +162,17 @@ export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
   'AWS::ApiGateway::Account': { ref: apiGatewayId },
   'AWS::ApiGateway::GatewayResponse': { ref: apiGatewayId },
   'AWS::SSM::Parameter': { ref: (r) => requiredProp(r, 'Name') },
+  // CloudFormation return values: a topic's Ref is its ARN; an alarm's Ref is its name, Arn its ARN.
+  'AWS::SNS::Topic': {
+    ref: topicArn,
+    attributes: { TopicArn: topicArn, TopicName: (r) => stringProp(r, 'TopicName') ?? r.logicalId },
+  },
+  'AWS::SNS::TopicPolicy': byLogicalId,
+  'AWS::SNS::Subscription': { ref: (r) => `${topicArn(r)}:${uuidLike(r.logicalId)}` },
+  'AWS::Logs::MetricFilter': byLogicalId,
+  'AWS::CloudWatch::Alarm': {
+    ref: alarmName,
+    attributes: { Arn: (r) => `${arnPrefix(r, 'cloudwatch', true)}:alarm:${alarmName(r)}` },
+  },
+  'AWS::CloudWatch::Dashboard': { ref: (r) => stringProp(r, 'DashboardName') ?? r.logicalId },
 };

@@ -34,7 +34,11 @@ export interface DecideRequest {
   /** A resource policy evaluated with them, e.g. the bucket policy (see `bucketPolicyOf`). */
   readonly resourcePolicy?: PolicyDocument;
   readonly action: string;
-  /** The resource ARN. May not contain `*`: the simulator would treat it as a pattern. */
+  /**
+   * The resource ARN. May not contain `*`: the simulator would treat it as a pattern. The one
+   * exception is `*` alone, for actions that take no resource (the simulator answers
+   * `must.use.wildcard` to any ARN for them, e.g. xray:PutTraceSegments).
+   */
   readonly resource: string;
   /** The caller, e.g. an assumed-role session ARN or a federated principal. */
   readonly principal: string;
@@ -165,7 +169,8 @@ export async function simulateTrust(request: TrustRequest): Promise<Outcome> {
 async function evaluate(simulation: Simulation): Promise<Outcome> {
   const { action, resource, contextVariables } = simulation.request;
   const described = `${action} on ${resource.resource}`;
-  if (resource.resource.includes('*')) throw new Error(`Resource ${resource.resource} contains '*'`);
+  if (resource.resource !== '*' && resource.resource.includes('*'))
+    throw new Error(`Resource ${resource.resource} contains '*'`);
 
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {

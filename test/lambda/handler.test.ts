@@ -161,7 +161,7 @@ describe('presign handler', () => {
       status: 500,
       body: { error: 'InternalError', message: 'The request could not be completed' },
     });
-    expect(logs[0]).toMatchObject({ status: 500, fault: 'AccessDenied' });
+    expect(logs[0]).toMatchObject({ status: 500, fault: { dependency: 'sts', name: 'AccessDenied' } });
     expect(JSON.stringify(logs)).not.toContain('arn:');
   });
 
@@ -171,8 +171,13 @@ describe('presign handler', () => {
       $metadata: { httpStatusCode: 503 },
     });
     const { call } = setup({}, { list: () => Promise.reject(s3Down) });
-    const response = await call({ method: 'GET', resource: '/files', sub: ALICE });
-    expect(response.status).toBe(500);
+    const response = await call({
+      method: 'GET',
+      resource: '/files',
+      sub: ALICE,
+      query: { nextToken: 'YWJj' },
+    });
+    expect(response.status).toBe(503);
   });
 
   it('logs one entry per request, without URLs or credentials', async () => {
@@ -185,6 +190,7 @@ describe('presign handler', () => {
       route: 'POST /uploads',
       status: 200,
       sub: ALICE,
+      key: response.body.key,
       latencyMs: expect.any(Number),
       requestId: 'request-1',
     });

@@ -42,7 +42,8 @@ export function testConfig(): OktaS3Config {
         region: 'us-east-1',
         allowedOrigins: ['https://files.prod.example'],
         storage: { encryption: 'kms' },
-        presign: { createApiGatewayLogRole: true },
+        presign: { createApiGatewayLogRole: true, tracing: true },
+        monitoring: { alarmEmails: ['oncall@files.prod.example'], refusedPerMinute: 50 },
         userPool: {
           domainPrefix: 'test-files-prod',
           callbackUrls: ['https://files.prod.example/callback'],
