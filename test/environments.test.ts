@@ -5,6 +5,7 @@ import { configure } from '../lib/config/load';
 import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
 import { testConfig } from './support/config';
 import { testApp } from './support/synth';
+import { templateJson } from './support/template-cache';
 
 describe('two environments synthesized side by side', () => {
   const app = testApp();
@@ -66,5 +67,31 @@ describe('two environments synthesized side by side', () => {
     for (const env of ['dev', 'prod']) {
       expect(Object.keys(template(env).Outputs)).toEqual(expect.arrayContaining(read));
     }
+  });
+});
+
+describe('monitoring in the app', () => {
+  const types = (template: { Resources: Record<string, { Type: string }> }) =>
+    Object.values(template.Resources).map((r) => r.Type);
+  const MONITORING_TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard', 'AWS::SNS::Topic'];
+
+  test('is on by default: alarms, a dashboard and a topic', () => {
+    const present = types(templateJson(testConfig(), { env: 'dev' }));
+    for (const type of MONITORING_TYPES) expect(present).toContain(type);
+  });
+
+  test('monitoring.enabled false leaves no alarm, dashboard, topic or metric filter', () => {
+    const raw = testConfig();
+    const dev = raw.environments.dev;
+    const config = {
+      ...raw,
+      environments: {
+        ...raw.environments,
+        dev: { ...dev, monitoring: { ...dev.monitoring, enabled: false } },
+      },
+    };
+    const present = types(templateJson(config, { env: 'dev' }));
+    for (const type of [...MONITORING_TYPES, 'AWS::Logs::MetricFilter']) expect(present).not.toContain(type);
+    expect(present).toContain('AWS::Lambda::Function');
   });
 });
