@@ -8,13 +8,7 @@ export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
 export * from './constructs/presign-routes';
 
-// The whole store as one stack
-export * from './okta-s3-storage-stack';
-
 // Pure policy builders
 export * from './policy/user-prefix-statements';
 export * from './policy/grant-user-prefix';
 export * from './policy/cors-rules';
-
-// Configuration
-export * from './config';

@@ -22,7 +22,7 @@ export const DEFAULT_PRESIGN: PresignSettings = {
 /** Cognito's own default ID-token lifetime. */
 export const DEFAULT_ID_TOKEN_VALIDITY_MINUTES = 60;
 
-export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
+export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../../lib/validation/rules';
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [

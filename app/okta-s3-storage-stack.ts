@@ -1,13 +1,13 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ResolvedEnvironment } from './config/types';
-import { FederatedUserPool } from './constructs/federated-user-pool';
-import { IdentityPoolAudiences, OktaFederation } from './constructs/okta-federation';
-import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
-import { PresignApi } from './constructs/presign-api';
-import { UserFilesBucket } from './constructs/user-files-bucket';
-import { UserIdentityPool } from './constructs/user-identity-pool';
-import { WorkflowsConnectorRole } from './constructs/workflows-connector-role';
+import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
+import { IdentityPoolAudiences, OktaFederation } from '../lib/constructs/okta-federation';
+import { OktaWebIdentityRole } from '../lib/constructs/okta-web-identity-role';
+import { PresignApi } from '../lib/constructs/presign-api';
+import { UserFilesBucket } from '../lib/constructs/user-files-bucket';
+import { UserIdentityPool } from '../lib/constructs/user-identity-pool';
+import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-role';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
