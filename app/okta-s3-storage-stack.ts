@@ -1,13 +1,15 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
-import { IdentityPoolAudiences, OktaFederation } from '../lib/constructs/okta-federation';
+import { IdentityPoolAudiences, IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
 import { OktaWebIdentityRole } from '../lib/constructs/okta-web-identity-role';
 import { PresignApi } from '../lib/constructs/presign-api';
 import { UserFilesBucket } from '../lib/constructs/user-files-bucket';
 import { UserIdentityPool } from '../lib/constructs/user-identity-pool';
 import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-role';
+import { OktaS3Storage } from '../lib/okta-s3-storage';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
@@ -19,10 +21,15 @@ export interface OktaS3StorageStackProps extends StackProps {
   readonly usesPlaceholders?: boolean;
 }
 
-/** The whole per-user store for one environment. */
+/**
+ * The app's stack for one environment: the configuration turned into `OktaS3Storage` props, and
+ * the outputs the verifier, the client config and the README read.
+ */
 export class OktaS3StorageStack extends Stack {
+  /** The store itself. Its id is `Default`, which CDK leaves out of logical ids: they stay stable. */
+  public readonly store: OktaS3Storage;
   public readonly storage: UserFilesBucket;
-  public readonly federation: OktaFederation;
+  public readonly federation: IOktaFederation;
   public readonly identityPool: UserIdentityPool;
   public readonly webIdentityRole: OktaWebIdentityRole;
   public readonly userPool: FederatedUserPool;
@@ -39,68 +46,58 @@ export class OktaS3StorageStack extends Stack {
         'Synthesized from okta-config.example.ts, which holds placeholder values. Copy it to okta-config.ts and fill in your own before deploying.',
       );
     }
+    const { issuer, clientIds } = settings.okta;
+    this.federation =
+      settings.oidcProvider === 'import'
+        ? OktaFederation.fromIssuer(this, 'OktaFederation', {
+            issuer,
+            clientIds: [...clientIds],
+            identityPoolAudiences:
+              settings.identityPoolAudiences === 'any-of-shared-provider'
+                ? IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
+                : IdentityPoolAudiences.CLIENT_IDS_ONLY,
+          })
+        : new OktaFederation(this, 'OktaFederation', { issuer, clientIds: [...clientIds] });
 
-    this.storage = new UserFilesBucket(this, 'Storage', {
-      allowedOrigins: settings.allowedOrigins,
-      exposedMetadataKeys: settings.storage.exposedMetadataKeys,
-      noncurrentVersionExpiration: Duration.days(settings.storage.noncurrentVersionExpirationDays),
-      abortIncompleteMultipartUploadAfter: Duration.days(settings.storage.abortIncompleteMultipartUploadDays),
-      accessLogRetention: Duration.days(settings.storage.accessLogRetentionDays),
-      encryptKey: settings.storage.encryption === 'kms',
-      removalPolicy:
-        settings.storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-
-    const bucket = this.storage.bucket;
-
-    this.federation = new OktaFederation(this, 'OktaFederation', {
-      issuer: settings.okta.issuer,
-      clientIds: settings.okta.clientIds,
-      importExisting: settings.oidcProvider === 'import',
-      identityPoolAudiences:
-        settings.identityPoolAudiences === 'any-of-shared-provider'
-          ? IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
-          : IdentityPoolAudiences.CLIENT_IDS_ONLY,
-    });
-    this.identityPool = new UserIdentityPool(this, 'IdentityPool', {
-      provider: this.federation.provider,
-      bucket,
-    });
-    this.webIdentityRole = new OktaWebIdentityRole(this, 'WebIdentity', {
+    const { storage, presign, userPool } = settings;
+    this.store = new OktaS3Storage(this, 'Default', {
       federation: this.federation,
-      bucket,
+      allowedOrigins: [...settings.allowedOrigins],
+      allowAnyOrigin: settings.allowAnyOrigin,
+      bucket: {
+        exposedMetadataKeys: [...storage.exposedMetadataKeys],
+        noncurrentVersionExpiration: Duration.days(storage.noncurrentVersionExpirationDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(storage.abortIncompleteMultipartUploadDays),
+        accessLogRetention: Duration.days(storage.accessLogRetentionDays),
+        encryption: storage.encryption === 'kms' ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+        removalPolicy: storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      },
+      userPool: {
+        webClientId: settings.okta.webClientId,
+        webClientSecretName: settings.okta.webClientSecretName,
+        callbackUrls: [...userPool.callbackUrls],
+        logoutUrls: [...userPool.logoutUrls],
+        domainPrefix: userPool.domainPrefix,
+        idTokenValidity: Duration.minutes(userPool.idTokenValidityMinutes),
+      },
+      presignApi: {
+        urlExpiry: Duration.seconds(presign.urlExpirySeconds),
+        maxUploadBytes: presign.maxUploadBytes,
+        listPageSize: presign.listPageSize,
+        throttlingRateLimit: presign.throttlingRateLimit,
+        throttlingBurstLimit: presign.throttlingBurstLimit,
+        logRetention: presign.logRetentionDays,
+        createApiGatewayLogRole: presign.createApiGatewayLogRole,
+      },
+      workflowsConnector: settings.workflows && { ...settings.workflows },
     });
-    if (settings.workflows) {
-      this.workflowsConnector = new WorkflowsConnectorRole(this, 'WorkflowsConnector', {
-        oktaWorkflowsAccountId: settings.workflows.accountId,
-        externalId: settings.workflows.externalId,
-        bucket,
-      });
-    }
-
-    this.userPool = new FederatedUserPool(this, 'UserPool', {
-      issuer: settings.okta.issuer,
-      oktaClientId: settings.okta.webClientId,
-      oktaClientSecretName: settings.okta.webClientSecretName,
-      callbackUrls: settings.userPool.callbackUrls,
-      logoutUrls: settings.userPool.logoutUrls,
-      domainPrefix: settings.userPool.domainPrefix,
-      idTokenValidity: Duration.minutes(settings.userPool.idTokenValidityMinutes),
-    });
-    this.presignApi = new PresignApi(this, 'PresignApi', {
-      userPool: this.userPool.userPool,
-      bucket,
-      allowedOrigins: settings.allowedOrigins,
-      urlExpiry: Duration.seconds(settings.presign.urlExpirySeconds),
-      maxUploadBytes: settings.presign.maxUploadBytes,
-      listPageSize: settings.presign.listPageSize,
-      throttlingRateLimit: settings.presign.throttlingRateLimit,
-      throttlingBurstLimit: settings.presign.throttlingBurstLimit,
-      logRetention: settings.presign.logRetentionDays,
-      createAccountLogRole: settings.presign.createApiGatewayLogRole,
-      identityProviderName: this.userPool.identityProvider.providerName,
-      userPoolClients: [this.userPool.client],
-    });
+    this.storage = this.store.storage;
+    this.identityPool = this.store.identityPool;
+    this.webIdentityRole = this.store.webIdentityRole;
+    this.userPool = this.store.userPool;
+    this.presignApi = this.store.presignApi;
+    this.workflowsConnector = this.store.workflowsConnector;
+    const bucket = this.storage.bucket;
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

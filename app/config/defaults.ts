@@ -1,26 +1,31 @@
+import { Defaults } from '../../lib/defaults';
 import { PresignSettings, StorageSettings } from './types';
 
+/*
+ * The configuration's view of the constructs' defaults (lib/defaults.ts): the config file only
+ * overrides them, so the values live there once.
+ */
+
 export const DEFAULT_STORAGE: StorageSettings = {
-  noncurrentVersionExpirationDays: 90,
-  abortIncompleteMultipartUploadDays: 7,
-  accessLogRetentionDays: 365,
+  noncurrentVersionExpirationDays: Defaults.NONCURRENT_VERSION_EXPIRATION_DAYS,
+  abortIncompleteMultipartUploadDays: Defaults.ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
+  accessLogRetentionDays: Defaults.ACCESS_LOG_RETENTION_DAYS,
   exposedMetadataKeys: [],
   encryption: 's3-managed',
   removalPolicy: 'retain',
 };
 
 export const DEFAULT_PRESIGN: PresignSettings = {
-  urlExpirySeconds: 300,
-  maxUploadBytes: 100 * 1024 * 1024,
-  throttlingRateLimit: 50,
-  throttlingBurstLimit: 100,
-  listPageSize: 100,
-  logRetentionDays: 365,
-  createApiGatewayLogRole: false,
+  urlExpirySeconds: Defaults.URL_EXPIRY_SECONDS,
+  maxUploadBytes: Defaults.MAX_UPLOAD_BYTES,
+  throttlingRateLimit: Defaults.THROTTLING_RATE_LIMIT,
+  throttlingBurstLimit: Defaults.THROTTLING_BURST_LIMIT,
+  listPageSize: Defaults.LIST_PAGE_SIZE,
+  logRetentionDays: Defaults.LOG_RETENTION_DAYS,
+  createApiGatewayLogRole: Defaults.CREATE_API_GATEWAY_LOG_ROLE,
 };
 
-/** Cognito's own default ID-token lifetime. */
-export const DEFAULT_ID_TOKEN_VALIDITY_MINUTES = 60;
+export const DEFAULT_ID_TOKEN_VALIDITY_MINUTES = Defaults.ID_TOKEN_VALIDITY_MINUTES;
 
 export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../../lib/validation/rules';
 
