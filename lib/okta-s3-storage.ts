@@ -21,6 +21,11 @@ export interface OktaS3StorageProps {
    */
   readonly allowAnyOrigin?: boolean;
   /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
+  /**
    * The data bucket.
    * @default - a versioned, SSE-S3 bucket with the `UserFilesBucket` defaults
    */
@@ -62,16 +67,21 @@ export class OktaS3Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
-    const { federation, allowedOrigins, allowAnyOrigin } = props;
+    const { federation, allowedOrigins, allowAnyOrigin, usersPrefix } = props;
     this.federation = federation;
     this.storage = new UserFilesBucket(this, 'Storage', {
       ...props.bucket,
       allowedOrigins,
       allowAnyOrigin,
+      usersPrefix,
     });
     const bucket = this.storage.bucket;
-    this.identityPool = new UserIdentityPool(this, 'IdentityPool', { federation, bucket });
-    this.webIdentityRole = new OktaWebIdentityRole(this, 'WebIdentity', { federation, bucket });
+    this.identityPool = new UserIdentityPool(this, 'IdentityPool', { federation, bucket, usersPrefix });
+    this.webIdentityRole = new OktaWebIdentityRole(this, 'WebIdentity', {
+      federation,
+      bucket,
+      usersPrefix,
+    });
     if (props.workflowsConnector) {
       this.workflowsConnector = new WorkflowsConnectorRole(this, 'WorkflowsConnector', {
         ...props.workflowsConnector,
@@ -87,6 +97,7 @@ export class OktaS3Storage extends Construct {
       bucket,
       allowedOrigins,
       allowAnyOrigin,
+      usersPrefix,
     });
   }
 }

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { webIdentitySubKey } from '../policy/user-prefix-names';
-import { throwIfProblems } from '../validation/problems';
+import { throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { IOktaFederation } from './okta-federation';
 
 export interface OktaWebIdentityRoleProps {
@@ -22,6 +22,11 @@ export interface OktaWebIdentityRoleProps {
    * @default Duration.hours(1)
    */
   readonly maxSessionDuration?: Duration;
+  /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
 }
 
 /**
@@ -40,6 +45,7 @@ export class OktaWebIdentityRole extends Construct {
     throwIfProblems(this, [
       ...(clientIds.length ? [] : ['clientIds: must name at least one client id']),
       ...(unknown.length ? [`clientIds: not audiences of the federation: ${unknown.join(', ')}`] : []),
+      ...usersPrefixProblems(props.usersPrefix),
     ]);
     this.role = new iam.Role(this, 'Role', {
       description: 'Okta ID tokens via AssumeRoleWithWebIdentity: each caller reaches only users/<sub>/',
@@ -48,6 +54,6 @@ export class OktaWebIdentityRole extends Construct {
       }),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     });
-    grantUserPrefixAccess(props.bucket, this.role, webIdentitySubKey(federation.issuer));
+    grantUserPrefixAccess(props.bucket, this.role, webIdentitySubKey(federation.issuer), props.usersPrefix);
   }
 }

@@ -10,9 +10,9 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { Defaults } from '../defaults';
-import { originListProblems, throwIfProblems } from '../validation/problems';
+import { originListProblems, throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { isCognitoProviderName, MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
-import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-names';
+import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY, USERS_PREFIX } from '../policy/user-prefix-names';
 import {
   hasPrebuiltPresignBundle,
   PREBUILT_PRESIGN_BUNDLE,
@@ -92,6 +92,11 @@ export interface PresignApiProps extends PresignApiOptions {
    * @default false
    */
   readonly allowAnyOrigin?: boolean;
+  /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
 }
 
 /**
@@ -124,7 +129,7 @@ export class PresignApi extends Construct {
       description: 'Presign Lambda: may only assume the presign role (tagged) and write its logs',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    this.presignRole = this.createPresignRole(props.bucket);
+    this.presignRole = this.createPresignRole(props.bucket, props.usersPrefix);
 
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
     const functionProps: lambda.FunctionOptions = {
@@ -142,6 +147,7 @@ export class PresignApi extends Construct {
         LIST_PAGE_SIZE: String(props.listPageSize ?? Defaults.LIST_PAGE_SIZE),
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
         IDENTITY_PROVIDER_NAME: props.providerName ?? Defaults.PROVIDER_NAME,
+        USERS_PREFIX: props.usersPrefix ?? USERS_PREFIX,
         ALLOWED_CLIENT_IDS: (props.userPoolClients ?? []).map((c) => c.userPoolClientId).join(','),
       },
     };
@@ -202,7 +208,7 @@ export class PresignApi extends Construct {
    * The ABAC role: trusted only by the execution role, only when the session is tagged with
    * `okta_sub` (and nothing else), and allowed only that tag's prefix.
    */
-  private createPresignRole(bucket: s3.IBucket): iam.Role {
+  private createPresignRole(bucket: s3.IBucket, usersPrefix: string | undefined): iam.Role {
     const taggedWithOktaSubOnly = {
       StringLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: '?*' },
       // IAM has no regex. STS lets a tag value hold letters, digits, whitespace and _ . : / = + - @
@@ -219,7 +225,7 @@ export class PresignApi extends Construct {
       ),
       maxSessionDuration: Duration.hours(1),
     });
-    grantUserPrefixAccess(bucket, role, PRINCIPAL_TAG_KEY);
+    grantUserPrefixAccess(bucket, role, PRINCIPAL_TAG_KEY, usersPrefix);
     return role;
   }
 
@@ -335,6 +341,7 @@ function propProblems(props: PresignApiProps, urlExpiry: Duration): string[] {
   }
   if (props.allowedOrigins.length === 0) problems.push('allowedOrigins: must name at least one origin');
   problems.push(...originListProblems('allowedOrigins', props.allowedOrigins, props.allowAnyOrigin));
+  problems.push(...usersPrefixProblems(props.usersPrefix));
   const provider = props.providerName;
   if (provider !== undefined && !Token.isUnresolved(provider) && !isCognitoProviderName(provider)) {
     problems.push(

@@ -9,7 +9,8 @@ import { CorsRules } from '../policy/cors-rules';
 import { KMS_CRYPTO_ACTIONS, s3ViaService } from '../policy/grant-key-through-s3';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { uploadEncryptionDenials } from '../policy/upload-encryption';
-import { originListProblems, throwIfProblems } from '../validation/problems';
+import { USERS_PREFIX } from '../policy/user-prefix-names';
+import { originListProblems, throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { LOWERCASE_HEADER_TOKEN } from '../validation/rules';
 
 /** The data bucket's own settings: everything but who may reach it from a browser. */
@@ -68,6 +69,11 @@ export interface UserFilesBucketProps extends UserFilesBucketOptions {
    * @default false
    */
   readonly allowAnyOrigin?: boolean;
+  /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
 }
 
 /** Folder of the log bucket under which the data bucket's access logs are delivered. */
@@ -86,10 +92,13 @@ export class UserFilesBucket extends Construct {
   public readonly logBucket: s3.Bucket;
   /** The data bucket's KMS key, when it uses SSE-KMS. */
   public readonly encryptionKey?: kms.IKey;
+  /** The folder every user's own prefix lives under. */
+  public readonly usersPrefix: string;
 
   constructor(scope: Construct, id: string, props: UserFilesBucketProps = {}) {
     super(scope, id);
     throwIfProblems(this, propProblems(props));
+    this.usersPrefix = props.usersPrefix ?? USERS_PREFIX;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
 
@@ -208,11 +217,11 @@ export class UserFilesBucket extends Construct {
   }
 
   /**
-   * Lets a principal read and write only `users/<key>/` in the data bucket, where `keyExpression`
-   * is an IAM policy variable naming the caller, e.g. `${aws:PrincipalTag/okta_sub}`.
+   * Lets a principal read and write only `<usersPrefix><key>/` in the data bucket, where
+   * `keyExpression` is an IAM policy variable naming the caller, e.g. `${aws:PrincipalTag/okta_sub}`.
    */
   public grantUserPrefixAccess(grantee: iam.IGrantable, keyExpression: string): iam.Grant {
-    return grantUserPrefixAccess(this.bucket, grantee, keyExpression);
+    return grantUserPrefixAccess(this.bucket, grantee, keyExpression, this.usersPrefix);
   }
 
   /**
@@ -241,6 +250,7 @@ export class UserFilesBucket extends Construct {
 
 function propProblems(props: UserFilesBucketProps): string[] {
   const problems = originListProblems('allowedOrigins', props.allowedOrigins ?? [], props.allowAnyOrigin);
+  problems.push(...usersPrefixProblems(props.usersPrefix));
   for (const key of props.exposedMetadataKeys ?? []) {
     if (!Token.isUnresolved(key) && !LOWERCASE_HEADER_TOKEN.test(key))
       problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);

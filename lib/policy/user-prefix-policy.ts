@@ -21,17 +21,27 @@ export class UserPrefixPolicy {
    *
    * @param bucketArn ARN of the data bucket (a token is fine)
    * @param keyExpression a single IAM policy variable naming the caller, e.g. `UserPrefixPolicy.PRINCIPAL_TAG_KEY`
+   * @param usersPrefix the folder every user's prefix lives under (default `users/`)
    */
-  public static statements(bucketArn: string, keyExpression: string): iam.PolicyStatement[] {
-    return userPrefixStatements(bucketArn, keyExpression);
+  public static statements(
+    bucketArn: string,
+    keyExpression: string,
+    usersPrefix?: string,
+  ): iam.PolicyStatement[] {
+    return userPrefixStatements(bucketArn, keyExpression, usersPrefix);
   }
 
   /**
-   * Grants `grantee` the per-user statements on `bucket` (and its KMS key through S3 for this
+   * Grants `grantee` the per-user statements on `bucket` under `usersPrefix` (default `users/`) (and its KMS key through S3 for this
    * bucket only, if it has one).
    */
-  public static grant(bucket: s3.IBucket, grantee: iam.IGrantable, keyExpression: string): iam.Grant {
-    return grantUserPrefixAccess(bucket, grantee, keyExpression);
+  public static grant(
+    bucket: s3.IBucket,
+    grantee: iam.IGrantable,
+    keyExpression: string,
+    usersPrefix?: string,
+  ): iam.Grant {
+    return grantUserPrefixAccess(bucket, grantee, keyExpression, usersPrefix);
   }
 
   /** The policy variable of a web-identity token's `sub` for an issuer, e.g. `${x.okta.com/oauth2/default:sub}`. */

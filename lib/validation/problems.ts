@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { originProblem } from './origins';
+import { isUsersPrefix } from './rules';
 
 /**
  * Throws one error naming the construct and every problem with its props, or returns if there are
@@ -10,6 +11,12 @@ export function throwIfProblems(scope: IConstruct, problems: readonly string[]):
   if (problems.length) {
     throw new Error(`${scope.constructor.name} at ${scope.node.path}: ${problems.join('; ')}`);
   }
+}
+
+/** The `usersPrefix` prop's problem, if any: the same rule the Lambda and the policy builder apply. */
+export function usersPrefixProblems(usersPrefix: string | undefined): string[] {
+  if (usersPrefix === undefined || Token.isUnresolved(usersPrefix) || isUsersPrefix(usersPrefix)) return [];
+  return [`usersPrefix: must be folder segments each ending in "/", such as "users/", got "${usersPrefix}"`];
 }
 
 /**

@@ -308,3 +308,54 @@ describe('CorsRules.build', () => {
     expect(metadata(rule.exposedHeaders)).toEqual(['x-amz-meta-title', 'x-amz-meta-owner']);
   });
 });
+
+describe('usersPrefix', () => {
+  let template: Template;
+  beforeAll(() => {
+    const stack = new Stack(new App(), 'Tenant', { env: ENV });
+    storeIn(stack, { usersPrefix: 'tenants/acme/' });
+    template = Template.fromStack(stack);
+  });
+
+  const objectResources = () =>
+    allOf(template, 'AWS::IAM::Policy').flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Resource].flat())
+        .map((r: any) => JSON.stringify(r))
+        .filter((r: string) => r.includes('PrincipalTag') || r.includes(':sub}')),
+    );
+
+  test('is honoured by every route: identity pool, web-identity and presign roles', () => {
+    const resources = objectResources();
+    // Route 1 and 3 key on the principal tag, route 2 on the token's sub.
+    expect(resources.filter((r) => r.includes('/tenants/acme/${aws:PrincipalTag/okta_sub}/*'))).toHaveLength(
+      2,
+    );
+    expect(
+      resources.filter((r) => r.includes('/tenants/acme/${test.okta.example/oauth2/default:sub}/*')),
+    ).toHaveLength(1);
+    expect(resources.filter((r) => r.includes('/users/'))).toEqual([]);
+  });
+
+  test('reaches the Lambda, which builds and checks keys under it', () => {
+    only(template, 'AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ USERS_PREFIX: 'tenants/acme/' }) },
+    });
+  });
+
+  test('is validated, naming the prop, in every construct that takes it', () => {
+    const stack = new Stack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+    const message =
+      /usersPrefix: must be folder segments each ending in "\/", such as "users\/", got "users\/\*"/;
+    expect(() => new UserFilesBucket(stack, 'Files', { usersPrefix: 'users/*' })).toThrow(message);
+    expect(
+      () =>
+        new PresignApi(stack, 'Api', {
+          userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc'),
+          bucket,
+          allowedOrigins: ORIGINS,
+          usersPrefix: 'users/*',
+        }),
+    ).toThrow(message);
+  });
+});

@@ -182,6 +182,7 @@ describe('PresignApi: the Lambda and its roles', () => {
       // this client only.
       IDENTITY_PROVIDER_NAME: { Ref: idStartingWith('UserPoolOkta') },
       ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
+      USERS_PREFIX: 'users/',
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });
