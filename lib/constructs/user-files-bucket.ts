@@ -142,7 +142,7 @@ export class UserFilesBucket extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       cors: props.allowedOrigins?.length
-        ? CorsRules.build({
+        ? CorsRules.forBrowsers({
             allowedOrigins: props.allowedOrigins,
             exposedMetadataKeys: props.exposedMetadataKeys,
           })

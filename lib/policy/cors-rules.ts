@@ -64,7 +64,7 @@ export class CorsRules {
    * The data bucket's CORS rules. Everything is listed explicitly: S3 accepts no wildcard in
    * ExposeHeaders, and narrow AllowedHeaders keep the preflight honest.
    */
-  public static build(options: CorsRuleOptions): CorsRule[] {
+  public static forBrowsers(options: CorsRuleOptions): CorsRule[] {
     const metadataHeaders = [
       ...new Set(
         (options.exposedMetadataKeys ?? []).map((key) => `x-amz-meta-${key.replace(METADATA_PREFIX, '')}`),

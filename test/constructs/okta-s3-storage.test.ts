@@ -297,9 +297,9 @@ describe('UserFilesBucket encryption', () => {
   });
 });
 
-describe('CorsRules.build', () => {
+describe('CorsRules.forBrowsers', () => {
   test('never doubles x-amz-meta-: a key given with the prefix is taken without it', () => {
-    const [rule] = CorsRules.build({
+    const [rule] = CorsRules.forBrowsers({
       allowedOrigins: ORIGINS,
       exposedMetadataKeys: ['x-amz-meta-title', 'title', 'X-Amz-Meta-owner'],
     });
