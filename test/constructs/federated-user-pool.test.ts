@@ -3,13 +3,21 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { FederatedUserPool } from '../../lib/constructs/federated-user-pool';
 import { IdentityPoolAudiences, OktaFederation } from '../../lib/constructs/okta-federation';
 import { TEST_ISSUER } from '../support/config';
-import { synthesizedTemplate } from '../support/template-cache';
+import { only as onlyIn } from '../support/resources';
 
+/** The construct alone in a bare stack, with explicit props and every default left unset. */
 let template: Template;
-let resources: Record<string, any>;
 beforeAll(() => {
-  template = synthesizedTemplate();
-  resources = template.toJSON().Resources;
+  const stack = new Stack();
+  new FederatedUserPool(stack, 'UserPool', {
+    federation: federationIn(stack),
+    webClientId: '0oaTESTweb0000000003',
+    webClientSecretName: 'test/okta-web-client-secret',
+    callbackUrls: ['https://files.test.example/callback'],
+    logoutUrls: ['https://files.test.example/'],
+    domainPrefix: 'test-files-dev',
+  });
+  template = Template.fromStack(stack);
 });
 
 const federationIn = (stack: Stack) =>
@@ -24,11 +32,7 @@ const federationIn = (stack: Stack) =>
     },
   );
 
-const only = (type: string) => {
-  const found = Object.entries(resources).filter(([, r]) => r.Type === type);
-  expect(found).toHaveLength(1);
-  return { id: found[0][0], ...found[0][1] };
-};
+const only = (type: string) => onlyIn(template, type);
 
 describe('FederatedUserPool', () => {
   test('has self sign-up off and no custom attributes (the Okta sub arrives in identities)', () => {

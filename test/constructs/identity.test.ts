@@ -13,6 +13,7 @@ import {
   WorkflowsConnectorRole,
 } from '../../lib/constructs/workflows-connector-role';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import { only } from '../support/resources';
 import { synthesizedTemplate } from '../support/template-cache';
 
 let dev: Template;
@@ -22,13 +23,6 @@ beforeAll(() => {
   prod = synthesizedTemplate(undefined, { env: 'prod' });
 });
 
-type Resource = { id: string; Properties: any };
-const only = (t: Template, type: string, props?: object): Resource => {
-  const found = t.findResources(type, props ? { Properties: props } : undefined);
-  expect(Object.keys(found)).toHaveLength(1);
-  const [id] = Object.keys(found);
-  return { id, Properties: found[id].Properties };
-};
 const policyOfRole = (t: Template, roleId: string) =>
   only(t, 'AWS::IAM::Policy', { Roles: [{ Ref: roleId }] }).Properties.PolicyDocument.Statement;
 const roleIdByPath = (t: Template, pathPart: string) =>
