@@ -97,9 +97,13 @@ export class OktaFederation extends Construct implements IOktaFederation {
     return new ImportedOktaFederation(scope, id, providerArn, props);
   }
 
+  /** The IAM OIDC provider this construct creates for the issuer. */
   public readonly provider: iam.IOidcProvider;
+  /** The issuer URL, e.g. `https://example.okta.com/oauth2/default`. */
   public readonly issuer: string;
+  /** The issuer as IAM names its condition keys and policy variables: `host/path`, no scheme. */
   public readonly issuerHostAndPath: string;
+  /** Client ids of the Okta apps whose ID tokens AWS accepts: the provider's audiences. */
   public readonly clientIds: string[];
   /** A provider this construct creates has exactly `clientIds` as audiences. */
   public readonly identityPoolAudiences = IdentityPoolAudiences.CLIENT_IDS_ONLY;
