@@ -162,8 +162,11 @@ function federationProblems(props: { issuer: string; clientIds: readonly string[
 /**
  * Two federations for one issuer are a synth error, reported on the second, when they would clash:
  * - in one stack, always: one issuer has one provider, so share the first;
- * - across stacks of one account, when both create a provider: IAM allows one provider per issuer
- *   URL per account, so CloudFormation would fail the second at deploy. Importing in the second
+ * - across stacks of one account, when both create a provider: IAM refuses to register the same
+ *   provider URL twice in one account (CreateOpenIDConnectProvider, Url: "You cannot register the
+ *   same provider multiple times in a single AWS account";
+ *   https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html), so
+ *   CloudFormation would fail the second at deploy. Importing in the second
  *   stack is the way (the app's `oidcProvider: 'import'`).
  * Stacks whose account is unknown at synth are compared within the stack only.
  */
