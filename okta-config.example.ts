@@ -5,7 +5,7 @@
  * Any single field can also be overridden with CDK context, e.g.
  *   npx cdk synth -c env=prod -c region=eu-central-1 -c 'allowedOrigins=["https://files.example.com"]'
  */
-import type { OktaS3Config } from './lib/config/types';
+import type { OktaS3Config } from './app/config/types';
 
 export const config: OktaS3Config = {
   // Stacks are named <stackNamePrefix>-<environment>, e.g. OktaS3Storage-dev.

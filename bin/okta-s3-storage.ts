@@ -3,9 +3,9 @@ import 'source-map-support/register';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { contextThenEnvironment, givenOverrides, loadConfig } from '../lib/config/load';
-import { ConfigValidationError } from '../lib/config/validate';
-import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
+import { contextThenEnvironment, givenOverrides, loadConfig } from '../app/config/load';
+import { ConfigValidationError } from '../app/config/validate';
+import { OktaS3StorageStack } from '../app/okta-s3-storage-stack';
 
 const projectDir = path.join(__dirname, '..');
 const app = new App();

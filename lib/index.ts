@@ -1,3 +1,6 @@
+// The whole store as one construct
+export * from './okta-s3-storage';
+
 // Constructs
 export * from './constructs/user-files-bucket';
 export * from './constructs/okta-federation';
@@ -6,16 +9,9 @@ export * from './constructs/okta-web-identity-role';
 export * from './constructs/workflows-connector-role';
 export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
-export * from './constructs/presign-routes';
 export * from './constructs/storage-monitoring';
 
-// The whole store as one stack
-export * from './okta-s3-storage-stack';
-
-// Pure policy builders
-export * from './policy/user-prefix-statements';
-export * from './policy/grant-user-prefix';
+// Defaults and pure policy builders, as static methods
+export * from './defaults';
+export * from './policy/user-prefix-policy';
 export * from './policy/cors-rules';
-
-// Configuration
-export * from './config';

@@ -8,9 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { loadConfig } from '../lib/config/load';
-import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
-import type { ResolvedEnvironment } from '../lib/config/types';
+import { loadConfig } from '../app/config/load';
+import { OktaS3StorageStack } from '../app/okta-s3-storage-stack';
+import type { ResolvedEnvironment } from '../app/config/types';
 import { amplifyOutputs, frontEndConfig } from '../scripts/client-config';
 import type { Outputs } from '../cli/verify/outputs';
 import { resolveTemplate, type ResolvedTemplate } from '../test/iam/resolve-template';

@@ -160,6 +160,7 @@ async function presignLatency(): Promise<Table> {
     region: 'eu-west-1',
     identityProviderName: 'Okta',
     allowedClientIds: ['benchclient0001'],
+    usersPrefix: 'users/',
   };
   const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300 });
   const handler = createHandler({

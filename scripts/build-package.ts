@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+import { JSII_ARGS } from './jsii-args';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -19,10 +20,9 @@ if (!cliOnly) buildLibraryAndLambda();
 
 function buildLibraryAndLambda() {
   fs.rmSync(dist, { recursive: true, force: true });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  // jsii compiles lib/ (tsconfig.jsii.json) into dist/lib and writes the .jsii assembly that
+  // jsii-pacmak and Construct Hub read.
+  execFileSync(path.join(root, 'node_modules', '.bin', 'jsii'), JSII_ARGS, { cwd: root, stdio: 'inherit' });
   buildSync({
     entryPoints: [path.join(root, 'lambda', 'presign', 'handler.ts')],
     outfile: path.join(dist, 'lambda', 'presign-bundle', 'index.js'),

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigValidationError } from '../lib/config/validate';
+import { ConfigValidationError } from '../app/config/validate';
 import {
   DEFAULT_PORT_BASE,
   PORT_OFFSETS,

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { configure } from '../lib/config/load';
-import { OktaS3StorageStack } from '../lib/okta-s3-storage-stack';
+import { configure } from '../app/config/load';
+import { OktaS3StorageStack } from '../app/okta-s3-storage-stack';
 import { testConfig } from './support/config';
 import { testApp } from './support/synth';
 import { templateJson } from './support/template-cache';

@@ -10,7 +10,7 @@ interface Acknowledgement {
 }
 
 /**
- * Every acknowledged cdk-nag finding, by construct path and rule. A new acknowledgement, or one
+ * Every acknowledged cdk-nag finding, by construct path inside the `OktaS3Storage` construct and rule. A new acknowledgement, or one
  * that silently widens, fails here until it is reviewed and listed.
  */
 const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[]> = {
@@ -99,7 +99,7 @@ function acknowledgements({ stack }: SynthesizedStack): Acknowledgement[] {
     .filter((c): c is CfnResource => c instanceof CfnResource)
     .flatMap((resource) =>
       ((resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as StoredSuppression[]).map((rule) => ({
-        path: resource.node.path.replace(`${stack.node.path}/`, ''),
+        path: resource.node.path.replace(`${stack.store.node.path}/`, ''),
         id: rule.id,
         ...(rule.applies_to ? { appliesTo: rule.applies_to } : {}),
         reason: rule.reason,

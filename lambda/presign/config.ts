@@ -1,6 +1,8 @@
 // The same limits the configuration and the construct enforce at synth.
 import {
+  DEFAULT_USERS_PREFIX,
   isCognitoProviderName,
+  isUsersPrefix,
   MAX_SINGLE_PUT_BYTES,
   MAX_URL_EXPIRY_SECONDS,
 } from '../../lib/validation/rules';
@@ -19,6 +21,7 @@ export const PRESIGN_ENV = {
   allowedOrigins: 'ALLOWED_ORIGINS',
   identityProviderName: 'IDENTITY_PROVIDER_NAME',
   allowedClientIds: 'ALLOWED_CLIENT_IDS',
+  usersPrefix: 'USERS_PREFIX',
   region: 'AWS_REGION',
 } as const;
 
@@ -34,6 +37,8 @@ export interface PresignConfig {
   readonly identityProviderName: string;
   /** App client ids whose ID tokens are accepted (their `aud`); empty accepts any client of the pool. */
   readonly allowedClientIds: readonly string[];
+  /** The folder every user's own prefix lives under (`users/` when the variable is unset). */
+  readonly usersPrefix: string;
   readonly region: string;
 }
 
@@ -92,6 +97,14 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
       'a user-pool identity provider name as Cognito accepts it (3-32 characters, no whitespace or _ after the first)',
     ),
     allowedClientIds: clientIds(PRESIGN_ENV.allowedClientIds),
+    usersPrefix:
+      env[PRESIGN_ENV.usersPrefix] === undefined
+        ? DEFAULT_USERS_PREFIX
+        : text(
+            PRESIGN_ENV.usersPrefix,
+            isUsersPrefix,
+            'folder segments each ending in "/", such as "users/"',
+          ),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
   };
   if (problems.length > 0) throw new Error(`Invalid presign configuration: ${problems.join('; ')}`);

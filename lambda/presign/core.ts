@@ -144,9 +144,10 @@ export function fileList(
   sub: string,
   objects: readonly ListedObject[],
   s3NextToken: string | undefined,
+  usersPrefix?: string,
 ): { files: FileEntry[]; nextToken: string | null } {
   const files = objects
-    .filter((o): o is ListedObject & { Key: string } => isOwnKey(sub, o.Key))
+    .filter((o): o is ListedObject & { Key: string } => isOwnKey(sub, o.Key, usersPrefix))
     .map((o) => ({
       key: o.Key,
       name: o.Key.slice(o.Key.lastIndexOf('/') + 1),

@@ -129,7 +129,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
 
 async function createUpload({ event, sub, config, signing, expiresAt, newId, storage }: RouteRequest) {
   const upload = parseUploadRequest(event, config.maxUploadBytes);
-  const key = buildObjectKey(sub, newId(), upload.fileName);
+  const key = buildObjectKey(sub, newId(), upload.fileName, config.usersPrefix);
   if (key === undefined) throw badRequest('fileName has no usable characters');
   const s3 = await storage();
   return upload.method === 'POST'
@@ -141,8 +141,8 @@ async function listFiles({ event, sub, config, storage }: RouteRequest) {
   const token = parsePageToken(event);
   const s3 = await storage();
   try {
-    const page = await s3.list(userPrefix(sub), config.listPageSize, token);
-    return fileList(sub, page.objects, page.nextToken);
+    const page = await s3.list(userPrefix(sub, config.usersPrefix), config.listPageSize, token);
+    return fileList(sub, page.objects, page.nextToken, config.usersPrefix);
   } catch (error) {
     if (token !== undefined && isBadContinuationToken(error)) throw badRequest('nextToken is invalid');
     throw error;
@@ -150,9 +150,9 @@ async function listFiles({ event, sub, config, storage }: RouteRequest) {
 }
 
 /** Every refusal is the same 404, so no caller learns whether another user's key exists. */
-async function createDownload({ event, sub, signing, expiresAt, storage }: RouteRequest) {
+async function createDownload({ event, sub, config, signing, expiresAt, storage }: RouteRequest) {
   const { key } = parseDownloadRequest(event);
-  if (!isOwnKey(sub, key)) throw notFound();
+  if (!isOwnKey(sub, key, config.usersPrefix)) throw notFound();
   const s3 = await storage();
   if (!(await s3.exists(key))) throw notFound();
   return { key, method: 'GET', url: await s3.presignGet(key, signing), expiresAt: expiresAt.toISOString() };

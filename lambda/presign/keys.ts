@@ -1,3 +1,5 @@
+import { DEFAULT_USERS_PREFIX } from '../../lib/validation/rules';
+
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
 
@@ -19,8 +21,9 @@ export function isValidSub(value: unknown): value is string {
   return typeof value === 'string' && OKTA_SUB.test(value);
 }
 
-export function userPrefix(sub: string): string {
-  return `users/${sub}/`;
+/** The caller's own folder: `<usersPrefix><sub>/`, `users/<sub>/` unless the construct says otherwise. */
+export function userPrefix(sub: string, usersPrefix: string = DEFAULT_USERS_PREFIX): string {
+  return `${usersPrefix}${sub}/`;
 }
 
 export function utf8Length(text: string): number {
@@ -33,8 +36,13 @@ export function utf8Length(text: string): number {
  * The server-built key `users/<sub>/<id>/<name>`, or undefined when nothing usable is left of the
  * file name. The name is cut to keep the whole key within S3's limit.
  */
-export function buildObjectKey(sub: string, id: string, fileName: string): string | undefined {
-  const prefix = `${userPrefix(sub)}${id}/`;
+export function buildObjectKey(
+  sub: string,
+  id: string,
+  fileName: string,
+  usersPrefix: string = DEFAULT_USERS_PREFIX,
+): string | undefined {
+  const prefix = `${userPrefix(sub, usersPrefix)}${id}/`;
   const name = sanitizeFileName(fileName, MAX_KEY_BYTES - utf8Length(prefix));
   return name === undefined ? undefined : prefix + name;
 }
@@ -51,11 +59,16 @@ export function sanitizeFileName(raw: string, maxBytes: number): string | undefi
  * `.` or `..` segment and no character a sanitized name could not contain. Keys written by the
  * other routes (identity pool, web identity) may nest folders, so deeper paths are fine.
  */
-export function isOwnKey(sub: string, key: unknown): key is string {
-  if (typeof key !== 'string' || !key.startsWith(userPrefix(sub))) return false;
+export function isOwnKey(
+  sub: string,
+  key: unknown,
+  usersPrefix: string = DEFAULT_USERS_PREFIX,
+): key is string {
+  const own = userPrefix(sub, usersPrefix);
+  if (typeof key !== 'string' || !key.startsWith(own)) return false;
   if (utf8Length(key) > MAX_KEY_BYTES || INVISIBLE.test(key)) return false;
   return key
-    .slice(userPrefix(sub).length)
+    .slice(own.length)
     .split('/')
     .every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }

@@ -2,22 +2,24 @@ import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { Defaults } from '../defaults';
+import { throwIfProblems } from '../validation/problems';
+import { IOktaFederation } from './okta-federation';
 import { ID_TOKEN_VALIDITY_MINUTES, isCognitoDomainPrefix, isCognitoProviderName } from '../validation/rules';
 
-export interface FederatedUserPoolProps {
-  /** Issuer of the Okta authorization server. */
-  readonly issuer: string;
+/** The user pool's own settings: everything but the federation it signs in through. */
+export interface FederatedUserPoolOptions {
   /** Client id of the Okta web app (an OIDC app with a client secret) the pool signs in through. */
-  readonly oktaClientId: string;
+  readonly webClientId: string;
   /**
    * Name of the Secrets Manager secret holding that app's client secret. The template gets a
    * `{{resolve:secretsmanager:...}}` reference, never the secret.
    */
-  readonly oktaClientSecretName: string;
+  readonly webClientSecretName: string;
   /** Where the hosted UI may send users back after sign-in. */
-  readonly callbackUrls: readonly string[];
+  readonly callbackUrls: string[];
   /** Where the hosted UI may send users after sign-out. */
-  readonly logoutUrls: readonly string[];
+  readonly logoutUrls: string[];
   /** Prefix of the hosted domain `<prefix>.auth.<region>.amazoncognito.com`. */
   readonly domainPrefix: string;
   /**
@@ -30,7 +32,7 @@ export interface FederatedUserPoolProps {
    * How long an ID token stays valid (Cognito allows 5 minutes to 1 day). Signing a user out does
    * not end ID tokens already issued: APIs behind a Cognito authorizer accept them until they
    * expire, so this bounds how long a signed-out user keeps access.
-   * @default Duration.hours(1)
+   * @default Duration.minutes(60)
    */
   readonly idTokenValidity?: Duration;
   /**
@@ -40,37 +42,49 @@ export interface FederatedUserPoolProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+export interface FederatedUserPoolProps extends FederatedUserPoolOptions {
+  /** The Okta issuer the pool federates (its `issuer` is the provider's issuer URL). */
+  readonly federation: IOktaFederation;
+}
+
 /**
  * A Cognito user pool whose only way in is Okta. Cognito records each user's Okta `sub` as the
  * `userId` of the user's `identities` entry, which the presign API reads as the caller's identity;
  * no custom attribute is involved, because app clients can write attributes.
  */
 export class FederatedUserPool extends Construct {
+  /** The user pool. */
   public readonly userPool: cognito.UserPool;
+  /** The Okta OIDC identity provider of the pool. */
   public readonly identityProvider: cognito.UserPoolIdentityProviderOidc;
   /** The public (secretless) app client for the front end. */
   public readonly client: cognito.UserPoolClient;
+  /** The hosted sign-in domain. */
   public readonly domain: cognito.UserPoolDomain;
+  /** How long the client's ID tokens stay valid. */
+  public readonly idTokenValidity: Duration;
 
   constructor(scope: Construct, id: string, props: FederatedUserPoolProps) {
     super(scope, id);
-    const idTokenValidity = props.idTokenValidity ?? Duration.hours(1);
-    const providerName = props.providerName ?? 'Okta';
-    const problems = [
-      props.callbackUrls.length ? '' : 'callbackUrls must name at least one URL',
-      props.logoutUrls.length ? '' : 'logoutUrls must name at least one URL',
-      isCognitoDomainPrefix(props.domainPrefix)
-        ? ''
-        : 'domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
-      Token.isUnresolved(providerName) || isCognitoProviderName(providerName)
-        ? ''
-        : 'providerName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName)',
-      Token.isUnresolved(idTokenValidity.toMinutes({ integral: false })) ||
-      isInRange(idTokenValidity.toMinutes({ integral: false }))
-        ? ''
-        : 'idTokenValidity must be 5 minutes to 1 day',
-    ].filter(Boolean);
-    if (problems.length) throw new Error(`FederatedUserPool: ${problems.join('; ')}`);
+    const idTokenValidity = props.idTokenValidity ?? Duration.minutes(Defaults.ID_TOKEN_VALIDITY_MINUTES);
+    this.idTokenValidity = idTokenValidity;
+    const providerName = props.providerName ?? Defaults.PROVIDER_NAME;
+    throwIfProblems(
+      this,
+      [
+        props.callbackUrls.length ? '' : 'callbackUrls: must name at least one URL',
+        props.logoutUrls.length ? '' : 'logoutUrls: must name at least one URL',
+        Token.isUnresolved(props.domainPrefix) || isCognitoDomainPrefix(props.domainPrefix)
+          ? ''
+          : 'domainPrefix: must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"',
+        Token.isUnresolved(providerName) || isCognitoProviderName(providerName)
+          ? ''
+          : 'providerName: must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName)',
+        idTokenValidity.isUnresolved() || isInRange(idTokenValidity.toMinutes({ integral: false }))
+          ? ''
+          : 'idTokenValidity: must be 5 minutes to 1 day',
+      ].filter(Boolean),
+    );
 
     this.userPool = new cognito.UserPool(this, 'Pool', {
       selfSignUpEnabled: false,
@@ -88,9 +102,9 @@ export class FederatedUserPool extends Construct {
     this.identityProvider = new cognito.UserPoolIdentityProviderOidc(this, 'Okta', {
       userPool: this.userPool,
       name: providerName,
-      issuerUrl: props.issuer,
-      clientId: props.oktaClientId,
-      clientSecret: SecretValue.secretsManager(props.oktaClientSecretName).unsafeUnwrap(),
+      issuerUrl: props.federation.issuer,
+      clientId: props.webClientId,
+      clientSecret: SecretValue.secretsManager(props.webClientSecretName).unsafeUnwrap(),
       scopes: ['openid', 'email', 'profile'],
       attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
       // Standard attributes only: the Okta sub reaches the API through the `identities` claim.

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
-import { webIdentitySubKey } from '../policy/user-prefix-statements';
+import { webIdentitySubKey } from '../policy/user-prefix-names';
+import { throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { IOktaFederation } from './okta-federation';
 
 export interface OktaWebIdentityRoleProps {
@@ -13,14 +14,19 @@ export interface OktaWebIdentityRoleProps {
   readonly bucket: s3.IBucket;
   /**
    * Client ids whose ID tokens may assume the role (the token's `aud`).
-   * @default all of the federation's client ids
+   * @default - all of the federation's client ids
    */
-  readonly clientIds?: readonly string[];
+  readonly clientIds?: string[];
   /**
    * Longest session a caller may ask for (1 to 12 hours).
    * @default Duration.hours(1)
    */
   readonly maxSessionDuration?: Duration;
+  /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
 }
 
 /**
@@ -28,6 +34,7 @@ export interface OktaWebIdentityRoleProps {
  * `fromWebToken`). Each session reaches only `users/${<issuer>:sub}/`.
  */
 export class OktaWebIdentityRole extends Construct {
+  /** The role; its sessions reach only their own prefix. */
   public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: OktaWebIdentityRoleProps) {
@@ -35,11 +42,11 @@ export class OktaWebIdentityRole extends Construct {
     const { federation } = props;
     const clientIds = props.clientIds ?? federation.clientIds;
     const unknown = clientIds.filter((c) => !federation.clientIds.includes(c));
-    if (clientIds.length === 0 || unknown.length) {
-      throw new Error(
-        `OktaWebIdentityRole: clientIds must be non-empty audiences of the provider; unknown: ${unknown.join(', ')}`,
-      );
-    }
+    throwIfProblems(this, [
+      ...(clientIds.length ? [] : ['clientIds: must name at least one client id']),
+      ...(unknown.length ? [`clientIds: not audiences of the federation: ${unknown.join(', ')}`] : []),
+      ...usersPrefixProblems(props.usersPrefix),
+    ]);
     this.role = new iam.Role(this, 'Role', {
       description: 'Okta ID tokens via AssumeRoleWithWebIdentity: each caller reaches only users/<sub>/',
       assumedBy: new iam.WebIdentityPrincipal(federation.provider.oidcProviderArn, {
@@ -47,6 +54,6 @@ export class OktaWebIdentityRole extends Construct {
       }),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     });
-    grantUserPrefixAccess(props.bucket, this.role, webIdentitySubKey(federation.issuer));
+    grantUserPrefixAccess(props.bucket, this.role, webIdentitySubKey(federation.issuer), props.usersPrefix);
   }
 }

@@ -9,9 +9,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
-import { originListProblems } from '../validation/origins';
+import { Defaults } from '../defaults';
+import { originListProblems, throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { isCognitoProviderName, MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
-import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-statements';
+import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY, USERS_PREFIX } from '../policy/user-prefix-names';
 import {
   hasPrebuiltPresignBundle,
   PREBUILT_PRESIGN_BUNDLE,
@@ -27,38 +28,21 @@ import { addPresignRoutes } from './presign-routes';
  */
 export const PRESIGN_TIMEOUT_SECONDS = 10;
 
-export interface PresignApiProps {
-  /** The user pool whose ID tokens the API accepts: any pool that federates Okta, no custom attribute needed. */
-  readonly userPool: cognito.IUserPool;
+/** The presign API's own settings: everything but the pool, the bucket and the origins. */
+export interface PresignApiOptions {
   /**
-   * Name of the Okta identity provider in the user pool. The caller is the `userId` of the ID
-   * token's `identities` entry with this `providerName`, which Cognito writes and no client can;
-   * the token's `cognito:username` must be `<name>_<userId>`.
-   * @default 'Okta'
-   */
-  readonly identityProviderName?: string;
-  /**
-   * App clients whose ID tokens the API accepts (their `aud`).
-   * @default any app client of the pool
-   */
-  readonly userPoolClients?: readonly cognito.IUserPoolClient[];
-  /** The bucket whose `users/<okta_sub>/` prefixes the URLs point into. */
-  readonly bucket: s3.IBucket;
-  /** Origins allowed by the API's CORS (no `*` unless you mean it). */
-  readonly allowedOrigins: readonly string[];
-  /**
-   * Lifetime of each presigned URL (at most 30 minutes: URLs must expire inside the role-chained
-   * session that signs them).
-   * @default Duration.minutes(5)
+   * Lifetime of each presigned URL, 1 to 30 minutes: URLs must expire inside the role-chained
+   * session that signs them.
+   * @default Duration.seconds(300)
    */
   readonly urlExpiry?: Duration;
   /**
-   * Largest upload a URL allows.
-   * @default 100 MiB
+   * Largest upload a URL allows, in bytes (at most 5 GiB, S3's single-PUT limit).
+   * @default 104857600 (100 MiB)
    */
   readonly maxUploadBytes?: number;
   /**
-   * Objects per page of `GET /files`.
+   * Objects per page of `GET /files` (1 to 1000).
    * @default 100
    */
   readonly listPageSize?: number;
@@ -83,12 +67,12 @@ export interface PresignApiProps {
    */
   readonly logRemovalPolicy?: RemovalPolicy;
   /**
-   * Create the account-wide role API Gateway needs to write any logs (`AWS::ApiGateway::Account`).
-   * Access logging fails to deploy until an account and region have one; only one stack per
-   * account and region should own it.
+   * Create API Gateway's account-wide CloudWatch Logs role (`AWS::ApiGateway::Account`). Access
+   * logging fails to deploy until an account and region have one; only one stack per account and
+   * region should own it.
    * @default false
    */
-  readonly createAccountLogRole?: boolean;
+  readonly createApiGatewayLogRole?: boolean;
   /**
    * X-Ray active tracing of the stage and the function; the function's STS and S3 calls appear as
    * subsegments of its trace.
@@ -97,18 +81,52 @@ export interface PresignApiProps {
   readonly tracing?: boolean;
 }
 
+export interface PresignApiProps extends PresignApiOptions {
+  /** The user pool whose ID tokens the API accepts: any pool that federates Okta, no custom attribute needed. */
+  readonly userPool: cognito.IUserPool;
+  /**
+   * Name of the Okta identity provider in the user pool. The caller is the `userId` of the ID
+   * token's `identities` entry with this `providerName`, which Cognito writes and no client can;
+   * the token's `cognito:username` must be `<name>_<userId>`.
+   * @default 'Okta'
+   */
+  readonly providerName?: string;
+  /**
+   * App clients whose ID tokens the API accepts (their `aud`).
+   * @default - any app client of the pool
+   */
+  readonly userPoolClients?: cognito.IUserPoolClient[];
+  /** The bucket whose `users/<okta_sub>/` prefixes the URLs point into. */
+  readonly bucket: s3.IBucket;
+  /** Origins allowed by the API's CORS. `*` is refused unless `allowAnyOrigin` is set. */
+  readonly allowedOrigins: string[];
+  /**
+   * Accept `*` in `allowedOrigins`. Never in production.
+   * @default false
+   */
+  readonly allowAnyOrigin?: boolean;
+  /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
+}
+
 /**
  * A REST API that hands out presigned URLs for the caller's own prefix. The Lambda behind it holds
  * no bucket permissions: for each caller it assumes the presign role with the session tag
  * `okta_sub=<caller>`, so a bug in key building yields a URL that S3 refuses.
  */
 export class PresignApi extends Construct {
+  /** The REST API (stage `v1`). */
   public readonly api: apigw.RestApi;
+  /** The presign Lambda. */
   public readonly handler: lambda.Function;
   /** The Lambda's execution role: it may assume the presign role and write its logs, nothing else. */
   public readonly executionRole: iam.Role;
   /** The role whose tagged sessions sign the URLs; reaches only `users/${aws:PrincipalTag/okta_sub}/`. */
   public readonly presignRole: iam.Role;
+  /** The API's JSON access logs. */
   public readonly accessLogGroup: logs.LogGroup;
   /** The function's log group: one JSON line per request (route, status, sub, fault, credentials). */
   public readonly handlerLogGroup: logs.LogGroup;
@@ -119,8 +137,8 @@ export class PresignApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PresignApiProps) {
     super(scope, id);
-    const urlExpiry = props.urlExpiry ?? Duration.minutes(5);
-    validate(props, urlExpiry);
+    const urlExpiry = props.urlExpiry ?? Duration.seconds(Defaults.URL_EXPIRY_SECONDS);
+    throwIfProblems(this, propProblems(props, urlExpiry));
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -128,7 +146,7 @@ export class PresignApi extends Construct {
       description: 'Presign Lambda: may only assume the presign role (tagged) and write its logs',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    this.presignRole = this.createPresignRole(props.bucket);
+    this.presignRole = this.createPresignRole(props.bucket, props.usersPrefix);
 
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
     this.handlerLogGroup = handlerLogs;
@@ -145,10 +163,11 @@ export class PresignApi extends Construct {
         BUCKET_NAME: props.bucket.bucketName,
         PRESIGN_ROLE_ARN: this.presignRole.roleArn,
         URL_EXPIRY_SECONDS: String(urlExpiry.toSeconds()),
-        MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 100 * 1024 * 1024),
-        LIST_PAGE_SIZE: String(props.listPageSize ?? 100),
+        MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? Defaults.MAX_UPLOAD_BYTES),
+        LIST_PAGE_SIZE: String(props.listPageSize ?? Defaults.LIST_PAGE_SIZE),
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
-        IDENTITY_PROVIDER_NAME: props.identityProviderName ?? 'Okta',
+        IDENTITY_PROVIDER_NAME: props.providerName ?? Defaults.PROVIDER_NAME,
+        USERS_PREFIX: props.usersPrefix ?? USERS_PREFIX,
         ALLOWED_CLIENT_IDS: (props.userPoolClients ?? []).map((c) => c.userPoolClientId).join(','),
       },
     };
@@ -180,11 +199,11 @@ export class PresignApi extends Construct {
       description: 'Presigned URLs into users/<okta_sub>/ of the signed-in caller',
       restApiName: `${Stack.of(this).stackName}-${this.node.id}`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
-      cloudWatchRole: props.createAccountLogRole ?? false,
+      cloudWatchRole: props.createApiGatewayLogRole ?? Defaults.CREATE_API_GATEWAY_LOG_ROLE,
       deployOptions: {
         stageName: 'v1',
-        throttlingRateLimit: props.throttlingRateLimit ?? 50,
-        throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        throttlingRateLimit: props.throttlingRateLimit ?? Defaults.THROTTLING_RATE_LIMIT,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? Defaults.THROTTLING_BURST_LIMIT,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
         tracingEnabled: props.tracing ?? false,
@@ -210,7 +229,7 @@ export class PresignApi extends Construct {
    * The ABAC role: trusted only by the execution role, only when the session is tagged with
    * `okta_sub` (and nothing else), and allowed only that tag's prefix.
    */
-  private createPresignRole(bucket: s3.IBucket): iam.Role {
+  private createPresignRole(bucket: s3.IBucket, usersPrefix: string | undefined): iam.Role {
     const taggedWithOktaSubOnly = {
       StringLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: '?*' },
       // IAM has no regex. STS lets a tag value hold letters, digits, whitespace and _ . : / = + - @
@@ -227,7 +246,7 @@ export class PresignApi extends Construct {
       ),
       maxSessionDuration: Duration.hours(1),
     });
-    grantUserPrefixAccess(bucket, role, PRINCIPAL_TAG_KEY);
+    grantUserPrefixAccess(bucket, role, PRINCIPAL_TAG_KEY, usersPrefix);
     return role;
   }
 
@@ -335,26 +354,29 @@ export class PresignApi extends Construct {
   }
 }
 
-function validate(props: PresignApiProps, urlExpiry: Duration) {
+function propProblems(props: PresignApiProps, urlExpiry: Duration): string[] {
   const problems: string[] = [];
-  const seconds = urlExpiry.toSeconds();
-  if (seconds < 60 || seconds > MAX_URL_EXPIRY_SECONDS) problems.push('urlExpiry must be 1 to 30 minutes');
-  if (props.allowedOrigins.length === 0) problems.push('allowedOrigins must name at least one origin');
-  const provider = props.identityProviderName;
+  if (!urlExpiry.isUnresolved()) {
+    const seconds = urlExpiry.toSeconds({ integral: false });
+    if (!(seconds >= 60 && seconds <= MAX_URL_EXPIRY_SECONDS))
+      problems.push('urlExpiry: must be 1 to 30 minutes');
+  }
+  if (props.allowedOrigins.length === 0) problems.push('allowedOrigins: must name at least one origin');
+  problems.push(...originListProblems('allowedOrigins', props.allowedOrigins, props.allowAnyOrigin));
+  problems.push(...usersPrefixProblems(props.usersPrefix));
+  const provider = props.providerName;
   if (provider !== undefined && !Token.isUnresolved(provider) && !isCognitoProviderName(provider)) {
     problems.push(
-      'identityProviderName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName)',
+      'providerName: must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName)',
     );
   }
-  problems.push(...originListProblems('allowedOrigins', props.allowedOrigins));
-  const max = props.maxUploadBytes;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_SINGLE_PUT_BYTES)) {
-    problems.push('maxUploadBytes must be an integer from 1 to 5 GiB');
-  }
-  const page = props.listPageSize;
-  if (page !== undefined && (!Number.isInteger(page) || page < 1 || page > 1000))
-    problems.push('listPageSize must be 1 to 1000');
-  if (problems.length) throw new Error(`PresignApi: ${problems.join('; ')}`);
+  const integer = (prop: string, value: number | undefined, min: number, max: number, expected: string) => {
+    if (value === undefined || Token.isUnresolved(value)) return;
+    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${prop}: must be ${expected}`);
+  };
+  integer('maxUploadBytes', props.maxUploadBytes, 1, MAX_SINGLE_PUT_BYTES, 'an integer from 1 to 5 GiB');
+  integer('listPageSize', props.listPageSize, 1, 1000, 'an integer from 1 to 1000');
+  return problems;
 }
 
 /**

@@ -52,17 +52,8 @@ export interface MonitoringThresholds {
   readonly refusedPerMinute?: number;
 }
 
-export interface StorageMonitoringProps {
-  /** The presign function. */
-  readonly handler: lambda.IFunction;
-  /** The function's timeout, which the duration alarm compares against. */
-  readonly handlerTimeout: Duration;
-  /** The function's log group: its JSON lines feed the dependency-fault and cache metrics. */
-  readonly handlerLogGroup: logs.ILogGroup;
-  /** The presign API's stage: `AWS/ApiGateway` metrics are published per API name and stage. */
-  readonly stage: apigw.IStage;
-  /** The stage's JSON access log group: it feeds the per-route request counts and refusals. */
-  readonly accessLogGroup: logs.ILogGroup;
+/** How the store is watched: thresholds, where alarms go, the dashboard. */
+export interface StorageMonitoringOptions {
   /**
    * When each alarm fires.
    * @default see MonitoringThresholds
@@ -77,7 +68,7 @@ export interface StorageMonitoringProps {
    * E-mail addresses subscribed to the created topic (each must confirm). Ignored with `alarmTopic`.
    * @default none
    */
-  readonly alarmEmails?: readonly string[];
+  readonly alarmEmails?: string[];
   /**
    * CloudWatch namespace of the metrics derived from logs.
    * @default `OktaS3Storage/<stack name>`
@@ -90,14 +81,31 @@ export interface StorageMonitoringProps {
   readonly dashboard?: boolean;
 }
 
+/** What `StorageMonitoring` watches: the presign API's function, stage and logs. */
+export interface StorageMonitoringProps extends StorageMonitoringOptions {
+  /** The presign function. */
+  readonly handler: lambda.IFunction;
+  /** The function's timeout, which the duration alarm compares against. */
+  readonly handlerTimeout: Duration;
+  /** The function's log group: its JSON lines feed the dependency-fault and cache metrics. */
+  readonly handlerLogGroup: logs.ILogGroup;
+  /** The presign API's stage: `AWS/ApiGateway` metrics are published per API name and stage. */
+  readonly stage: apigw.IStage;
+  /** The stage's JSON access log group: it feeds the per-route request counts and refusals. */
+  readonly accessLogGroup: logs.ILogGroup;
+}
+
 /**
  * Alarms and a dashboard for the presign route: the Lambda's errors, throttles and duration; the
  * API's 5xx rate and p99 latency; faults per dependency and bursts of refused identities from the
  * logs. Alarms go to one SNS topic, yours or a created one.
  */
 export class StorageMonitoring extends Construct {
+  /** The topic every alarm and recovery is sent to. */
   public readonly alarmTopic: sns.ITopic;
+  /** Every alarm, in the order of the README's runbook. */
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The dashboard, unless `dashboard` is false. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /** The metric of each log metric filter, by metric name. */
   public readonly logMetrics: Readonly<Record<string, cloudwatch.Metric>>;

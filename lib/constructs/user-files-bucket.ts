@@ -1,60 +1,79 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { buildCorsRules } from '../policy/cors-rules';
+import { Defaults } from '../defaults';
+import { CorsRules } from '../policy/cors-rules';
 import { KMS_CRYPTO_ACTIONS, s3ViaService } from '../policy/grant-key-through-s3';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { uploadEncryptionDenials } from '../policy/upload-encryption';
-import { originListProblems } from '../validation/origins';
+import { USERS_PREFIX } from '../policy/user-prefix-names';
+import { originListProblems, throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { LOWERCASE_HEADER_TOKEN } from '../validation/rules';
 
-export interface UserFilesBucketProps {
+/** The data bucket's own settings: everything but who may reach it from a browser. */
+export interface UserFilesBucketOptions {
   /**
-   * Web origins allowed to call the bucket from a browser: `https://host[:port]` (or http on
-   * localhost), or a lone `*` if you really mean any origin.
-   * @default no CORS rule: browsers cannot reach the bucket
+   * User metadata keys browsers may send and read, without the `x-amz-meta-` prefix (a key given
+   * with it is taken without it).
+   * @default - none
    */
-  readonly allowedOrigins?: readonly string[];
+  readonly exposedMetadataKeys?: string[];
   /**
-   * User metadata keys (without `x-amz-meta-`) that browsers may send and read.
-   * @default none
-   */
-  readonly exposedMetadataKeys?: readonly string[];
-  /**
-   * How long a replaced or deleted version is kept before it expires.
+   * How long a replaced or deleted version is kept before it expires (whole days).
    * @default Duration.days(90)
    */
   readonly noncurrentVersionExpiration?: Duration;
   /**
-   * When an unfinished multipart upload is aborted.
+   * When an unfinished multipart upload is aborted (whole days).
    * @default Duration.days(7)
    */
   readonly abortIncompleteMultipartUploadAfter?: Duration;
   /**
-   * How long server access logs are kept.
+   * How long server access logs are kept (whole days).
    * @default Duration.days(365)
    */
   readonly accessLogRetention?: Duration;
   /**
-   * A KMS key for the data bucket. When given, objects are encrypted with SSE-KMS and a bucket key.
-   * @default SSE-S3 (`encryptKey: true` creates a rotating key instead)
+   * The data bucket's default encryption: `S3_MANAGED` (SSE-S3) or `KMS` (SSE-KMS with a bucket
+   * key). `KMS` without `encryptionKey` creates a rotating key that only S3 may use.
+   * @default - `KMS` when `encryptionKey` is given, else `S3_MANAGED`
+   */
+  readonly encryption?: s3.BucketEncryption;
+  /**
+   * The KMS key for `encryption: KMS`. It keeps its own key policy: give it the same deny the
+   * created key has (every cryptographic action unless `kms:ViaService` is S3).
+   * @default - a new rotating key when `encryption` is `KMS`
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Create a customer managed KMS key (with rotation) for the data bucket.
-   * Ignored when `encryptionKey` is given.
-   * @default false
-   */
-  readonly encryptKey?: boolean;
-  /**
-   * What happens to both buckets when they leave the stack. `RemovalPolicy.DESTROY` also empties
-   * them first (an auto-delete custom resource): use it only for throwaway development stacks.
+   * What happens to both buckets (and a created key) when they leave the stack.
+   * `RemovalPolicy.DESTROY` also empties them first (an auto-delete custom resource): use it only
+   * for throwaway development stacks.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+export interface UserFilesBucketProps extends UserFilesBucketOptions {
+  /**
+   * Web origins allowed to call the bucket from a browser: `https://host[:port]` (or http on
+   * localhost). `*` is refused unless `allowAnyOrigin` is set.
+   * @default - no CORS rule: browsers cannot reach the bucket
+   */
+  readonly allowedOrigins?: string[];
+  /**
+   * Accept `*` in `allowedOrigins`. Never in production.
+   * @default false
+   */
+  readonly allowAnyOrigin?: boolean;
+  /**
+   * The folder every user's own `<usersPrefix><okta-sub>/` lives under: segments each ending in `/`.
+   * @default 'users/'
+   */
+  readonly usersPrefix?: string;
 }
 
 /** Folder of the log bucket under which the data bucket's access logs are delivered. */
@@ -73,10 +92,13 @@ export class UserFilesBucket extends Construct {
   public readonly logBucket: s3.Bucket;
   /** The data bucket's KMS key, when it uses SSE-KMS. */
   public readonly encryptionKey?: kms.IKey;
+  /** The folder every user's own prefix lives under. */
+  public readonly usersPrefix: string;
 
   constructor(scope: Construct, id: string, props: UserFilesBucketProps = {}) {
     super(scope, id);
-    validateProps(props);
+    throwIfProblems(this, propProblems(props));
+    this.usersPrefix = props.usersPrefix ?? USERS_PREFIX;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
 
@@ -88,7 +110,10 @@ export class UserFilesBucket extends Construct {
       minimumTLSVersion: 1.2,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [
-        { id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365) },
+        {
+          id: 'expire-access-logs',
+          expiration: props.accessLogRetention ?? Duration.days(Defaults.ACCESS_LOG_RETENTION_DAYS),
+        },
       ],
       removalPolicy,
       autoDeleteObjects,
@@ -100,8 +125,12 @@ export class UserFilesBucket extends Construct {
       },
     ]);
 
+    const encryption =
+      props.encryption ?? (props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED);
     this.encryptionKey =
-      props.encryptionKey ?? (props.encryptKey ? this.createKey(removalPolicy) : undefined);
+      encryption === s3.BucketEncryption.KMS
+        ? (props.encryptionKey ?? this.createKey(removalPolicy))
+        : undefined;
 
     this.bucket = new s3.Bucket(this, 'Data', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -113,7 +142,7 @@ export class UserFilesBucket extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       cors: props.allowedOrigins?.length
-        ? buildCorsRules({
+        ? CorsRules.forBrowsers({
             allowedOrigins: props.allowedOrigins,
             exposedMetadataKeys: props.exposedMetadataKeys,
           })
@@ -121,11 +150,14 @@ export class UserFilesBucket extends Construct {
       lifecycleRules: [
         {
           id: 'abort-incomplete-multipart-uploads',
-          abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? Duration.days(7),
+          abortIncompleteMultipartUploadAfter:
+            props.abortIncompleteMultipartUploadAfter ??
+            Duration.days(Defaults.ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS),
         },
         {
           id: 'expire-noncurrent-versions',
-          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(90),
+          noncurrentVersionExpiration:
+            props.noncurrentVersionExpiration ?? Duration.days(Defaults.NONCURRENT_VERSION_EXPIRATION_DAYS),
         },
         { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
@@ -185,11 +217,11 @@ export class UserFilesBucket extends Construct {
   }
 
   /**
-   * Lets a principal read and write only `users/<key>/` in the data bucket, where `keyExpression`
-   * is an IAM policy variable naming the caller, e.g. `${aws:PrincipalTag/okta_sub}`.
+   * Lets a principal read and write only `<usersPrefix><key>/` in the data bucket, where
+   * `keyExpression` is an IAM policy variable naming the caller, e.g. `${aws:PrincipalTag/okta_sub}`.
    */
   public grantUserPrefixAccess(grantee: iam.IGrantable, keyExpression: string): iam.Grant {
-    return grantUserPrefixAccess(this.bucket, grantee, keyExpression);
+    return grantUserPrefixAccess(this.bucket, grantee, keyExpression, this.usersPrefix);
   }
 
   /**
@@ -216,21 +248,29 @@ export class UserFilesBucket extends Construct {
   }
 }
 
-function validateProps(props: UserFilesBucketProps) {
-  const problems = originListProblems('allowedOrigins', props.allowedOrigins ?? []);
+function propProblems(props: UserFilesBucketProps): string[] {
+  const problems = originListProblems('allowedOrigins', props.allowedOrigins ?? [], props.allowAnyOrigin);
+  problems.push(...usersPrefixProblems(props.usersPrefix));
   for (const key of props.exposedMetadataKeys ?? []) {
-    if (!LOWERCASE_HEADER_TOKEN.test(key))
+    if (!Token.isUnresolved(key) && !LOWERCASE_HEADER_TOKEN.test(key))
       problems.push(`exposedMetadataKeys: "${key}" is not a lowercase header token`);
   }
-  const days = (d: Duration | undefined) => d?.toDays({ integral: false });
   for (const [name, d] of Object.entries({
     noncurrentVersionExpiration: props.noncurrentVersionExpiration,
     abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter,
     accessLogRetention: props.accessLogRetention,
   })) {
-    const n = days(d);
-    if (n !== undefined && (!Number.isInteger(n) || n < 1))
-      problems.push(`${name}: expected a whole number of days, at least 1`);
+    if (d === undefined || d.isUnresolved()) continue;
+    const n = d.toDays({ integral: false });
+    if (!Number.isInteger(n) || n < 1) problems.push(`${name}: expected a whole number of days, at least 1`);
   }
-  if (problems.length) throw new Error(`UserFilesBucket: ${problems.join('; ')}`);
+  if (props.encryptionKey && props.encryption !== undefined && props.encryption !== s3.BucketEncryption.KMS)
+    problems.push('encryptionKey: given, but encryption is not BucketEncryption.KMS');
+  if (
+    props.encryption !== undefined &&
+    props.encryption !== s3.BucketEncryption.KMS &&
+    props.encryption !== s3.BucketEncryption.S3_MANAGED
+  )
+    problems.push('encryption: must be BucketEncryption.S3_MANAGED or BucketEncryption.KMS');
+  return problems;
 }

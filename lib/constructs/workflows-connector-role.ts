@@ -1,15 +1,21 @@
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { grantKeyThroughS3 } from '../policy/grant-key-through-s3';
+import { throwIfProblems } from '../validation/problems';
 import { AWS_ACCOUNT_ID, STS_EXTERNAL_ID } from '../validation/rules';
 
-export interface WorkflowsConnectorRoleProps {
-  /** The AWS account id Okta Workflows shows when an AWS S3 connection is created. */
-  readonly oktaWorkflowsAccountId: string;
+/** What Okta Workflows shows when an AWS S3 connection is created. */
+export interface WorkflowsConnectorOptions {
+  /** The AWS account id Okta Workflows shows for the connection (12 digits). */
+  readonly accountId: string;
   /** The external id Okta Workflows shows for that connection. */
   readonly externalId: string;
+}
+
+export interface WorkflowsConnectorRoleProps extends WorkflowsConnectorOptions {
   /** The only bucket the connector may use. */
   readonly bucket: s3.IBucket;
 }
@@ -31,21 +37,25 @@ export const WORKFLOWS_BUCKET_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'
 
 /** The role Okta Workflows' AWS S3 connector assumes, confined to one bucket. */
 export class WorkflowsConnectorRole extends Construct {
+  /** The role Okta Workflows assumes with the external id. */
   public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: WorkflowsConnectorRoleProps) {
     super(scope, id);
-    const problems = [
-      AWS_ACCOUNT_ID.test(props.oktaWorkflowsAccountId)
-        ? ''
-        : 'oktaWorkflowsAccountId must be a 12-digit account id',
-      STS_EXTERNAL_ID.test(props.externalId) ? '' : 'externalId must be 2-1224 characters of [\\w+=,.@:/-]',
-    ].filter(Boolean);
-    if (problems.length) throw new Error(`WorkflowsConnectorRole: ${problems.join('; ')}`);
+    const valid = (value: string, rule: RegExp) => Token.isUnresolved(value) || rule.test(value);
+    throwIfProblems(
+      this,
+      [
+        valid(props.accountId, AWS_ACCOUNT_ID) ? '' : 'accountId: must be a 12-digit account id',
+        valid(props.externalId, STS_EXTERNAL_ID)
+          ? ''
+          : 'externalId: must be 2-1224 characters of [\\w+=,.@:/-]',
+      ].filter(Boolean),
+    );
 
     this.role = new iam.Role(this, 'Role', {
       description: 'Okta Workflows AWS S3 connector: object actions on one bucket',
-      assumedBy: new iam.AccountPrincipal(props.oktaWorkflowsAccountId).withConditions({
+      assumedBy: new iam.AccountPrincipal(props.accountId).withConditions({
         StringEquals: { 'sts:ExternalId': props.externalId },
       }),
     });

@@ -41,33 +41,52 @@ export const SDK_REQUEST_HEADERS = [
 export const ALWAYS_EXPOSED_HEADERS = ['ETag', 'x-amz-version-id'];
 
 export interface CorsRuleOptions {
-  readonly allowedOrigins: readonly string[];
-  /** User metadata keys, without `x-amz-meta-`. */
-  readonly exposedMetadataKeys?: readonly string[];
-  /** Seconds a browser may cache a preflight. @default 3000 */
+  /** Origins a browser may call the bucket from. */
+  readonly allowedOrigins: string[];
+  /**
+   * User metadata keys browsers may send and read, without `x-amz-meta-` (a key given with it is
+   * taken without it, so the header is never `x-amz-meta-x-amz-meta-...`).
+   * @default - none
+   */
+  readonly exposedMetadataKeys?: string[];
+  /**
+   * Seconds a browser may cache a preflight.
+   * @default 3000
+   */
   readonly maxAgeSeconds?: number;
 }
 
-/**
- * The data bucket's CORS rules. Everything is listed explicitly: S3 accepts no wildcard in
- * ExposeHeaders, and narrow AllowedHeaders keep the preflight honest.
- */
-export function buildCorsRules(options: CorsRuleOptions): CorsRule[] {
-  const metadataHeaders = (options.exposedMetadataKeys ?? []).map((key) => `x-amz-meta-${key}`);
-  return [
-    {
-      id: 'browser-access',
-      allowedOrigins: [...options.allowedOrigins],
-      allowedMethods: [
-        HttpMethods.GET,
-        HttpMethods.HEAD,
-        HttpMethods.PUT,
-        HttpMethods.POST,
-        HttpMethods.DELETE,
-      ],
-      allowedHeaders: [...SDK_REQUEST_HEADERS, ...metadataHeaders],
-      exposedHeaders: [...ALWAYS_EXPOSED_HEADERS, ...metadataHeaders],
-      maxAge: options.maxAgeSeconds ?? 3000,
-    },
-  ];
+const METADATA_PREFIX = /^x-amz-meta-/i;
+
+/** The data bucket's CORS rules. */
+export class CorsRules {
+  /**
+   * The data bucket's CORS rules. Everything is listed explicitly: S3 accepts no wildcard in
+   * ExposeHeaders, and narrow AllowedHeaders keep the preflight honest.
+   */
+  public static forBrowsers(options: CorsRuleOptions): CorsRule[] {
+    const metadataHeaders = [
+      ...new Set(
+        (options.exposedMetadataKeys ?? []).map((key) => `x-amz-meta-${key.replace(METADATA_PREFIX, '')}`),
+      ),
+    ];
+    return [
+      {
+        id: 'browser-access',
+        allowedOrigins: [...options.allowedOrigins],
+        allowedMethods: [
+          HttpMethods.GET,
+          HttpMethods.HEAD,
+          HttpMethods.PUT,
+          HttpMethods.POST,
+          HttpMethods.DELETE,
+        ],
+        allowedHeaders: [...SDK_REQUEST_HEADERS, ...metadataHeaders],
+        exposedHeaders: [...ALWAYS_EXPOSED_HEADERS, ...metadataHeaders],
+        maxAge: options.maxAgeSeconds ?? 3000,
+      },
+    ];
+  }
+
+  private constructor() {}
 }

@@ -3,6 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { grantKeyThroughS3 } from './grant-key-through-s3';
+import { USERS_PREFIX } from './user-prefix-names';
 import { userPrefixStatements } from './user-prefix-statements';
 
 /**
@@ -14,8 +15,9 @@ export function grantUserPrefixAccess(
   bucket: s3.IBucket,
   grantee: iam.IGrantable,
   keyExpression: string,
+  usersPrefix: string = USERS_PREFIX,
 ): iam.Grant {
-  const grants = userPrefixStatements(bucket.bucketArn, keyExpression).map((statement) =>
+  const grants = userPrefixStatements(bucket.bucketArn, keyExpression, usersPrefix).map((statement) =>
     iam.Grant.addToPrincipal({
       grantee,
       actions: statement.actions,
@@ -25,7 +27,11 @@ export function grantUserPrefixAccess(
   );
   if (bucket.encryptionKey) grants.push(grantKeyThroughS3(bucket, bucket.encryptionKey, grantee));
   if (isConstruct(grantee)) {
-    acknowledgeUserPrefixWildcard(grantee.node.tryFindChild('DefaultPolicy') ?? grantee, keyExpression);
+    acknowledgeUserPrefixWildcard(
+      grantee.node.tryFindChild('DefaultPolicy') ?? grantee,
+      keyExpression,
+      usersPrefix,
+    );
   }
   return grants.reduce((all, grant) => all.combine(grant));
 }
@@ -34,19 +40,22 @@ export function grantUserPrefixAccess(
  * The cdk-nag IAM5 finding for `<bucket ARN>/users/<keyExpression>/*`, and only that one.
  * cdk-nag prints a policy variable `${x}` as `<x>`.
  */
-export function userPrefixWildcardFinding(keyExpression: string): { regex: string } {
-  const asNagPrints = `users/${keyExpression.replace(/^\$\{(.*)\}$/, '<$1>')}/*`;
+export function userPrefixWildcardFinding(
+  keyExpression: string,
+  usersPrefix: string = USERS_PREFIX,
+): { regex: string } {
+  const asNagPrints = `${usersPrefix}${keyExpression.replace(/^\$\{(.*)\}$/, '<$1>')}/*`;
   const escaped = asNagPrints.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return { regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${escaped}$/` };
 }
 
-function acknowledgeUserPrefixWildcard(scope: IConstruct, keyExpression: string) {
+function acknowledgeUserPrefixWildcard(scope: IConstruct, keyExpression: string, usersPrefix: string) {
   NagSuppressions.addResourceSuppressions(scope, [
     {
       id: 'AwsSolutions-IAM5',
       reason:
         'Per-user object access: the wildcard is confined to users/<caller>/ by a policy variable that IAM fills in from the signed-in identity, so each session reaches only its own prefix.',
-      appliesTo: [userPrefixWildcardFinding(keyExpression)],
+      appliesTo: [userPrefixWildcardFinding(keyExpression, usersPrefix)],
     },
   ]);
 }

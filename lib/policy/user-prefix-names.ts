@@ -3,8 +3,10 @@
  * bundle without pulling in aws-cdk-lib.
  */
 
-/** Every user's objects live under `users/<key>/`. */
-export const USERS_PREFIX = 'users/';
+import { DEFAULT_USERS_PREFIX } from '../validation/rules';
+
+/** Every user's objects live under `users/<key>/` unless a construct's `usersPrefix` says otherwise. */
+export const USERS_PREFIX = DEFAULT_USERS_PREFIX;
 
 /** The principal tag that carries the Okta `sub` for routes 1 and 3. */
 export const OKTA_SUB_TAG = 'okta_sub';

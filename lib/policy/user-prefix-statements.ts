@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 
+import { isUsersPrefix } from '../validation/rules';
 import { PRINCIPAL_TAG_KEY, USER_OBJECT_ACTIONS, USERS_PREFIX } from './user-prefix-names';
 
 export * from './user-prefix-names';
@@ -14,9 +15,14 @@ export * from './user-prefix-names';
  * @param bucketArn ARN of the data bucket (a token is fine: it carries the stack's partition)
  * @param keyExpression an IAM policy variable naming the user, e.g. {@link PRINCIPAL_TAG_KEY}
  */
-export function userPrefixStatements(bucketArn: string, keyExpression: string): iam.PolicyStatement[] {
+export function userPrefixStatements(
+  bucketArn: string,
+  keyExpression: string,
+  usersPrefix: string = USERS_PREFIX,
+): iam.PolicyStatement[] {
   assertPolicyVariable(keyExpression);
-  const prefix = `${USERS_PREFIX}${keyExpression}/`;
+  assertUsersPrefix(usersPrefix);
+  const prefix = `${usersPrefix}${keyExpression}/`;
   return [
     new iam.PolicyStatement({
       actions: [...USER_OBJECT_ACTIONS],
@@ -28,6 +34,15 @@ export function userPrefixStatements(bucketArn: string, keyExpression: string): 
       conditions: { StringLike: { 's3:prefix': [prefix, `${prefix}*`] } },
     }),
   ];
+}
+
+/** The users prefix must be a plain folder path: anything else would widen or misplace every grant. */
+export function assertUsersPrefix(usersPrefix: string): void {
+  if (!isUsersPrefix(usersPrefix)) {
+    throw new Error(
+      `usersPrefix must be folder segments each ending in "/", such as "users/", got "${usersPrefix}"`,
+    );
+  }
 }
 
 /**

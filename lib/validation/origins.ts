@@ -27,15 +27,3 @@ export function originProblem(value: unknown): string | undefined {
   if (!url || url.origin !== value || !HOSTNAME.test(url.hostname)) return ORIGIN_EXPECTED;
   return url.protocol === 'https:' || isLocalHttp(url) ? undefined : ORIGIN_EXPECTED;
 }
-
-/**
- * Problems with a whole origin list, for construct props: every origin must be valid, except a
- * lone `*`, which a caller may pass deliberately.
- */
-export function originListProblems(prop: string, origins: readonly string[]): string[] {
-  if (origins.length === 1 && origins[0] === '*') return [];
-  return origins.flatMap((origin) => {
-    const problem = originProblem(origin);
-    return problem ? [`${prop}: "${origin}" is not ${problem}`] : [];
-  });
-}

@@ -7,6 +7,25 @@ import { parseUrl } from './origins';
 
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 
+/** The folder every user's own prefix lives under, unless a construct is told otherwise. */
+export const DEFAULT_USERS_PREFIX = 'users/';
+
+/**
+ * A users prefix: one or more key segments, each ending in `/`, no leading `/`, no `.` or `..`
+ * segment, and only characters S3 calls safe in a key (letters, digits, ! - _ . * ' ( )), so the
+ * prefix means the same in an ARN, a policy condition and a ListObjects prefix. `*` is refused too:
+ * in an IAM resource it would be a wildcard, widening every user's grant.
+ * (S3 object key naming guidelines, https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html.)
+ */
+export function isUsersPrefix(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length <= 256 &&
+    /^([A-Za-z0-9!_.'()-]+\/)+$/.test(value) &&
+    value.split('/').every((segment) => segment !== '.' && segment !== '..')
+  );
+}
+
 /** What STS accepts as an external id. */
 export const STS_EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 

@@ -1,4 +1,4 @@
-import type { OktaS3Config } from '../../lib/config/types';
+import type { OktaS3Config } from '../../app/config/types';
 import { config as exampleConfig } from '../../okta-config.example';
 import { ResolvedTemplate, resolveTemplate } from '../iam/resolve-template';
 import { resolvedStack } from '../iam/stack-under-test';

@@ -7,7 +7,7 @@ import {
   environmentVariableFor,
   givenOverrides,
   loadConfig,
-} from '../../lib/config/load';
+} from '../../app/config/load';
 import { testConfig } from '../support/config';
 
 const ROOT = path.join(__dirname, '..', '..');

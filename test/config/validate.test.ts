@@ -1,5 +1,5 @@
-import { ConfigValidationError, validateConfig } from '../../lib/config/validate';
-import { configure } from '../../lib/config/load';
+import { ConfigValidationError, validateConfig } from '../../app/config/validate';
+import { configure } from '../../app/config/load';
 import { testConfig } from '../support/config';
 
 type Mutation = (c: any) => void;

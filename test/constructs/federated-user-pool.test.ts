@@ -1,21 +1,38 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FederatedUserPool } from '../../lib/constructs/federated-user-pool';
+import { IdentityPoolAudiences, OktaFederation } from '../../lib/constructs/okta-federation';
 import { TEST_ISSUER } from '../support/config';
-import { synthesizedTemplate } from '../support/template-cache';
+import { only as onlyIn } from '../support/resources';
 
+/** The construct alone in a bare stack, with explicit props and every default left unset. */
 let template: Template;
-let resources: Record<string, any>;
 beforeAll(() => {
-  template = synthesizedTemplate();
-  resources = template.toJSON().Resources;
+  const stack = new Stack();
+  new FederatedUserPool(stack, 'UserPool', {
+    federation: federationIn(stack),
+    webClientId: '0oaTESTweb0000000003',
+    webClientSecretName: 'test/okta-web-client-secret',
+    callbackUrls: ['https://files.test.example/callback'],
+    logoutUrls: ['https://files.test.example/'],
+    domainPrefix: 'test-files-dev',
+  });
+  template = Template.fromStack(stack);
 });
 
-const only = (type: string) => {
-  const found = Object.entries(resources).filter(([, r]) => r.Type === type);
-  expect(found).toHaveLength(1);
-  return { id: found[0][0], ...found[0][1] };
-};
+const federationIn = (stack: Stack) =>
+  OktaFederation.fromProviderArn(
+    stack,
+    'Okta',
+    'arn:aws:iam::111122223333:oidc-provider/test.okta.example/oauth2/default',
+    {
+      issuer: TEST_ISSUER,
+      clientIds: ['abcdefgh12'],
+      identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER,
+    },
+  );
+
+const only = (type: string) => onlyIn(template, type);
 
 describe('FederatedUserPool', () => {
   test('has self sign-up off and no custom attributes (the Okta sub arrives in identities)', () => {
@@ -139,9 +156,9 @@ describe('FederatedUserPool', () => {
     expect(
       () =>
         new FederatedUserPool(stack, 'P', {
-          issuer: TEST_ISSUER,
-          oktaClientId: 'abcdefgh12',
-          oktaClientSecretName: 's',
+          federation: federationIn(stack),
+          webClientId: 'abcdefgh12',
+          webClientSecretName: 's',
           callbackUrls: [],
           logoutUrls: [],
           domainPrefix: 'my-cognito-files',
@@ -149,7 +166,7 @@ describe('FederatedUserPool', () => {
           idTokenValidity: Duration.minutes(4),
         }),
     ).toThrow(
-      'FederatedUserPool: callbackUrls must name at least one URL; logoutUrls must name at least one URL; domainPrefix must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"; providerName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName); idTokenValidity must be 5 minutes to 1 day',
+      'FederatedUserPool at S/P: callbackUrls: must name at least one URL; logoutUrls: must name at least one URL; domainPrefix: must be 1-63 of a-z 0-9 - and not contain "aws", "amazon" or "cognito"; providerName: must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName); idTokenValidity: must be 5 minutes to 1 day',
     );
   });
 
@@ -159,9 +176,9 @@ describe('FederatedUserPool', () => {
   ])("accepts an ID-token lifetime of %s at the edges of Cognito's range", (validity, minutes) => {
     const stack = new Stack(new App(), 'S');
     new FederatedUserPool(stack, 'P', {
-      issuer: TEST_ISSUER,
-      oktaClientId: 'abcdefgh12',
-      oktaClientSecretName: 's',
+      federation: federationIn(stack),
+      webClientId: 'abcdefgh12',
+      webClientSecretName: 's',
       callbackUrls: ['https://files.example.com/cb'],
       logoutUrls: ['https://files.example.com/'],
       domainPrefix: 'my-files',
@@ -170,17 +187,18 @@ describe('FederatedUserPool', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolClient', {
       IdTokenValidity: minutes,
     });
+    const other = new Stack(new App(), 'T');
     expect(
       () =>
-        new FederatedUserPool(new Stack(new App(), 'T'), 'P', {
-          issuer: TEST_ISSUER,
-          oktaClientId: 'abcdefgh12',
-          oktaClientSecretName: 's',
+        new FederatedUserPool(other, 'P', {
+          federation: federationIn(other),
+          webClientId: 'abcdefgh12',
+          webClientSecretName: 's',
           callbackUrls: ['https://files.example.com/cb'],
           logoutUrls: ['https://files.example.com/'],
           domainPrefix: 'my-files',
           idTokenValidity: Duration.minutes(1441),
         }),
-    ).toThrow('idTokenValidity must be 5 minutes to 1 day');
+    ).toThrow('idTokenValidity: must be 5 minutes to 1 day');
   });
 });

@@ -13,6 +13,7 @@ import {
   WorkflowsConnectorRole,
 } from '../../lib/constructs/workflows-connector-role';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import { only } from '../support/resources';
 import { synthesizedTemplate } from '../support/template-cache';
 
 let dev: Template;
@@ -22,13 +23,6 @@ beforeAll(() => {
   prod = synthesizedTemplate(undefined, { env: 'prod' });
 });
 
-type Resource = { id: string; Properties: any };
-const only = (t: Template, type: string, props?: object): Resource => {
-  const found = t.findResources(type, props ? { Properties: props } : undefined);
-  expect(Object.keys(found)).toHaveLength(1);
-  const [id] = Object.keys(found);
-  return { id, Properties: found[id].Properties };
-};
 const policyOfRole = (t: Template, roleId: string) =>
   only(t, 'AWS::IAM::Policy', { Roles: [{ Ref: roleId }] }).Properties.PolicyDocument.Statement;
 const roleIdByPath = (t: Template, pathPart: string) =>
@@ -73,14 +67,13 @@ describe('OktaFederation', () => {
 
 describe("OktaFederation importing the account's existing provider", () => {
   const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const federation = new OktaFederation(stack, 'F', {
+  const federation = OktaFederation.fromIssuer(stack, 'F', {
     issuer: TEST_ISSUER,
     clientIds: TEST_CLIENT_IDS,
-    importExisting: true,
     identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER,
   });
   const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
-  new UserIdentityPool(stack, 'P', { provider: federation.provider, bucket });
+  new UserIdentityPool(stack, 'P', { federation, bucket });
   new OktaWebIdentityRole(stack, 'W', { federation, bucket });
   const t = Template.fromStack(stack);
   const arn = {
@@ -105,17 +98,13 @@ describe("OktaFederation importing the account's existing provider", () => {
   });
 
   test('refuses to import unless every audience of the shared provider is accepted', () => {
-    for (const identityPoolAudiences of [undefined, IdentityPoolAudiences.CLIENT_IDS_ONLY]) {
-      expect(
-        () =>
-          new OktaFederation(new Stack(), 'F', {
-            issuer: TEST_ISSUER,
-            clientIds: TEST_CLIENT_IDS,
-            importExisting: true,
-            identityPoolAudiences,
-          }),
-      ).toThrow(/identityPoolAudiences.*ANY_OF_SHARED_PROVIDER/);
-    }
+    expect(() =>
+      OktaFederation.fromIssuer(new Stack(), 'F', {
+        issuer: TEST_ISSUER,
+        clientIds: TEST_CLIENT_IDS,
+        identityPoolAudiences: IdentityPoolAudiences.CLIENT_IDS_ONLY,
+      }),
+    ).toThrow(/identityPoolAudiences.*ANY_OF_SHARED_PROVIDER/);
   });
 
   test('the config refuses -c oidcProvider=import alone, naming the field', () => {
@@ -253,7 +242,7 @@ describe('UserIdentityPool', () => {
     const stack = new Stack(new App(), 'S');
     const federation = new OktaFederation(stack, 'F', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS });
     new UserIdentityPool(stack, 'P', {
-      provider: federation.provider,
+      federation,
       bucket: s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket'),
       principalTagProviderName: 'test.okta.example/oauth2/default',
     });
@@ -312,7 +301,7 @@ describe('OktaWebIdentityRole', () => {
     const bucket = new s3.Bucket(stack, 'B');
     expect(
       () => new OktaWebIdentityRole(stack, 'R', { federation, bucket, clientIds: ['0oaSOMEONEelse000000'] }),
-    ).toThrow('unknown: 0oaSOMEONEelse000000');
+    ).toThrow('clientIds: not audiences of the federation: 0oaSOMEONEelse000000');
   });
 });
 
@@ -375,9 +364,9 @@ describe('WorkflowsConnectorRole', () => {
     const stack = new Stack(new App(), 'S');
     const bucket = new s3.Bucket(stack, 'B');
     expect(
-      () => new WorkflowsConnectorRole(stack, 'W', { oktaWorkflowsAccountId: '12', externalId: 'x', bucket }),
+      () => new WorkflowsConnectorRole(stack, 'W', { accountId: '12', externalId: 'x', bucket }),
     ).toThrow(
-      'WorkflowsConnectorRole: oktaWorkflowsAccountId must be a 12-digit account id; externalId must be 2-1224 characters',
+      'WorkflowsConnectorRole at S/W: accountId: must be a 12-digit account id; externalId: must be 2-1224 characters',
     );
   });
 });

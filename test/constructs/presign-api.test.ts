@@ -182,6 +182,7 @@ describe('PresignApi: the Lambda and its roles', () => {
       // this client only.
       IDENTITY_PROVIDER_NAME: { Ref: idStartingWith('UserPoolOkta') },
       ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
+      USERS_PREFIX: 'users/',
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });
@@ -293,10 +294,10 @@ describe('PresignApi with imported resources', () => {
           urlExpiry: Duration.hours(2),
           maxUploadBytes: 0,
           listPageSize: 5000,
-          identityProviderName: 'Okta_Workforce',
+          providerName: 'Okta_Workforce',
         }),
     ).toThrow(
-      'PresignApi: urlExpiry must be 1 to 30 minutes; allowedOrigins must name at least one origin; identityProviderName must be 3-32 characters, no whitespace, no _ after the first (Cognito ProviderName); maxUploadBytes must be an integer from 1 to 5 GiB; listPageSize must be 1 to 1000',
+      /^PresignApi at \S+\/Bad: urlExpiry: must be 1 to 30 minutes; allowedOrigins: must name at least one origin; providerName: must be 3-32 characters, no whitespace, no _ after the first \(Cognito ProviderName\); maxUploadBytes: must be an integer from 1 to 5 GiB; listPageSize: must be an integer from 1 to 1000$/,
     );
   });
 
@@ -309,7 +310,7 @@ describe('PresignApi with imported resources', () => {
       userPool: pool,
       bucket: existing,
       allowedOrigins: ['https://app.example'],
-      identityProviderName: providerName,
+      providerName,
     });
     Template.fromStack(named).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ IDENTITY_PROVIDER_NAME: { Ref: 'Provider' } }) },
@@ -335,7 +336,7 @@ describe('PresignApi with imported resources', () => {
       userPool: cognito.UserPool.fromUserPoolId(withRole, 'Pool', 'eu-west-1_abc'),
       bucket: s3.Bucket.fromBucketName(withRole, 'B', 'some-bucket'),
       allowedOrigins: ['https://a.example'],
-      createAccountLogRole: true,
+      createApiGatewayLogRole: true,
     });
     Template.fromStack(withRole).resourceCountIs('AWS::ApiGateway::Account', 1);
     expect(ofType('AWS::ApiGateway::Account')).toEqual([]);

@@ -280,7 +280,7 @@ describe('UserFilesBucket options', () => {
         noncurrentVersionExpiration: Duration.hours(5),
       }),
     ).toThrow(
-      'UserFilesBucket: allowedOrigins: "*" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; allowedOrigins: "https://a.example/" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; exposedMetadataKeys: "Bad Key" is not a lowercase header token; noncurrentVersionExpiration: expected a whole number of days, at least 1',
+      'UserFilesBucket at S/Files: allowedOrigins: "*" allows every web origin; set allowAnyOrigin: true to mean it; allowedOrigins: "https://a.example/" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; exposedMetadataKeys: "Bad Key" is not a lowercase header token; noncurrentVersionExpiration: expected a whole number of days, at least 1',
     );
   });
 });

@@ -9,6 +9,7 @@ const VALID = {
   ALLOWED_ORIGINS: 'https://files.example.com,http://localhost:5173',
   IDENTITY_PROVIDER_NAME: 'Okta',
   ALLOWED_CLIENT_IDS: '4b1abcdefghijklmnopqrstu12, mobile0client0id',
+  USERS_PREFIX: 'users/',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -23,8 +24,18 @@ describe('readConfig', () => {
       allowedOrigins: ['https://files.example.com', 'http://localhost:5173'],
       identityProviderName: 'Okta',
       allowedClientIds: ['4b1abcdefghijklmnopqrstu12', 'mobile0client0id'],
+      usersPrefix: 'users/',
       region: 'eu-west-1',
     });
+  });
+
+  it('takes USERS_PREFIX from the construct, and refuses one that would widen or misplace keys', () => {
+    expect(readConfig({ ...VALID, USERS_PREFIX: 'tenants/acme/' }).usersPrefix).toBe('tenants/acme/');
+    for (const bad of ['', 'users', '/users/', 'users/*/', 'a/../b/', 'users//']) {
+      expect(() => readConfig({ ...VALID, USERS_PREFIX: bad })).toThrow(
+        /USERS_PREFIX must be folder segments/,
+      );
+    }
   });
 
   it.each([undefined, ''])('accepts any app client of the pool when ALLOWED_CLIENT_IDS is %j', (value) => {

@@ -253,3 +253,15 @@ describe('responses', () => {
     expect(fileList(ALICE, [], undefined).nextToken).toBeNull();
   });
 });
+
+describe('keys under a users prefix other than users/', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const keys = require('../../lambda/presign/keys') as typeof import('../../lambda/presign/keys');
+  test('are built and owned under that prefix only', () => {
+    const key = keys.buildObjectKey('00uALICE', 'id1', 'a.txt', 'tenants/acme/');
+    expect(key).toBe('tenants/acme/00uALICE/id1/a.txt');
+    expect(keys.isOwnKey('00uALICE', key, 'tenants/acme/')).toBe(true);
+    expect(keys.isOwnKey('00uALICE', 'users/00uALICE/id1/a.txt', 'tenants/acme/')).toBe(false);
+    expect(keys.isOwnKey('00uALICE', key)).toBe(false);
+  });
+});

@@ -9,7 +9,12 @@ const FIXTURE = path.join(__dirname, 'fixture', 'consumer-app.ts');
 
 interface Consumer {
   readonly dir: string;
-  readonly manifest: { dependencies?: Record<string, string>; bin?: Record<string, string> };
+  readonly tarball: string;
+  readonly manifest: {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    bin?: Record<string, string>;
+  };
   readonly installed: string[];
   readonly template: { Resources: Record<string, any> };
   readonly outdir: string;
@@ -39,7 +44,7 @@ function packAndInstall(): Omit<Consumer, 'template' | 'outdir'> {
   for (const name of declared)
     fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(modules, name), 'dir');
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'team-app', private: true }));
-  return { dir, manifest, installed: fs.readdirSync(modules).sort() };
+  return { dir, tarball, manifest, installed: fs.readdirSync(modules).sort() };
 }
 
 /** Runs a command, failing with its output so a broken package explains itself. */
@@ -80,21 +85,26 @@ let consumer: Consumer;
 beforeAll(() => {
   const installed = packAndInstall();
   linkBins(installed.dir, installed.manifest.bin);
-  fs.copyFileSync(FIXTURE, path.join(installed.dir, 'app.ts'));
-  // Type-checks the app against the shipped .d.ts files and compiles it, as a team's build would.
+  const { template, outdir } = compileAndSynth(installed.dir);
+  consumer = { ...installed, template, outdir };
+}, 240_000);
+
+/** Type-checks the team app against the shipped .d.ts files, compiles it and synthesizes it. */
+function compileAndSynth(dir: string) {
+  fs.copyFileSync(FIXTURE, path.join(dir, 'app.ts'));
   fs.writeFileSync(
-    path.join(installed.dir, 'tsconfig.json'),
+    path.join(dir, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: { strict: true, module: 'commonjs', target: 'es2022', skipLibCheck: true, types: [] },
       files: ['app.ts'],
     }),
   );
-  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], installed.dir);
-  const outdir = path.join(installed.dir, 'cdk.out');
-  run(process.execPath, ['app.js'], installed.dir, { CDK_OUTDIR: outdir });
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], dir);
+  const outdir = path.join(dir, 'cdk.out');
+  run(process.execPath, ['app.js'], dir, { CDK_OUTDIR: outdir });
   const template = JSON.parse(fs.readFileSync(path.join(outdir, 'TeamStack.template.json'), 'utf8'));
-  consumer = { ...installed, template, outdir };
-}, 240_000);
+  return { template, outdir };
+}
 
 const resourcesOf = (type: string) =>
   Object.values(consumer.template.Resources).filter((r: any) => r.Type === type) as any[];
@@ -106,8 +116,13 @@ describe('the packed package in a fresh app', () => {
     expect(shipped.sort()).toEqual(['cli', 'lambda', 'lib']);
   });
 
-  test("the tarball's dependencies did not grow: the verifier's AWS SDK is bundled, not declared", () => {
-    expect(Object.keys(consumer.manifest.dependencies ?? {})).toEqual(['cdk-nag']);
+  test("the tarball has no dependencies of its own, only peers: the verifier's AWS SDK is bundled", () => {
+    expect(consumer.manifest.dependencies).toBeUndefined();
+    expect(Object.keys(consumer.manifest.peerDependencies ?? {}).sort()).toEqual([
+      'aws-cdk-lib',
+      'cdk-nag',
+      'constructs',
+    ]);
     const bundle = fs.readFileSync(
       path.join(consumer.dir, 'node_modules', 'okta-s3-storage', 'dist', 'cli', 'okta-s3-storage.js'),
       'utf8',
@@ -222,3 +237,65 @@ describe('the packed package in a fresh app', () => {
     ]);
   });
 });
+
+/**
+ * The ends of the supported range, installed by npm itself with --strict-peer-deps (a peer conflict
+ * is then an error, not a warning: https://docs.npmjs.com/cli/v11/using-npm/config#strict-peer-deps).
+ * The lowest end is every peer's floor as the package declares it; the highest is what this
+ * repository builds and tests with. --prefer-offline keeps a warm npm cache from going online.
+ */
+describe.each(['lowest', 'highest'])(
+  'installed with --strict-peer-deps on the %s supported aws-cdk-lib',
+  (end) => {
+    let dir: string;
+    let versions: Record<string, string>;
+    let template: { Resources: Record<string, any> };
+    beforeAll(() => {
+      const peers = consumer.manifest.peerDependencies ?? {};
+      const ours = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies;
+      versions = Object.fromEntries(
+        Object.entries(peers).map(([name, range]) => [
+          name,
+          end === 'lowest' ? range.replace(/^\^/, '') : ours[name],
+        ]),
+      );
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), `okta-s3-peers-${end}-`));
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'team-app', private: true }));
+      run(
+        'npm',
+        [
+          'install',
+          '--strict-peer-deps',
+          '--prefer-offline',
+          '--no-audit',
+          '--no-fund',
+          consumer.tarball,
+          ...Object.entries(versions).map(([name, version]) => `${name}@${version}`),
+        ],
+        dir,
+        { npm_config_loglevel: 'error' },
+      );
+      template = compileAndSynth(dir).template;
+    }, 240_000);
+
+    test('installs the versions asked for, with no peer conflict', () => {
+      for (const [name, version] of Object.entries(versions)) {
+        const installed = JSON.parse(
+          fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8'),
+        );
+        expect(`${name}@${installed.version}`).toBe(`${name}@${version}`);
+      }
+      expect(versions['aws-cdk-lib']).toBe(end === 'lowest' ? '2.224.0' : '2.276.0');
+    });
+
+    test('synthesizes the team app with the prebuilt presign Lambda on Node 24', () => {
+      const functions = Object.values(template.Resources).filter(
+        (r: any) => r.Type === 'AWS::Lambda::Function',
+      );
+      expect(functions.map((f: any) => f.Properties.Runtime)).toEqual(['nodejs24.x']);
+      expect(Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::KMS::Key')).toHaveLength(
+        1,
+      );
+    });
+  },
+);

@@ -1,4 +1,4 @@
-import { OktaS3Config } from '../../lib/config/types';
+import { OktaS3Config } from '../../app/config/types';
 
 export const TEST_ISSUER = 'https://test.okta.example/oauth2/default';
 export const TEST_CLIENT_IDS = ['0oaTESTspa0000000001', '0oaTESTnative0000002'];

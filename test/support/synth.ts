@@ -3,8 +3,8 @@ import * as path from 'path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Template } from 'aws-cdk-lib/assertions';
-import { configure } from '../../lib/config/load';
-import { OktaS3StorageStack } from '../../lib/okta-s3-storage-stack';
+import { configure } from '../../app/config/load';
+import { OktaS3StorageStack } from '../../app/okta-s3-storage-stack';
 import { testConfig } from './config';
 
 const CDK_JSON = path.join(__dirname, '..', '..', 'cdk.json');

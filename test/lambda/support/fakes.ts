@@ -25,6 +25,7 @@ export function presignConfig(overrides: Partial<PresignConfig> = {}): PresignCo
     allowedOrigins: [ALLOWED_ORIGIN, 'http://localhost:5173'],
     identityProviderName: PROVIDER,
     allowedClientIds: [CLIENT_ID],
+    usersPrefix: 'users/',
     region: 'eu-west-1',
     ...overrides,
   };

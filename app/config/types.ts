@@ -184,6 +184,7 @@ export interface ResolvedEnvironment {
   readonly oidcProvider: 'create' | 'import';
   readonly identityPoolAudiences: 'client-ids-only' | 'any-of-shared-provider';
   readonly allowedOrigins: readonly string[];
+  readonly allowAnyOrigin: boolean;
   readonly storage: StorageSettings;
   readonly presign: PresignSettings;
   readonly monitoring: MonitoringSettings;

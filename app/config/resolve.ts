@@ -23,6 +23,7 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     oidcProvider: env.oidcProvider ?? 'create',
     identityPoolAudiences: env.identityPoolAudiences ?? 'client-ids-only',
     allowedOrigins: env.allowedOrigins,
+    allowAnyOrigin: env.allowAnyOrigin ?? false,
     storage: { ...DEFAULT_STORAGE, ...env.storage },
     presign: { ...DEFAULT_PRESIGN, ...env.presign },
     monitoring: { ...DEFAULT_MONITORING, ...env.monitoring },

@@ -1,15 +1,17 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { MonitoringSettings, ResolvedEnvironment } from './config/types';
-import { FederatedUserPool } from './constructs/federated-user-pool';
-import { IdentityPoolAudiences, OktaFederation } from './constructs/okta-federation';
-import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
-import { PresignApi } from './constructs/presign-api';
-import { StorageMonitoring } from './constructs/storage-monitoring';
-import { UserFilesBucket } from './constructs/user-files-bucket';
-import { UserIdentityPool } from './constructs/user-identity-pool';
-import { WorkflowsConnectorRole } from './constructs/workflows-connector-role';
+import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
+import { IdentityPoolAudiences, IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
+import { OktaWebIdentityRole } from '../lib/constructs/okta-web-identity-role';
+import { PresignApi } from '../lib/constructs/presign-api';
+import { UserFilesBucket } from '../lib/constructs/user-files-bucket';
+import { UserIdentityPool } from '../lib/constructs/user-identity-pool';
+import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-role';
+import { StorageMonitoring, StorageMonitoringOptions } from '../lib/constructs/storage-monitoring';
+import { OktaS3Storage } from '../lib/okta-s3-storage';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
@@ -21,33 +23,21 @@ export interface OktaS3StorageStackProps extends StackProps {
   readonly usesPlaceholders?: boolean;
 }
 
-/** Alarms and a dashboard for the presign API, as the environment's `monitoring` settings say. */
-function monitorPresignApi(scope: Construct, api: PresignApi, settings: MonitoringSettings) {
-  if (!settings.enabled) return undefined;
-  return new StorageMonitoring(scope, 'Monitoring', {
-    handler: api.handler,
-    handlerTimeout: api.handlerTimeout,
-    handlerLogGroup: api.handlerLogGroup,
-    stage: api.api.deploymentStage,
-    accessLogGroup: api.accessLogGroup,
-    thresholds: settings, // its threshold fields; resolveThresholds reads only those
-    alarmEmails: settings.alarmEmails,
-    alarmTopic: settings.alarmTopicArn
-      ? sns.Topic.fromTopicArn(scope, 'AlarmTopic', settings.alarmTopicArn)
-      : undefined,
-  });
-}
-
-/** The whole per-user store for one environment. */
+/**
+ * The app's stack for one environment: the configuration turned into `OktaS3Storage` props, and
+ * the outputs the verifier, the client config and the README read.
+ */
 export class OktaS3StorageStack extends Stack {
+  /** The store itself. Its id is `Default`, which CDK leaves out of logical ids: they stay stable. */
+  public readonly store: OktaS3Storage;
+  /** Alarms and dashboard; absent when `monitoring.enabled` is false. */
+  public readonly monitoring?: StorageMonitoring;
   public readonly storage: UserFilesBucket;
-  public readonly federation: OktaFederation;
+  public readonly federation: IOktaFederation;
   public readonly identityPool: UserIdentityPool;
   public readonly webIdentityRole: OktaWebIdentityRole;
   public readonly userPool: FederatedUserPool;
   public readonly presignApi: PresignApi;
-  /** Alarms and dashboard; absent when `monitoring.enabled` is false. */
-  public readonly monitoring?: StorageMonitoring;
   /** Present when the configuration names an Okta Workflows connection. */
   public readonly workflowsConnector?: WorkflowsConnectorRole;
 
@@ -60,70 +50,61 @@ export class OktaS3StorageStack extends Stack {
         'Synthesized from okta-config.example.ts, which holds placeholder values. Copy it to okta-config.ts and fill in your own before deploying.',
       );
     }
+    const { issuer, clientIds } = settings.okta;
+    this.federation =
+      settings.oidcProvider === 'import'
+        ? OktaFederation.fromIssuer(this, 'OktaFederation', {
+            issuer,
+            clientIds: [...clientIds],
+            identityPoolAudiences:
+              settings.identityPoolAudiences === 'any-of-shared-provider'
+                ? IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
+                : IdentityPoolAudiences.CLIENT_IDS_ONLY,
+          })
+        : new OktaFederation(this, 'OktaFederation', { issuer, clientIds: [...clientIds] });
 
-    this.storage = new UserFilesBucket(this, 'Storage', {
-      allowedOrigins: settings.allowedOrigins,
-      exposedMetadataKeys: settings.storage.exposedMetadataKeys,
-      noncurrentVersionExpiration: Duration.days(settings.storage.noncurrentVersionExpirationDays),
-      abortIncompleteMultipartUploadAfter: Duration.days(settings.storage.abortIncompleteMultipartUploadDays),
-      accessLogRetention: Duration.days(settings.storage.accessLogRetentionDays),
-      encryptKey: settings.storage.encryption === 'kms',
-      removalPolicy:
-        settings.storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-
-    const bucket = this.storage.bucket;
-
-    this.federation = new OktaFederation(this, 'OktaFederation', {
-      issuer: settings.okta.issuer,
-      clientIds: settings.okta.clientIds,
-      importExisting: settings.oidcProvider === 'import',
-      identityPoolAudiences:
-        settings.identityPoolAudiences === 'any-of-shared-provider'
-          ? IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
-          : IdentityPoolAudiences.CLIENT_IDS_ONLY,
-    });
-    this.identityPool = new UserIdentityPool(this, 'IdentityPool', {
-      provider: this.federation.provider,
-      bucket,
-    });
-    this.webIdentityRole = new OktaWebIdentityRole(this, 'WebIdentity', {
+    const { storage, presign, userPool } = settings;
+    this.store = new OktaS3Storage(this, 'Default', {
       federation: this.federation,
-      bucket,
+      allowedOrigins: [...settings.allowedOrigins],
+      allowAnyOrigin: settings.allowAnyOrigin,
+      bucket: {
+        exposedMetadataKeys: [...storage.exposedMetadataKeys],
+        noncurrentVersionExpiration: Duration.days(storage.noncurrentVersionExpirationDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(storage.abortIncompleteMultipartUploadDays),
+        accessLogRetention: Duration.days(storage.accessLogRetentionDays),
+        encryption: storage.encryption === 'kms' ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+        removalPolicy: storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      },
+      userPool: {
+        webClientId: settings.okta.webClientId,
+        webClientSecretName: settings.okta.webClientSecretName,
+        callbackUrls: [...userPool.callbackUrls],
+        logoutUrls: [...userPool.logoutUrls],
+        domainPrefix: userPool.domainPrefix,
+        idTokenValidity: Duration.minutes(userPool.idTokenValidityMinutes),
+      },
+      presignApi: {
+        urlExpiry: Duration.seconds(presign.urlExpirySeconds),
+        maxUploadBytes: presign.maxUploadBytes,
+        listPageSize: presign.listPageSize,
+        throttlingRateLimit: presign.throttlingRateLimit,
+        throttlingBurstLimit: presign.throttlingBurstLimit,
+        logRetention: presign.logRetentionDays,
+        createApiGatewayLogRole: presign.createApiGatewayLogRole,
+        tracing: presign.tracing,
+      },
+      monitoring: this.monitoringOptions(settings.monitoring),
+      workflowsConnector: settings.workflows && { ...settings.workflows },
     });
-    if (settings.workflows) {
-      this.workflowsConnector = new WorkflowsConnectorRole(this, 'WorkflowsConnector', {
-        oktaWorkflowsAccountId: settings.workflows.accountId,
-        externalId: settings.workflows.externalId,
-        bucket,
-      });
-    }
-
-    this.userPool = new FederatedUserPool(this, 'UserPool', {
-      issuer: settings.okta.issuer,
-      oktaClientId: settings.okta.webClientId,
-      oktaClientSecretName: settings.okta.webClientSecretName,
-      callbackUrls: settings.userPool.callbackUrls,
-      logoutUrls: settings.userPool.logoutUrls,
-      domainPrefix: settings.userPool.domainPrefix,
-      idTokenValidity: Duration.minutes(settings.userPool.idTokenValidityMinutes),
-    });
-    this.presignApi = new PresignApi(this, 'PresignApi', {
-      userPool: this.userPool.userPool,
-      bucket,
-      allowedOrigins: settings.allowedOrigins,
-      urlExpiry: Duration.seconds(settings.presign.urlExpirySeconds),
-      maxUploadBytes: settings.presign.maxUploadBytes,
-      listPageSize: settings.presign.listPageSize,
-      throttlingRateLimit: settings.presign.throttlingRateLimit,
-      throttlingBurstLimit: settings.presign.throttlingBurstLimit,
-      logRetention: settings.presign.logRetentionDays,
-      createAccountLogRole: settings.presign.createApiGatewayLogRole,
-      identityProviderName: this.userPool.identityProvider.providerName,
-      userPoolClients: [this.userPool.client],
-      tracing: settings.presign.tracing,
-    });
-    this.monitoring = monitorPresignApi(this, this.presignApi, settings.monitoring);
+    this.storage = this.store.storage;
+    this.identityPool = this.store.identityPool;
+    this.webIdentityRole = this.store.webIdentityRole;
+    this.userPool = this.store.userPool;
+    this.presignApi = this.store.presignApi;
+    this.workflowsConnector = this.store.workflowsConnector;
+    this.monitoring = this.store.monitoring;
+    const bucket = this.storage.bucket;
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -215,5 +196,17 @@ export class OktaS3StorageStack extends Stack {
         'Role ARN to enter in Okta Workflows',
       );
     }
+  }
+
+  /** The environment's `monitoring` settings as the store's options; none when turned off. */
+  private monitoringOptions(settings: MonitoringSettings): StorageMonitoringOptions | undefined {
+    if (!settings.enabled) return undefined;
+    return {
+      thresholds: settings, // its threshold fields; the construct reads only those
+      alarmEmails: [...settings.alarmEmails],
+      alarmTopic: settings.alarmTopicArn
+        ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)
+        : undefined,
+    };
   }
 }

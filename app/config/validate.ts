@@ -6,7 +6,7 @@ import {
   MAX_SINGLE_PUT_BYTES,
   MAX_URL_EXPIRY_SECONDS,
 } from './defaults';
-import { isLocalHttp, originProblem, parseUrl } from '../validation/origins';
+import { isLocalHttp, originProblem, parseUrl } from '../../lib/validation/origins';
 import {
   AWS_ACCOUNT_ID,
   isCognitoDomainPrefix,
@@ -14,7 +14,7 @@ import {
   LOWERCASE_HEADER_TOKEN,
   STS_EXTERNAL_ID,
   ID_TOKEN_VALIDITY_MINUTES,
-} from '../validation/rules';
+} from '../../lib/validation/rules';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import {
   closest,
