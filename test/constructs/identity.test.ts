@@ -366,6 +366,13 @@ describe('identity in the app', () => {
     prod = synthesizedTemplate(undefined, { env: 'prod' });
   });
 
+  test('the configured issuer and client ids become the one OIDC provider', () => {
+    expect(only(dev, 'AWS::IAM::OIDCProvider').Properties).toEqual({
+      Url: TEST_ISSUER,
+      ClientIdList: TEST_CLIENT_IDS,
+    });
+  });
+
   test('brings no custom resource into the template; the only Lambda is the presign handler', () => {
     for (const t of [dev, prod]) {
       const resources = Object.entries(t.toJSON().Resources) as [string, any][];
