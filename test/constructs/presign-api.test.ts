@@ -309,7 +309,7 @@ describe('PresignApi: the Lambda and its roles', () => {
 
 /** The app's composition: the user pool's Okta provider and web client reach the function. */
 describe('PresignApi in the app', () => {
-  test("the function reads the identities entry of the pool's Okta provider, from the web client only", () => {
+  test("the authorizer and the function use the app's user pool, its Okta provider and web client", () => {
     const app = synthesizedTemplate();
     expect(only(app, 'AWS::Lambda::Function').Properties.Environment.Variables).toMatchObject({
       BUCKET_NAME: { Ref: named(app, 'AWS::S3::Bucket', 'StorageData').id },
@@ -320,6 +320,9 @@ describe('PresignApi in the app', () => {
       URL_EXPIRY_SECONDS: '300',
       MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
     });
+    expect(only(app, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([
+      { 'Fn::GetAtt': [named(app, 'AWS::Cognito::UserPool', 'UserPool').id, 'Arn'] },
+    ]);
     expect(only(app, 'AWS::ApiGateway::Stage').Properties.MethodSettings).toEqual([
       expect.objectContaining({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
     ]);
