@@ -13,37 +13,47 @@ import {
   WorkflowsConnectorRole,
 } from '../../lib/constructs/workflows-connector-role';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
-import { only } from '../support/resources';
+import { allOf, named, only, statementsOfRole } from '../support/resources';
 import { synthesizedTemplate } from '../support/template-cache';
 
-let dev: Template;
-let prod: Template;
+/**
+ * The identity constructs in bare stacks with explicit props: one on a plain bucket, one on an
+ * SSE-KMS bucket in a fixed region (so the key's `kms:ViaService` is a literal). Each is
+ * synthesized once for the whole file.
+ */
+let plain: Template;
+let kms: Template;
 beforeAll(() => {
-  dev = synthesizedTemplate();
-  prod = synthesizedTemplate(undefined, { env: 'prod' });
+  const stack = new Stack();
+  const federation = new OktaFederation(stack, 'Okta', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS });
+  const bucket = new s3.Bucket(stack, 'Bucket');
+  new UserIdentityPool(stack, 'IdentityPool', { federation, bucket });
+  new OktaWebIdentityRole(stack, 'WebIdentity', { federation, bucket });
+  plain = Template.fromStack(stack);
+
+  const kmsStack = new Stack(undefined, 'Kms', { env: { region: 'us-east-1' } });
+  const kmsFederation = new OktaFederation(kmsStack, 'Okta', {
+    issuer: TEST_ISSUER,
+    clientIds: TEST_CLIENT_IDS,
+  });
+  const kmsBucket = new s3.Bucket(kmsStack, 'Bucket', { encryption: s3.BucketEncryption.KMS });
+  new UserIdentityPool(kmsStack, 'IdentityPool', { federation: kmsFederation, bucket: kmsBucket });
+  new WorkflowsConnectorRole(kmsStack, 'Workflows', {
+    accountId: '999988887777',
+    externalId: 'test-external-id-1234',
+    bucket: kmsBucket,
+  });
+  kms = Template.fromStack(kmsStack);
 });
 
-const policyOfRole = (t: Template, roleId: string) =>
-  only(t, 'AWS::IAM::Policy', { Roles: [{ Ref: roleId }] }).Properties.PolicyDocument.Statement;
-const roleIdByPath = (t: Template, pathPart: string) =>
-  Object.keys(t.findResources('AWS::IAM::Role')).find((id) => id.startsWith(pathPart))!;
+const bucketArn = { 'Fn::GetAtt': [expect.stringMatching(/^Bucket/), 'Arn'] };
+const keyArn = { 'Fn::GetAtt': [expect.stringMatching(/^BucketKey/), 'Arn'] };
+const roleId = (t: Template, prefix: string) => named(t, 'AWS::IAM::Role', prefix).id;
 
 describe('OktaFederation', () => {
   test('is a native OIDC provider for the issuer with the client ids as audiences', () => {
-    const provider = only(dev, 'AWS::IAM::OIDCProvider');
+    const provider = only(plain, 'AWS::IAM::OIDCProvider');
     expect(provider.Properties).toEqual({ Url: TEST_ISSUER, ClientIdList: TEST_CLIENT_IDS });
-  });
-
-  test('brings no custom resource into the template; the only Lambda is the presign handler', () => {
-    for (const t of [dev, prod]) {
-      const resources = Object.entries(t.toJSON().Resources) as [string, any][];
-      expect(
-        resources.filter(([, r]) => /^Custom::|AWS::CloudFormation::CustomResource/.test(r.Type)),
-      ).toEqual([]);
-      expect(resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id]) => id)).toEqual([
-        expect.stringMatching(/^PresignApiHandler/),
-      ]);
-    }
   });
 
   test('passes thumbprints through when given, and validates its props', () => {
@@ -106,38 +116,25 @@ describe("OktaFederation importing the account's existing provider", () => {
       }),
     ).toThrow(/identityPoolAudiences.*ANY_OF_SHARED_PROVIDER/);
   });
-
-  test('the config refuses -c oidcProvider=import alone, naming the field', () => {
-    expect(() => synthesizedTemplate(undefined, { oidcProvider: 'import' })).toThrow(
-      /environments\.dev\.identityPoolAudiences: expected "any-of-shared-provider"/,
-    );
-  });
-
-  test('the config chooses it per environment', () => {
-    const imported = synthesizedTemplate(undefined, {
-      oidcProvider: 'import',
-      identityPoolAudiences: 'any-of-shared-provider',
-    });
-    imported.resourceCountIs('AWS::IAM::OIDCProvider', 0);
-    expect(JSON.stringify(imported.toJSON())).toContain(':oidc-provider/test.okta.example/oauth2/default');
-  });
 });
 
 describe('UserIdentityPool', () => {
   test('federates only the Okta provider and refuses unauthenticated identities', () => {
-    const pool = only(dev, 'AWS::Cognito::IdentityPool');
-    const provider = only(dev, 'AWS::IAM::OIDCProvider');
-    expect(pool.Properties).toMatchObject({
-      AllowUnauthenticatedIdentities: false,
-      OpenIdConnectProviderARNs: [{ Ref: provider.id }],
-    });
-    expect(pool.Properties.SupportedLoginProviders).toBeUndefined();
+    const provider = only(plain, 'AWS::IAM::OIDCProvider');
+    plain.hasResourceProperties(
+      'AWS::Cognito::IdentityPool',
+      Match.objectLike({
+        AllowUnauthenticatedIdentities: false,
+        OpenIdConnectProviderARNs: [{ Ref: provider.id }],
+        SupportedLoginProviders: Match.absent(),
+      }),
+    );
   });
 
   test('maps the token sub to the okta_sub principal tag, without defaults, for the OIDC provider', () => {
-    const pool = only(dev, 'AWS::Cognito::IdentityPool');
-    const provider = only(dev, 'AWS::IAM::OIDCProvider');
-    expect(only(dev, 'AWS::Cognito::IdentityPoolPrincipalTag').Properties).toEqual({
+    const pool = only(plain, 'AWS::Cognito::IdentityPool');
+    const provider = only(plain, 'AWS::IAM::OIDCProvider');
+    expect(only(plain, 'AWS::Cognito::IdentityPoolPrincipalTag').Properties).toEqual({
       IdentityPoolId: { Ref: pool.id },
       IdentityProviderName: { Ref: provider.id },
       PrincipalTags: { okta_sub: 'sub' },
@@ -146,13 +143,13 @@ describe('UserIdentityPool', () => {
   });
 
   test('the authenticated role trusts this pool, authenticated only, and tags only okta_sub', () => {
-    const pool = only(dev, 'AWS::Cognito::IdentityPool');
-    const roleId = roleIdByPath(dev, 'IdentityPoolAuthenticatedRole');
+    const pool = only(plain, 'AWS::Cognito::IdentityPool');
+    const role = named(plain, 'AWS::IAM::Role', 'IdentityPoolAuthenticatedRole');
     const thisPool = {
       StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: pool.id } },
       'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
     };
-    expect(dev.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
         Principal: { Federated: 'cognito-identity.amazonaws.com' },
@@ -170,23 +167,15 @@ describe('UserIdentityPool', () => {
         },
       },
     ]);
-    const attachment = only(dev, 'AWS::Cognito::IdentityPoolRoleAttachment');
-    expect(attachment.Properties.Roles.authenticated).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    const attachment = only(plain, 'AWS::Cognito::IdentityPoolRoleAttachment');
+    expect(attachment.Properties.Roles.authenticated).toEqual({ 'Fn::GetAtt': [role.id, 'Arn'] });
   });
 
   test('the authenticated role reaches only users/${aws:PrincipalTag/okta_sub}/', () => {
-    const statements = policyOfRole(dev, roleIdByPath(dev, 'IdentityPoolAuthenticatedRole'));
+    const statements = statementsOfRole(plain, roleId(plain, 'IdentityPoolAuthenticatedRole'));
     expect(statements.map((s: any) => s.Resource)).toEqual([
-      {
-        'Fn::Join': [
-          '',
-          [
-            { 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] },
-            '/users/${aws:PrincipalTag/okta_sub}/*',
-          ],
-        ],
-      },
-      { 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] },
+      { 'Fn::Join': ['', [bucketArn, '/users/${aws:PrincipalTag/okta_sub}/*']] },
+      bucketArn,
     ]);
     expect(statements[1].Condition).toEqual({
       StringLike: {
@@ -196,19 +185,18 @@ describe('UserIdentityPool', () => {
   });
 
   test('the unauthenticated role the L2 always creates can do nothing', () => {
-    const roleId = roleIdByPath(dev, 'IdentityPoolUnauthenticatedRole');
-    expect(dev.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })).toEqual({});
-    expect(dev.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
-    expect(dev.toJSON().Resources[roleId].Properties.Policies).toBeUndefined();
+    const role = named(plain, 'AWS::IAM::Role', 'IdentityPoolUnauthenticatedRole');
+    expect(statementsOfRole(plain, role.id)).toEqual([]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toBeUndefined();
   });
 
   test('with KMS, users may use the bucket key only through S3, only for this bucket', () => {
-    const statements = policyOfRole(prod, roleIdByPath(prod, 'IdentityPoolAuthenticatedRole'));
-    const bucketArn = { 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] };
+    const statements = statementsOfRole(kms, roleId(kms, 'IdentityPoolAuthenticatedRole'));
     expect(statements[2]).toEqual({
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] },
+      Resource: keyArn,
       Condition: {
         // s3.<region>.<partition's URL suffix>, e.g. s3.us-east-1.amazonaws.com
         StringEquals: {
@@ -227,8 +215,8 @@ describe('UserIdentityPool', () => {
     for (const name of ['bucket-one', 'bucket-two']) {
       grantUserPrefixAccess(s3.Bucket.fromBucketName(stack, name, name), role, PRINCIPAL_TAG_KEY);
     }
-    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
-    const statements = policy.Properties.PolicyDocument.Statement;
+    const statements = only(Template.fromStack(stack), 'AWS::IAM::Policy').Properties.PolicyDocument
+      .Statement;
     expect(statements.map((s: any) => JSON.stringify(s.Resource))).toEqual([
       expect.stringContaining('bucket-one/users/'),
       expect.stringContaining('bucket-one"'),
@@ -272,9 +260,9 @@ describe('UserIdentityPool', () => {
 });
 
 describe('OktaWebIdentityRole', () => {
-  test('trusts the OIDC provider for the configured audiences, one-hour sessions', () => {
-    const provider = only(dev, 'AWS::IAM::OIDCProvider');
-    const role = dev.toJSON().Resources[roleIdByPath(dev, 'WebIdentityRole')];
+  test("trusts the OIDC provider for the federation's audiences, one-hour sessions", () => {
+    const provider = only(plain, 'AWS::IAM::OIDCProvider');
+    const role = named(plain, 'AWS::IAM::Role', 'WebIdentityRole');
     expect(role.Properties.MaxSessionDuration).toBe(3600);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
@@ -287,8 +275,11 @@ describe('OktaWebIdentityRole', () => {
   });
 
   test('reaches only users/${<issuer>:sub}/', () => {
-    const statements = policyOfRole(dev, roleIdByPath(dev, 'WebIdentityRole'));
-    expect(statements[0].Resource['Fn::Join'][1][1]).toBe('/users/${test.okta.example/oauth2/default:sub}/*');
+    const statements = statementsOfRole(plain, roleId(plain, 'WebIdentityRole'));
+    expect(statements.map((s: any) => s.Resource)).toEqual([
+      { 'Fn::Join': ['', [bucketArn, '/users/${test.okta.example/oauth2/default:sub}/*']] },
+      bucketArn,
+    ]);
     expect(statements[1].Condition.StringLike['s3:prefix']).toEqual([
       'users/${test.okta.example/oauth2/default:sub}/',
       'users/${test.okta.example/oauth2/default:sub}/*',
@@ -306,17 +297,14 @@ describe('OktaWebIdentityRole', () => {
 });
 
 describe('WorkflowsConnectorRole', () => {
-  test('exists only when configured', () => {
-    expect(roleIdByPath(dev, 'WorkflowsConnector')).toBeUndefined();
-    expect(roleIdByPath(prod, 'WorkflowsConnector')).toBeDefined();
-  });
-
   test('trusts the Okta Workflows account with the external id', () => {
-    const role = prod.toJSON().Resources[roleIdByPath(prod, 'WorkflowsConnector')];
+    const role = named(kms, 'AWS::IAM::Role', 'WorkflowsRole');
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+        Principal: {
+          AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::999988887777:root']] },
+        },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:ExternalId': 'test-external-id-1234' } },
       },
@@ -324,24 +312,22 @@ describe('WorkflowsConnectorRole', () => {
   });
 
   test('may use this bucket and its objects only, never * and never destructive bucket actions', () => {
-    const statements = policyOfRole(prod, roleIdByPath(prod, 'WorkflowsConnector'));
+    // Actions compared as sets: only the app's feature flags make CDK sort them.
+    const statements = statementsOfRole(kms, roleId(kms, 'WorkflowsRole')).map((s) => ({
+      ...s,
+      Action: [s.Action].flat().sort(),
+    }));
     expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: [...WORKFLOWS_BUCKET_ACTIONS].sort(),
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] },
-      },
+      { Effect: 'Allow', Action: [...WORKFLOWS_BUCKET_ACTIONS].sort(), Resource: bucketArn },
       {
         Effect: 'Allow',
         Action: [...WORKFLOWS_OBJECT_ACTIONS].sort(),
-        Resource: {
-          'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageData/), 'Arn'] }, '/*']],
-        },
+        Resource: { 'Fn::Join': ['', [bucketArn, '/*']] },
       },
       // Key use only through S3 for this bucket: decided by the simulator in test/iam/kms-key-use.test.ts.
       expect.objectContaining({
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] },
+        Resource: keyArn,
         Condition: expect.objectContaining({
           StringEquals: expect.anything(),
           StringLike: expect.anything(),
@@ -368,5 +354,61 @@ describe('WorkflowsConnectorRole', () => {
     ).toThrow(
       'WorkflowsConnectorRole at S/W: accountId: must be a 12-digit account id; externalId: must be 2-1224 characters',
     );
+  });
+});
+
+/** The app's composition: which of these constructs the configuration puts in each environment. */
+describe('identity in the app', () => {
+  let dev: Template;
+  let prod: Template;
+  beforeAll(() => {
+    dev = synthesizedTemplate();
+    prod = synthesizedTemplate(undefined, { env: 'prod' });
+  });
+
+  test('the configured issuer and client ids become the one OIDC provider', () => {
+    expect(only(dev, 'AWS::IAM::OIDCProvider').Properties).toEqual({
+      Url: TEST_ISSUER,
+      ClientIdList: TEST_CLIENT_IDS,
+    });
+  });
+
+  test('brings no custom resource into the template; the only Lambda is the presign handler', () => {
+    for (const t of [dev, prod]) {
+      const resources = Object.entries(t.toJSON().Resources) as [string, any][];
+      expect(
+        resources.filter(([, r]) => /^Custom::|AWS::CloudFormation::CustomResource/.test(r.Type)),
+      ).toEqual([]);
+      expect(allOf(t, 'AWS::Lambda::Function').map((f) => f.id)).toEqual([
+        expect.stringMatching(/^PresignApiHandler/),
+      ]);
+    }
+  });
+
+  test('the Workflows connector exists only where configured, trusting the configured account', () => {
+    expect(allOf(dev, 'AWS::IAM::Role').filter((r) => r.id.startsWith('WorkflowsConnector'))).toEqual([]);
+    expect(
+      named(prod, 'AWS::IAM::Role', 'WorkflowsConnector').Properties.AssumeRolePolicyDocument.Statement,
+    ).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+        Condition: { StringEquals: { 'sts:ExternalId': 'test-external-id-1234' } },
+      }),
+    ]);
+  });
+
+  test('the config refuses -c oidcProvider=import alone, naming the field', () => {
+    expect(() => synthesizedTemplate(undefined, { oidcProvider: 'import' })).toThrow(
+      /environments\.dev\.identityPoolAudiences: expected "any-of-shared-provider"/,
+    );
+  });
+
+  test('the config chooses it per environment', () => {
+    const imported = synthesizedTemplate(undefined, {
+      oidcProvider: 'import',
+      identityPoolAudiences: 'any-of-shared-provider',
+    });
+    imported.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+    expect(JSON.stringify(imported.toJSON())).toContain(':oidc-provider/test.okta.example/oauth2/default');
   });
 });

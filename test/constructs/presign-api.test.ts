@@ -4,32 +4,48 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { PresignApi } from '../../lib/constructs/presign-api';
 import { DOWNLOAD_REQUEST_SCHEMA, UPLOAD_REQUEST_SCHEMA } from '../../lib/constructs/presign-routes';
 import { PRESIGN_ENV } from '../../lambda/presign/config';
 import { TEST_ORIGINS } from '../support/config';
-import { synthesize, SynthesizedStack } from '../support/synth';
+import { allOf, named, only, statementsOfRole } from '../support/resources';
+import { synthesizedTemplate } from '../support/template-cache';
 import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
-import { resolvedStack } from '../iam/stack-under-test';
+import { resolveTemplate } from '../iam/resolve-template';
 
-let synthesized: SynthesizedStack;
-let resources: Record<string, any>;
+/**
+ * The construct in a bare stack with explicit props, next to the pool, client and bucket it is
+ * given. Synthesized once for the file: bundling the Lambda is the slow part.
+ */
+let stack: Stack;
+let template: Template;
 beforeAll(() => {
-  synthesized = synthesize();
-  resources = synthesized.template.toJSON().Resources;
+  stack = new Stack();
+  const userPool = new cognito.UserPool(stack, 'UserPool');
+  new PresignApi(stack, 'PresignApi', {
+    userPool,
+    userPoolClients: [userPool.addClient('WebClient')],
+    providerName: 'OktaWorkforce',
+    bucket: new s3.Bucket(stack, 'Bucket'),
+    allowedOrigins: TEST_ORIGINS,
+    urlExpiry: Duration.seconds(300),
+    maxUploadBytes: 10 * 1024 * 1024,
+    throttlingRateLimit: 10,
+    throttlingBurstLimit: 20,
+  });
+  template = Template.fromStack(stack);
 });
 
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const idStartingWith = (prefix: string) => Object.keys(resources).find((id) => id.startsWith(prefix))!;
-const policiesOfRole = (roleId: string) =>
-  ofType('AWS::IAM::Policy')
-    .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+const ofType = (type: string) => allOf(template, type);
+const idOf = (type: string, prefix: string) => named(template, type, prefix).id;
+/** Actions compared as sets: only the app's feature flags make CDK sort them. */
+const actionsOf = (statement: { Action: string | string[] }) => [statement.Action].flat().sort();
 
 describe('PresignApi: authorization and validation', () => {
   test('every non-OPTIONS method requires the Cognito authorizer', () => {
-    const methods = ofType('AWS::ApiGateway::Method').map(([, m]) => m.Properties);
-    const authorizerId = idStartingWith('PresignApiAuthorizer');
+    const methods = ofType('AWS::ApiGateway::Method').map((m) => m.Properties);
+    const authorizerId = idOf('AWS::ApiGateway::Authorizer', 'PresignApiAuthorizer');
     const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
     expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
     for (const m of guarded) {
@@ -39,23 +55,25 @@ describe('PresignApi: authorization and validation', () => {
     expect(methods.filter((m) => m.HttpMethod === 'OPTIONS' && m.Integration.Type !== 'MOCK')).toEqual([]);
   });
 
-  test('the authorizer trusts the federated user pool, reading the Authorization header', () => {
-    const [[, authorizer]] = ofType('AWS::ApiGateway::Authorizer');
-    expect(authorizer.Properties).toMatchObject({
-      Type: 'COGNITO_USER_POOLS',
-      IdentitySource: 'method.request.header.Authorization',
-      ProviderARNs: [{ 'Fn::GetAtt': [idStartingWith('UserPool'), 'Arn'] }],
-    });
+  test('the authorizer trusts the given user pool, reading the Authorization header', () => {
+    template.hasResourceProperties(
+      'AWS::ApiGateway::Authorizer',
+      Match.objectLike({
+        Type: 'COGNITO_USER_POOLS',
+        IdentitySource: 'method.request.header.Authorization',
+        ProviderARNs: [{ 'Fn::GetAtt': [idOf('AWS::Cognito::UserPool', 'UserPool'), 'Arn'] }],
+      }),
+    );
   });
 
   test('request bodies are validated against JSON-schema models', () => {
-    const validatorId = idStartingWith('PresignApiValidator');
-    expect(resources[validatorId].Properties).toMatchObject({
+    const validator = only(template, 'AWS::ApiGateway::RequestValidator');
+    expect(validator.Properties).toMatchObject({
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
     });
     const models = Object.fromEntries(
-      ofType('AWS::ApiGateway::Model').map(([id, m]) => [m.Properties.Name, { id, ...m.Properties }]),
+      ofType('AWS::ApiGateway::Model').map((m) => [m.Properties.Name, { id: m.id, ...m.Properties }]),
     );
     expect(models.UploadRequest.Schema).toMatchObject({
       type: 'object',
@@ -67,17 +85,17 @@ describe('PresignApi: authorization and validation', () => {
       },
     });
     expect(models.DownloadRequest.Schema).toMatchObject({ required: ['key'], additionalProperties: false });
-    const posts = ofType('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'POST');
-    expect(posts.map(([, m]) => m.Properties.RequestModels['application/json'].Ref).sort()).toEqual(
+    const posts = ofType('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod === 'POST');
+    expect(posts.map((m) => m.Properties.RequestModels['application/json'].Ref).sort()).toEqual(
       [models.UploadRequest.id, models.DownloadRequest.id].sort(),
     );
-    for (const [, m] of posts) expect(m.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
+    for (const m of posts) expect(m.Properties.RequestValidatorId).toEqual({ Ref: validator.id });
     expect(UPLOAD_REQUEST_SCHEMA.properties!.checksumSha256.pattern).toBe('^[A-Za-z0-9+/]{43}=$');
     expect(DOWNLOAD_REQUEST_SCHEMA.properties!.key.maxLength).toBe(1024);
   });
 
   test("API Gateway's own errors are JSON {error, message}", () => {
-    const responses = ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    const responses = ofType('AWS::ApiGateway::GatewayResponse').map((r) => r.Properties);
     expect(responses.map((r) => r.ResponseType).sort()).toEqual(
       [
         'ACCESS_DENIED',
@@ -97,12 +115,10 @@ describe('PresignApi: authorization and validation', () => {
 });
 
 describe('PresignApi: CORS, throttling and logs', () => {
-  test('preflights allow exactly the configured origins and never *', () => {
-    const options = ofType('AWS::ApiGateway::Method').filter(
-      ([, m]) => m.Properties.HttpMethod === 'OPTIONS',
-    );
+  test('preflights allow exactly the given origins and never *', () => {
+    const options = ofType('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod === 'OPTIONS');
     expect(options).toHaveLength(4);
-    for (const [, m] of options) {
+    for (const m of options) {
       const [response] = m.Properties.Integration.IntegrationResponses;
       const staticOrigin = response.ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
       const echoed = [
@@ -116,9 +132,8 @@ describe('PresignApi: CORS, throttling and logs', () => {
     }
   });
 
-  test('the stage is throttled from the configuration', () => {
-    const [[, stage]] = ofType('AWS::ApiGateway::Stage');
-    expect(stage.Properties.MethodSettings).toEqual([
+  test('the stage is throttled from the props', () => {
+    expect(only(template, 'AWS::ApiGateway::Stage').Properties.MethodSettings).toEqual([
       expect.objectContaining({
         HttpMethod: '*',
         ResourcePath: '/*',
@@ -129,9 +144,9 @@ describe('PresignApi: CORS, throttling and logs', () => {
   });
 
   test('access logs are JSON, to a log group with set retention that is retained', () => {
-    const [[, stage]] = ofType('AWS::ApiGateway::Stage');
-    const logGroupId = idStartingWith('PresignApiAccessLogs');
-    expect(JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn)).toContain(logGroupId);
+    const stage = only(template, 'AWS::ApiGateway::Stage');
+    const logGroup = named(template, 'AWS::Logs::LogGroup', 'PresignApiAccessLogs');
+    expect(stage.Properties.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroup.id, 'Arn'] });
     const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
     expect(format).toMatchObject({
       requestId: '$context.requestId',
@@ -153,49 +168,48 @@ describe('PresignApi: CORS, throttling and logs', () => {
         true,
       );
     }
-    expect(resources[logGroupId]).toMatchObject({
-      Properties: { RetentionInDays: 365 },
-      DeletionPolicy: 'Retain',
-    });
+    expect(logGroup).toMatchObject({ Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
   });
 });
 
 describe('PresignApi: the Lambda and its roles', () => {
   test('the function is Node 24 on ARM64 with JSON logs to an explicit log group', () => {
-    const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(1);
-    const fn = functions[0][1].Properties;
+    const fn = only(template, 'AWS::Lambda::Function').Properties;
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: idStartingWith('PresignApiHandlerLogs') } },
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        LogGroup: { Ref: idOf('AWS::Logs::LogGroup', 'PresignApiHandlerLogs') },
+      },
     });
     expect(fn.Environment.Variables).toEqual({
-      BUCKET_NAME: { Ref: idStartingWith('StorageData') },
-      PRESIGN_ROLE_ARN: { 'Fn::GetAtt': [idStartingWith('PresignApiPresignRole'), 'Arn'] },
+      BUCKET_NAME: { Ref: idOf('AWS::S3::Bucket', 'Bucket') },
+      PRESIGN_ROLE_ARN: { 'Fn::GetAtt': [idOf('AWS::IAM::Role', 'PresignApiPresignRole'), 'Arn'] },
       URL_EXPIRY_SECONDS: '300',
       MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
       LIST_PAGE_SIZE: '100',
       ALLOWED_ORIGINS: TEST_ORIGINS.join(','),
       // The Lambda takes the caller from the identities entry of this provider, in ID tokens of
-      // this client only.
-      IDENTITY_PROVIDER_NAME: { Ref: idStartingWith('UserPoolOkta') },
-      ALLOWED_CLIENT_IDS: { Ref: idStartingWith('UserPoolWebClient') },
+      // these clients only.
+      IDENTITY_PROVIDER_NAME: 'OktaWorkforce',
+      ALLOWED_CLIENT_IDS: { Ref: idOf('AWS::Cognito::UserPoolClient', 'UserPoolWebClient') },
       USERS_PREFIX: 'users/',
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });
 
   test('the function gets exactly the environment the Lambda reads (Lambda itself sets AWS_REGION)', () => {
-    const fn = ofType('AWS::Lambda::Function')[0][1].Properties;
+    const fn = only(template, 'AWS::Lambda::Function').Properties;
     const readByLambda = Object.values(PRESIGN_ENV).filter((name) => name !== 'AWS_REGION');
     expect(Object.keys(fn.Environment.Variables).sort()).toEqual([...readByLambda].sort());
   });
 
   test('the code is an esbuild bundle, minified, with the SDK inside', () => {
-    const fn = ofType('AWS::Lambda::Function')[0][1].Properties;
-    const assembly = synthesized.app.synth();
+    const fn = only(template, 'AWS::Lambda::Function').Properties;
+    // Already synthesized by Template.fromStack: this returns the same assembly.
+    const assembly = (stack.node.root as App).synth();
     const assetDir = path.join(assembly.directory, `asset.${fn.Code.S3Key.replace('.zip', '')}`);
     const bundle = fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8');
     // Minified: lines break only inside template literals, so they are long on average.
@@ -206,7 +220,9 @@ describe('PresignApi: the Lambda and its roles', () => {
   });
 
   test('the execution role has no managed policies: every permission is in the template', () => {
-    expect(resources[idStartingWith('PresignApiHandlerRole')].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(
+      named(template, 'AWS::IAM::Role', 'PresignApiHandlerRole').Properties.ManagedPolicyArns,
+    ).toBeUndefined();
   });
 
   describe('the execution role writes logs only to its own log group (simulated)', () => {
@@ -218,20 +234,24 @@ describe('PresignApi: the Lambda and its roles', () => {
      * gives both actions one required resource type, `log-stream`
      * (arn:...:log-group:<name>:log-stream:<stream>); the simulator's action data says the same.
      */
-    const { template, ids } = resolvedStack();
-    const { partition, region, account } = template.env;
-    const logGroupArn = (name: string) => `arn:${partition}:logs:${region}:${account}:log-group:${name}`;
-    const ownLogGroup = template.ref(
-      Object.keys(template.resources).find((id) => id.startsWith('PresignApiHandlerLogs'))!,
-    );
-    const ask = (action: string, resource: string) =>
-      decide({
-        identityPolicies: identityPoliciesOf(template, ids.executionRole),
-        action,
-        resource,
-        principal: sessionArnOf(template, ids.executionRole, 'presign-fn'),
-      });
     const stream = '2026/11/22/[$LATEST]0123456789abcdef';
+    let logGroupArn: (name: string) => string;
+    let ownLogGroup: string;
+    let ask: (action: string, resource: string) => Promise<string>;
+    beforeAll(() => {
+      const resolved = resolveTemplate(template.toJSON());
+      const { partition, region, account } = resolved.env;
+      const executionRole = idOf('AWS::IAM::Role', 'PresignApiHandlerRole');
+      logGroupArn = (name) => `arn:${partition}:logs:${region}:${account}:log-group:${name}`;
+      ownLogGroup = resolved.ref(idOf('AWS::Logs::LogGroup', 'PresignApiHandlerLogs'));
+      ask = (action, resource) =>
+        decide({
+          identityPolicies: identityPoliciesOf(resolved, executionRole),
+          action,
+          resource,
+          principal: sessionArnOf(resolved, executionRole, 'presign-fn'),
+        });
+    });
 
     test('CreateLogStream and PutLogEvents on a stream of its own log group are allowed', async () => {
       expect(await ask('logs:CreateLogStream', `${logGroupArn(ownLogGroup)}:log-stream:${stream}`)).toBe(
@@ -263,9 +283,9 @@ describe('PresignApi: the Lambda and its roles', () => {
 
   // Who may assume the presign role, with which tag, from where: simulated in test/iam/trust.test.ts.
 
-  test('the presign role reaches only users/${aws:PrincipalTag/okta_sub}/', () => {
-    const statements = policiesOfRole(idStartingWith('PresignApiPresignRole'));
-    expect(statements.map((s: any) => s.Action)).toEqual([
+  test('the presign role reaches only users/${aws:PrincipalTag/okta_sub}/ of the given bucket', () => {
+    const statements = statementsOfRole(template, idOf('AWS::IAM::Role', 'PresignApiPresignRole'));
+    expect(statements.map(actionsOf)).toEqual([
       [
         's3:AbortMultipartUpload',
         's3:DeleteObject',
@@ -273,14 +293,46 @@ describe('PresignApi: the Lambda and its roles', () => {
         's3:ListMultipartUploadParts',
         's3:PutObject',
       ],
-      's3:ListBucket',
+      ['s3:ListBucket'],
     ]);
-    expect(statements[0].Resource['Fn::Join'][1][1]).toBe('/users/${aws:PrincipalTag/okta_sub}/*');
+    expect(statements[0].Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          { 'Fn::GetAtt': [idOf('AWS::S3::Bucket', 'Bucket'), 'Arn'] },
+          '/users/${aws:PrincipalTag/okta_sub}/*',
+        ],
+      ],
+    });
+  });
+});
+
+/** The app's composition: the user pool's Okta provider and web client reach the function. */
+describe('PresignApi in the app', () => {
+  test("the authorizer and the function use the app's user pool, its Okta provider and web client", () => {
+    const app = synthesizedTemplate();
+    expect(only(app, 'AWS::Lambda::Function').Properties.Environment.Variables).toMatchObject({
+      BUCKET_NAME: { Ref: named(app, 'AWS::S3::Bucket', 'StorageData').id },
+      IDENTITY_PROVIDER_NAME: {
+        Ref: named(app, 'AWS::Cognito::UserPoolIdentityProvider', 'UserPoolOkta').id,
+      },
+      ALLOWED_CLIENT_IDS: { Ref: named(app, 'AWS::Cognito::UserPoolClient', 'UserPoolWebClient').id },
+      URL_EXPIRY_SECONDS: '300',
+      MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
+    });
+    expect(only(app, 'AWS::ApiGateway::Authorizer').Properties.ProviderARNs).toEqual([
+      { 'Fn::GetAtt': [named(app, 'AWS::Cognito::UserPool', 'UserPool').id, 'Arn'] },
+    ]);
+    expect(only(app, 'AWS::ApiGateway::Stage').Properties.MethodSettings).toEqual([
+      expect.objectContaining({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+    ]);
   });
 });
 
 describe('PresignApi with imported resources', () => {
-  const stack = new Stack(new App(), 'S');
+  /** These tests read the template, not the code: skip bundling the Lambda (about a second each). */
+  const withoutBundling = () => new App({ context: { [cxapi.BUNDLING_STACKS]: [] } });
+  const stack = new Stack(withoutBundling(), 'S');
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_abc');
   const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
 
@@ -302,7 +354,7 @@ describe('PresignApi with imported resources', () => {
   });
 
   test('takes an unresolved provider name as it is (checked by Cognito at deploy)', () => {
-    const named = new Stack(new App(), 'Named');
+    const named = new Stack(withoutBundling(), 'Named');
     const pool = cognito.UserPool.fromUserPoolId(named, 'Pool', 'eu-west-1_abc');
     const existing = s3.Bucket.fromBucketName(named, 'B', 'existing-bucket');
     const providerName = new CfnParameter(named, 'Provider').valueAsString;
@@ -331,7 +383,7 @@ describe('PresignApi with imported resources', () => {
   });
 
   test('creates the account-wide logging role only when asked', () => {
-    const withRole = new Stack(new App(), 'WithRole');
+    const withRole = new Stack(withoutBundling(), 'WithRole');
     new PresignApi(withRole, 'Api', {
       userPool: cognito.UserPool.fromUserPoolId(withRole, 'Pool', 'eu-west-1_abc'),
       bucket: s3.Bucket.fromBucketName(withRole, 'B', 'some-bucket'),
@@ -339,6 +391,7 @@ describe('PresignApi with imported resources', () => {
       createApiGatewayLogRole: true,
     });
     Template.fromStack(withRole).resourceCountIs('AWS::ApiGateway::Account', 1);
+    // The file's stack leaves createApiGatewayLogRole at its default.
     expect(ofType('AWS::ApiGateway::Account')).toEqual([]);
   });
 

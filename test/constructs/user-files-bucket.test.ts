@@ -1,7 +1,9 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { UserFilesBucket } from '../../lib/constructs/user-files-bucket';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { UserFilesBucket, UserFilesBucketProps } from '../../lib/constructs/user-files-bucket';
 import { TEST_ORIGINS } from '../support/config';
+import { allOf, named, only } from '../support/resources';
 import { synthesizedTemplate } from '../support/template-cache';
 
 /** What browser SDK v3 clients and presigned uploads send, written out so the test can fail. */
@@ -44,45 +46,50 @@ const BPA_ALL = {
   RestrictPublicBuckets: true,
 };
 
-let template: Template;
-let dataBucketId: string;
-let logBucketId: string;
-
-beforeAll(() => {
-  template = synthesizedTemplate();
-  const buckets = template.findResources('AWS::S3::Bucket');
-  dataBucketId = Object.keys(buckets).find((id) => buckets[id].Properties.VersioningConfiguration)!;
-  logBucketId = Object.keys(buckets).find((id) => id !== dataBucketId)!;
-});
-
-const bucket = (id: string) => template.toJSON().Resources[id];
-const policyOf = (bucketId: string) => {
-  const policies = template.findResources('AWS::S3::BucketPolicy', {
-    Properties: { Bucket: { Ref: bucketId } },
-  });
-  expect(Object.keys(policies)).toHaveLength(1);
-  return Object.values(policies)[0].Properties.PolicyDocument.Statement as Record<string, unknown>[];
+/** The construct alone in a bare stack (an app without feature flags), from explicit props. */
+const bare = (props: UserFilesBucketProps) => {
+  const stack = new Stack();
+  new UserFilesBucket(stack, 'Files', props);
+  return Template.fromStack(stack);
 };
+
+const policyOf = (template: Template, bucketId: string) =>
+  only(template, 'AWS::S3::BucketPolicy', { Bucket: { Ref: bucketId } }).Properties.PolicyDocument
+    .Statement as Record<string, unknown>[];
 const bothResources = (id: string) => [
   { 'Fn::GetAtt': [id, 'Arn'] },
   { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] },
 ];
 
-describe('UserFilesBucket in the stack', () => {
-  test('creates exactly a data bucket and a log bucket', () => {
+describe('UserFilesBucket with every option set', () => {
+  let template: Template;
+  let data: ReturnType<typeof named>;
+  let log: ReturnType<typeof named>;
+  beforeAll(() => {
+    template = bare({
+      allowedOrigins: TEST_ORIGINS,
+      exposedMetadataKeys: ['original-name', 'x-amz-meta-checksum'],
+      noncurrentVersionExpiration: Duration.days(30),
+      abortIncompleteMultipartUploadAfter: Duration.days(3),
+      accessLogRetention: Duration.days(90),
+    });
+    data = named(template, 'AWS::S3::Bucket', 'FilesData');
+    log = named(template, 'AWS::S3::Bucket', 'FilesAccessLogs');
+  });
+  const bucket = (which: string) => (which === 'data' ? data : log);
+
+  test('creates exactly a data bucket and a log bucket, and no KMS key', () => {
     template.resourceCountIs('AWS::S3::Bucket', 2);
-    expect(dataBucketId).toMatch(/^StorageData/);
-    expect(logBucketId).toMatch(/^StorageAccessLogs/);
+    template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
   test.each(['data', 'log'])('%s bucket blocks all public access', (which) => {
-    const id = which === 'data' ? dataBucketId : logBucketId;
-    expect(bucket(id).Properties.PublicAccessBlockConfiguration).toEqual(BPA_ALL);
+    expect(bucket(which).Properties.PublicAccessBlockConfiguration).toEqual(BPA_ALL);
   });
 
   test.each(['data', 'log'])('%s bucket denies plain HTTP and TLS below 1.2 for everyone', (which) => {
-    const id = which === 'data' ? dataBucketId : logBucketId;
-    const statements = policyOf(id);
+    const { id } = bucket(which);
+    const statements = policyOf(template, id);
     expect(statements).toContainEqual({
       Effect: 'Deny',
       Principal: { AWS: '*' },
@@ -100,27 +107,27 @@ describe('UserFilesBucket in the stack', () => {
   });
 
   test('data bucket has SSE-S3, versioning and BucketOwnerEnforced', () => {
-    const props = bucket(dataBucketId).Properties;
-    expect(props.BucketEncryption).toEqual({
-      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    expect(data.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
-    expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(props.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
   });
 
   test('log bucket has SSE-S3 and BucketOwnerEnforced (delivery by policy, not ACL)', () => {
-    const props = bucket(logBucketId).Properties;
-    expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual(
-      {
-        SSEAlgorithm: 'AES256',
+    expect(log.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
-    );
-    expect(props.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-    expect(props.AccessControl).toBeUndefined();
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(log.Properties.AccessControl).toBeUndefined();
   });
 
   test('data bucket lifecycle aborts uploads, expires old versions and removes expired delete markers', () => {
-    expect(bucket(dataBucketId).Properties.LifecycleConfiguration.Rules).toEqual([
+    expect(data.Properties.LifecycleConfiguration.Rules).toEqual([
       {
         Id: 'abort-incomplete-multipart-uploads',
         Status: 'Enabled',
@@ -135,14 +142,14 @@ describe('UserFilesBucket in the stack', () => {
     ]);
   });
 
-  test('log bucket expires logs after the configured window', () => {
-    expect(bucket(logBucketId).Properties.LifecycleConfiguration.Rules).toEqual([
+  test('log bucket expires logs after accessLogRetention', () => {
+    expect(log.Properties.LifecycleConfiguration.Rules).toEqual([
       { Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: 90 },
     ]);
   });
 
-  test('CORS allows exactly the configured origins, methods and headers', () => {
-    expect(bucket(dataBucketId).Properties.CorsConfiguration.CorsRules).toEqual([
+  test('CORS allows exactly the given origins, methods and headers; x-amz-meta- is never doubled', () => {
+    expect(data.Properties.CorsConfiguration.CorsRules).toEqual([
       {
         Id: 'browser-access',
         AllowedOrigins: TEST_ORIGINS,
@@ -156,93 +163,79 @@ describe('UserFilesBucket in the stack', () => {
   });
 
   test('access logs go to the log bucket under their own prefix', () => {
-    expect(bucket(dataBucketId).Properties.LoggingConfiguration).toEqual({
-      DestinationBucketName: { Ref: logBucketId },
+    expect(data.Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: log.id },
       LogFilePrefix: 'data-bucket/',
     });
   });
 
-  test('only S3 log delivery for this bucket and account may write logs, under the prefix', () => {
-    const allows = policyOf(logBucketId).filter((s) => s.Effect === 'Allow');
+  test("only S3 log delivery for this bucket and the stack's account may write logs, under the prefix", () => {
+    const allows = policyOf(template, log.id).filter((s) => s.Effect === 'Allow');
     expect(allows).toEqual([
       {
         Effect: 'Allow',
         Principal: { Service: 'logging.s3.amazonaws.com' },
         Action: 's3:PutObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logBucketId, 'Arn'] }, '/data-bucket/*']] },
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [log.id, 'Arn'] }, '/data-bucket/*']] },
         Condition: {
-          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [dataBucketId, 'Arn'] } },
-          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [data.id, 'Arn'] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
         },
       },
     ]);
   });
 
   test('the data bucket policy allows nobody anything', () => {
-    expect(policyOf(dataBucketId).filter((s) => s.Effect === 'Allow')).toEqual([]);
+    expect(policyOf(template, data.id).filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 
   test('the data bucket refuses uploads encrypted with customer-provided keys', () => {
-    expect(policyOf(dataBucketId)).toContainEqual({
+    expect(policyOf(template, data.id)).toContainEqual({
       Sid: 'DenyCustomerProvidedKeys',
       Effect: 'Deny',
       Principal: { AWS: '*' },
       Action: 's3:PutObject',
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataBucketId, 'Arn'] }, '/*']] },
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [data.id, 'Arn'] }, '/*']] },
       Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
     });
   });
-
-  test.each(['data', 'log'])('%s bucket is retained on delete and on replacement', (which) => {
-    const id = which === 'data' ? dataBucketId : logBucketId;
-    expect(bucket(id).DeletionPolicy).toBe('Retain');
-    expect(bucket(id).UpdateReplacePolicy).toBe('Retain');
-    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
-  });
 });
 
-describe('UserFilesBucket options', () => {
-  const standalone = (props: ConstructorParameters<typeof UserFilesBucket>[2]) => {
-    const stack = new Stack(new App(), 'S');
-    new UserFilesBucket(stack, 'Files', props);
-    return Template.fromStack(stack);
-  };
+describe('UserFilesBucket defaults', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = bare({});
+  });
 
-  test('the kms option uses a rotating customer managed key with a bucket key', () => {
-    const t = synthesizedTemplate(undefined, { env: 'prod' });
-    const keys = t.findResources('AWS::KMS::Key');
-    expect(Object.values(keys).map((k) => k.Properties.EnableKeyRotation)).toEqual([true]);
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            ServerSideEncryptionByDefault: {
-              SSEAlgorithm: 'aws:kms',
-              KMSMasterKeyID: { 'Fn::GetAtt': [Object.keys(keys)[0], 'Arn'] },
-            },
-          },
-        ],
+  test.each(['FilesData', 'FilesAccessLogs'])('%s is retained on delete and on replacement', (prefix) => {
+    const bucket = named(template, 'AWS::S3::Bucket', prefix);
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('90-day versions, 7-day uploads, 365-day logs, no CORS', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: Match.absent(),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+        ]),
       },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
     });
   });
 
-  test('DESTROY is opt-in and empties the buckets before deleting them', () => {
-    const t = standalone({ removalPolicy: RemovalPolicy.DESTROY });
-    const buckets = Object.values(t.findResources('AWS::S3::Bucket'));
-    expect(buckets.map((b) => b.DeletionPolicy)).toEqual(['Delete', 'Delete']);
-    t.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
-  });
-
   test('logs are delivered by bucket policy even in an app without feature flags', () => {
-    const t = standalone({});
-    const props = Object.values(t.findResources('AWS::S3::Bucket')).map((b) => b.Properties);
+    const props = allOf(template, 'AWS::S3::Bucket').map((b) => b.Properties);
     expect(props.filter((p) => p.AccessControl)).toEqual([]);
     expect(
       props.filter((p) => p.LoggingConfiguration).map((p) => p.LoggingConfiguration.LogFilePrefix),
     ).toEqual(['data-bucket/']);
-    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -253,34 +246,83 @@ describe('UserFilesBucket options', () => {
       },
     });
   });
+});
 
-  test('defaults: retained, 90-day versions, 7-day uploads, 365-day logs, no CORS', () => {
-    const t = standalone({});
-    const buckets = Object.values(t.findResources('AWS::S3::Bucket'));
-    expect(buckets.map((b) => b.DeletionPolicy)).toEqual(['Retain', 'Retain']);
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      CorsConfiguration: Match.absent(),
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
-          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
-        ]),
+describe('UserFilesBucket with KMS', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = bare({ encryption: s3.BucketEncryption.KMS });
+  });
+
+  test('uses a rotating customer managed key with a bucket key', () => {
+    const key = only(template, 'AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [key.id, 'Arn'] },
+            },
+          },
+        ],
       },
     });
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
-    });
+  });
+});
+
+describe('UserFilesBucket options', () => {
+  test('DESTROY is opt-in and empties the buckets before deleting them', () => {
+    const t = bare({ removalPolicy: RemovalPolicy.DESTROY });
+    expect(allOf(t, 'AWS::S3::Bucket').map((b) => b.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+    t.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
   });
 
   test('rejects bad props, naming each', () => {
     expect(() =>
-      standalone({
+      bare({
         allowedOrigins: ['*', 'https://a.example/'],
         exposedMetadataKeys: ['Bad Key'],
         noncurrentVersionExpiration: Duration.hours(5),
       }),
     ).toThrow(
-      'UserFilesBucket at S/Files: allowedOrigins: "*" allows every web origin; set allowAnyOrigin: true to mean it; allowedOrigins: "https://a.example/" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; exposedMetadataKeys: "Bad Key" is not a lowercase header token; noncurrentVersionExpiration: expected a whole number of days, at least 1',
+      'UserFilesBucket at Default/Files: allowedOrigins: "*" allows every web origin; set allowAnyOrigin: true to mean it; allowedOrigins: "https://a.example/" is not an https origin (https://host[:port]), or http://localhost / http://127.0.0.1, with no path; exposedMetadataKeys: "Bad Key" is not a lowercase header token; noncurrentVersionExpiration: expected a whole number of days, at least 1',
     );
+  });
+});
+
+/** The app's composition: the dev configuration's storage settings reach the bucket. */
+describe('UserFilesBucket in the app', () => {
+  test('the storage settings of the configuration become the bucket props', () => {
+    const template = synthesizedTemplate();
+    const data = named(template, 'AWS::S3::Bucket', 'StorageData');
+    expect(data.Properties.CorsConfiguration.CorsRules[0]).toMatchObject({
+      AllowedOrigins: TEST_ORIGINS,
+      ExposedHeaders: ['ETag', 'x-amz-version-id', 'x-amz-meta-original-name', 'x-amz-meta-checksum'],
+    });
+    expect(data.Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 } }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+      ]),
+    );
+    expect(named(template, 'AWS::S3::Bucket', 'StorageAccessLogs').Properties.LifecycleConfiguration).toEqual(
+      {
+        Rules: [{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: 90 }],
+      },
+    );
+    only(template, 'AWS::S3::BucketPolicy', {
+      Bucket: { Ref: named(template, 'AWS::S3::Bucket', 'StorageAccessLogs').id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '123456789012' } }),
+          }),
+        ]),
+      },
+    });
   });
 });

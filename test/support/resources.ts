@@ -25,3 +25,20 @@ export function allOf(template: Template, type: string): FoundResource[] {
     ...(r as { Properties: any }),
   }));
 }
+
+/**
+ * The one resource of `type` whose logical id starts with `prefix` (the construct path without its
+ * hash, e.g. `FilesData` for `Files/Data`): fails the test unless there is exactly one.
+ */
+export function named(template: Template, type: string, prefix: string): FoundResource {
+  const found = allOf(template, type).filter((r) => r.id.startsWith(prefix));
+  expect(found.map((r) => r.id)).toEqual([expect.stringMatching(new RegExp(`^${prefix}`))]);
+  return found[0];
+}
+
+/** The statements of every `AWS::IAM::Policy` attached to the role with logical id `roleId`. */
+export function statementsOfRole(template: Template, roleId: string): any[] {
+  return allOf(template, 'AWS::IAM::Policy')
+    .filter((p) => (p.Properties.Roles ?? []).some((r: any) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
