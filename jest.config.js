@@ -10,4 +10,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
+  // Every core. Jest's default leaves one free for the watcher, which on 2 cores halves the suite;
+  // npm test's static checks share the cores instead (measured in `npm run bench -- suiteLayers`).
+  maxWorkers: '100%',
 };

@@ -1,6 +1,6 @@
 /**
- * `npm test`: the static checks (type-check, eslint, prettier) run on one core while jest runs on
- * the other, instead of before it. Nothing is dropped: every check runs on every call, and the
+ * `npm test`: the static checks (type-check, eslint, prettier) run alongside jest, whose workers
+ * use every core, instead of before it. Nothing is dropped: every check runs on every call, and the
  * command fails if any of them does. The static checks' output is shown once they finish, so it
  * never interleaves with jest's. Extra arguments go to jest (e.g. `npm test -- test/config`).
  */
