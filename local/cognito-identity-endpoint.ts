@@ -8,10 +8,10 @@ import { createHash } from 'crypto';
 import { decideTrust, sessionArnOf, trustPolicyOf } from '../test/iam/simulate';
 import { identityPoolTrustContext, sessionTags } from '../test/iam/web-identity-context';
 import type { VerifiedClaims } from '../test/support/oidc-issuer';
-import { LoopbackServer, Reply, startLoopbackServer, TokenIssuer } from './loopback-server';
+import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';
 import { withCors } from './cors';
-import { SessionStore } from './sessions';
-import type { OidcProviderModel, StackModel } from './stack-model';
+import type { CredentialEndpointOptions } from './credential-endpoint';
+import type { OidcProviderModel } from './stack-model';
 
 /**
  * Credentials from GetCredentialsForIdentity last one hour: Cognito calls
@@ -19,15 +19,6 @@ import type { OidcProviderModel, StackModel } from './stack-model';
  */
 const CREDENTIALS_SECONDS = 3600;
 const TARGET_PREFIX = 'AWSCognitoIdentityService.';
-
-export interface CognitoIdentityEndpointOptions {
-  readonly model: StackModel;
-  readonly sessions: SessionStore;
-  readonly issuers: readonly TokenIssuer[];
-  readonly port?: number;
-  /** Origins of pages that call this endpoint from a browser (AWS's endpoints answer CORS). */
-  readonly corsOrigins?: readonly string[];
-}
 
 class CognitoError extends Error {
   constructor(
@@ -44,7 +35,7 @@ interface Login {
 }
 
 export async function startCognitoIdentityEndpoint(
-  options: CognitoIdentityEndpointOptions,
+  options: CredentialEndpointOptions,
 ): Promise<LoopbackServer> {
   /** Identity id → the provider and sub it was created for. */
   const identities = new Map<string, { provider: string; sub: string }>();

@@ -14,15 +14,9 @@ import {
   type RequestContext,
 } from '../test/iam/simulate';
 import { webIdentitySessionContext, webIdentityTrustContext } from '../test/iam/web-identity-context';
-import {
-  Reply,
-  startLoopbackServer,
-  TokenIssuer,
-  unverifiedIssuer,
-  xmlText,
-  LoopbackServer,
-} from './loopback-server';
+import { Reply, startLoopbackServer, unverifiedIssuer, xmlText, LoopbackServer } from './loopback-server';
 import { withCors } from './cors';
+import type { CredentialEndpointOptions } from './credential-endpoint';
 import { Session, sessionContext, SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
 
@@ -44,15 +38,6 @@ const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
  */
 const TAGS_CLAIM = 'https://aws.amazon.com/tags';
 
-export interface StsEndpointOptions {
-  readonly model: StackModel;
-  readonly sessions: SessionStore;
-  readonly issuers: readonly TokenIssuer[];
-  readonly port?: number;
-  /** Origins of pages that call this endpoint from a browser (AWS's endpoints answer CORS). */
-  readonly corsOrigins?: readonly string[];
-}
-
 class StsError extends Error {
   constructor(
     readonly status: number,
@@ -63,7 +48,7 @@ class StsError extends Error {
   }
 }
 
-export async function startStsEndpoint(options: StsEndpointOptions): Promise<LoopbackServer> {
+export async function startStsEndpoint(options: CredentialEndpointOptions): Promise<LoopbackServer> {
   return startLoopbackServer(
     withCors(async (request, body) => {
       const params = new URLSearchParams(body.toString('utf8'));
@@ -111,7 +96,7 @@ function common(model: StackModel, params: URLSearchParams, maxDuration: number)
   return { roleId, roleArn, sessionName, durationSeconds };
 }
 
-async function assumeRoleWithWebIdentity(options: StsEndpointOptions, params: URLSearchParams) {
+async function assumeRoleWithWebIdentity(options: CredentialEndpointOptions, params: URLSearchParams) {
   const { model, sessions } = options;
   const token = params.get('WebIdentityToken') ?? '';
   const request = common(model, params, Number.MAX_SAFE_INTEGER);
@@ -146,7 +131,11 @@ async function assumeRoleWithWebIdentity(options: StsEndpointOptions, params: UR
   );
 }
 
-async function assumeRole(options: StsEndpointOptions, http: IncomingMessage, params: URLSearchParams) {
+async function assumeRole(
+  options: CredentialEndpointOptions,
+  http: IncomingMessage,
+  params: URLSearchParams,
+) {
   const { model, sessions } = options;
   const caller = callerSession(sessions, http);
   // A role session assuming a role is role chaining: at most one hour.

@@ -24,7 +24,11 @@ export const MATRIX_USERS: readonly MatrixUser[] = [
   { sub: '00uCCCCCCCCCCCCCCCC3' },
 ];
 
-/** Object actions a user gets on their own prefix. */
+/**
+ * Object actions a user gets on their own prefix. Written out, not imported from the policy builder
+ * (`USER_OBJECT_ACTIONS`): the matrix is the oracle the policies are checked against, so an action
+ * dropped from the builder must show up here as a denied case.
+ */
 export const OWN_OBJECT_ACTIONS = [
   's3:GetObject',
   's3:PutObject',
