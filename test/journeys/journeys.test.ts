@@ -10,9 +10,9 @@ import * as identity from '../../lambda/presign/identity';
 import { authorizerClaims, verifiedPayload } from '../../lambda/presign/token-binding';
 import { MATRIX_USERS } from '../../cli/verify/matrix';
 import { resolvedStack } from '../iam/stack-under-test';
-import { TEST_ISSUER } from '../support/config';
-import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { LocalStack, startLocalStack } from '../../local/local-stack';
+import type { OidcIssuer } from '../support/oidc-issuer';
+import type { LocalStack } from '../../local/local-stack';
+import { aroundLocalStack } from '../local/around-local-stack';
 import { journeyRoutes } from './route-clients';
 
 /*
@@ -30,15 +30,7 @@ const BOB = '00uBob000000000000b2';
 let okta: OidcIssuer;
 let stack: LocalStack;
 
-beforeAll(async () => {
-  okta = await startOidcIssuer();
-  stack = await startLocalStack({ template, okta, configuredIssuer: TEST_ISSUER });
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await okta?.stop();
-});
+aroundLocalStack(template, (running) => ({ okta, stack } = running));
 
 const { s3With, route1, route2, route3, bytesOf } = journeyRoutes(() => ({
   stack,

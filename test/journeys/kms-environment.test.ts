@@ -1,9 +1,9 @@
 import { randomBytes } from 'crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolvedStack } from '../iam/stack-under-test';
-import { TEST_ISSUER } from '../support/config';
-import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { LocalStack, startLocalStack } from '../../local/local-stack';
+import type { OidcIssuer } from '../support/oidc-issuer';
+import type { LocalStack } from '../../local/local-stack';
+import { aroundLocalStack } from '../local/around-local-stack';
 import { journeyRoutes } from './route-clients';
 
 /*
@@ -20,15 +20,7 @@ const BOB = '00uBob000000000000b2';
 let okta: OidcIssuer;
 let stack: LocalStack;
 
-beforeAll(async () => {
-  okta = await startOidcIssuer();
-  stack = await startLocalStack({ template, okta, configuredIssuer: TEST_ISSUER });
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await okta?.stop();
-});
+aroundLocalStack(template, (running) => ({ okta, stack } = running));
 
 const { route1, route2, route3, bytesOf } = journeyRoutes(() => ({
   stack,

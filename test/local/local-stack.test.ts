@@ -10,9 +10,10 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentity, fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
 import { resolvedStack } from '../iam/stack-under-test';
 import { stripBucketSlash } from '../lambda/support/local-s3';
-import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
-import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { LocalStack, startLocalStack } from '../../local/local-stack';
+import { TEST_CLIENT_IDS } from '../support/config';
+import type { OidcIssuer } from '../support/oidc-issuer';
+import type { LocalStack } from '../../local/local-stack';
+import { aroundLocalStack } from './around-local-stack';
 import type { Session } from '../../local/sessions';
 
 /*
@@ -29,15 +30,7 @@ const OTHER_CLIENT = '0oaSOMEOTHERapp00009';
 let okta: OidcIssuer;
 let stack: LocalStack;
 
-beforeAll(async () => {
-  okta = await startOidcIssuer();
-  stack = await startLocalStack({ template, okta, configuredIssuer: TEST_ISSUER });
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await okta?.stop();
-});
+aroundLocalStack(template, (running) => ({ okta, stack } = running));
 
 const token = (sub: string, aud = TEST_CLIENT_IDS[0], claims: Record<string, unknown> = {}) =>
   okta.mintIdToken({ sub, aud, ...claims });
