@@ -30,8 +30,27 @@ export default tseslint.config(
     },
   },
   {
+    // Only tests import tests: the emulator, the app and the library stand on their own.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: ['test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+test(/|$)',
+              message:
+                'Only files under test/ may import from test/: move what you need into emulator/ or lib/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and the local stand-ins dig into synthesized CloudFormation JSON, which has no useful static type.
-    files: ['test/**/*.ts', 'local/**/*.ts'],
+    files: ['test/**/*.ts', 'emulator/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

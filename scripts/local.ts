@@ -4,7 +4,7 @@
  *   npm run local [-- --env NAME] [--port-base N] [--data-dir DIR] [--reset]
  *
  * Synthesizes the chosen environment of the app's configuration (okta-config.ts, else the example),
- * serves it through the local stand-ins (local/README.md) with an Okta stand-in and the reference
+ * serves it through the local stand-ins (emulator/README.md) with an Okta stand-in and the reference
  * web client, and prints one table. Ctrl-C stops everything.
  */
 import * as fs from 'fs';
@@ -15,8 +15,8 @@ import {
   PORT_OFFSETS,
   startLocalEnvironment,
   type LocalEnvironment,
-} from '../local/environment';
-import { TEST_USERS } from '../local/test-users';
+} from '../emulator/local/environment';
+import { TEST_USERS } from '../emulator/services/test-users';
 
 const PROJECT_DIR = path.join(__dirname, '..');
 const USAGE = 'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]';

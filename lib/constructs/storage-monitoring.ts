@@ -112,7 +112,8 @@ export class StorageMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageMonitoringProps) {
     super(scope, id);
-    const thresholds = resolveThresholds(props.thresholds);
+    // Typed as the prop, so the compiler checks that the defaults cover every key of the interface.
+    const thresholds: Required<MonitoringThresholds> = resolveThresholds(props.thresholds);
     const namespace = props.metricNamespace ?? `OktaS3Storage/${Stack.of(this).stackName}`;
     this.alarmTopic = props.alarmTopic ?? this.createTopic(props.alarmEmails ?? []);
     this.logMetrics = Object.fromEntries(

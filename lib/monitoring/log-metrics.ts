@@ -1,7 +1,7 @@
 /**
  * Metrics CloudWatch Logs derives from the presign stack's own log lines: the handler's one JSON
  * line per request, and API Gateway's JSON access log. Pure data, so tests can run each pattern
- * against real log lines (test/aws-model/cloudwatch-rules.ts).
+ * against real log lines (emulator/model/cloudwatch-rules.ts).
  *
  * The handler runs with Lambda's JSON log format, where an object passed to `console.info` is
  * written under the record's `message` field (Lambda developer guide, "Log and monitor Node.js

@@ -1,7 +1,12 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import type { MonitoringThresholds } from '../constructs/storage-monitoring';
+/*
+ * The defaults and checks behind StorageMonitoring's `thresholds`. The prop's interface lives beside
+ * the construct (jsii documents it there); this file names the same keys on its own, so the two
+ * files do not import each other. storage-monitoring.ts checks at compile time that they agree.
+ */
 
-export const DEFAULT_THRESHOLDS: Required<MonitoringThresholds> = {
+/** Every threshold with its default. */
+export const DEFAULT_THRESHOLDS = {
   handlerErrors: 1,
   handlerThrottles: 1,
   durationPercentOfTimeout: 80,
@@ -11,14 +16,17 @@ export const DEFAULT_THRESHOLDS: Required<MonitoringThresholds> = {
   refusedPerMinute: 30,
 };
 
+/** Threshold values by name, all present. */
+export type Thresholds = { [K in keyof typeof DEFAULT_THRESHOLDS]: number };
+
 /** The thresholds with defaults filled in; a bad value is an error naming the prop. */
-export function resolveThresholds(given: MonitoringThresholds = {}): Required<MonitoringThresholds> {
+export function resolveThresholds(given: Partial<Thresholds> = {}): Thresholds {
   const thresholds = Object.fromEntries(
     Object.entries(DEFAULT_THRESHOLDS).map(([key, fallback]) => [
       key,
-      given[key as keyof MonitoringThresholds] ?? fallback,
+      given[key as keyof Thresholds] ?? fallback,
     ]),
-  ) as Required<MonitoringThresholds>;
+  ) as Thresholds;
   const problems = Object.entries(thresholds)
     .filter(([, value]) => !Token.isUnresolved(value) && !(Number.isFinite(value) && value > 0))
     .map(([key]) => `thresholds.${key} must be a positive number`);

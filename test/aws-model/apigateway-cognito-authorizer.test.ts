@@ -1,5 +1,5 @@
-import { authorize, methodAuthorizationOf } from './apigateway-cognito-authorizer';
-import { federatedIdTokenClaims, signWithPool, testUserPool } from './cognito-id-token';
+import { authorize, methodAuthorizationOf } from '../../emulator/model/apigateway-cognito-authorizer';
+import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../emulator/model/cognito-id-token';
 import { resolvedStack } from '../iam/stack-under-test';
 
 /* The authorizer model itself: what it lets through and how it renders claims. */

@@ -1,4 +1,4 @@
-import { methodAuthorizationProblems } from './apigateway-cognito-authorizer';
+import { methodAuthorizationProblems } from '../../emulator/model/apigateway-cognito-authorizer';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate } from './environments';
 
 describe.each(ENVIRONMENT_ROWS)('API Gateway methods, %s', (_label, env) => {

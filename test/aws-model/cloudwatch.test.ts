@@ -10,11 +10,11 @@ import {
   MetricFilterView,
   unpublishedMetricProblem,
   watchedMetrics,
-} from './cloudwatch-rules';
-import { matchesFilterPattern } from './cloudwatch-filter-pattern';
+} from '../../emulator/model/cloudwatch-rules';
+import { matchesFilterPattern } from '../../emulator/model/cloudwatch-filter-pattern';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
-import { logGroupNameOf, presignFunctionOf } from './lambda-rules';
-import { resourcesOfType } from './template-query';
+import { logGroupNameOf, presignFunctionOf } from '../../emulator/model/lambda-rules';
+import { resourcesOfType } from '../../emulator/model/template-query';
 
 const HANDLER_METRICS = [
   'StsFaults',

@@ -1,17 +1,21 @@
 import { PRESIGN_ENV, readConfig } from '../../lambda/presign/config';
 import { callerSub } from '../../lambda/presign/identity';
-import { authorize, methodAuthorizationOf, proxyEvent } from './apigateway-cognito-authorizer';
-import { federatedIdTokenClaims, signWithPool, testUserPool } from './cognito-id-token';
+import {
+  authorize,
+  methodAuthorizationOf,
+  proxyEvent,
+} from '../../emulator/model/apigateway-cognito-authorizer';
+import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../emulator/model/cognito-id-token';
 import {
   attributeMappingProblems,
   clientsAllowing,
   oidcProviderOf,
   writeAttributeProblems,
-} from './cognito-federation';
+} from '../../emulator/model/cognito-federation';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
-import { lambdaEnvironment, presignFunctionOf } from './lambda-rules';
-import { resourcesOfType } from './template-query';
-import type { ResolvedTemplate } from '../iam/resolve-template';
+import { lambdaEnvironment, presignFunctionOf } from '../../emulator/model/lambda-rules';
+import { resourcesOfType } from '../../emulator/model/template-query';
+import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 
 const OKTA_SUB = '00uFederated00000001';
 /** One RSA key pair for every pool here: generating one takes a tenth of a second. */

@@ -1,6 +1,6 @@
 import type { OktaS3Config } from '../../app/config/types';
 import { config as exampleConfig } from '../../okta-config.example';
-import { ResolvedTemplate, resolveTemplate } from '../iam/resolve-template';
+import { ResolvedTemplate, resolveTemplate } from '../../emulator/iam/resolve-template';
 import { resolvedStack } from '../iam/stack-under-test';
 import { testConfig } from '../support/config';
 import { templateJson } from '../support/template-cache';

@@ -1,8 +1,8 @@
-import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
-import { principalTagContext } from '../iam/web-identity-context';
-import type { ResolvedTemplate } from '../iam/resolve-template';
+import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from '../../emulator/iam/simulate';
+import { principalTagContext } from '../../emulator/iam/web-identity-context';
+import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
-import type { VerifiedClaims } from '../support/oidc-issuer';
+import type { VerifiedClaims } from '../../emulator/services/oidc-issuer';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import {
   audienceAccepted,
@@ -12,8 +12,8 @@ import {
   oidcLoginFor,
   principalTagProblems,
   sessionTagsFor,
-} from './identity-pool-rules';
-import { resourcesOfType } from './template-query';
+} from '../../emulator/model/identity-pool-rules';
+import { resourcesOfType } from '../../emulator/model/template-query';
 
 const ALICE = '00uIdentityPool00001';
 /** The claims of a verified Okta ID token (verification itself: test/iam/oidc-issuer.test.ts). */

@@ -7,7 +7,7 @@ import {
   logWriteDecisions,
   methodInvocations,
   presignFunctionOf,
-} from './lambda-rules';
+} from '../../emulator/model/lambda-rules';
 
 describe.each(ENVIRONMENT_ROWS)('Lambda, %s', (_label, env) => {
   const template = environmentTemplate(env);

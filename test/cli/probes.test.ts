@@ -22,7 +22,7 @@ import { PRESIGN_PROBE_FILE, presignProbe } from '../../cli/verify/probes/presig
 import { federatedUserId } from '../../cli/verify/probes/token';
 import { identityPoolProbe, webIdentityProbe } from '../../cli/verify/probes/web-identity';
 import { testClients } from './deployed';
-import { authorize, proxyEvent } from '../aws-model/apigateway-cognito-authorizer';
+import { authorize, proxyEvent } from '../../emulator/model/apigateway-cognito-authorizer';
 import { ALICE, callerToken, CLIENT_ID, METHOD_AUTHORIZATION, PROVIDER } from '../lambda/support/fakes';
 import { callerSub } from '../../lambda/presign/identity';
 import outputsFile from '../scripts/fixtures/outputs.json';
@@ -332,7 +332,7 @@ describe('route 3 probe', () => {
 
   /**
    * The probe with a token shaped as Cognito issues it to a user federated from Okta
-   * (test/aws-model/cognito-id-token.ts), through the REST Cognito authorizer model and the
+   * (emulator/model/cognito-id-token.ts), through the REST Cognito authorizer model and the
    * Lambda's own `callerSub`: the probe's header passes the authorizer, and the Lambda names the
    * same Okta user whose prefix the probe expects.
    */

@@ -11,8 +11,8 @@ import { PRESIGN_ENV } from '../../lambda/presign/config';
 import { TEST_ORIGINS } from '../support/config';
 import { allOf, named, only, statementsOfRole } from '../support/resources';
 import { synthesizedTemplate } from '../support/template-cache';
-import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
-import { resolveTemplate } from '../iam/resolve-template';
+import { decide, identityPoliciesOf, sessionArnOf } from '../../emulator/iam/simulate';
+import { resolveTemplate } from '../../emulator/iam/resolve-template';
 
 /**
  * The construct in a bare stack with explicit props, next to the pool, client and bucket it is

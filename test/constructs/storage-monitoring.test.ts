@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PresignApi, PRESIGN_TIMEOUT_SECONDS } from '../../lib/constructs/presign-api';
 import { StorageMonitoring, StorageMonitoringProps } from '../../lib/constructs/storage-monitoring';
-import { decide, identityPoliciesOf, sessionArnOf } from '../iam/simulate';
+import { decide, identityPoliciesOf, sessionArnOf } from '../../emulator/iam/simulate';
 import { resolvedStack } from '../iam/stack-under-test';
 
 /** A bare stack with a presign API, as an importer builds it; `monitor` adds StorageMonitoring. */

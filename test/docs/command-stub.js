@@ -66,7 +66,7 @@ switch (command) {
     if (args[0] === 'run' && args[1] === 'client-config' && args[2] === '--') {
       run(
         ['-r', require.resolve('ts-node/register', { paths: [repo] })],
-        [path.join(repo, 'scripts', 'client-config.ts'), ...args.slice(3)],
+        [path.join(repo, 'cli', 'client-config', 'main.ts'), ...args.slice(3)],
       );
     } else if (!(args[0] === 'ci' || (args[0] === 'run' && ['verify', 'local'].includes(args[1])))) {
       refuse('an npm command the README did not use before');

@@ -1,5 +1,5 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { decideTrust, RequestContext, simulateTrust } from './simulate';
+import { decideTrust, RequestContext, simulateTrust } from '../../emulator/iam/simulate';
 
 const ACCOUNT = '123456789012';
 const ISSUER = 'test.okta.example/oauth2/default';

@@ -1,7 +1,7 @@
 import { TEST_ISSUER } from '../support/config';
-import { decide, identityPoliciesOf, PolicyDocument, sessionArnOf } from './simulate';
+import { decide, identityPoliciesOf, PolicyDocument, sessionArnOf } from '../../emulator/iam/simulate';
 import { resolvedStack } from './stack-under-test';
-import { issuerKeyPrefix } from './web-identity-context';
+import { issuerKeyPrefix } from '../../emulator/iam/web-identity-context';
 
 /**
  * Who may use the data bucket's KMS key, decided by the synthesized identity policies together

@@ -11,8 +11,8 @@ import {
   OWN_OBJECT_ACTIONS,
   runMatrix,
 } from '../../cli/verify/matrix';
-import { CfnTemplate, resolveTemplate } from './resolve-template';
-import { decide, identityPoliciesOf, NamedPolicy, sessionArnOf } from './simulate';
+import { CfnTemplate, resolveTemplate } from '../../emulator/iam/resolve-template';
+import { decide, identityPoliciesOf, NamedPolicy, sessionArnOf } from '../../emulator/iam/simulate';
 
 const BUCKET = 'files';
 const cases = buildMatrix({ bucketName: BUCKET });

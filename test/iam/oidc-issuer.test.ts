@@ -1,12 +1,12 @@
-import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
-import { decideTrust } from './simulate';
+import { OidcIssuer, startOidcIssuer } from '../../emulator/services/oidc-issuer';
+import { decideTrust } from '../../emulator/iam/simulate';
 import {
   identityPoolTrustContext,
   issuerKeyPrefix,
   principalTagContext,
   sessionTags,
   webIdentityTrustContext,
-} from './web-identity-context';
+} from '../../emulator/iam/web-identity-context';
 
 const CONFIGURED_ISSUER = 'https://test.okta.example/oauth2/default';
 const CLIENT = '0oaTESTspa0000000001';

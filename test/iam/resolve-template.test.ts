@@ -1,5 +1,5 @@
 import { templateJson } from '../support/template-cache';
-import { CfnTemplate, ResolveOptions, resolveTemplate } from './resolve-template';
+import { CfnTemplate, ResolveOptions, resolveTemplate } from '../../emulator/iam/resolve-template';
 
 const ENV = { account: '111122223333', region: 'us-west-2', partition: 'aws', stackName: 'Probe' };
 

@@ -8,9 +8,9 @@ import {
   OWN_OBJECT_ACTIONS,
   runMatrix,
 } from '../../cli/verify/matrix';
-import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from './simulate';
+import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from '../../emulator/iam/simulate';
 import { resolvedStack } from './stack-under-test';
-import { issuerKeyPrefix } from './web-identity-context';
+import { issuerKeyPrefix } from '../../emulator/iam/web-identity-context';
 
 /**
  * Every route's role, taken from the synthesized template, through the users × actions × keys

@@ -6,7 +6,7 @@ import {
   isWebIdentityClaimKey,
   NamedPolicy,
   simulate,
-} from './simulate';
+} from '../../emulator/iam/simulate';
 
 const ACCOUNT = '123456789012';
 const BUCKET = 'arn:aws:s3:::files';

@@ -1,5 +1,5 @@
 import { templateJson } from '../support/template-cache';
-import { ResolvedTemplate, resolveTemplate } from './resolve-template';
+import { ResolvedTemplate, resolveTemplate } from '../../emulator/iam/resolve-template';
 
 export const ACCOUNT = '123456789012';
 

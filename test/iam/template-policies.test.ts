@@ -1,5 +1,11 @@
-import { resolveTemplate } from './resolve-template';
-import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf, trustPolicyOf } from './simulate';
+import { resolveTemplate } from '../../emulator/iam/resolve-template';
+import {
+  bucketPolicyOf,
+  decide,
+  identityPoliciesOf,
+  sessionArnOf,
+  trustPolicyOf,
+} from '../../emulator/iam/simulate';
 
 const doc = (sid: string) => ({
   Version: '2012-10-17',

@@ -1,8 +1,12 @@
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
-import { OidcIssuer, startOidcIssuer, VerifiedClaims } from '../support/oidc-issuer';
-import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from './simulate';
+import { OidcIssuer, startOidcIssuer, VerifiedClaims } from '../../emulator/services/oidc-issuer';
+import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from '../../emulator/iam/simulate';
 import { resolvedStack } from './stack-under-test';
-import { identityPoolTrustContext, issuerKeyPrefix, webIdentityTrustContext } from './web-identity-context';
+import {
+  identityPoolTrustContext,
+  issuerKeyPrefix,
+  webIdentityTrustContext,
+} from '../../emulator/iam/web-identity-context';
 
 /**
  * The trust policies of the synthesized template, asked with the claims of real tokens: signed by

@@ -1,7 +1,7 @@
 import { TEST_ISSUER } from '../support/config';
-import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from './simulate';
+import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf } from '../../emulator/iam/simulate';
 import { resolvedStack } from './stack-under-test';
-import { issuerKeyPrefix } from './web-identity-context';
+import { issuerKeyPrefix } from '../../emulator/iam/web-identity-context';
 
 /**
  * Uploads that routes 1 and 2 sign themselves, with whatever encryption headers the user chooses,

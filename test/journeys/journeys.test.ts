@@ -10,8 +10,8 @@ import * as identity from '../../lambda/presign/identity';
 import { authorizerClaims, verifiedPayload } from '../../lambda/presign/token-binding';
 import { MATRIX_USERS } from '../../cli/verify/matrix';
 import { resolvedStack } from '../iam/stack-under-test';
-import type { OidcIssuer } from '../support/oidc-issuer';
-import type { LocalStack } from '../../local/local-stack';
+import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
+import type { LocalStack } from '../../emulator/local-stack';
 import { aroundLocalStack } from '../local/around-local-stack';
 import { journeyRoutes } from './route-clients';
 

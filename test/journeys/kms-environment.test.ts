@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolvedStack } from '../iam/stack-under-test';
-import type { OidcIssuer } from '../support/oidc-issuer';
-import type { LocalStack } from '../../local/local-stack';
+import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
+import type { LocalStack } from '../../emulator/local-stack';
 import { aroundLocalStack } from '../local/around-local-stack';
 import { journeyRoutes } from './route-clients';
 
@@ -10,7 +10,7 @@ import { journeyRoutes } from './route-clients';
  * The same journey on the prod environment, whose bucket uses SSE-KMS and carries the bucket-policy
  * denies that come with it: an ordinary upload, which names no encryption and so gets the bucket
  * default, must still pass every route, and another user must still be refused. (The KMS key policy
- * itself is not modelled by the local S3; see local/README.md.)
+ * itself is not modelled by the local S3; see emulator/README.md.)
  */
 
 const { template, ids } = resolvedStack('prod');

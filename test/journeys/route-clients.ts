@@ -1,9 +1,9 @@
 import { GetObjectCommand, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
-import { stripBucketSlash } from '../lambda/support/local-s3';
+import { stripBucketSlash } from '../../emulator/services/s3-server';
 import { TEST_CLIENT_IDS } from '../support/config';
-import type { OidcIssuer } from '../support/oidc-issuer';
-import type { LocalStack } from '../../local/local-stack';
+import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
+import type { LocalStack } from '../../emulator/local-stack';
 
 /**
  * How a product user reaches the store on each route, against a running local stack: the SDK's own

@@ -5,7 +5,7 @@ import { CallerSessions } from '../../lambda/presign/credentials';
 import { createHandler, RequestLog } from '../../lambda/presign/handler';
 import { s3Storage } from '../../lambda/presign/s3';
 import { ALICE, apiEvent, BOB, headersForFetch, parse, presignConfig, stubSts } from './support/fakes';
-import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from './support/local-s3';
+import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
 
 /*
  * The presign Lambda end to end against s3rver, which verifies SigV4 like S3 does. Credentials

@@ -9,7 +9,7 @@ import {
   worstCaseDependencyWaitMs,
 } from '../../lambda/presign/sdk-clients';
 import { PRESIGN_TIMEOUT_SECONDS } from '../../lib/constructs/presign-api';
-import { LoopbackServer, Reply, startLoopbackServer } from '../../local/loopback-server';
+import { LoopbackServer, Reply, startLoopbackServer } from '../../emulator/services/loopback-server';
 import { ALICE, apiEvent, parse, presignConfig, ROLE_ARN } from './support/fakes';
 
 /**

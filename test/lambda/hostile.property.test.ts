@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { encodePageToken } from '../../lambda/presign/core';
 import { createHandler } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
-import { authorize } from '../aws-model/apigateway-cognito-authorizer';
+import { authorize } from '../../emulator/model/apigateway-cognito-authorizer';
 import {
   ALICE,
   ALLOWED_ORIGIN,

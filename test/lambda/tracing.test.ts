@@ -2,7 +2,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { getNamespace, Segment, setSegment, setStreamingThreshold } from 'aws-xray-sdk-core';
 import { sdkClientOptions } from '../../lambda/presign/sdk-clients';
 import { traced } from '../../lambda/presign/tracing';
-import { LoopbackServer, startLoopbackServer } from '../../local/loopback-server';
+import { LoopbackServer, startLoopbackServer } from '../../emulator/services/loopback-server';
 import { ROLE_ARN } from './support/fakes';
 
 /** STS on loopback, answering AccessDenied as STS does (awsQuery error document). */

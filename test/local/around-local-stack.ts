@@ -1,7 +1,7 @@
-import { LocalStack, startLocalStack } from '../../local/local-stack';
-import type { ResolvedTemplate } from '../iam/resolve-template';
+import { LocalStack, startLocalStack } from '../../emulator/local-stack';
+import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 import { TEST_ISSUER } from '../support/config';
-import { OidcIssuer, startOidcIssuer } from '../support/oidc-issuer';
+import { OidcIssuer, startOidcIssuer } from '../../emulator/services/oidc-issuer';
 
 /**
  * Starts a local issuer standing in for Okta and the local stack of `template` before the file's

@@ -9,12 +9,12 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentity, fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
 import { resolvedStack } from '../iam/stack-under-test';
-import { stripBucketSlash } from '../lambda/support/local-s3';
+import { stripBucketSlash } from '../../emulator/services/s3-server';
 import { TEST_CLIENT_IDS } from '../support/config';
-import type { OidcIssuer } from '../support/oidc-issuer';
-import type { LocalStack } from '../../local/local-stack';
+import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
+import type { LocalStack } from '../../emulator/local-stack';
 import { aroundLocalStack } from './around-local-stack';
-import type { Session } from '../../local/sessions';
+import type { Session } from '../../emulator/services/sessions';
 
 /*
  * The local endpoints refuse what AWS refuses, for the reasons the template gives. The journeys

@@ -1,4 +1,4 @@
-import { credentialOf, formFields, NotModelled, s3Authorization } from '../../local/s3-request';
+import { credentialOf, formFields, NotModelled, s3Authorization } from '../../emulator/services/s3-request';
 
 /*
  * The IAM action each S3 request is authorized as, per "Required permissions for Amazon S3 API

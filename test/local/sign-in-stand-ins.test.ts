@@ -1,15 +1,15 @@
 import { createHash, createPublicKey, randomBytes, verify } from 'crypto';
 import * as net from 'net';
-import { issuerOf } from '../aws-model/cognito-id-token';
-import { resolveTemplate } from '../iam/resolve-template';
+import { issuerOf } from '../../emulator/model/cognito-id-token';
+import { resolveTemplate } from '../../emulator/iam/resolve-template';
 import { TEST_CLIENT_IDS, TEST_ISSUER, testConfig } from '../support/config';
 import { templateJson } from '../support/template-cache';
-import { bucketCorsHeaders, mockPreflightReply, withCors } from '../../local/cors';
-import { HostedUi, startHostedUi } from '../../local/hosted-ui';
-import { tokenIssuer } from '../../local/local-stack';
-import { OktaStandIn, startOktaStandIn } from '../../local/okta-stand-in';
-import { TEST_USERS } from '../../local/test-users';
-import { localUserPool, type LocalUserPool } from '../../local/user-pool';
+import { bucketCorsHeaders, mockPreflightReply, withCors } from '../../emulator/services/cors';
+import { HostedUi, startHostedUi } from '../../emulator/services/hosted-ui';
+import { tokenIssuer } from '../../emulator/local-stack';
+import { OktaStandIn, startOktaStandIn } from '../../emulator/services/okta-stand-in';
+import { TEST_USERS } from '../../emulator/services/test-users';
+import { localUserPool, type LocalUserPool } from '../../emulator/services/user-pool';
 
 /*
  * The sign-in stand-ins of `npm run local` (Okta, the user pool's hosted UI) and the CORS answers

@@ -10,7 +10,7 @@ import {
   REQUIRED_OUTPUTS,
   stackOutputs,
   writeClientConfig,
-} from '../../scripts/client-config';
+} from '../../cli/client-config/main';
 import { templateJson } from '../support/template-cache';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -99,7 +99,7 @@ describe('client-config', () => {
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '{ not json');
     const run = (file: string) =>
-      spawnSync(process.execPath, ['-r', 'ts-node/register', 'scripts/client-config.ts', file], {
+      spawnSync(process.execPath, ['-r', 'ts-node/register', 'cli/client-config/main.ts', file], {
         cwd: ROOT,
         encoding: 'utf8',
       });
@@ -118,7 +118,7 @@ describe('client-config', () => {
   test('bad arguments: every problem once, then the usage, exit 1, no stack trace', () => {
     const r = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register', 'scripts/client-config.ts', '--bogus', 'a.json', 'b.json', '--stack'],
+      ['-r', 'ts-node/register', 'cli/client-config/main.ts', '--bogus', 'a.json', 'b.json', '--stack'],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(r.status).toBe(1);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { PORT_OFFSETS } from '../../local/environment';
+import { PORT_OFFSETS } from '../../emulator/local/environment';
 import { LocalArgsError, main, parseLocalArgs } from '../../scripts/local';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -3,9 +3,13 @@ import type { AssumeRoleCommand, AssumeRoleCommandInput, AssumeRoleCommandOutput
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { PresignConfig } from '../../../lambda/presign/config';
 import type { AssumeRoleClient } from '../../../lambda/presign/credentials';
-import { S3RVER_KEY } from './local-s3';
-import { authorize, MethodAuthorization, proxyEvent } from '../../aws-model/apigateway-cognito-authorizer';
-import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../aws-model/cognito-id-token';
+import { S3RVER_KEY } from '../../../emulator/services/s3-server';
+import {
+  authorize,
+  MethodAuthorization,
+  proxyEvent,
+} from '../../../emulator/model/apigateway-cognito-authorizer';
+import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../../emulator/model/cognito-id-token';
 
 export const ALICE = '00uAlice0000000000a1';
 export const BOB = '00uBob000000000000b2';
@@ -84,7 +88,7 @@ export const METHOD_AUTHORIZATION: MethodAuthorization = { userPools: [POOL] };
 
 /**
  * The ID token Cognito issues to a user federated from Okta with this sub (see
- * test/aws-model/cognito-id-token.ts), with `changes` applied to its payload before signing.
+ * emulator/model/cognito-id-token.ts), with `changes` applied to its payload before signing.
  */
 export function callerToken(sub: unknown, changes: Record<string, unknown> = {}): string {
   const claims = federatedIdTokenClaims(POOL, {

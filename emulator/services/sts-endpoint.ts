@@ -1,7 +1,7 @@
 /**
  * A local STS endpoint speaking enough of STS's Query protocol for the unmodified SDK
  * (`fromWebToken`, `STSClient`) with only an endpoint override. Every decision comes from the
- * synthesized template through the IAM simulator. Protocol coverage: see local/README.md.
+ * synthesized template through the IAM simulator. Protocol coverage: see emulator/README.md.
  */
 import { randomUUID } from 'crypto';
 import type { IncomingMessage } from 'http';
@@ -12,8 +12,8 @@ import {
   trustPolicyOf,
   type TrustAction,
   type RequestContext,
-} from '../test/iam/simulate';
-import { webIdentitySessionContext, webIdentityTrustContext } from '../test/iam/web-identity-context';
+} from '../iam/simulate';
+import { webIdentitySessionContext, webIdentityTrustContext } from '../iam/web-identity-context';
 import { Reply, startLoopbackServer, unverifiedIssuer, xmlText, LoopbackServer } from './loopback-server';
 import { withCors } from './cors';
 import type { CredentialEndpointOptions } from './credential-endpoint';

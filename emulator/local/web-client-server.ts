@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { WEB_DIR } from '../examples/web/build';
-import { LoopbackServer, startLoopbackServer } from './loopback-server';
+import { WEB_DIR } from '../../examples/web/build';
+import { LoopbackServer, startLoopbackServer } from '../services/loopback-server';
 
 export async function startWebClientServer(options: {
   port: number;

@@ -4,19 +4,19 @@
  * endpoints for routes 1 and 2, and the user pool plus presign API (the real handler) for route 3.
  * All on 127.0.0.1; `close()` stops every one of them.
  */
-import type { ResolvedTemplate } from '../test/iam/resolve-template';
-import type { OidcIssuer } from '../test/support/oidc-issuer';
-import { issuerKeyPrefix } from '../test/iam/web-identity-context';
-import { CfnCorsRule, corsConfigurationXml } from '../test/browser/cors-config';
-import { LocalS3, startLocalS3 } from '../test/lambda/support/local-s3';
-import { startCognitoIdentityEndpoint } from './cognito-identity-endpoint';
-import type { LoopbackServer, TokenIssuer } from './loopback-server';
-import { PresignApi, startPresignApi } from './presign-api';
-import { S3Front, startS3Front } from './s3-front';
-import { SessionStore } from './sessions';
-import { stackModel, StackModel } from './stack-model';
-import { startStsEndpoint } from './sts-endpoint';
-import { LocalUserPool, localUserPool } from './user-pool';
+import type { ResolvedTemplate } from './iam/resolve-template';
+import type { OidcIssuer } from './services/oidc-issuer';
+import { issuerKeyPrefix } from './iam/web-identity-context';
+import { CfnCorsRule, corsConfigurationXml } from './model/cors-config';
+import { LocalS3, startLocalS3 } from './services/s3-server';
+import { startCognitoIdentityEndpoint } from './services/cognito-identity-endpoint';
+import type { LoopbackServer, TokenIssuer } from './services/loopback-server';
+import { PresignApi, startPresignApi } from './services/presign-api';
+import { S3Front, startS3Front } from './services/s3-front';
+import { SessionStore } from './services/sessions';
+import { stackModel, StackModel } from './services/stack-model';
+import { startStsEndpoint } from './services/sts-endpoint';
+import { LocalUserPool, localUserPool } from './services/user-pool';
 
 export interface LocalStack {
   readonly model: StackModel;

@@ -2,13 +2,13 @@
  * The user pool's hosted-UI endpoints as a route-3 client uses them: `/oauth2/authorize` (code flow
  * with PKCE), the federation to the Okta stand-in and back through `/oauth2/idpresponse`, then
  * `/oauth2/token`, `/logout`, and the pool's signing keys. The ID token is the one the user-pool
- * model issues (local/user-pool.ts, claims per test/aws-model/cognito-id-token.ts). Endpoint
+ * model issues (emulator/services/user-pool.ts, claims per emulator/model/cognito-id-token.ts). Endpoint
  * behaviour follows the "User pool endpoints reference" of the Cognito developer guide
  * (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html).
  */
 import { randomUUID } from 'crypto';
-import { issuerOf, signWithPool } from '../test/aws-model/cognito-id-token';
-import type { ResolvedTemplate } from '../test/iam/resolve-template';
+import { issuerOf, signWithPool } from '../model/cognito-id-token';
+import type { ResolvedTemplate } from '../iam/resolve-template';
 import { AuthorizationCodes, html, jsonReply, redirect } from './authorization-codes';
 import { withCors } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';

@@ -11,9 +11,9 @@ import {
   Outputs,
   OutputsError as ClientConfigError,
   readStackOutputs,
-} from '../cli/verify/outputs';
+} from '../verify/outputs';
 
-export { REQUIRED_OUTPUTS, stackOutputs, OutputsError as ClientConfigError } from '../cli/verify/outputs';
+export { REQUIRED_OUTPUTS, stackOutputs, OutputsError as ClientConfigError } from '../verify/outputs';
 
 const list = listOutput;
 /** The host of the HostedDomain output; a value that is no URL is the outputs file's problem. */

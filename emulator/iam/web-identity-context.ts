@@ -1,4 +1,4 @@
-import type { VerifiedClaims } from '../support/oidc-issuer';
+import type { VerifiedClaims } from '../services/oidc-issuer';
 import type { RequestContext } from './simulate';
 
 /**

@@ -2,12 +2,12 @@
  * A local Cognito identity-pool endpoint speaking enough of the AWS JSON 1.1 protocol for the
  * unmodified `fromCognitoIdentityPool` with only an endpoint override: `GetId`, then
  * `GetCredentialsForIdentity` (the enhanced, basic-less flow). Every decision comes from the
- * synthesized template. Protocol coverage and sources: see local/README.md.
+ * synthesized template. Protocol coverage and sources: see emulator/README.md.
  */
 import { createHash } from 'crypto';
-import { decideTrust, sessionArnOf, trustPolicyOf } from '../test/iam/simulate';
-import { identityPoolTrustContext, sessionTags } from '../test/iam/web-identity-context';
-import type { VerifiedClaims } from '../test/support/oidc-issuer';
+import { decideTrust, sessionArnOf, trustPolicyOf } from '../iam/simulate';
+import { identityPoolTrustContext, sessionTags } from '../iam/web-identity-context';
+import type { VerifiedClaims } from './oidc-issuer';
 import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';
 import { withCors } from './cors';
 import type { CredentialEndpointOptions } from './credential-endpoint';

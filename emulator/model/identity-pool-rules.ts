@@ -5,7 +5,7 @@
  */
 import type { ResolvedTemplate } from '../iam/resolve-template';
 import { decideTrust, identityPoliciesOf, trustPolicyOf, type Decision } from '../iam/simulate';
-import type { VerifiedClaims } from '../support/oidc-issuer';
+import type { VerifiedClaims } from '../services/oidc-issuer';
 import { identityPoolTrustContext, sessionTags } from '../iam/web-identity-context';
 import { asList, FoundResource, resourceNamed, resourcesOfType } from './template-query';
 

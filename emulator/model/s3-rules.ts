@@ -2,7 +2,7 @@
  * Amazon S3 object requests, decided the way S3 decides them for a bucket of the synthesized
  * (resolved) template: the caller's identity policies with the bucket policy, and, when the object
  * is encrypted with SSE-KMS, the KMS call S3 makes on the caller's behalf, decided by the caller's
- * identity policies with the key policy. Both through the IAM simulator (test/iam/simulate.ts).
+ * identity policies with the key policy. Both through the IAM simulator (emulator/iam/simulate.ts).
  */
 import type { ResolvedTemplate } from '../iam/resolve-template';
 import { bucketPolicyOf, decide, identityPoliciesOf, sessionArnOf, type Decision } from '../iam/simulate';

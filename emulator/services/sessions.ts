@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import type { RequestContext } from '../test/iam/simulate';
+import type { RequestContext } from '../iam/simulate';
 
 /** Temporary credentials as STS and Cognito hand them out. */
 export interface IssuedCredentials {

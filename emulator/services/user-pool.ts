@@ -1,15 +1,15 @@
 /**
  * The user pool as route 3's callers meet it, read from the synthesized template: federated
  * sign-in through the Okta provider, attribute mapping, attributes the app client may write, and
- * the ID token Cognito then issues (claims per test/aws-model/cognito-id-token.ts).
+ * the ID token Cognito then issues (claims per emulator/model/cognito-id-token.ts).
  */
 import {
   federatedIdTokenClaims,
   signWithPool,
   testUserPool,
   type TestUserPool,
-} from '../test/aws-model/cognito-id-token';
-import type { ResolvedTemplate } from '../test/iam/resolve-template';
+} from '../model/cognito-id-token';
+import type { ResolvedTemplate } from '../iam/resolve-template';
 import type { TokenIssuer } from './loopback-server';
 
 export interface LocalUserPool {

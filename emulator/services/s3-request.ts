@@ -7,7 +7,7 @@
  * e.g. HeadObject needs s3:GetObject, UploadPart and CompleteMultipartUpload need s3:PutObject,
  * HeadBucket and ListObjectsV2 need s3:ListBucket. Requests not listed here are not modelled.
  */
-import type { RequestContext } from '../test/iam/simulate';
+import type { RequestContext } from '../iam/simulate';
 
 export interface S3Authorization {
   readonly action: string;

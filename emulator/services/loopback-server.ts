@@ -1,6 +1,6 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import type { VerifiedClaims } from '../test/support/oidc-issuer';
+import type { VerifiedClaims } from './oidc-issuer';
 
 /** A server on 127.0.0.1 only, on the given port or a free one. */
 export interface LoopbackServer {

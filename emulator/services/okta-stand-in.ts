@@ -2,9 +2,9 @@
  * The OIDC issuer standing in for Okta: an authorization server at `/oauth2/default` with the
  * endpoints a client finds through discovery, a sign-in page that lists the test users, and the
  * code flow with PKCE, as Okta runs it for a SPA (Okta requires PKCE for browser apps). Tokens are
- * signed by the oauth2-mock-server issuer (test/support/oidc-issuer.ts), whose keys it passes on.
+ * signed by the oauth2-mock-server issuer (emulator/services/oidc-issuer.ts), whose keys it passes on.
  */
-import { startOidcIssuer, type OidcIssuer } from '../test/support/oidc-issuer';
+import { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
 import { AuthorizationCodes, html, jsonReply, redirect } from './authorization-codes';
 import { withCors } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';

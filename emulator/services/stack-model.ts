@@ -3,9 +3,9 @@
  * and nothing else: never from construct props or configuration. Anything the template leaves
  * ambiguous (two identity pools, a role mapping) throws rather than being guessed.
  */
-import type { ResolvedTemplate } from '../test/iam/resolve-template';
-import { bucketPolicyOf, type PolicyDocument } from '../test/iam/template-policies';
-import { issuerKeyPrefix } from '../test/iam/web-identity-context';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import { bucketPolicyOf, type PolicyDocument } from '../iam/template-policies';
+import { issuerKeyPrefix } from '../iam/web-identity-context';
 
 type Resource = ResolvedTemplate['resources'][string];
 
@@ -51,7 +51,7 @@ function single(template: ResolvedTemplate, type: string, prefix = ''): [string,
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
-/** Reads the model of a template resolved with test values (see test/iam/resolve-template.ts). */
+/** Reads the model of a template resolved with test values (see emulator/iam/resolve-template.ts). */
 export function stackModel(template: ResolvedTemplate): StackModel {
   const [bucketLogicalId] = single(template, 'AWS::S3::Bucket', 'StorageData');
   const oidcProviders = entriesOf(template, 'AWS::IAM::OIDCProvider').map(([id, r]) => ({

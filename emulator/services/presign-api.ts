@@ -1,23 +1,19 @@
 /**
  * Route 3 locally: the REST API's methods from the synthesized template, each behind the model of
- * the Cognito authorizer (test/aws-model/apigateway-cognito-authorizer.ts), invoking the REAL
+ * the Cognito authorizer (emulator/model/apigateway-cognito-authorizer.ts), invoking the REAL
  * presign handler with the configuration its template environment gives it. The handler assumes
  * the presign role through the local STS with the execution role's credentials, as in Lambda, and
  * signs URLs for the IAM-enforcing S3 front.
  */
 import { STSClient } from '@aws-sdk/client-sts';
-import {
-  authorize,
-  methodAuthorizationOf,
-  proxyEvent,
-} from '../test/aws-model/apigateway-cognito-authorizer';
-import type { ResolvedTemplate } from '../test/iam/resolve-template';
-import { sessionArnOf } from '../test/iam/simulate';
-import { stripBucketSlash } from '../test/lambda/support/local-s3';
-import { readConfig } from '../lambda/presign/config';
-import { CallerSessions } from '../lambda/presign/credentials';
-import { createHandler, type RequestLog } from '../lambda/presign/handler';
-import { s3Storage } from '../lambda/presign/s3';
+import { authorize, methodAuthorizationOf, proxyEvent } from '../model/apigateway-cognito-authorizer';
+import type { ResolvedTemplate } from '../iam/resolve-template';
+import { sessionArnOf } from '../iam/simulate';
+import { stripBucketSlash } from './s3-server';
+import { readConfig } from '../../lambda/presign/config';
+import { CallerSessions } from '../../lambda/presign/credentials';
+import { createHandler, type RequestLog } from '../../lambda/presign/handler';
+import { s3Storage } from '../../lambda/presign/s3';
 import { mockPreflightReply } from './cors';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
 import type { SessionStore } from './sessions';

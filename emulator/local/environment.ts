@@ -1,6 +1,6 @@
 /**
  * `npm run local`'s stack: the chosen environment synthesized from the app's configuration (as
- * `cdk synth` loads it), resolved, and served on loopback by the stand-ins of local/, with the
+ * `cdk synth` loads it), resolved, and served on loopback by the stand-ins of emulator/services/, with the
  * Okta stand-in, the hosted-UI stand-in, the reference web client and its client configuration.
  * The local web client's origin is added to the environment's allowed origins, callback and
  * sign-out URLs before synthesis, as an operator would with `-c`; nothing else is changed.
@@ -8,16 +8,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { loadConfig } from '../app/config/load';
-import { OktaS3StorageStack } from '../app/okta-s3-storage-stack';
-import type { ResolvedEnvironment } from '../app/config/types';
-import { amplifyOutputs, frontEndConfig } from '../scripts/client-config';
-import type { Outputs } from '../cli/verify/outputs';
-import { resolveTemplate, type ResolvedTemplate } from '../test/iam/resolve-template';
-import { startHostedUi } from './hosted-ui';
-import { startLocalStack, type LocalStack } from './local-stack';
-import { startOktaStandIn } from './okta-stand-in';
-import { bundleWebClient } from '../examples/web/build';
+import { loadConfig } from '../../app/config/load';
+import { OktaS3StorageStack } from '../../app/okta-s3-storage-stack';
+import type { ResolvedEnvironment } from '../../app/config/types';
+import { amplifyOutputs, frontEndConfig } from '../../cli/client-config/main';
+import type { Outputs } from '../../cli/verify/outputs';
+import { resolveTemplate, type ResolvedTemplate } from '../iam/resolve-template';
+import { startHostedUi } from '../services/hosted-ui';
+import { startLocalStack, type LocalStack } from '../local-stack';
+import { startOktaStandIn } from '../services/okta-stand-in';
+import { bundleWebClient } from '../../examples/web/build';
 import { startWebClientServer } from './web-client-server';
 
 /** Each endpoint's offset from `--port-base`. */

@@ -8,7 +8,7 @@
  */
 import * as http from 'http';
 import { randomUUID } from 'crypto';
-import { identityPoliciesOf, simulate, type Decision } from '../test/iam/simulate';
+import { identityPoliciesOf, simulate, type Decision } from '../iam/simulate';
 import { bucketCorsHeaders, withHeaders } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer, xmlText } from './loopback-server';
 import { credentialOf, formFields, NotModelled, s3Authorization } from './s3-request';
