@@ -30,6 +30,12 @@ export const config: OktaS3Config = {
       // account: '111111111111', // optional: pins the stack to one account
       region: 'eu-west-1',
       // Origins your front end is served from. `*` is refused unless allowAnyOrigin is true.
+      // Team folders (routes 1 and 3): each Okta group's members reach teams/<folder>/.
+      teamFolders: [
+        { group: 'Finance', folder: 'finance', access: 'read-write' },
+        { group: 'Finance readers', folder: 'finance', access: 'read' },
+        { group: 'Auditors', folder: 'audit', access: 'read' },
+      ],
       allowedOrigins: ['http://localhost:5173', 'https://files.dev.example.com'],
       storage: {
         noncurrentVersionExpirationDays: 30, // deleted/replaced versions are recoverable this long

@@ -5,7 +5,6 @@ import { Construct } from 'constructs';
 import { MonitoringSettings, ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
 import { IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
-import { TeamFolderAccess } from '../lib/policy/team-folder-names';
 import { OktaWebIdentityRole } from '../lib/constructs/okta-web-identity-role';
 import { PresignApi } from '../lib/constructs/presign-api';
 import { UserFilesBucket } from '../lib/constructs/user-files-bucket';
@@ -68,10 +67,7 @@ export class OktaS3StorageStack extends Stack {
       federation: this.federation,
       allowedOrigins: [...settings.allowedOrigins],
       allowAnyOrigin: settings.allowAnyOrigin,
-      teamFolders: settings.teamFolders.map((t) => ({
-        ...t,
-        access: t.access === 'read' ? TeamFolderAccess.READ : TeamFolderAccess.READ_WRITE,
-      })),
+      teamFolders: [...settings.teamFolders],
       teamsPrefix: settings.teamsPrefix,
       bucket: {
         exposedMetadataKeys: [...storage.exposedMetadataKeys],

@@ -4,7 +4,7 @@ import {
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
 } from './defaults';
-import { DEFAULT_TEAMS_PREFIX } from '../../lib/policy/team-folder-names';
+import { DEFAULT_TEAMS_PREFIX, TeamFolderAccess } from '../../lib/policy/team-folder-names';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 
 /** Fills in the defaults of one environment of an already validated configuration. */
@@ -23,7 +23,10 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     okta: config.okta,
     oidcProvider: env.oidcProvider ?? 'create',
     identityPoolAudiences: env.identityPoolAudiences,
-    teamFolders: env.teamFolders ?? [],
+    teamFolders: (env.teamFolders ?? []).map((t) => ({
+      ...t,
+      access: t.access === 'read' ? TeamFolderAccess.READ : TeamFolderAccess.READ_WRITE,
+    })),
     teamsPrefix: env.teamsPrefix ?? DEFAULT_TEAMS_PREFIX,
     allowedOrigins: env.allowedOrigins,
     allowAnyOrigin: env.allowAnyOrigin ?? false,

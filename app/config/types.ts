@@ -1,3 +1,5 @@
+import type { TeamFolder } from '../../lib/policy/team-folder-names';
+
 /**
  * The operator's configuration. `okta-config.example.ts` documents every field with a value;
  * `okta-config.ts` (git-ignored) is the operator's own copy.
@@ -209,7 +211,8 @@ export interface ResolvedEnvironment {
   readonly oidcProvider: 'create' | 'import';
   /** As given, only to warn that it is no longer needed. */
   readonly identityPoolAudiences?: 'client-ids-only' | 'any-of-shared-provider';
-  readonly teamFolders: readonly TeamFolderSettings[];
+  /** As the library takes them. */
+  readonly teamFolders: readonly TeamFolder[];
   readonly teamsPrefix: string;
   readonly allowedOrigins: readonly string[];
   readonly allowAnyOrigin: boolean;
