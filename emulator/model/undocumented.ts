@@ -50,14 +50,6 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
     probe: 'Upload via route 1 and list via route 3: the same object must appear.',
   },
   {
-    id: 'authorizer-access-token-without-scopes',
-    question:
-      'Does a REST `COGNITO_USER_POOLS` authorizer let an access token through a method without authorization scopes?',
-    assumption:
-      'Yes (the stricter case for the Lambda): the authorizer model lets it through and the Lambda refuses it itself (`token_use` must be `id`).',
-    probe: 'Call `GET /files` with an access token: expect 403 from the Lambda, or 401 from API Gateway.',
-  },
-  {
     id: 'authorizer-claim-rendering',
     question:
       'How does the REST authorizer render claims in `requestContext.authorizer.claims` (numbers, dates, lists, nested objects)?',

@@ -85,10 +85,16 @@ describe('Cognito federation rules fail on broken templates', () => {
   test.each([
     ['cognito:username of another provider', { 'cognito:username': `Other_${OKTA_SUB}` }],
     ['no identities claim', { identities: undefined }],
-    ['token_use access', { token_use: 'access' }],
   ])('a token with %s is refused by the Lambda (403)', (_what, changes) => {
     expect(() => presignSubFor(fixtureBase('dev'), changes)).toThrow(
       expect.objectContaining({ status: 403 }),
+    );
+  });
+
+  // The methods have no scopes, so API Gateway takes only ID tokens (apigateway-enable-cognito-user-pool.html).
+  test('a token with token_use access is refused by the authorizer (401), before the Lambda', () => {
+    expect(() => presignSubFor(fixtureBase('dev'), { token_use: 'access' })).toThrow(
+      expect.objectContaining({ status: 401 }),
     );
   });
 
@@ -124,7 +130,8 @@ function presignSubFor(template: ResolvedTemplate, changes: Record<string, unkno
     (m) => m.props.HttpMethod === 'POST',
   )!;
   const decision = authorize(`Bearer ${token}`, methodAuthorizationOf(template, method.id, [pool]), now);
-  if (!decision.allowed) throw new Error(`The authorizer refused the token (${decision.status})`);
+  if (!decision.allowed)
+    throw Object.assign(new Error('The authorizer refused the token'), { status: decision.status });
   const event = proxyEvent({
     method: 'POST',
     resource: '/uploads',

@@ -367,13 +367,15 @@ describe('route 3 probe', () => {
     expect(rows[0].found).toMatch(new RegExp(`^users/${ALICE}/`));
   });
 
-  test('through the same models, an access token is refused by the Lambda: FAIL naming the 403 cause', async () => {
+  // A method without scopes treats the token as an ID token and answers anything else with 401
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html).
+  test('through the same models, an access token is refused by the authorizer: FAIL naming the 401 cause', async () => {
     const access = callerToken(ALICE, { token_use: 'access', identities: undefined });
     const { fetchFn } = presignApi({ callerOf: throughAuthorizerAndLambda });
     const rows = await presignProbe(testClients(fetchFn), o, access, undefined);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ check: 'probe.route3.upload-url', status: 'FAIL' });
-    expect(rows[0].finding).toContain('the Lambda refused the caller');
+    expect(rows[0].finding).toContain('not the access token');
   });
 
   test('a refused token: FAIL naming the token the API expects', async () => {
