@@ -36,10 +36,11 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
   {
     id: 'federated-username-case',
     question:
-      'Does Cognito lower-case the provider-name prefix of `cognito:username` for an OIDC provider (`Okta_<sub>` or `okta_<sub>`)?',
+      'Does Cognito lower-case the whole `cognito:username` of an OIDC-federated user (`okta_00uabc…`, the IdP sub included), in every pool or only in case-insensitive ones?',
     assumption:
-      'Either: the Lambda compares `<ProviderName>_<userId>` with `cognito:username` up to ASCII case (captured tokens show `google_<id>` for provider `Google`).',
-    probe: 'Decode a route 3 ID token after sign-in and compare `cognito:username` with `identities[0]`.',
+      'Every pool may: captured tokens and aws-amplify/amplify-js#13844 show the whole name lower-cased (provider prefix and sub) while `identities[].userId` keeps its case; the guide writes `<ProviderName>_<sub>`. The Lambda compares the username with `<ProviderName>_<userId>` up to ASCII case and takes the prefix key from `userId` verbatim. The user-pool stand-in issues the lower-cased form. So two Okta subs differing only in case would be one user-pool user (see the README Limits).',
+    probe:
+      'Decode a route 3 ID token after sign-in: compare `cognito:username` with `identities[0].providerName` + `_` + `identities[0].userId`.',
   },
   {
     id: 'identities-userid-case',

@@ -5,7 +5,12 @@ import {
   methodAuthorizationOf,
   proxyEvent,
 } from '../../emulator/model/apigateway-cognito-authorizer';
-import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../emulator/model/cognito-id-token';
+import {
+  federatedIdTokenClaims,
+  federatedUsername,
+  signWithPool,
+  testUserPool,
+} from '../../emulator/model/cognito-id-token';
 import {
   attributeMappingProblems,
   clientsAllowing,
@@ -89,6 +94,17 @@ describe('Cognito federation rules fail on broken templates', () => {
     expect(() => presignSubFor(fixtureBase('dev'), changes)).toThrow(
       expect.objectContaining({ status: 403 }),
     );
+  });
+
+  // Real pools lower-case the whole federated username and keep `identities[].userId` as the IdP sent
+  // it (captured tokens; aws-amplify/amplify-js#13844): the prefix key is still the sub's own case.
+  test('a username lower-cased as real pools issue it still yields the Okta sub in its own case', () => {
+    const template = fixtureBase('dev');
+    const providerName = String(oidcProviderOf(template).props.ProviderName);
+    const lowerCased = federatedUsername({ providerName, oktaSub: OKTA_SUB, usernameForm: 'lower-cased' });
+    expect(lowerCased).toBe(`${providerName}_${OKTA_SUB}`.toLowerCase());
+    expect(lowerCased).not.toContain(OKTA_SUB);
+    expect(presignSubFor(template, { 'cognito:username': lowerCased })).toBe(OKTA_SUB);
   });
 
   // The methods have no scopes, so API Gateway takes only ID tokens (apigateway-enable-cognito-user-pool.html).
