@@ -16,15 +16,6 @@ export interface UndocumentedPoint {
 
 export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
   {
-    id: 'oidc-sub-in-permission-policies',
-    question:
-      'Is `${<issuer>:sub}` (an IAM OIDC provider’s claim key) available in the permission policies of a web-identity session, not only in its trust policy?',
-    assumption:
-      'Yes; route 2 depends on it. The IAM condition-key reference (reference_policies_iam-condition-keys.html#condition-keys-wif) names the keys of specific providers and does not say whether a generic OIDC issuer’s keys reach permission policies.',
-    probe:
-      'Sign in through route 2 and list `users/<sub>/`: a 403 means the key is empty in permission policies.',
-  },
-  {
     id: 'principal-tag-provider-name',
     question:
       'Which `IdentityProviderName` does `AWS::Cognito::IdentityPoolPrincipalTag` take for an IAM OIDC provider: the provider ARN or the issuer host/path (the Logins key)?',

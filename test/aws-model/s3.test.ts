@@ -227,3 +227,24 @@ describe('the encryption context of objects written without the bucket key', () 
     }
   });
 });
+
+// "For OIDC providers, use the fully qualified URL of the OIDC provider with the sub context key"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_user-id.html): the key is
+// the provider's host and path, as IAM names the provider, never the issuer with its scheme.
+describe('route 2 permission policies read ${<issuer>:sub}', () => {
+  test('route 2: permission policies keyed on the issuer URL with https:// reach no prefix', async () => {
+    const host = issuerKeyPrefix(TEST_ISSUER);
+    const template = brokenTemplate('prod', (resources) => {
+      const id = rawId(resources, 'AWS::IAM::Policy', 'WebIdentityRoleDefaultPolicy');
+      const text = JSON.stringify(resources[id].Properties.PolicyDocument);
+      if (!text.includes(`\${${host}:sub}`)) throw new Error('route 2 no longer reads the issuer sub key');
+      resources[id].Properties.PolicyDocument = JSON.parse(
+        text.replaceAll(`\${${host}:sub}`, `\${https://${host}:sub}`),
+      );
+    });
+    expect(await ownUpload(fixtureBase('prod'), 'WebIdentityRole', ROUTES[1][2])).toMatchObject({
+      allowed: true,
+    });
+    expect(await ownUpload(template, 'WebIdentityRole', ROUTES[1][2])).toMatchObject({ allowed: false });
+  });
+});
