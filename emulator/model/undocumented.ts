@@ -56,4 +56,13 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
     assumption: 'Both (observed in captured events, aws-powertools/powertools-lambda-typescript#2624).',
     probe: '`curl -H "Authorization: Bearer $ID_TOKEN"` against `GET /files`: expect 200.',
   },
+  {
+    id: 'post-form-encryption-conditions',
+    question:
+      'Does a bucket policy condition on `s3:x-amz-server-side-encryption` (and the key-id key) see the fields of a browser POST form upload, as it sees the headers of a PUT?',
+    assumption:
+      'Yes: the bucket policy’s encryption denies are modelled for PUT and for POST alike. Users of routes 1 and 2 can sign their own POST forms with their session, so an unseen field would let them store objects under another encryption than the bucket’s key.',
+    probe:
+      '`okta-s3-storage verify --okta-id-token FILE` posts a form naming `x-amz-server-side-encryption=AES256` with the route 1 and 2 credentials and reads HeadObject `ServerSideEncryption` (row `probe.route1.post-encryption`); on an SSE-KMS bucket a 403 or `aws:kms` passes.',
+  },
 ];
