@@ -75,6 +75,8 @@ export function localUserPool(template: ResolvedTemplate, okta: TokenIssuer): Lo
       providerName,
       clientId,
       lifetimeSeconds: idTokenSeconds(client.Properties),
+      // The form real pools issue: `okta_00uabc…`, with `identities[].userId` in the sub's own case.
+      usernameForm: 'lower-cased',
     });
     return signWithPool(pool, { ...claims, ...attributes });
   };

@@ -92,6 +92,21 @@ describe('route 1: the local identity pool', () => {
     );
   });
 
+  // "If the azp parameter is present, check this value against listed client IDs"
+  // (https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html).
+  test('checks azp before aud: a token whose aud is listed but whose azp is not is refused', async () => {
+    const signIn = async (azp: string) =>
+      errorOf(
+        fromCognitoIdentityPool({
+          identityPoolId: stack.model.identityPool.id,
+          logins: { [provider()]: await token(ALICE, TEST_CLIENT_IDS[0], { azp }) },
+          clientConfig: cognito(),
+        })(),
+      );
+    expect(await signIn(OTHER_CLIENT)).toBe('NotAuthorizedException');
+    expect(await signIn(TEST_CLIENT_IDS[0])).toBe('ok');
+  });
+
   test('bob’s token cannot fetch the credentials of alice’s identity', async () => {
     const alice = await fromCognitoIdentityPool({
       identityPoolId: stack.model.identityPool.id,

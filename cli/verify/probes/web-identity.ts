@@ -7,6 +7,7 @@ import { CheckResult, describeError, fail, pass } from '../check';
 import { Clients } from '../clients';
 import { Outputs } from '../outputs';
 import { objectProbe } from './objects';
+import { postEncryptionProbe } from './post-encryption';
 
 /** The most likely troubleshooting row for a refused Okta ID token. */
 export function tokenCause(error: unknown): string {
@@ -38,10 +39,14 @@ type RouteCredentials = {
   Expiration?: Date;
 };
 
-/** Gets a route's credentials, then runs the object probe with them; a refused token is one FAIL row. */
+/**
+ * Gets a route's credentials, then runs the object probe and the POST-form encryption probe with
+ * them; a refused token is one FAIL row.
+ */
 async function probeWith(
   route: 'route1' | 'route2',
   expected: string,
+  clients: Clients,
   o: Outputs,
   sub: string,
   accessDeniedCause: string,
@@ -58,6 +63,7 @@ async function probeWith(
   return [
     pass(check, expected, `credentials until ${credentials?.Expiration?.toISOString() ?? '?'}`),
     ...(await objectProbe(route, s3, o.BucketName, sub, accessDeniedCause)),
+    await postEncryptionProbe(route, s3, clients.fetch, o.BucketName, sub, o.BucketEncryption),
   ];
 }
 
@@ -71,6 +77,7 @@ export function identityPoolProbe(clients: Clients, o: Outputs, token: string, s
   return probeWith(
     'route1',
     'GetId + GetCredentialsForIdentity succeed',
+    clients,
     o,
     sub,
     CAUSES.noPrincipalTag,
@@ -94,6 +101,7 @@ export function webIdentityProbe(clients: Clients, o: Outputs, token: string, su
   return probeWith(
     'route2',
     'AssumeRoleWithWebIdentity succeeds',
+    clients,
     o,
     sub,
     CAUSES.route2Audience,
