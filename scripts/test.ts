@@ -35,7 +35,13 @@ function run(name: string, command: string, args: string[], show: boolean): Prom
 async function staticChecks(): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const [name, command, args] of [
-    ['type-check', bin('tsc'), ['--noEmit', '-p', '.']],
+    // TypeScript 7, the native compiler: the same checks as the TypeScript 6 that ts-node, ts-jest
+    // and jsii load as a library, in a third of the time. Called by path: both packages ship `tsc`.
+    [
+      'type-check',
+      path.join(root, 'node_modules', 'typescript-native', 'bin', 'tsc'),
+      ['--noEmit', '-p', '.'],
+    ],
     ['eslint', bin('eslint'), ['.']],
     ['prettier', bin('prettier'), ['--check', '.', '--log-level', 'warn']],
   ] as const) {
