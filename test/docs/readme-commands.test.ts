@@ -18,6 +18,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from '../../cli/verify/args';
 import { config as exampleConfig } from '../../okta-config.example';
+import { bundleCli } from '../../scripts/cli-bundle';
 import { ENVIRONMENTS, environmentTemplate } from '../aws-model/environments';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -103,6 +104,11 @@ beforeAll(() => {
     );
     fs.chmodSync(stub, 0o755);
   }
+  // The verifier runs from a bundle of its own, not dist/cli: test/package's `npm pack` rebuilds
+  // dist/ (prepack) while this file runs beside it, and a fresh clone only has dist/ after `npm ci`.
+  // Same entry point and esbuild options as the package build (scripts/cli-bundle.ts).
+  const cli = path.join(scratch, '.cli', 'okta-s3-storage.js');
+  bundleCli(cli);
   fs.writeFileSync(path.join(scratch, 'outputs.json'), JSON.stringify({ [stackName]: outputs }, null, 2));
   for (const file of ['okta-id-token.jwt', 'user-pool-id-token.jwt'])
     fs.writeFileSync(path.join(scratch, file), '');
@@ -118,6 +124,7 @@ beforeAll(() => {
         PATH: `${bin}${path.delimiter}${process.env.PATH}`,
         README_CALLS: callsFile,
         README_REPO: ROOT,
+        README_CLI: cli,
         TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
         DEBUG: '',
       },
