@@ -67,8 +67,8 @@ export async function runChecks(
   ];
   if (okta) {
     const sub = typeof okta.claims.sub === 'string' ? okta.claims.sub : '';
-    results.push(...(await identityPoolProbe(clients, o, okta.token, sub)));
-    results.push(...(await webIdentityProbe(clients, o, okta.token, sub)));
+    results.push(...(await identityPoolProbe(clients, o, okta.token, sub, okta.claims)));
+    results.push(...(await webIdentityProbe(clients, o, okta.token, sub, okta.claims)));
   } else {
     results.push(
       skip(
