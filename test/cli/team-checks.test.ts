@@ -1,10 +1,12 @@
+import { GetPrincipalTagAttributeMapCommand } from '@aws-sdk/client-cognito-identity';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { identityPoolChecks } from '../../cli/verify/checks/identity-pool';
 import { CheckResult } from '../../cli/verify/check';
 import { teamSimulationChecks } from '../../cli/verify/checks/teams';
 import { OutputsError, teamFoldersOutput } from '../../cli/verify/outputs';
 import { verifyTeamUsers } from '../../cli/verify/team-matrix';
 import { NamedPolicy } from '../../emulator/iam/simulate';
-import { Deployment, deploy, mockDeployment, testClients } from './deployed';
+import { Deployment, deploy, mockDeployment, testClients, withRoute3TeamFolders } from './deployed';
 
 /**
  * `iam.teams.route*`: SimulatePrincipalPolicy answered by the offline simulator on the synthesized
@@ -34,14 +36,11 @@ const teamPolicy = (): NamedPolicy => ({
   policy: { Version: '2012-10-17', Statement: statementsOf(route1Policies()).filter(isTeamStatement) },
 });
 
-/**
- * The deployment with route 3's presign role holding the same team statements as route 1 (what a
- * stack with route 3's team folders deploys), and `edit` applied to the role `edited`.
- */
+/** The deployment with route 3's team folders (see withRoute3TeamFolders), and `edit` applied to one role. */
 function simulateWith(edit?: { role: string; change: (policies: NamedPolicy[]) => NamedPolicy[] }) {
+  const deployed = withRoute3TeamFolders(d);
   mocks = mockDeployment(d, (arn) => {
-    let policies = structuredClone(d.policiesOfRole(arn));
-    if (arn === d.outputs.PresignRoleArn) policies = [...policies, teamPolicy()];
+    const policies = deployed(arn);
     return edit && arn === edit.role ? edit.change(policies) : policies;
   });
 }
@@ -228,5 +227,41 @@ describe('iam.teams.route1..3', () => {
     const rows = await run(withoutOutput('PresignRoleArn'));
     expect(rows[2]).toMatchObject({ check: 'iam.teams.route3', status: 'SKIP' });
     expect(rows[2].finding).toContain('PresignRoleArn');
+  });
+});
+
+describe('identity-pool.principal-tags with team folders', () => {
+  const mapOf = (tags: Record<string, string>) => ({
+    ...d.responses.getPrincipalTagAttributeMap,
+    PrincipalTags: tags,
+  });
+  beforeEach(() => {
+    mocks = mockDeployment(d);
+  });
+  const tagsRow = async (tags: Record<string, string>, outputs = d.outputs) => {
+    mocks!.cognitoIdentity.on(GetPrincipalTagAttributeMapCommand).resolves(mapOf(tags));
+    const rows = await identityPoolChecks(testClients().cognitoIdentity, outputs);
+    return rowOf(rows, 'identity-pool.principal-tags');
+  };
+  const ALL = { okta_sub: 'sub', okta_aud: 'aud', okta_teams: 'okta_teams' };
+
+  test('the deployed map (okta_sub, okta_aud, okta_teams) passes', async () => {
+    expect(d.responses.getPrincipalTagAttributeMap.PrincipalTags).toEqual(ALL);
+    expect((await tagsRow(ALL)).status).toBe('PASS');
+  });
+
+  test('a map without okta_teams while TeamFolders lists folders: FAIL, members would be refused', async () => {
+    const row = await tagsRow({ okta_sub: 'sub', okta_aud: 'aud' });
+    expect(row.status).toBe('FAIL');
+    expect(row.expected).toContain('okta_teams <- okta_teams');
+  });
+
+  test('no team folders ("none"): okta_teams must be absent; an older stack may have it or not', async () => {
+    const none = { ...d.outputs, TeamFolders: 'none' };
+    expect((await tagsRow({ okta_sub: 'sub', okta_aud: 'aud' }, none)).status).toBe('PASS');
+    expect((await tagsRow(ALL, none)).status).toBe('FAIL');
+    const older = withoutOutput('TeamFolders');
+    expect((await tagsRow(ALL, older)).status).toBe('PASS');
+    expect((await tagsRow({ okta_sub: 'sub', okta_aud: 'aud' }, older)).status).toBe('PASS');
   });
 });
