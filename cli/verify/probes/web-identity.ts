@@ -8,6 +8,7 @@ import { Clients } from '../clients';
 import { Outputs } from '../outputs';
 import { objectProbe } from './objects';
 import { postEncryptionProbe } from './post-encryption';
+import { teamFolderProbe } from './teams';
 
 /** The most likely troubleshooting row for a refused Okta ID token. */
 export function tokenCause(error: unknown): string {
@@ -51,6 +52,7 @@ async function probeWith(
   sub: string,
   accessDeniedCause: string,
   signIn: () => Promise<RouteCredentials | undefined>,
+  claims?: Record<string, unknown>,
 ): Promise<CheckResult[]> {
   const check = `probe.${route}.credentials`;
   let credentials: RouteCredentials | undefined;
@@ -64,15 +66,23 @@ async function probeWith(
     pass(check, expected, `credentials until ${credentials?.Expiration?.toISOString() ?? '?'}`),
     ...(await objectProbe(route, s3, o.BucketName, sub, accessDeniedCause)),
     await postEncryptionProbe(route, s3, clients.fetch, o.BucketName, sub, o.BucketEncryption),
+    ...(claims ? await teamFolderProbe(route, s3, o, claims) : []),
   ];
 }
 
 /**
- * Route 1 with a test user's Okta ID token: GetId, GetCredentialsForIdentity, then the object probe.
+ * Route 1 with a test user's Okta ID token: GetId, GetCredentialsForIdentity, then the object probe,
+ * and the team-folder probe when the token's `claims` are given.
  * It settles what no offline test can: which provider name the principal-tag map needs, and that
  * Cognito's session tags reach S3's policy evaluation.
  */
-export function identityPoolProbe(clients: Clients, o: Outputs, token: string, sub: string) {
+export function identityPoolProbe(
+  clients: Clients,
+  o: Outputs,
+  token: string,
+  sub: string,
+  claims?: Record<string, unknown>,
+) {
   const Logins = { [issuerHostAndPath(o.OktaIssuer)]: token };
   return probeWith(
     'route1',
@@ -90,6 +100,7 @@ export function identityPoolProbe(clients: Clients, o: Outputs, token: string, s
       );
       return Credentials;
     },
+    claims,
   );
 }
 
@@ -97,7 +108,13 @@ export function identityPoolProbe(clients: Clients, o: Outputs, token: string, s
  * Route 2: AssumeRoleWithWebIdentity, then the object probe. It settles whether a web-identity
  * session sees `${<issuer>:sub}` in S3's policy evaluation.
  */
-export function webIdentityProbe(clients: Clients, o: Outputs, token: string, sub: string) {
+export function webIdentityProbe(
+  clients: Clients,
+  o: Outputs,
+  token: string,
+  sub: string,
+  claims?: Record<string, unknown>,
+) {
   return probeWith(
     'route2',
     'AssumeRoleWithWebIdentity succeeds',
@@ -116,5 +133,6 @@ export function webIdentityProbe(clients: Clients, o: Outputs, token: string, su
       );
       return Credentials;
     },
+    claims,
   );
 }
