@@ -14,4 +14,6 @@ export * from './constructs/storage-monitoring';
 // Defaults and pure policy builders, as static methods
 export * from './defaults';
 export * from './policy/user-prefix-policy';
+export * from './policy/team-folder';
+export * from './policy/team-folder-policy';
 export * from './policy/cors-rules';

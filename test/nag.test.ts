@@ -63,7 +63,16 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       ],
     },
   ],
-  dev: [],
+  dev: [
+    // The dev environment has team folders: one object wildcard per folder, members only.
+    {
+      path: 'IdentityPool/AuthenticatedRole/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: ['finance', 'fin', 'auditors'].map((folder) => ({
+        regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/teams\/${folder}\/\*$/`,
+      })),
+    },
+  ],
   prod: [
     // Tracing is on in prod: X-Ray's write actions take no resource ARN.
     {
