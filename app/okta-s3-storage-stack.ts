@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -104,98 +104,8 @@ export class OktaS3StorageStack extends Stack {
     this.presignApi = this.store.presignApi;
     this.workflowsConnector = this.store.workflowsConnector;
     this.monitoring = this.store.monitoring;
-    const bucket = this.storage.bucket;
-
-    const output = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description });
-    output('Region', this.region, 'AWS region of the store');
-    output('BucketName', bucket.bucketName, 'Data bucket; each user owns users/<okta-sub>/');
-    output(
-      'AccessLogBucketName',
-      this.storage.logBucket.bucketName,
-      "Bucket receiving the data bucket's access logs",
-    );
-    output(
-      'OktaIssuer',
-      settings.okta.issuer,
-      'Okta issuer (the Logins key of the identity pool is its host/path)',
-    );
-    output(
-      'OktaClientIds',
-      settings.okta.clientIds.join(','),
-      'Okta SPA/native client ids accepted for routes 1 and 2',
-    );
-    output(
-      'OidcProviderArn',
-      this.federation.provider.oidcProviderArn,
-      'IAM OIDC provider of the Okta issuer',
-    );
-    output(
-      'IdentityPoolId',
-      this.identityPool.identityPool.identityPoolId,
-      'Cognito identity pool (route 1)',
-    );
-    output(
-      'WebIdentityRoleArn',
-      this.webIdentityRole.role.roleArn,
-      'Role for AssumeRoleWithWebIdentity (route 2)',
-    );
-    output('UserPoolId', this.userPool.userPool.userPoolId, 'Cognito user pool federating Okta (route 3)');
-    output(
-      'UserPoolClientId',
-      this.userPool.client.userPoolClientId,
-      'Public app client (code flow with PKCE)',
-    );
-    output('HostedDomain', this.userPool.domain.baseUrl(), 'Hosted sign-in domain');
-    output(
-      'UserPoolProviderName',
-      this.userPool.identityProvider.providerName,
-      'Okta provider name in the user pool',
-    );
-    output('CallbackUrls', settings.userPool.callbackUrls.join(','), 'Redirects allowed after sign-in');
-    output('LogoutUrls', settings.userPool.logoutUrls.join(','), 'Redirects allowed after sign-out');
-    output('ApiUrl', this.presignApi.api.url, 'Presign API base URL');
-    // What `okta-s3-storage verify` compares the deployed resources with.
-    if (settings.allowedOrigins.length) {
-      output('AllowedOrigins', settings.allowedOrigins.join(','), 'Origins the bucket and API allow (CORS)');
-    }
-    output(
-      'BucketEncryption',
-      this.storage.encryptionKey?.keyArn ?? 'SSE-S3',
-      'Default encryption of the data bucket: SSE-S3, or the ARN of its KMS key',
-    );
-    output(
-      'IdentityPoolRoleArn',
-      this.identityPool.authenticatedRole.roleArn,
-      'Authenticated role of the identity pool (route 1)',
-    );
-    output(
-      'PresignRoleArn',
-      this.presignApi.presignRole.roleArn,
-      'Role whose tagged sessions sign presigned URLs (route 3)',
-    );
-    output(
-      'PresignHandlerRoleArn',
-      this.presignApi.executionRole.roleArn,
-      'Execution role of the presign Lambda: the only principal the presign role trusts',
-    );
-    output(
-      'PresignFunctionArn',
-      this.presignApi.handler.functionArn,
-      'The presign Lambda: the only lambda:SourceFunctionArn from which its role may assume the presign role',
-    );
-    output(
-      'IdTokenValidityMinutes',
-      String(settings.userPool.idTokenValidityMinutes),
-      'Lifetime of the user-pool ID tokens the presign API accepts',
-    );
-    if (this.workflowsConnector) {
-      output(
-        'WorkflowsConnectorRoleArn',
-        this.workflowsConnector.role.roleArn,
-        'Role ARN to enter in Okta Workflows',
-      );
-    }
+    // The outputs the verifier, client-config and the README read: the library's, one source.
+    this.store.addOutputs();
   }
 
   /** The environment's `monitoring` settings as the store's options; none when turned off. */
