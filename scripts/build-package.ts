@@ -36,10 +36,10 @@ function buildLibraryAndLambda() {
     logLevel: 'warning',
   });
 }
-// The verifier CLI, with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
+// The CLI (verify, client-config), with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
 const cli = path.join(dist, 'cli', 'okta-s3-storage.js');
 buildSync({
-  entryPoints: [path.join(root, 'cli', 'verify', 'main.ts')],
+  entryPoints: [path.join(root, 'cli', 'main.ts')],
   outfile: cli,
   bundle: true,
   platform: 'node',
