@@ -142,8 +142,13 @@ describe('npm run local stops cleanly on a signal sent to the npm process', () =
       try {
         await new Promise<void>((resolve, reject) => {
           const poll = setInterval(() => {
-            if (/ready in/.test(output)) (clearInterval(poll), resolve());
-            else if (npm.exitCode !== null) (clearInterval(poll), reject(new Error(output)));
+            if (/ready in/.test(output)) {
+              clearInterval(poll);
+              resolve();
+            } else if (npm.exitCode !== null) {
+              clearInterval(poll);
+              reject(new Error(output));
+            }
           }, 100);
         });
         const ports = Object.values(PORT_OFFSETS).map((o) => base + o);
