@@ -192,5 +192,3 @@ export function main(argv: readonly string[], debug = Boolean(process.env.DEBUG)
     return 1;
   }
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -101,7 +101,7 @@ describe('client-config', () => {
     const run = (file: string) =>
       spawnSync(
         process.execPath,
-        ['-r', 'ts-node/register', 'cli/client-config/main.ts', '--outputs', file],
+        ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--outputs', file],
         {
           cwd: ROOT,
           encoding: 'utf8',
