@@ -1,7 +1,8 @@
-import { Annotations, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnRule, Duration, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { placeholderFields } from './config/placeholders';
 import { MonitoringSettings, ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
 import { IdentityPoolAudiences, IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
@@ -16,11 +17,6 @@ import { OktaS3Storage } from '../lib/okta-s3-storage';
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
   readonly settings: ResolvedEnvironment;
-  /**
-   * Adds a synth warning that the configuration holds placeholder values.
-   * @default false
-   */
-  readonly usesPlaceholders?: boolean;
 }
 
 /**
@@ -44,12 +40,7 @@ export class OktaS3StorageStack extends Stack {
   constructor(scope: Construct, id: string, props: OktaS3StorageStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    if (props.usesPlaceholders) {
-      Annotations.of(this).addWarningV2(
-        'okta-s3-storage:placeholders',
-        'Synthesized from okta-config.example.ts, which holds placeholder values. Copy it to okta-config.ts and fill in your own before deploying.',
-      );
-    }
+    this.refusePlaceholders(placeholderFields(settings));
     const { issuer, clientIds } = settings.okta;
     this.federation =
       settings.oidcProvider === 'import'
@@ -106,6 +97,29 @@ export class OktaS3StorageStack extends Stack {
     this.monitoring = this.store.monitoring;
     // The outputs the verifier, client-config and the README read: the library's, one source.
     this.store.addOutputs();
+  }
+
+  /**
+   * A configuration that still holds the example's placeholders synthesizes (CI builds the
+   * example), with a warning naming each field, and cannot be deployed: a CloudFormation rule
+   * whose assertion is false fails the deploy before any resource is created.
+   */
+  private refusePlaceholders(fields: readonly string[]) {
+    if (fields.length === 0) return;
+    const list = fields.join(', ');
+    Annotations.of(this).addWarningV2(
+      'okta-s3-storage:placeholders',
+      `The configuration still holds placeholder values: ${list}. Put your own in okta-config.ts before deploying; a deploy is refused.`,
+    );
+    new CfnRule(this, 'NoPlaceholders', {
+      assertions: [
+        {
+          // Always false: the rule exists only while placeholders do.
+          assert: Fn.conditionEquals('placeholder values', 'none'),
+          assertDescription: `okta-s3-storage: placeholder values in the configuration: ${list}. Put your own in okta-config.ts and synthesize again.`,
+        },
+      ],
+    });
   }
 
   /** The environment's `monitoring` settings as the store's options; none when turned off. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_MONITORING, DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
 import { closest } from './keys';
+import { placeholderFields } from './placeholders';
 import { resolveEnvironment } from './resolve';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 import { ConfigValidationError, validateConfig } from './validate';
@@ -66,8 +67,10 @@ export interface LoadedConfig {
   readonly environments: readonly ResolvedEnvironment[];
   /** The file the configuration came from. */
   readonly source: string;
-  /** True when the committed example (placeholder values) was used. */
+  /** True when any chosen environment holds the example's placeholder values, found by value. */
   readonly usesPlaceholders: boolean;
+  /** Each field holding a placeholder, per chosen environment (`okta.issuer ("...")`). */
+  readonly placeholders: Readonly<Record<string, readonly string[]>>;
 }
 
 export type ContextLookup = (key: string) => unknown;
@@ -145,7 +148,11 @@ export function loadConfig(
   const source = fs.existsSync(own) ? own : path.join(projectDir, EXAMPLE_CONFIG_FILE);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const raw: unknown = require(source).config;
-  return { ...configure(raw, context, given), source, usesPlaceholders: source !== own };
+  const configured = configure(raw, context, given);
+  const placeholders = Object.fromEntries(
+    configured.environments.map((e) => [e.name, placeholderFields(e)] as const).filter(([, f]) => f.length),
+  );
+  return { ...configured, source, usesPlaceholders: Object.keys(placeholders).length > 0, placeholders };
 }
 
 /**
@@ -157,7 +164,7 @@ export function configure(
   raw: unknown,
   context: ContextLookup,
   given: readonly GivenOverride[] = [],
-): Omit<LoadedConfig, 'source' | 'usesPlaceholders'> {
+): Omit<LoadedConfig, 'source' | 'usesPlaceholders' | 'placeholders'> {
   const problems = unknownOverrideProblems(given);
   const copy = structuredClone(raw) as Record<string, unknown> | undefined;
   const envName = stringContext(context(ENVIRONMENT_CONTEXT_KEY)) ?? ALL_ENVIRONMENTS;

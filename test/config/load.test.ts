@@ -34,11 +34,11 @@ describe('loadConfig', () => {
     expect(loaded.usesPlaceholders).toBe(false);
   });
 
-  test('falls back to the example and says it holds placeholders', () => {
+  test('falls back to the example; placeholders are decided by value, not by the file name', () => {
     const dir = projectWith({ 'okta-config.example.ts': { ...testConfig(), stackNamePrefix: 'Example' } });
     const loaded = loadConfig(dir, noContext);
     expect(loaded.environments[0].stackName).toBe('Example-dev');
-    expect(loaded.usesPlaceholders).toBe(true);
+    expect(loaded.usesPlaceholders).toBe(false);
     expect(loaded.source).toBe(path.join(dir, 'okta-config.example.ts'));
   });
 
