@@ -140,6 +140,8 @@ class ImportedOktaFederation extends Construct implements IOktaFederation {
           ? ''
           : "identityPoolAudiences: an imported provider is shared by the account, so the identity pool accepts an ID token for any of its audiences, other Okta apps' included. Set it to IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER to accept that",
       ].filter(Boolean),
+      // What the user called: this class is internal.
+      'OktaFederation.fromProviderArn (or fromIssuer)',
     );
     this.issuer = props.issuer;
     this.issuerHostAndPath = issuerHostAndPath(props.issuer);

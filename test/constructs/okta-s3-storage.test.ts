@@ -138,7 +138,7 @@ describe('OktaFederation.fromIssuer and fromProviderArn', () => {
         identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER,
       }),
     ).toThrow(
-      /^ImportedOktaFederation at S\/Bad: issuer: must be an https URL.*; clientIds: must name at least one/,
+      /^OktaFederation\.fromProviderArn \(or fromIssuer\) at S\/Bad: issuer: must be an https URL.*; clientIds: must name at least one/,
     );
   });
 });
