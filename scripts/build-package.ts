@@ -8,8 +8,9 @@
  * Without it (`npm run package [-- --pack-destination DIR]`) it then writes the tarball
  * okta-s3-storage-<version>.tgz, packed from a staging folder whose package.json carries no
  * scripts and no development fields: the repository's `prepare` would otherwise ship, and npm 11
- * warns about it on every install ("npm warn install-scripts"). `npm pack` in the repository is
- * refused (its `prepack`) so that nothing else gets published.
+ * warns about it on every install ("npm warn install-scripts"). Publish that tarball
+ * (`npm publish okta-s3-storage-<version>.tgz`), never `npm pack`/`npm publish` in the repository
+ * (jsii-pacmak runs `npm pack` here for the bindings, so it cannot be refused).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
