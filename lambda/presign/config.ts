@@ -143,7 +143,10 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
         : integer(PRESIGN_ENV.teamMembershipMaxAgeSeconds, 60, MAX_TEAM_MEMBERSHIP_MAX_AGE_SECONDS),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
   };
-  if (config.teamsPrefix.startsWith(config.usersPrefix) || config.usersPrefix.startsWith(config.teamsPrefix)) {
+  if (
+    config.teamsPrefix.startsWith(config.usersPrefix) ||
+    config.usersPrefix.startsWith(config.teamsPrefix)
+  ) {
     problems.push(`${PRESIGN_ENV.teamsPrefix} and ${PRESIGN_ENV.usersPrefix} must not contain one another`);
   }
   if (problems.length > 0) throw new Error(`Invalid presign configuration: ${problems.join('; ')}`);
