@@ -99,5 +99,6 @@ function limitProblems(prop: string, teams: readonly TeamFolder[], teamsPrefix: 
 /** The statements' size as IAM counts it (no whitespace), for the longest possible bucket ARN. */
 export function policyCharacters(teams: readonly TeamFolder[], teamsPrefix: string): number {
   const statements = teamFolderStatements(LONGEST_BUCKET_ARN, teams, teamsPrefix);
-  return JSON.stringify(new iam.PolicyDocument({ statements }).toJSON()).length;
+  // An empty document renders as undefined: no statements take no characters.
+  return statements.length ? JSON.stringify(new iam.PolicyDocument({ statements }).toJSON()).length : 0;
 }
