@@ -30,6 +30,12 @@ export const config: OktaS3Config = {
       // account: '111111111111', // optional: pins the stack to one account
       region: 'eu-west-1',
       // Origins your front end is served from. `*` is refused unless allowAnyOrigin is true.
+      // Team folders (routes 1 and 3): each Okta group's members reach teams/<folder>/.
+      teamFolders: [
+        { group: 'Finance', folder: 'finance', access: 'read-write' },
+        { group: 'Finance readers', folder: 'finance', access: 'read' },
+        { group: 'Auditors', folder: 'audit', access: 'read' },
+      ],
       allowedOrigins: ['http://localhost:5173', 'https://files.dev.example.com'],
       storage: {
         noncurrentVersionExpirationDays: 30, // deleted/replaced versions are recoverable this long
@@ -77,9 +83,12 @@ export const config: OktaS3Config = {
       // IAM allows one OIDC provider per issuer per account: an environment sharing an account
       // with another (or an account that already federates this issuer) imports it instead.
       oidcProvider: 'create', // or 'import'
-      // An imported provider is shared by the account: the identity pool then accepts ID tokens for
-      // every audience of it, other Okta apps' included. 'import' requires 'any-of-shared-provider'.
-      identityPoolAudiences: 'client-ids-only',
+      // Team folders: each Okta group's members reach teams/<folder>/ (routes 1 and 3). Okta puts
+      // the memberships into the ID token's okta_teams claim: README "Team folders" has the steps.
+      teamFolders: [
+        { group: 'Finance', folder: 'finance', access: 'read-write' },
+        { group: 'Auditors', folder: 'audit', access: 'read' },
+      ],
       allowedOrigins: ['https://files.example.com'],
       storage: {
         noncurrentVersionExpirationDays: 365,

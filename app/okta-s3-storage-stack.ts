@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { MonitoringSettings, ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
-import { IdentityPoolAudiences, IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
+import { IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
 import { OktaWebIdentityRole } from '../lib/constructs/okta-web-identity-role';
 import { PresignApi } from '../lib/constructs/presign-api';
 import { UserFilesBucket } from '../lib/constructs/user-files-bucket';
@@ -51,16 +51,15 @@ export class OktaS3StorageStack extends Stack {
       );
     }
     const { issuer, clientIds } = settings.okta;
+    if (settings.identityPoolAudiences !== undefined) {
+      Annotations.of(this).addWarningV2(
+        'okta-s3-storage:identityPoolAudiences-deprecated',
+        'identityPoolAudiences is no longer needed and is ignored: the identity pool role checks the token audience (okta_aud) against okta.clientIds itself. Remove it from the configuration.',
+      );
+    }
     this.federation =
       settings.oidcProvider === 'import'
-        ? OktaFederation.fromIssuer(this, 'OktaFederation', {
-            issuer,
-            clientIds: [...clientIds],
-            identityPoolAudiences:
-              settings.identityPoolAudiences === 'any-of-shared-provider'
-                ? IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
-                : IdentityPoolAudiences.CLIENT_IDS_ONLY,
-          })
+        ? OktaFederation.fromIssuer(this, 'OktaFederation', { issuer, clientIds: [...clientIds] })
         : new OktaFederation(this, 'OktaFederation', { issuer, clientIds: [...clientIds] });
 
     const { storage, presign, userPool } = settings;
@@ -68,6 +67,8 @@ export class OktaS3StorageStack extends Stack {
       federation: this.federation,
       allowedOrigins: [...settings.allowedOrigins],
       allowAnyOrigin: settings.allowAnyOrigin,
+      teamFolders: [...settings.teamFolders],
+      teamsPrefix: settings.teamsPrefix,
       bucket: {
         exposedMetadataKeys: [...storage.exposedMetadataKeys],
         noncurrentVersionExpiration: Duration.days(storage.noncurrentVersionExpirationDays),

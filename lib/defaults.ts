@@ -25,6 +25,8 @@ export class Defaults {
   public static readonly CREATE_API_GATEWAY_LOG_ROLE = false;
   /** Minutes a user-pool ID token stays valid (Cognito's own default). */
   public static readonly ID_TOKEN_VALIDITY_MINUTES = 60;
+  /** Minutes after an Okta sign-in that route 3 honours the token's team memberships. */
+  public static readonly TEAM_MEMBERSHIP_MAX_AGE_MINUTES = 60;
   /** Name of the Okta identity provider in the user pool. */
   public static readonly PROVIDER_NAME = 'Okta';
 

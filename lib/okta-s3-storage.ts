@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { TeamFolder } from './policy/team-folder-names';
 import { FederatedUserPool, FederatedUserPoolOptions } from './constructs/federated-user-pool';
 import { IOktaFederation } from './constructs/okta-federation';
 import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
@@ -26,6 +27,20 @@ export interface OktaS3StorageProps {
    * @default 'users/'
    */
   readonly usersPrefix?: string;
+  /**
+   * Team folders: each Okta group's members reach `<teamsPrefix><folder>/` through the identity
+   * pool (route 1) and the presign API (route 3). Membership comes from the ID token's
+   * `okta_teams` claim; `TeamFolderPolicy.oktaClaimExpression` gives the Okta expression that
+   * builds it. The web-identity role (route 2) stays personal: IAM exposes no group claim of a
+   * generic OIDC provider as a condition key.
+   * @default - no team folders
+   */
+  readonly teamFolders?: TeamFolder[];
+  /**
+   * The folder team folders live under: segments each ending in `/`, apart from `usersPrefix`.
+   * @default 'teams/'
+   */
+  readonly teamsPrefix?: string;
   /**
    * The data bucket.
    * @default - a versioned, SSE-S3 bucket with the `UserFilesBucket` defaults
@@ -75,7 +90,7 @@ export class OktaS3Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
-    const { federation, allowedOrigins, allowAnyOrigin, usersPrefix } = props;
+    const { federation, allowedOrigins, allowAnyOrigin, usersPrefix, teamFolders, teamsPrefix } = props;
     this.federation = federation;
     this.storage = new UserFilesBucket(this, 'Storage', {
       ...props.bucket,
@@ -84,7 +99,13 @@ export class OktaS3Storage extends Construct {
       usersPrefix,
     });
     const bucket = this.storage.bucket;
-    this.identityPool = new UserIdentityPool(this, 'IdentityPool', { federation, bucket, usersPrefix });
+    this.identityPool = new UserIdentityPool(this, 'IdentityPool', {
+      federation,
+      bucket,
+      usersPrefix,
+      teamFolders,
+      teamsPrefix,
+    });
     this.webIdentityRole = new OktaWebIdentityRole(this, 'WebIdentity', {
       federation,
       bucket,
@@ -96,7 +117,13 @@ export class OktaS3Storage extends Construct {
         bucket,
       });
     }
-    this.userPool = new FederatedUserPool(this, 'UserPool', { ...props.userPool, federation });
+    // Route 3 reads memberships from the pool's ID tokens: with team folders, the pool maps the claim.
+    const hasTeamFolders = (teamFolders ?? []).length > 0;
+    this.userPool = new FederatedUserPool(this, 'UserPool', {
+      ...props.userPool,
+      federation,
+      mapTeamsClaim: hasTeamFolders || props.userPool.mapTeamsClaim,
+    });
     this.presignApi = new PresignApi(this, 'PresignApi', {
       ...props.presignApi,
       userPool: this.userPool.userPool,
@@ -106,6 +133,8 @@ export class OktaS3Storage extends Construct {
       allowedOrigins,
       allowAnyOrigin,
       usersPrefix,
+      teamFolders,
+      teamsPrefix,
     });
     if (props.monitoring) {
       this.monitoring = new StorageMonitoring(this, 'Monitoring', {

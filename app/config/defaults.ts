@@ -25,6 +25,7 @@ export const DEFAULT_PRESIGN: PresignSettings = {
   logRetentionDays: Defaults.LOG_RETENTION_DAYS,
   createApiGatewayLogRole: Defaults.CREATE_API_GATEWAY_LOG_ROLE,
   tracing: false,
+  teamMembershipMaxAgeMinutes: Defaults.TEAM_MEMBERSHIP_MAX_AGE_MINUTES,
 };
 
 /** Monitoring is on unless an environment turns it off; the thresholds are the construct's defaults. */

@@ -5,6 +5,7 @@ import type {
   OktaSettings,
   PresignSettings,
   StorageSettings,
+  TeamFolderSettings,
   UserPoolSettings,
   WorkflowsSettings,
 } from './types';
@@ -34,6 +35,8 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'allowAnyOrigin',
   'oidcProvider',
   'identityPoolAudiences',
+  'teamFolders',
+  'teamsPrefix',
   'storage',
   'presign',
   'monitoring',
@@ -57,7 +60,9 @@ export const PRESIGN_KEYS = keysOf<PresignSettings>()([
   'logRetentionDays',
   'createApiGatewayLogRole',
   'tracing',
+  'teamMembershipMaxAgeMinutes',
 ]);
+export const TEAM_FOLDER_KEYS = keysOf<TeamFolderSettings>()(['group', 'access', 'folder']);
 export const MONITORING_KEYS = keysOf<MonitoringSettings>()([
   'enabled',
   'alarmEmails',

@@ -34,6 +34,7 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   allowAnyOrigin: 'boolean',
   oidcProvider: 'string',
   identityPoolAudiences: 'string',
+  teamsPrefix: 'string',
   ...Object.fromEntries(Object.entries(DEFAULT_STORAGE).map(([k, v]) => [`storage.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(Object.entries(DEFAULT_PRESIGN).map(([k, v]) => [`presign.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(

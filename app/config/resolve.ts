@@ -4,6 +4,7 @@ import {
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
 } from './defaults';
+import { DEFAULT_TEAMS_PREFIX, TeamFolderAccess } from '../../lib/policy/team-folder-names';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 
 /** Fills in the defaults of one environment of an already validated configuration. */
@@ -21,7 +22,12 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
     region: env.region,
     okta: config.okta,
     oidcProvider: env.oidcProvider ?? 'create',
-    identityPoolAudiences: env.identityPoolAudiences ?? 'client-ids-only',
+    identityPoolAudiences: env.identityPoolAudiences,
+    teamFolders: (env.teamFolders ?? []).map((t) => ({
+      ...t,
+      access: t.access === 'read' ? TeamFolderAccess.READ : TeamFolderAccess.READ_WRITE,
+    })),
+    teamsPrefix: env.teamsPrefix ?? DEFAULT_TEAMS_PREFIX,
     allowedOrigins: env.allowedOrigins,
     allowAnyOrigin: env.allowAnyOrigin ?? false,
     storage: { ...DEFAULT_STORAGE, ...env.storage },

@@ -1,3 +1,5 @@
+import type { TeamFolder } from '../../lib/policy/team-folder-names';
+
 /**
  * The operator's configuration. `okta-config.example.ts` documents every field with a value;
  * `okta-config.ts` (git-ignored) is the operator's own copy.
@@ -59,13 +61,24 @@ export interface EnvironmentConfig {
    */
   readonly oidcProvider?: 'create' | 'import';
   /**
-   * Which Okta ID tokens the identity pool (route 1) accepts. Cognito takes a token for any
-   * audience of the IAM OIDC provider, and an imported provider is shared by the whole account:
-   * other Okta apps' client ids on it reach route 1 too. `oidcProvider: 'import'` is refused unless
-   * this is `any-of-shared-provider`, which says you accept that.
+   * No longer needed, and ignored with a warning: the identity pool's role checks the token's
+   * `aud` against `okta.clientIds` itself, so other Okta apps on a shared provider stay out.
+   * @deprecated remove it
    * @default 'client-ids-only'
    */
   readonly identityPoolAudiences?: 'client-ids-only' | 'any-of-shared-provider';
+  /**
+   * Team folders: each entry gives an Okta group's members `<teamsPrefix><folder>/`. Several groups
+   * may share a folder with different access. Members are read from the ID token's `okta_teams`
+   * claim (README: Team folders), on routes 1 and 3; route 2 stays personal.
+   * @default no team folders
+   */
+  readonly teamFolders?: readonly TeamFolderSettings[];
+  /**
+   * The folder team folders live under: segments each ending in `/`, apart from `users/`.
+   * @default 'teams/'
+   */
+  readonly teamsPrefix?: string;
   /** Bucket settings. @default see {@link StorageSettings} */
   readonly storage?: Partial<StorageSettings>;
   /** Presign API settings. @default see {@link PresignSettings} */
@@ -79,6 +92,15 @@ export interface EnvironmentConfig {
    * @default no connector role
    */
   readonly workflows?: WorkflowsSettings;
+}
+
+export interface TeamFolderSettings {
+  /** The Okta group, by its name in Okta. */
+  readonly group: string;
+  /** `read` (get and list) or `read-write` (also put, delete, abort uploads). */
+  readonly access: 'read' | 'read-write';
+  /** The folder under the teams prefix. @default the group name */
+  readonly folder?: string;
 }
 
 export interface StorageSettings {
@@ -122,6 +144,11 @@ export interface PresignSettings {
   readonly createApiGatewayLogRole: boolean;
   /** X-Ray active tracing of the API stage and the presign function (with its STS and S3 calls). */
   readonly tracing: boolean;
+  /**
+   * Minutes after an Okta sign-in that route 3 still honours its team memberships. A token refresh
+   * does not ask Okta again, so this bounds how long a removal from a group takes on route 3.
+   */
+  readonly teamMembershipMaxAgeMinutes: number;
 }
 
 /**
@@ -182,7 +209,11 @@ export interface ResolvedEnvironment {
   readonly region: string;
   readonly okta: OktaSettings;
   readonly oidcProvider: 'create' | 'import';
-  readonly identityPoolAudiences: 'client-ids-only' | 'any-of-shared-provider';
+  /** As given, only to warn that it is no longer needed. */
+  readonly identityPoolAudiences?: 'client-ids-only' | 'any-of-shared-provider';
+  /** As the library takes them. */
+  readonly teamFolders: readonly TeamFolder[];
+  readonly teamsPrefix: string;
   readonly allowedOrigins: readonly string[];
   readonly allowAnyOrigin: boolean;
   readonly storage: StorageSettings;

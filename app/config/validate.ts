@@ -13,9 +13,12 @@ import {
   isIssuerUrl,
   LOWERCASE_HEADER_TOKEN,
   STS_EXTERNAL_ID,
+  DEFAULT_USERS_PREFIX,
   ID_TOKEN_VALIDITY_MINUTES,
 } from '../../lib/validation/rules';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { DEFAULT_TEAMS_PREFIX } from '../../lib/policy/team-folder-names';
+import { teamFolderProblems } from '../../lib/validation/team-folders';
 import {
   closest,
   ENVIRONMENT_KEYS,
@@ -24,6 +27,7 @@ import {
   PRESIGN_KEYS,
   ROOT_KEYS,
   STORAGE_KEYS,
+  TEAM_FOLDER_KEYS,
   unknownKeyProblems,
   USER_POOL_KEYS,
   WORKFLOWS_KEYS,
@@ -185,12 +189,7 @@ export function validateConfig(input: unknown): OktaS3Config {
         env.identityPoolAudiences,
         oneOf(['client-ids-only', 'any-of-shared-provider']),
       );
-    if (env.oidcProvider === 'import' && env.identityPoolAudiences !== 'any-of-shared-provider') {
-      problems.push(
-        `${p}.identityPoolAudiences: expected "any-of-shared-provider" with oidcProvider "import", got ${describe(env.identityPoolAudiences)}. ` +
-          "An imported provider is shared by the whole account, so the identity pool accepts an ID token for any of its audiences, other Okta apps' included; set it only if you accept that (README: Sharing the account's OIDC provider)",
-      );
-    }
+    checkTeamFolders(p, env);
     const allowAny = env.allowAnyOrigin === true;
     if (env.allowAnyOrigin !== undefined) check(`${p}.allowAnyOrigin`, env.allowAnyOrigin, isBoolean);
     checkList(`${p}.allowedOrigins`, env.allowedOrigins, 1, 100, (v) =>
@@ -233,6 +232,11 @@ export function validateConfig(input: unknown): OktaS3Config {
     check(`${p}.presign.logRetentionDays`, presign.logRetentionDays, oneOf(LOG_RETENTION_DAYS));
     check(`${p}.presign.createApiGatewayLogRole`, presign.createApiGatewayLogRole, isBoolean);
     check(`${p}.presign.tracing`, presign.tracing, isBoolean);
+    check(
+      `${p}.presign.teamMembershipMaxAgeMinutes`,
+      presign.teamMembershipMaxAgeMinutes,
+      integerIn(5, 24 * 60),
+    );
 
     const monitoringSection = optionalSection(`${p}.monitoring`, env.monitoring);
     known(`${p}.monitoring`, monitoringSection, MONITORING_KEYS);
@@ -304,6 +308,33 @@ export function validateConfig(input: unknown): OktaS3Config {
 
   if (problems.length) throw new ConfigValidationError(problems);
   return input as OktaS3Config;
+
+  /** Each entry's keys and types here; names and AWS's limits by the rule the constructs apply. */
+  function checkTeamFolders(p: string, env: Record<string, unknown>): void {
+    if (env.teamsPrefix !== undefined && typeof env.teamsPrefix !== 'string') {
+      problems.push(`${p}.teamsPrefix: expected a folder such as "teams/", got ${describe(env.teamsPrefix)}`);
+      return;
+    }
+    if (env.teamFolders === undefined) return;
+    if (!Array.isArray(env.teamFolders)) {
+      problems.push(
+        `${p}.teamFolders: expected a list of { group, access, folder? }, got ${describe(env.teamFolders)}`,
+      );
+      return;
+    }
+    const before = problems.length;
+    const entries = env.teamFolders.map((entry, i) => section(`${p}.teamFolders[${i}]`, entry));
+    entries.forEach((entry, i) => known(`${p}.teamFolders[${i}]`, entry, TEAM_FOLDER_KEYS));
+    if (problems.length > before) return;
+    problems.push(
+      ...teamFolderProblems(
+        `${p}.teamFolders`,
+        entries as never,
+        typeof env.teamsPrefix === 'string' ? env.teamsPrefix : DEFAULT_TEAMS_PREFIX,
+        DEFAULT_USERS_PREFIX,
+      ).map((problem) => (problem.startsWith('teamsPrefix') ? `${p}.${problem}` : problem)),
+    );
+  }
 }
 
 function describe(value: unknown): string {

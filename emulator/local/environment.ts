@@ -17,6 +17,7 @@ import { resolveTemplate, type ResolvedTemplate } from '../iam/resolve-template'
 import { startHostedUi } from '../services/hosted-ui';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { startOktaStandIn } from '../services/okta-stand-in';
+import { oktaTeamsClaimExpression } from '../../lib/policy/team-folder-names';
 import { bundleWebClient } from '../../examples/web/build';
 import { startWebClientServer } from './web-client-server';
 
@@ -80,6 +81,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     confidentialClientIds: [environment.okta.webClientId],
     redirectUris: [`${origin}/callback`, `${endpoints.hostedUi}/oauth2/idpresponse`],
     corsOrigins: [origin],
+    teamsExpression: oktaTeamsClaimExpression(environment.teamFolders),
   }).then((okta) => (closers.push(okta.close), okta));
   const bundling = bundleWebClient();
   try {

@@ -156,3 +156,34 @@ export function sessionTagsFor(template: ResolvedTemplate, login: OidcLogin, cla
   const map = principalTagMapOf(template, login.providerArn);
   return map && !map.useDefaults ? sessionTags(claims, map.tags) : {};
 }
+
+/**
+ * AWS's limits on what the pool passes to STS, for the claims of one token:
+ * - at most 50 session tags, keys of at most 128 characters, values of at most 256, each of
+ *   letters, digits, spaces and `_ . : / = + - @`, and no value beginning `aws:` (IAM,
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html and
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating);
+ * - claim names of the map together at most 460 bytes ("the aggregated character limit for all
+ *   attributes is 460 bytes", https://docs.aws.amazon.com/cognito/latest/developerguide/using-afac-with-cognito-identity-pools.html).
+ */
+export function sessionTagLimitProblems(
+  template: ResolvedTemplate,
+  login: OidcLogin,
+  claims: VerifiedClaims,
+): string[] {
+  const map = principalTagMapOf(template, login.providerArn);
+  if (!map || map.useDefaults) return [];
+  const problems: string[] = [];
+  const tags = Object.entries(sessionTags(claims, map.tags));
+  if (tags.length > 50) problems.push(`${tags.length} session tags; STS takes at most 50`);
+  const claimBytes = Object.values(map.tags).reduce((n, claim) => n + Buffer.byteLength(claim), 0);
+  if (claimBytes > 460) problems.push(`the map's claim names take ${claimBytes} bytes; Cognito allows 460`);
+  for (const [key, value] of tags) {
+    if (key.length > 128) problems.push(`tag key ${key} is longer than 128 characters`);
+    if (value.length > 256)
+      problems.push(`tag ${key} is ${value.length} characters; a value holds at most 256`);
+    if (!/^[\p{L}\p{N} _.:/=+\-@]*$/u.test(value) || value.startsWith('aws:'))
+      problems.push(`tag ${key} has characters a session tag value cannot carry: ${JSON.stringify(value)}`);
+  }
+  return problems;
+}

@@ -9,6 +9,7 @@ import { AuthorizationCodes, html, jsonReply, redirect } from './authorization-c
 import { withCors } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';
 import { TEST_USERS, TestUser } from './test-users';
+import { evaluateTeamsExpression } from '../model/okta-expression';
 
 export interface OktaStandInOptions {
   readonly port: number;
@@ -20,6 +21,11 @@ export interface OktaStandInOptions {
   readonly redirectUris: readonly string[];
   /** Pages that fetch discovery, keys and tokens from a browser. */
   readonly corsOrigins: readonly string[];
+  /**
+   * The `okta_teams` claim expression the admin pasted into the authorization server (README:
+   * Team folders), evaluated for each user's groups. Without it, no `okta_teams` claim is issued.
+   */
+  readonly teamsExpression?: string;
 }
 
 export interface OktaStandIn extends LoopbackServer {
@@ -113,6 +119,9 @@ export async function startOktaStandIn(options: OktaStandInOptions): Promise<Okt
         preferred_username: value.user.email,
         amr: ['pwd'],
         ...(value.nonce ? { nonce: value.nonce } : {}),
+        ...(options.teamsExpression
+          ? { okta_teams: evaluateTeamsExpression(options.teamsExpression, value.user.groups) }
+          : {}),
       });
       return jsonReply(200, {
         token_type: 'Bearer',

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { issuerHostAndPath } from '../policy/user-prefix-names';
@@ -15,15 +15,22 @@ export interface IOktaFederation extends IConstruct {
   readonly issuerHostAndPath: string;
   /** Client ids of the Okta apps whose ID tokens AWS accepts (the tokens' `aud`). */
   readonly clientIds: string[];
-  /** Which audiences reach the identity pool (route 1). */
+  /**
+   * Which audiences reach the identity pool (route 1).
+   * @deprecated `UserIdentityPool` now checks the token's `aud` itself (principal tag `okta_aud`),
+   * so only `clientIds` reach route 1 whatever the provider's other audiences are.
+   */
   readonly identityPoolAudiences: IdentityPoolAudiences;
 }
 
 /**
  * Which Okta ID tokens the identity pool (route 1) takes, by their `aud`. Cognito accepts an OIDC
- * token whose `aud` is any client id of the IAM OIDC provider
+ * token whose `aud` (or `azp`) is any client id of the IAM OIDC provider
  * (https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html, "Validating an OIDC
- * token"), and nothing in the authenticated role's trust can check the Okta `aud` again.
+ * token"). `UserIdentityPool` maps the `aud` claim to the principal tag `okta_aud`, and its role
+ * trusts only sessions tagged with one of `clientIds`, so this choice no longer widens anything.
+ *
+ * @deprecated not needed: the identity pool's role checks the audience itself.
  */
 export enum IdentityPoolAudiences {
   /** Only `clientIds`: true of a provider this construct creates, whose audiences are exactly those. */
@@ -55,11 +62,13 @@ export interface OktaFederationImportProps {
   /** Client ids of the Okta apps whose ID tokens AWS accepts: they must be audiences of the provider. */
   readonly clientIds: string[];
   /**
-   * Must be `IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER`: an imported provider is shared by the
-   * account, so the identity pool accepts an ID token for any of its audiences, other Okta apps'
-   * included, and this stack cannot change them. Saying so is required.
+   * No longer needed: an imported provider is shared by the account and may list other Okta apps'
+   * client ids, but the identity pool's role trusts only sessions whose `okta_aud` tag (the token's
+   * `aud`) is one of `clientIds`. Accepted, with a warning, so that older code still synthesizes.
+   * @default - only `clientIds` reach the identity pool
+   * @deprecated remove it: the identity pool checks the audience itself.
    */
-  readonly identityPoolAudiences: IdentityPoolAudiences;
+  readonly identityPoolAudiences?: IdentityPoolAudiences;
 }
 
 /** Where a federation's issuer was declared, per app: IAM allows one provider per issuer per account. */
@@ -132,19 +141,17 @@ class ImportedOktaFederation extends Construct implements IOktaFederation {
 
   constructor(scope: Construct, id: string, providerArn: string, props: OktaFederationImportProps) {
     super(scope, id);
-    throwIfProblems(
-      this,
-      [
-        ...federationProblems(props),
-        props.identityPoolAudiences === IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER
-          ? ''
-          : "identityPoolAudiences: an imported provider is shared by the account, so the identity pool accepts an ID token for any of its audiences, other Okta apps' included. Set it to IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER to accept that",
-      ].filter(Boolean),
-    );
+    throwIfProblems(this, federationProblems(props));
+    if (props.identityPoolAudiences !== undefined) {
+      Annotations.of(this).addWarningV2(
+        'okta-s3-storage:identityPoolAudiences-deprecated',
+        'OktaFederation.fromIssuer: identityPoolAudiences is no longer needed and is ignored: the identity pool role trusts only sessions whose okta_aud tag is one of clientIds. Remove it.',
+      );
+    }
     this.issuer = props.issuer;
     this.issuerHostAndPath = issuerHostAndPath(props.issuer);
     this.clientIds = [...props.clientIds];
-    this.identityPoolAudiences = props.identityPoolAudiences;
+    this.identityPoolAudiences = IdentityPoolAudiences.CLIENT_IDS_ONLY;
     this.provider = iam.OidcProviderNative.fromOidcProviderArn(this, 'Provider', providerArn);
     refuseSecondFederation(this, false);
   }

@@ -88,6 +88,13 @@ export interface PresignApiOptions {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * How long after the user's sign-in at Okta (the ID token's `auth_time`) their team memberships
+   * are believed, 1 minute to 1 day. Refreshing tokens does not ask Okta again, so this bounds how
+   * long a removal from an Okta group takes on this API, whatever the refresh token's lifetime.
+   * @default Duration.minutes(60)
+   */
+  readonly teamMembershipMaxAge?: Duration;
 }
 
 export interface PresignApiProps extends PresignApiOptions {
@@ -132,13 +139,6 @@ export interface PresignApiProps extends PresignApiOptions {
    * @default 'teams/'
    */
   readonly teamsPrefix?: string;
-  /**
-   * How long after the user's sign-in at Okta (the ID token's `auth_time`) their team memberships
-   * are believed, 1 minute to 1 day. Refreshing tokens does not ask Okta again, so this bounds how
-   * long a removal from an Okta group takes on this API, whatever the refresh token's lifetime.
-   * @default Duration.minutes(60)
-   */
-  readonly teamMembershipMaxAge?: Duration;
 }
 
 /** Default of `teamMembershipMaxAge`, in minutes. */

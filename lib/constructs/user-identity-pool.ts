@@ -4,10 +4,16 @@ import { IdentityPool } from 'aws-cdk-lib/aws-cognito-identitypool';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { grantTeamFolderAccess } from '../policy/grant-team-folders';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
-import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY } from '../policy/user-prefix-names';
+import { DEFAULT_TEAMS_PREFIX, TeamFolder, TEAMS_CLAIM } from '../policy/team-folder-names';
+import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY, USERS_PREFIX } from '../policy/user-prefix-names';
 import { throwIfProblems, usersPrefixProblems } from '../validation/problems';
+import { teamFolderProblems } from '../validation/team-folders';
 import { IOktaFederation } from './okta-federation';
+
+/** The principal tag that carries the token's `aud`, which the role's trust checks against the client ids. */
+export const OKTA_AUD_TAG = 'okta_aud';
 
 const COGNITO = 'cognito-identity.amazonaws.com';
 
@@ -32,24 +38,50 @@ export interface UserIdentityPoolProps {
    * @default 'users/'
    */
   readonly usersPrefix?: string;
+  /**
+   * Team folders: each Okta group's members reach `<teamsPrefix><folder>/`. Membership comes from
+   * the ID token's `okta_teams` claim (see `TeamFolderPolicy.oktaClaimExpression`), which the pool
+   * maps to the principal tag `okta_teams`.
+   * @default - no team folders
+   */
+  readonly teamFolders?: TeamFolder[];
+  /**
+   * The folder team folders live under: segments each ending in `/`, apart from `usersPrefix`.
+   * @default 'teams/'
+   */
+  readonly teamsPrefix?: string;
 }
 
 /**
  * A Cognito identity pool that exchanges Okta ID tokens for credentials of one authenticated role,
  * whose sessions carry the Okta `sub` as principal tag `okta_sub` and reach only
- * `users/${aws:PrincipalTag/okta_sub}/`. Unauthenticated identities are off.
+ * `users/${aws:PrincipalTag/okta_sub}/`, plus the team folders the `okta_teams` tag names.
+ * Unauthenticated identities are off. The token's `aud` becomes the tag `okta_aud`, and the role
+ * trusts only sessions whose `okta_aud` is one of the federation's client ids: so a provider
+ * shared by the account (whose other audiences are other apps) lets no other app's users in.
  */
 export class UserIdentityPool extends Construct {
   /** The Cognito identity pool. */
   public readonly identityPool: IdentityPool;
   /** The role every signed-in user's session assumes. */
   public readonly authenticatedRole: iam.Role;
-  /** Maps the token's `sub` claim to the session tag `okta_sub`. */
+  /** Maps the token's `sub`, `aud` and (with team folders) `okta_teams` claims to session tags. */
   public readonly principalTags: cognito.CfnIdentityPoolPrincipalTag;
 
   constructor(scope: Construct, id: string, props: UserIdentityPoolProps) {
     super(scope, id);
-    throwIfProblems(this, usersPrefixProblems(props.usersPrefix));
+    const teams = props.teamFolders ?? [];
+    const teamsPrefix = props.teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
+    throwIfProblems(this, [
+      ...usersPrefixProblems(props.usersPrefix),
+      ...teamFolderProblems('teamFolders', teams, teamsPrefix, props.usersPrefix ?? USERS_PREFIX),
+    ]);
+    // Each tag the pool sets, from the claim of the same meaning.
+    const tagClaims: Record<string, string> = {
+      [OKTA_SUB_TAG]: 'sub',
+      [OKTA_AUD_TAG]: 'aud',
+      ...(teams.length ? { [TEAMS_CLAIM]: TEAMS_CLAIM } : {}),
+    };
 
     // The trust names the pool, and the pool needs the role first: resolve the id lazily.
     const thisPoolAuthenticated = {
@@ -60,15 +92,20 @@ export class UserIdentityPool extends Construct {
       description: 'Okta users signed in through the identity pool: their own users/<okta_sub>/ prefix only',
       assumedBy: new iam.FederatedPrincipal(COGNITO, thisPoolAuthenticated, 'sts:AssumeRoleWithWebIdentity'),
     });
-    // A session may be tagged with okta_sub only, and must be: the S3 policy keys on that tag.
+    // A session carries exactly the mapped tags, must carry okta_sub (the S3 policy keys on it), and
+    // its okta_aud must be one of this store's client ids (IAM OIDC providers are shared per URL).
     this.authenticatedRole.assumeRolePolicy!.addStatements(
       new iam.PolicyStatement({
         principals: [new iam.FederatedPrincipal(COGNITO)],
         actions: ['sts:TagSession'],
         conditions: {
           ...thisPoolAuthenticated,
+          StringEquals: {
+            ...thisPoolAuthenticated.StringEquals,
+            [`aws:RequestTag/${OKTA_AUD_TAG}`]: [...props.federation.clientIds],
+          },
           Null: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: 'false' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': [OKTA_SUB_TAG] },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': Object.keys(tagClaims) },
         },
       }),
     );
@@ -82,10 +119,11 @@ export class UserIdentityPool extends Construct {
     this.principalTags = new cognito.CfnIdentityPoolPrincipalTag(this, 'PrincipalTags', {
       identityPoolId: this.identityPool.identityPoolId,
       identityProviderName: props.principalTagProviderName ?? props.federation.provider.oidcProviderArn,
-      principalTags: { [OKTA_SUB_TAG]: 'sub' },
+      principalTags: tagClaims,
       useDefaults: false,
     });
 
     grantUserPrefixAccess(props.bucket, this.authenticatedRole, PRINCIPAL_TAG_KEY, props.usersPrefix);
+    if (teams.length) grantTeamFolderAccess(props.bucket, this.authenticatedRole, teams, teamsPrefix);
   }
 }

@@ -11,14 +11,24 @@ import {
   OidcLogin,
   oidcLoginFor,
   principalTagProblems,
+  sessionTagLimitProblems,
   sessionTagsFor,
 } from '../../emulator/model/identity-pool-rules';
 import { resourcesOfType } from '../../emulator/model/template-query';
+import { membershipEntry, TeamFolder, teamsClaimValue } from '../../lib/policy/team-folder-names';
 
 const ALICE = '00uIdentityPool00001';
 /** The claims of a verified Okta ID token (verification itself: test/iam/oidc-issuer.test.ts). */
-const oktaClaims = (aud: string, sub = ALICE, iss = TEST_ISSUER) =>
-  ({ sub, aud, iss, email: 'alice@example.com' }) as unknown as VerifiedClaims;
+const oktaClaims = (aud: string, sub = ALICE, iss = TEST_ISSUER, okta_teams = ':') =>
+  ({ sub, aud, iss, email: 'alice@example.com', okta_teams }) as unknown as VerifiedClaims;
+
+/** The longest okta_teams claim an environment's configuration can put in a token: every group. */
+const everyMembership = (env: { raw: { environments: Record<string, any> }; env: string }) =>
+  teamsClaimValue(
+    (env.raw.environments[env.env].teamFolders ?? []).map((t: TeamFolder) =>
+      membershipEntry(t.folder ?? t.group, t.access),
+    ),
+  );
 
 const loginOf = (template: ResolvedTemplate, issuer = TEST_ISSUER): OidcLogin => {
   const login = oidcLoginFor(template, issuer);
@@ -62,6 +72,11 @@ describe.each(ENVIRONMENT_ROWS)('identity pool, %s', (_label, env) => {
     expect(audienceAccepted(login(), claimsFor([env.clientIds[0], 'other'] as never))).toBe(false);
   });
 
+  test('the tags of a member of every group fit STS’s and Cognito’s limits', () => {
+    const claims = oktaClaims(env.clientIds[0], ALICE, env.issuer, everyMembership(env));
+    expect(sessionTagLimitProblems(template, login(), claims)).toEqual([]);
+  });
+
   test('every principal tag the authenticated role reads is set by the map from a token claim', () => {
     expect(principalTagProblems(template, login().providerArn, claimsFor(env.clientIds[0]))).toEqual([]);
   });
@@ -99,12 +114,32 @@ describe('identity-pool rules fail on broken templates', () => {
     const renamed = brokenTemplate('dev', (r) => (principalTagMap(r).PrincipalTags = { oktaSub: 'sub' }));
     expect(principalTagProblems(renamed, loginOf(renamed).providerArn, claims)).toEqual([
       'the role reads aws:PrincipalTag/okta_sub, which the map does not set',
+      'the role reads aws:PrincipalTag/okta_teams, which the map does not set',
     ]);
     const otherProvider = brokenTemplate(
       'dev',
       (r) => (principalTagMap(r).IdentityProviderName = 'test.okta.example'),
     );
     expect(principalTagProblems(otherProvider, loginOf(otherProvider).providerArn, claims)).toHaveLength(1);
+  });
+
+  test('a tag value too long, or with a comma, or more than 50 tags, break the limits', () => {
+    const login = loginOf(fixtureBase('dev'));
+    const long = oktaClaims(TEST_CLIENT_IDS[0], ALICE, TEST_ISSUER, `:${'a'.repeat(300)}=r:`);
+    expect(sessionTagLimitProblems(fixtureBase('dev'), login, long)).toEqual([
+      'tag okta_teams is 304 characters; a value holds at most 256',
+    ]);
+    const csv = oktaClaims(TEST_CLIENT_IDS[0], ALICE, TEST_ISSUER, 'finance,auditors');
+    expect(sessionTagLimitProblems(fixtureBase('dev'), login, csv)).toEqual([
+      'tag okta_teams has characters a session tag value cannot carry: "finance,auditors"',
+    ]);
+    const many = brokenTemplate('dev', (r) => {
+      const map = principalTagMap(r).PrincipalTags;
+      for (let i = 0; i < 50; i++) map[`extra_${i}`] = 'sub';
+    });
+    expect(sessionTagLimitProblems(many, loginOf(many), oktaClaims(TEST_CLIENT_IDS[0]))).toEqual([
+      '53 session tags; STS takes at most 50',
+    ]);
   });
 
   test('a trust without sts:TagSession refuses the tagged session', async () => {

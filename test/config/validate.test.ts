@@ -91,16 +91,13 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
   ['environments not an object', (c) => (c.environments = ['dev']), 'environments'],
   ['bad environment name', (c) => (c.environments.Prod_1 = c.environments.prod), 'environments.Prod_1'],
   ['unknown OIDC provider mode', (c) => (dev(c).oidcProvider = 'reuse'), 'environments.dev.oidcProvider'],
+  ['team folders not a list', (c) => (dev(c).teamFolders = { group: 'x' }), 'environments.dev.teamFolders'],
   [
-    'an imported provider without accepting its audiences (every audience reaches route 1)',
-    (c) => (dev(c).oidcProvider = 'import'),
-    'environments.dev.identityPoolAudiences',
+    'a team folder entry with an unknown key',
+    (c) => (dev(c).teamFolders = [{ group: 'finance', access: 'read', acces: 'read' }]),
+    'environments.dev.teamFolders[0].acces',
   ],
-  [
-    'an imported provider with client-ids-only, which it cannot guarantee',
-    (c) => Object.assign(dev(c), { oidcProvider: 'import', identityPoolAudiences: 'client-ids-only' }),
-    'environments.dev.identityPoolAudiences',
-  ],
+  ['a teams prefix that is not a string', (c) => (dev(c).teamsPrefix = 7), 'environments.dev.teamsPrefix'],
   [
     'unknown identity pool audiences',
     (c) => (dev(c).identityPoolAudiences = 'any'),
@@ -304,13 +301,43 @@ describe('validateConfig', () => {
     );
   });
 
-  test("imports the account's OIDC provider only when its audiences are accepted explicitly", () => {
-    const config = testConfig();
-    Object.assign(dev(config), { oidcProvider: 'import', identityPoolAudiences: 'any-of-shared-provider' });
-    expect(() => validateConfig(config)).not.toThrow();
-    expect(problemsOf((c) => (dev(c).oidcProvider = 'import'))[0]).toMatch(
-      /^environments\.dev\.identityPoolAudiences: expected "any-of-shared-provider" with oidcProvider "import", got nothing\. .*other Okta apps/,
-    );
+  test("imports the account's OIDC provider with or without the retired identityPoolAudiences", () => {
+    for (const extra of [{}, { identityPoolAudiences: 'any-of-shared-provider' }]) {
+      const config = testConfig();
+      Object.assign(dev(config), { oidcProvider: 'import', ...extra });
+      expect(() => validateConfig(config)).not.toThrow();
+    }
+  });
+
+  describe('team folders', () => {
+    test('each bad entry is named, with the rule it breaks, in one error', () => {
+      const problems = problemsOf((c) => {
+        dev(c).teamFolders = [
+          { group: 'finance', access: 'read-write' },
+          { group: 'payroll', folder: 'pay/roll', access: 'read' },
+          { group: 'finance', access: 'write' },
+        ];
+        dev(c).region = 'nowhere';
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(/^environments\.dev\.region: /),
+        expect.stringMatching(/^environments\.dev\.teamFolders\[1\]\.folder: "pay\/roll" must be/),
+        expect.stringMatching(/^environments\.dev\.teamFolders\[2\]\.group: "finance" is listed twice/),
+        expect.stringMatching(/^environments\.dev\.teamFolders\[2\]\.access: must be "read" or "read-write"/),
+      ]);
+    });
+
+    test('a teams prefix inside the users prefix is refused, naming the environment', () => {
+      expect(problemsOf((c) => (dev(c).teamsPrefix = 'users/teams/'))).toEqual([
+        'environments.dev.teamsPrefix: "users/teams/" and usersPrefix "users/" must not contain one another',
+      ]);
+    });
+
+    test('route 3 honours memberships 5 minutes to 1 day after a sign-in', () => {
+      expect(problemsOf((c) => (dev(c).presign.teamMembershipMaxAgeMinutes = 2))[0]).toMatch(
+        /^environments\.dev\.presign\.teamMembershipMaxAgeMinutes: expected an integer from 5 to 1440/,
+      );
+    });
   });
 
   test('accepts "*" only with allowAnyOrigin', () => {

@@ -20,7 +20,11 @@ const OTHER_CLIENT = '0oaSOMEOTHERapp00009';
 
 let issuer: OidcIssuer;
 const token = async (aud: string, sub = ALICE): Promise<VerifiedClaims> =>
-  issuer.verify(await issuer.mintIdToken({ sub, aud }), aud);
+  issuer.verify(await issuer.mintIdToken({ sub, aud, okta_teams: ':finance=rw:' }), aud);
+/** The pool's principal-tag map, as the template declares it (tag key → claim). */
+const principalTags = Object.values(template.resources).find(
+  (r) => r.Type === 'AWS::Cognito::IdentityPoolPrincipalTag',
+)!.Properties!.PrincipalTags as Record<string, string>;
 
 beforeAll(async () => {
   issuer = await startOidcIssuer();
@@ -57,6 +61,7 @@ describe('route 1: the identity pool authenticated role', () => {
     identityPoolId: poolId,
     identityId: 'eu-west-1:0000-identity',
     providerName: issuerKeyPrefix(TEST_ISSUER),
+    principalTags,
   };
   const ask = (
     action: 'sts:AssumeRoleWithWebIdentity' | 'sts:TagSession',
@@ -75,6 +80,23 @@ describe('route 1: the identity pool authenticated role', () => {
     expect(context['aws:RequestTag/okta_sub']).toBe(ALICE);
     expect(await ask('sts:AssumeRoleWithWebIdentity', context)).toBe('Allowed');
     expect(await ask('sts:TagSession', context)).toBe('Allowed');
+  });
+
+  test('the pool tags the session with the Okta sub, audience and team memberships', () => {
+    expect(principalTags).toEqual({ okta_sub: 'sub', okta_aud: 'aud', okta_teams: 'okta_teams' });
+  });
+
+  test('a token for another app of a shared OIDC provider is refused: its okta_aud is no configured client id', async () => {
+    // Cognito accepts any audience the IAM OIDC provider lists (open-id.html); an imported,
+    // account-wide provider may list other Okta apps. The role's trust checks the tag itself.
+    const context = identityPoolTrustContext(await token(OTHER_CLIENT), login);
+    expect(context['aws:RequestTag/okta_aud']).toBe(OTHER_CLIENT);
+    expect(await ask('sts:TagSession', context)).toBe('ImplicitlyDenied');
+    for (const clientId of TEST_CLIENT_IDS) {
+      expect(await ask('sts:TagSession', identityPoolTrustContext(await token(clientId), login))).toBe(
+        'Allowed',
+      );
+    }
   });
 
   test('an identity of another pool is refused', async () => {
@@ -96,12 +118,12 @@ describe('route 1: the identity pool authenticated role', () => {
 
   test('a session without the okta_sub tag, or with other tags, is refused', async () => {
     const claims = await token(TEST_CLIENT_IDS[0]);
-    const untagged = identityPoolTrustContext(claims, { ...login, principalTags: {} });
+    const untagged = identityPoolTrustContext(claims, { ...login, principalTags: { okta_aud: 'aud' } });
     expect(untagged['aws:RequestTag/okta_sub']).toBeUndefined();
     expect(await ask('sts:TagSession', untagged)).toBe('ImplicitlyDenied');
     const extra = identityPoolTrustContext(claims, {
       ...login,
-      principalTags: { okta_sub: 'sub', admin: 'sub' },
+      principalTags: { ...principalTags, admin: 'sub' },
     });
     expect(await ask('sts:TagSession', extra)).toBe('ImplicitlyDenied');
   });

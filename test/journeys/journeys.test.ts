@@ -1,11 +1,5 @@
 import { randomBytes } from 'crypto';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import * as identity from '../../lambda/presign/identity';
 import { authorizerClaims, verifiedPayload } from '../../lambda/presign/token-binding';
 import { MATRIX_USERS } from '../../cli/verify/matrix';
@@ -13,7 +7,7 @@ import { resolvedStack } from '../iam/stack-under-test';
 import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
 import type { LocalStack } from '../../emulator/local-stack';
 import { aroundLocalStack } from '../local/around-local-stack';
-import { journeyRoutes } from './route-clients';
+import { journeyRoutes, outcome } from './route-clients';
 
 /*
  * Journeys: from an ID token minted by the local issuer standing in for Okta, through the real SDK
@@ -32,39 +26,11 @@ let stack: LocalStack;
 
 aroundLocalStack(template, (running) => ({ okta, stack } = running));
 
-const { s3With, route1, route2, route3, bytesOf } = journeyRoutes(() => ({
+const { s3With, route1, route2, route3, bytesOf, attemptsOn } = journeyRoutes(() => ({
   stack,
   okta,
   webIdentityRoleArn: template.getAtt(ids.webIdentityRole, 'Arn'),
 }));
-
-/** What S3 answered: 'ok' or the error code and HTTP status. */
-async function outcome(request: () => Promise<unknown>): Promise<string> {
-  try {
-    await request();
-    return 'ok';
-  } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    return `${e.name} ${e.$metadata?.httpStatusCode}`;
-  }
-}
-
-/**
- * Every S3 request a route-1 or route-2 client can make against another user's key: what S3
- * answered, and what the front's IAM evaluation decided (so a refusal is IAM's, not a side effect).
- */
-async function attemptsOn(client: S3Client, key: string, prefix: string) {
-  const Bucket = stack.model.bucketName;
-  const before = stack.s3.decisions.length;
-  const answers = {
-    get: await outcome(() => client.send(new GetObjectCommand({ Bucket, Key: key }))),
-    put: await outcome(() => client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'overwritten' }))),
-    delete: await outcome(() => client.send(new DeleteObjectCommand({ Bucket, Key: key }))),
-    list: await outcome(() => client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix }))),
-  };
-  const decided = stack.s3.decisions.slice(before).map((d) => `${d.action} ${d.decision}`);
-  return { ...answers, decided };
-}
 
 const REFUSED = {
   get: 'AccessDenied 403',

@@ -1,4 +1,11 @@
-import { GetObjectCommand, S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
 import { stripBucketSlash } from '../../emulator/services/s3-server';
 import { TEST_CLIENT_IDS } from '../support/config';
@@ -20,8 +27,18 @@ export interface JourneyEnvironment {
 const [SPA_CLIENT, NATIVE_CLIENT] = TEST_CLIENT_IDS;
 
 export function journeyRoutes(environment: () => JourneyEnvironment) {
+  /**
+   * The Okta directory's group memberships as the okta_teams claim (`:finance=rw:`) by sub; a user
+   * in no configured group gets `:`, as the README's Okta expression writes it.
+   */
+  const teams = new Map<string, string>();
   const oktaToken = (sub: string, aud: string) =>
-    environment().okta.mintIdToken({ sub, aud, email: `${sub}@test.example` });
+    environment().okta.mintIdToken({
+      sub,
+      aud,
+      email: `${sub}@test.example`,
+      okta_teams: teams.get(sub) ?? ':',
+    });
 
   /** An S3 client as a product user builds it, pointed at the local S3. */
   function s3With(credentials: S3ClientConfig['credentials']): S3Client {
@@ -114,5 +131,34 @@ export function journeyRoutes(environment: () => JourneyEnvironment) {
     return Buffer.from(await got.Body!.transformToByteArray());
   }
 
-  return { oktaToken, s3With, route1, route2, route3, bytesOf };
+  /**
+   * Every S3 request a route-1 or route-2 client can make on a key: what S3 answered, and what the
+   * front's IAM evaluation decided (so a refusal is IAM's, not a side effect).
+   */
+  async function attemptsOn(client: S3Client, key: string, prefix: string) {
+    const { stack } = environment();
+    const Bucket = stack.model.bucketName;
+    const before = stack.s3.decisions.length;
+    const answers = {
+      get: await outcome(() => client.send(new GetObjectCommand({ Bucket, Key: key }))),
+      put: await outcome(() => client.send(new PutObjectCommand({ Bucket, Key: key, Body: 'overwritten' }))),
+      delete: await outcome(() => client.send(new DeleteObjectCommand({ Bucket, Key: key }))),
+      list: await outcome(() => client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix }))),
+    };
+    const decided = stack.s3.decisions.slice(before).map((d) => `${d.action} ${d.decision}`);
+    return { ...answers, decided };
+  }
+
+  return { teams, oktaToken, s3With, route1, route2, route3, bytesOf, attemptsOn };
+}
+
+/** What S3 answered: 'ok' or the error code and HTTP status. */
+export async function outcome(request: () => Promise<unknown>): Promise<string> {
+  try {
+    await request();
+    return 'ok';
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+    return `${e.name} ${e.$metadata?.httpStatusCode}`;
+  }
 }

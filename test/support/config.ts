@@ -4,6 +4,17 @@ export const TEST_ISSUER = 'https://test.okta.example/oauth2/default';
 export const TEST_CLIENT_IDS = ['0oaTESTspa0000000001', '0oaTESTnative0000002'];
 export const TEST_ORIGINS = ['https://files.test.example', 'http://localhost:5173'];
 
+/**
+ * The dev environment's team folders: a read-write and a read group sharing `finance`, the
+ * prefix-extension pair `fin`/`finance`, and a read-only folder.
+ */
+export const TEST_TEAM_FOLDERS = [
+  { group: 'finance', access: 'read-write' },
+  { group: 'Finance readers', folder: 'finance', access: 'read' },
+  { group: 'fin', access: 'read-write' },
+  { group: 'auditors', access: 'read' },
+] as const;
+
 /** A complete, valid configuration with two environments. Returns a fresh copy each call. */
 export function testConfig(): OktaS3Config {
   return structuredClone({
@@ -19,6 +30,7 @@ export function testConfig(): OktaS3Config {
         account: '123456789012',
         region: 'eu-west-1',
         allowedOrigins: TEST_ORIGINS,
+        teamFolders: TEST_TEAM_FOLDERS,
         storage: {
           noncurrentVersionExpirationDays: 30,
           abortIncompleteMultipartUploadDays: 3,
