@@ -63,6 +63,7 @@ const withTeamFolders = (setup: { schema?: object | false; mappingKey?: string |
     const fn = resources[rawId(resources, 'AWS::Lambda::Function', 'PresignApiHandler')];
     fn.Properties.Environment.Variables.TEAM_FOLDERS = 'finance=rw,finance=r';
     const pool = resources[rawId(resources, 'AWS::Cognito::UserPool')];
+    delete pool.Properties.Schema;
     if (setup.schema !== false) {
       pool.Properties.Schema = [
         {
@@ -75,14 +76,17 @@ const withTeamFolders = (setup: { schema?: object | false; mappingKey?: string |
       ];
     }
     const idp = resources[rawId(resources, 'AWS::Cognito::UserPoolIdentityProvider')];
+    idp.Properties.AttributeMapping = { email: 'email' };
     if (setup.mappingKey !== false) {
       idp.Properties.AttributeMapping = {
         email: 'email',
         [setup.mappingKey ?? 'custom:okta_teams']: 'okta_teams',
       };
     }
+    const client = resources[rawId(resources, 'AWS::Cognito::UserPoolClient')];
+    client.Properties.ReadAttributes = ['email'];
+    client.Properties.WriteAttributes = ['email'];
     if (setup.client !== false) {
-      const client = resources[rawId(resources, 'AWS::Cognito::UserPoolClient')];
       client.Properties.ReadAttributes = ['custom:okta_teams', 'email'];
       client.Properties.WriteAttributes = ['custom:okta_teams', 'email'];
     }
@@ -147,6 +151,10 @@ describe('Cognito federation rules fail on broken templates', () => {
   test('without WriteAttributes a client may write standard attributes only', () => {
     const template = brokenTemplate('dev', (resources) => {
       delete resources[rawId(resources, 'AWS::Cognito::UserPoolClient')].Properties.WriteAttributes;
+      // Only the standard mapping: dev's team folders also map custom:okta_teams.
+      resources[rawId(resources, 'AWS::Cognito::UserPoolIdentityProvider')].Properties.AttributeMapping = {
+        email: 'email',
+      };
     });
     expect(writeAttributeProblems(template)).toEqual([]);
     const custom = withCustomMapping('custom:okta_sub', undefined as never);
