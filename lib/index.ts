@@ -15,3 +15,5 @@ export * from './constructs/storage-monitoring';
 export * from './defaults';
 export * from './policy/user-prefix-policy';
 export * from './policy/cors-rules';
+// Team folders: the props' types (the policy builders stay internal until they get static methods)
+export { TeamFolder, TeamFolderAccess } from './policy/team-folder-names';
