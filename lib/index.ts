@@ -16,4 +16,5 @@ export * from './defaults';
 export * from './policy/user-prefix-policy';
 export * from './policy/cors-rules';
 // Team folders: the props' types (the policy builders stay internal until they get static methods)
-export { TeamFolder, TeamFolderAccess } from './policy/team-folder-names';
+export { TeamFolderAccess } from './policy/team-folder-names';
+export type { TeamFolder } from './policy/team-folder-names';
