@@ -12,6 +12,12 @@ import { UserIdentityPool } from '../lib/constructs/user-identity-pool';
 import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-role';
 import { StorageMonitoring, StorageMonitoringOptions } from '../lib/constructs/storage-monitoring';
 import { OktaS3Storage } from '../lib/okta-s3-storage';
+import {
+  DEFAULT_TEAMS_PREFIX,
+  folderOf,
+  TeamFolder,
+  TeamFolderAccess,
+} from '../lib/policy/team-folder-names';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
@@ -94,6 +100,7 @@ export class OktaS3StorageStack extends Stack {
         logRetention: presign.logRetentionDays,
         createApiGatewayLogRole: presign.createApiGatewayLogRole,
         tracing: presign.tracing,
+        teamMembershipMaxAge: Duration.minutes(presign.teamMembershipMaxAgeMinutes),
       },
       monitoring: this.monitoringOptions(settings.monitoring),
       workflowsConnector: settings.workflows && { ...settings.workflows },
@@ -190,6 +197,11 @@ export class OktaS3StorageStack extends Stack {
       String(settings.userPool.idTokenValidityMinutes),
       'Lifetime of the user-pool ID tokens the presign API accepts',
     );
+    output(
+      'TeamFolders',
+      teamFoldersOutput(settings.teamFolders, settings.teamsPrefix),
+      'Team folders and the highest access a group gives (folder=read|read-write, comma-separated; prefixed with teamsPrefix when not teams/; none when there are none)',
+    );
     if (this.workflowsConnector) {
       output(
         'WorkflowsConnectorRoleArn',
@@ -210,4 +222,20 @@ export class OktaS3StorageStack extends Stack {
         : undefined,
     };
   }
+}
+
+/**
+ * The `TeamFolders` output the verifier builds its team matrix from: `finance=read-write,audit=read`,
+ * one entry per folder with the highest access any group gives. A teams prefix other than `teams/`
+ * is written before each folder (`groups/finance=read`). `none` rather than an empty string, which
+ * an older stack's missing output and CloudFormation's dislike of empty values would blur.
+ */
+function teamFoldersOutput(teams: readonly TeamFolder[], teamsPrefix: string): string {
+  const highest = new Map<string, TeamFolderAccess>();
+  for (const t of teams) {
+    const folder = folderOf(t);
+    if (highest.get(folder) !== TeamFolderAccess.READ_WRITE) highest.set(folder, t.access);
+  }
+  const prefix = teamsPrefix === DEFAULT_TEAMS_PREFIX ? '' : teamsPrefix;
+  return [...highest].map(([folder, access]) => `${prefix}${folder}=${access}`).join(',') || 'none';
 }

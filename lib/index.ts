@@ -14,6 +14,8 @@ export * from './constructs/storage-monitoring';
 // Defaults and pure policy builders, as static methods
 export * from './defaults';
 export * from './policy/user-prefix-policy';
+export * from './policy/team-folder';
+export * from './policy/team-folder-policy';
 export * from './policy/cors-rules';
 // Team folders: the props' types (the policy builders stay internal until they get static methods)
 export { TeamFolderAccess } from './policy/team-folder-names';

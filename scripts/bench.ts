@@ -14,6 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { build, BuildOptions, Format } from 'esbuild';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+import { iamDecisionSection } from './bench-iam';
 import { localSection } from './bench-local';
 import { suiteLayersSection } from './bench-suite';
 import { synthTimeSection, templateFiguresSection } from './bench-synth';
@@ -43,6 +44,7 @@ const SECTIONS: (() => Promise<Table>)[] = [
   presignLatency,
   synthTime,
   templateFigures,
+  iamDecisions,
   localStack,
   suiteLayers,
 ];
@@ -75,6 +77,10 @@ async function templateFigures(): Promise<Table> {
     columns: ['', ''],
     rows: templateFiguresSection(synthOutdir ?? synthTimeSection(1).outdir),
   };
+}
+
+async function iamDecisions(): Promise<Table> {
+  return iamDecisionSection(synthOutdir ?? synthTimeSection(1).outdir);
 }
 
 async function localStack(): Promise<Table> {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
+import { bundleCli } from './cli-bundle';
 import { JSII_ARGS } from './jsii-args';
 
 const root = path.join(__dirname, '..');
@@ -36,20 +37,6 @@ function buildLibraryAndLambda() {
     logLevel: 'warning',
   });
 }
-// The verifier CLI, with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
 const cli = path.join(dist, 'cli', 'okta-s3-storage.js');
-buildSync({
-  entryPoints: [path.join(root, 'cli', 'verify', 'main.ts')],
-  outfile: cli,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  mainFields: ['module', 'main'],
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-// npm links bins and makes them executable on install; set the bit here too for direct runs.
-fs.chmodSync(cli, 0o755);
+bundleCli(cli);
 console.log(`built ${cliOnly ? path.relative(root, cli) : `${path.relative(root, dist)}/`}`);

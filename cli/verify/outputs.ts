@@ -36,6 +36,7 @@ export const OPTIONAL_OUTPUTS = [
   'PresignFunctionArn',
   'IdTokenValidityMinutes',
   'WorkflowsConnectorRoleArn',
+  'TeamFolders',
 ] as const;
 
 export type RequiredOutput = (typeof REQUIRED_OUTPUTS)[number];
@@ -93,3 +94,31 @@ export function readStackOutputs(
 
 /** A comma-separated output as a list. */
 export const listOutput = (csv: string | undefined): string[] => (csv ?? '').split(',').filter(Boolean);
+
+/** One team folder of the `TeamFolders` output, with the highest access any group gives. */
+export interface TeamFolderOutput {
+  readonly folder: string;
+  readonly access: 'read' | 'read-write';
+}
+
+/**
+ * The `TeamFolders` output (`finance=read-write,audit=read`; `groups/finance=read` under another
+ * teams prefix; `none`) as the teams prefix and its folders, or undefined for an older stack that
+ * does not output it.
+ */
+export function teamFoldersOutput(
+  value: string | undefined,
+): { teamsPrefix: string; folders: TeamFolderOutput[] } | undefined {
+  if (value === undefined) return undefined;
+  let teamsPrefix = 'teams/';
+  const folders = listOutput(value === 'none' ? '' : value).map((entry) => {
+    const match = /^((?:[^/=,]+\/)*)([A-Za-z0-9][A-Za-z0-9._-]*)=(read|read-write)$/.exec(entry);
+    if (!match)
+      throw new OutputsError(
+        `The TeamFolders output holds "${entry}", not <folder>=read or <folder>=read-write: write the outputs file again from the current stack.`,
+      );
+    if (match[1]) teamsPrefix = match[1];
+    return { folder: match[2], access: match[3] as TeamFolderOutput['access'] };
+  });
+  return { teamsPrefix, folders };
+}

@@ -7,6 +7,7 @@ import { identityPoolChecks } from './checks/identity-pool';
 import { oidcProviderChecks } from './checks/oidc-provider';
 import { presignRoleChecks } from './checks/presign-role';
 import { simulationChecks } from './checks/simulate';
+import { teamSimulationChecks } from './checks/teams';
 import { userPoolChecks } from './checks/user-pool';
 import { Clients } from './clients';
 import { Outputs } from './outputs';
@@ -62,11 +63,12 @@ export async function runChecks(
     ...(await userPoolChecks(clients.cognitoIdp, o)),
     ...(await presignRoleChecks(clients.iam, o)),
     ...(await simulationChecks(clients.iam, o)),
+    ...(await teamSimulationChecks(clients.iam, o)),
   ];
   if (okta) {
     const sub = typeof okta.claims.sub === 'string' ? okta.claims.sub : '';
-    results.push(...(await identityPoolProbe(clients, o, okta.token, sub)));
-    results.push(...(await webIdentityProbe(clients, o, okta.token, sub)));
+    results.push(...(await identityPoolProbe(clients, o, okta.token, sub, okta.claims)));
+    results.push(...(await webIdentityProbe(clients, o, okta.token, sub, okta.claims)));
   } else {
     results.push(
       skip(

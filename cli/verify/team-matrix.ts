@@ -60,7 +60,9 @@ export function buildTeamMatrix(options: TeamMatrixOptions): TeamMatrixCase[] {
         folder,
         owner: ownerOf(folder),
       })),
-      ...options.folders.map((folder) => ({
+      // One extension of a configured name (`financex`); configure a pair such as fin/finance to
+      // test two real folders against each other.
+      ...options.folders.slice(0, 1).map((folder) => ({
         key: `${teams}${folder}x/f.txt`,
         folder: `${folder}x`,
         owner: ownerOf(`${folder}x`),
@@ -150,4 +152,52 @@ export function tallyTeamMatrix(
     if (c.owner === 'own' && isAllowed !== (c.expected === 'Allowed')) ownPrefixRegressions++;
   });
   return { total: cases.length, allowed, crossTeamAllows, readOnlyWrites, ownPrefixRegressions };
+}
+
+/** A synthetic user for `verify`, with the `okta_teams` claim its session carries. */
+export interface ClaimedTeamUser extends TeamMatrixUser {
+  readonly claim: string;
+}
+
+/**
+ * The users `verify` asks IAM about, built from the deployed folders (never from fixed names): a
+ * read-write member, a read member, a member of two folders, a non-member, and the
+ * prefix-extension user whose claim names `<folder>x` for each folder, which is configured nowhere
+ * and so must reach nothing (a condition that lost the `=` after the folder name lets it in).
+ * Each of the first three exists only when some folder has that access (or there are two folders).
+ */
+export function verifyTeamUsers(
+  folders: readonly { readonly folder: string; readonly access: TeamAccess }[],
+): ClaimedTeamUser[] {
+  const user = (n: number, label: string, memberships: Record<string, TeamAccess>, claim?: string) => {
+    const base = { sub: `00uVERIFYTEAMS${String(n).padStart(6, '0')}`, label, memberships };
+    return { ...base, claim: claim ?? teamsClaimOf(base) };
+  };
+  const writer = folders.find((f) => f.access === 'read-write');
+  const reader = folders.find((f) => f.access === 'read');
+  const configured = new Set(folders.map((f) => f.folder));
+  const extensions: string[] = [];
+  for (const f of folders) {
+    const entry = `${f.folder}x=rw`;
+    if (configured.has(`${f.folder}x`)) continue;
+    // A session tag value holds at most 256 characters (STS: session tags).
+    if (`:${[...extensions, entry].join(':')}:`.length > 256) break;
+    extensions.push(entry);
+  }
+  return [
+    ...(writer ? [user(1, `read-write member (${writer.folder})`, { [writer.folder]: 'read-write' })] : []),
+    ...(reader ? [user(2, `read member (${reader.folder})`, { [reader.folder]: 'read' })] : []),
+    ...(folders.length >= 2
+      ? [
+          user(3, `member of ${folders[0].folder} and ${folders[1].folder}`, {
+            [folders[0].folder]: folders[0].access,
+            [folders[1].folder]: folders[1].access,
+          }),
+        ]
+      : []),
+    user(4, 'non-member', {}),
+    ...(extensions.length
+      ? [user(5, `prefix extension (claims ${extensions.join(', ')})`, {}, `:${extensions.join(':')}:`)]
+      : []),
+  ];
 }

@@ -31,7 +31,10 @@ export function webIdentityTrustContext(claims: VerifiedClaims, issuer: string):
 
 /**
  * Route 2, requests made with the web-identity session: the same claim keys stay available to the
- * role's permission policies, which is what lets them use `${<issuer>:sub}`.
+ * role's permission policies, which is what lets them use `${<issuer>:sub}`. "For OIDC providers,
+ * use the fully qualified URL of the OIDC provider with the sub context key" in policies granting
+ * per-user folders ("Identify users with OIDC federation",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_user-id.html).
  */
 export function webIdentitySessionContext(claims: VerifiedClaims, issuer: string): RequestContext {
   return webIdentityTrustContext(claims, issuer);

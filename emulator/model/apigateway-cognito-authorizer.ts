@@ -16,20 +16,23 @@ export interface MethodAuthorization {
 
 export type AuthorizerDecision =
   | { readonly allowed: true; readonly claims: Record<string, string> }
-  | { readonly allowed: false; readonly status: 401 | 403 };
+  | { readonly allowed: false; readonly status: 401 };
 
-const refuse = (status: 401 | 403): AuthorizerDecision => ({ allowed: false, status });
+/** Every refusal of a Cognito authorizer is 401 (see `authorize`). */
+const refuse = (status: 401): AuthorizerDecision => ({ allowed: false, status });
 
 /**
  * The authorizer's decision on one Authorization header value.
  *
  * - It verifies the token against the pool: signature by the pool's key, `iss` of the pool, `exp`
  *   in the future ("Verifying a JSON Web Token", Cognito developer guide); anything else is 401.
- * - "If the method has no OAuth scopes, API Gateway treats the supplied token as an identity
- *   token"; with scopes, an access token whose `scope` includes one of them ("Integrate a REST
- *   API with an Amazon Cognito user pool", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html).
- *   Whether an access token is also let through a method without scopes is not documented; the
- *   model lets it through, the stricter assumption for the Lambda, which must refuse it itself.
+ * - With scopes, an access token whose `scope` includes one of them: "Otherwise, the call fails
+ *   with a 401 Unauthorized response"; "If the OAuth Scopes option isn't specified, API Gateway
+ *   treats the supplied token as an identity token" ("Integrate a REST API with an Amazon Cognito
+ *   user pool", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html).
+ *   So a method without scopes refuses an access token with 401 too ("If you didn't configure any
+ *   scopes on the API Gateway method, then make sure that you use a valid ID token",
+ *   https://repost.aws/knowledge-center/api-gateway-cognito-401-unauthorized).
  * - The raw token and `Bearer <token>` are both accepted (observed in captured REST events, e.g.
  *   aws-powertools/powertools-lambda-typescript#2624; not documented).
  */
@@ -38,25 +41,41 @@ export function authorize(
   method: MethodAuthorization,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): AuthorizerDecision {
-  if (header === undefined) return refuse(401);
-  const token = /^Bearer /i.test(header) ? header.slice(7) : header;
-  const [encodedHeader, encodedPayload, signature, ...rest] = token.split('.');
-  if (!encodedHeader || !encodedPayload || !signature || rest.length) return refuse(401);
-  const jose = parseJson(encodedHeader);
-  const payload = parseJson(encodedPayload);
-  if (!jose || !payload || jose.alg !== 'RS256') return refuse(401);
-  const pool = method.userPools.find((p) => p.keyId === jose.kid && issuerOf(p) === payload.iss);
-  const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`);
-  if (!pool || !verify('sha256', signed, pool.publicKey, Buffer.from(signature, 'base64url'))) {
-    return refuse(401);
-  }
-  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds) return refuse(401);
+  const payload = authenticate(header, method.userPools, nowSeconds);
+  if (!payload) return refuse(401);
   const scopes = method.authorizationScopes ?? [];
   if (scopes.length > 0) {
     const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-    if (payload.token_use !== 'access' || !scopes.some((s) => granted.includes(s))) return refuse(403);
+    if (payload.token_use !== 'access' || !scopes.some((s) => granted.includes(s))) return refuse(401);
+  } else if (payload.token_use !== 'id') {
+    return refuse(401);
   }
   return { allowed: true, claims: flattenClaims(payload) };
+}
+
+/**
+ * The checks the authorizer makes of any token before it looks at its use and scopes: an RS256
+ * signature by a key of one of the pools, that pool's `iss`, `exp` in the future. The token's
+ * payload, or undefined.
+ */
+export function authenticate(
+  header: string | undefined,
+  userPools: readonly TestUserPool[],
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Record<string, unknown> | undefined {
+  if (header === undefined) return undefined;
+  const token = /^Bearer /i.test(header) ? header.slice(7) : header;
+  const [encodedHeader, encodedPayload, signature, ...rest] = token.split('.');
+  if (!encodedHeader || !encodedPayload || !signature || rest.length) return undefined;
+  const jose = parseJson(encodedHeader);
+  const payload = parseJson(encodedPayload);
+  if (!jose || !payload || jose.alg !== 'RS256') return undefined;
+  const pool = userPools.find((p) => p.keyId === jose.kid && issuerOf(p) === payload.iss);
+  const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`);
+  if (!pool || !verify('sha256', signed, pool.publicKey, Buffer.from(signature, 'base64url')))
+    return undefined;
+  if (typeof payload.exp !== 'number' || payload.exp <= nowSeconds) return undefined;
+  return payload;
 }
 
 /**

@@ -43,6 +43,22 @@ export interface FederatedSignIn {
   readonly authTime?: number;
   /** The app client's ID-token lifetime. @default 3600 */
   readonly lifetimeSeconds?: number;
+  /**
+   * The case of `cognito:username`. Real pools lower-case the whole federated username, the IdP's
+   * sub included (`okta_00uabc…`), while `identities[].userId` keeps the sub's case: captured tokens,
+   * aws-amplify/amplify-js#13844. The developer guide writes the name as `<ProviderName>_<sub>`;
+   * whether every pool lower-cases is not documented (UNDOCUMENTED `federated-username-case`), so
+   * both forms can be issued. @default 'as-documented'
+   */
+  readonly usernameForm?: 'lower-cased' | 'as-documented';
+}
+
+/** `cognito:username` of a federated user, in either form (see `FederatedSignIn.usernameForm`). */
+export function federatedUsername(
+  signIn: Pick<FederatedSignIn, 'providerName' | 'oktaSub' | 'usernameForm'>,
+) {
+  const name = `${signIn.providerName}_${signIn.oktaSub}`;
+  return signIn.usernameForm === 'lower-cased' ? name.toLowerCase() : name;
 }
 
 /**
@@ -57,8 +73,9 @@ export function federatedIdTokenClaims(pool: TestUserPool, signIn: FederatedSign
     // unique identifier (UUID) for the authenticated user"). Stable per user, so derived here.
     sub: uuidFrom(`${pool.poolId}/${signIn.providerName}/${signIn.oktaSub}`),
     // Federated users are named `<ProviderName>_<provider user id>` ("Adding user pool sign-in
-    // through a third party": the user name in the pool is the provider name and the IdP's sub).
-    'cognito:username': `${signIn.providerName}_${signIn.oktaSub}`,
+    // through a third party": the user name in the pool is the provider name and the IdP's sub),
+    // lower-cased as a whole by real pools (see `usernameForm`).
+    'cognito:username': federatedUsername(signIn),
     // One entry per linked provider, written by Cognito at federated sign-in. As in the page's
     // example, `primary` and `dateCreated` are strings and `issuer` is null for OIDC providers.
     identities: [

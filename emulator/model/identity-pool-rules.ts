@@ -48,13 +48,21 @@ export function oidcLoginFor(template: ResolvedTemplate, issuer: string): OidcLo
 }
 
 /**
- * Rule: the ID token's `aud` is one of the provider's client ids; IAM "checks the aud claim of the
- * token against the client IDs" of the provider (CreateOpenIDConnectProvider, ClientIDList,
- * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
+ * Rule: the token was issued to one of the provider's client ids. "If the azp parameter is present,
+ * check this value against listed client IDs in your OpenId Connect provider. If the azp parameter
+ * is not present, check the aud parameter against listed client IDs" ("Setting up an OIDC provider
+ * as an identity pool IdP", https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html);
+ * IAM "checks the aud claim of the token against the client IDs" (CreateOpenIDConnectProvider,
+ * ClientIDList, https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html).
+ * `aud` is taken as one client id (Okta's ID tokens carry one).
  */
-export function audienceAccepted(login: OidcLogin, claims: Pick<VerifiedClaims, 'aud'>): boolean {
+export function clientAccepted(
+  clientIds: readonly string[],
+  claims: { readonly aud?: unknown; readonly azp?: unknown },
+): boolean {
+  if (claims.azp !== undefined) return typeof claims.azp === 'string' && clientIds.includes(claims.azp);
   const audiences = [claims.aud].flat();
-  return audiences.length === 1 && login.clientIds.includes(audiences[0]);
+  return audiences.length === 1 && typeof audiences[0] === 'string' && clientIds.includes(audiences[0]);
 }
 
 /**

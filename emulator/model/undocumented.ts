@@ -16,15 +16,6 @@ export interface UndocumentedPoint {
 
 export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
   {
-    id: 'oidc-sub-in-permission-policies',
-    question:
-      'Is `${<issuer>:sub}` (an IAM OIDC provider’s claim key) available in the permission policies of a web-identity session, not only in its trust policy?',
-    assumption:
-      'Yes; route 2 depends on it. The IAM condition-key reference (reference_policies_iam-condition-keys.html#condition-keys-wif) names the keys of specific providers and does not say whether a generic OIDC issuer’s keys reach permission policies.',
-    probe:
-      'Sign in through route 2 and list `users/<sub>/`: a 403 means the key is empty in permission policies.',
-  },
-  {
     id: 'principal-tag-provider-name',
     question:
       'Which `IdentityProviderName` does `AWS::Cognito::IdentityPoolPrincipalTag` take for an IAM OIDC provider: the provider ARN or the issuer host/path (the Logins key)?',
@@ -36,10 +27,11 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
   {
     id: 'federated-username-case',
     question:
-      'Does Cognito lower-case the provider-name prefix of `cognito:username` for an OIDC provider (`Okta_<sub>` or `okta_<sub>`)?',
+      'Does Cognito lower-case the whole `cognito:username` of an OIDC-federated user (`okta_00uabc…`, the IdP sub included), in every pool or only in case-insensitive ones?',
     assumption:
-      'Either: the Lambda compares `<ProviderName>_<userId>` with `cognito:username` up to ASCII case (captured tokens show `google_<id>` for provider `Google`).',
-    probe: 'Decode a route 3 ID token after sign-in and compare `cognito:username` with `identities[0]`.',
+      'Every pool may: captured tokens and aws-amplify/amplify-js#13844 show the whole name lower-cased (provider prefix and sub) while `identities[].userId` keeps its case; the guide writes `<ProviderName>_<sub>`. The Lambda compares the username with `<ProviderName>_<userId>` up to ASCII case and takes the prefix key from `userId` verbatim. The user-pool stand-in issues the lower-cased form. So two Okta subs differing only in case would be one user-pool user (see the README Limits).',
+    probe:
+      'Decode a route 3 ID token after sign-in: compare `cognito:username` with `identities[0].providerName` + `_` + `identities[0].userId`.',
   },
   {
     id: 'identities-userid-case',
@@ -48,14 +40,6 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
     assumption:
       'Yes: the Lambda uses `userId` verbatim as the prefix key, the same value routes 1 and 2 see as `sub`.',
     probe: 'Upload via route 1 and list via route 3: the same object must appear.',
-  },
-  {
-    id: 'authorizer-access-token-without-scopes',
-    question:
-      'Does a REST `COGNITO_USER_POOLS` authorizer let an access token through a method without authorization scopes?',
-    assumption:
-      'Yes (the stricter case for the Lambda): the authorizer model lets it through and the Lambda refuses it itself (`token_use` must be `id`).',
-    probe: 'Call `GET /files` with an access token: expect 403 from the Lambda, or 401 from API Gateway.',
   },
   {
     id: 'authorizer-claim-rendering',
@@ -71,6 +55,15 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
       'Does the REST Cognito authorizer accept `Authorization: Bearer <token>` as well as the raw token?',
     assumption: 'Both (observed in captured events, aws-powertools/powertools-lambda-typescript#2624).',
     probe: '`curl -H "Authorization: Bearer $ID_TOKEN"` against `GET /files`: expect 200.',
+  },
+  {
+    id: 'post-form-encryption-conditions',
+    question:
+      'Does a bucket policy condition on `s3:x-amz-server-side-encryption` (and the key-id key) see the fields of a browser POST form upload, as it sees the headers of a PUT?',
+    assumption:
+      'Yes: the bucket policy’s encryption denies are modelled for PUT and for POST alike. Users of routes 1 and 2 can sign their own POST forms with their session, so an unseen field would let them store objects under another encryption than the bucket’s key.',
+    probe:
+      '`okta-s3-storage verify --okta-id-token FILE` posts a form naming `x-amz-server-side-encryption=AES256` with the route 1 and 2 credentials and reads HeadObject `ServerSideEncryption` (row `probe.route1.post-encryption`); on an SSE-KMS bucket a 403 or `aws:kms` passes.',
   },
   {
     id: 'refresh-token-admin-scope',

@@ -7,6 +7,7 @@
 import { createHash } from 'crypto';
 import { decideTrust, sessionArnOf, trustPolicyOf } from '../iam/simulate';
 import { identityPoolTrustContext, sessionTags } from '../iam/web-identity-context';
+import { clientAccepted } from '../model/identity-pool-rules';
 import type { VerifiedClaims } from './oidc-issuer';
 import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';
 import { withCors } from './cors';
@@ -64,11 +65,12 @@ export async function startCognitoIdentityEndpoint(
         'NotAuthorizedException',
         `Invalid login token. ${name} is not a provider of this pool`,
       );
-    const claims = await issuer
-      .verify(String(token), provider.clientIds)
-      .catch((error: { code?: string }) => {
-        throw new CognitoError('NotAuthorizedException', `Invalid login token. (${error.code})`);
-      });
+    // Signature, issuer and expiry here; the client id by the pool's own rule (azp before aud).
+    const claims = await issuer.verify(String(token)).catch((error: { code?: string }) => {
+      throw new CognitoError('NotAuthorizedException', `Invalid login token. (${error.code})`);
+    });
+    if (!clientAccepted(provider.clientIds, claims))
+      throw new CognitoError('NotAuthorizedException', 'Invalid login token. Incorrect token audience.');
     return { provider, claims };
   }
 

@@ -58,14 +58,15 @@ export async function startLoopbackServer(handle: RequestHandler, port = 0): Pro
 
 /**
  * How the local endpoints check an Okta ID token: the issuer standing in for Okta verifies the
- * signature, its own `iss`, the audience and the expiry. `providerName` is the CONFIGURED issuer's
- * host and path, which the template's OIDC provider and policies name.
+ * signature, its own `iss`, the audience (when given) and the expiry. `providerName` is the
+ * CONFIGURED issuer's host and path, which the template's OIDC provider and policies name.
  */
 export interface TokenIssuer {
   /** The `iss` of the issuer's tokens (the local issuer's URL). */
   readonly iss: string;
   readonly providerName: string;
-  verify(token: string, audiences: readonly string[]): Promise<VerifiedClaims>;
+  /** Without `audiences` the caller checks the client id itself (an identity pool reads `azp` first). */
+  verify(token: string, audiences?: readonly string[]): Promise<VerifiedClaims>;
 }
 
 /** The unverified `iss` of a JWT, only to pick the issuer that then verifies it. */

@@ -11,7 +11,7 @@ export interface IdTokenClaims {
 
 declare const verified: unique symbol;
 
-/** Claims that passed signature, issuer, audience and expiry checks. Only `verify` makes these. */
+/** Claims that passed signature, issuer, expiry (and, when asked, audience) checks. Only `verify` makes these. */
 export type VerifiedClaims = Readonly<Record<string, unknown>> & {
   readonly sub: string;
   readonly aud: string | readonly string[];
@@ -25,8 +25,11 @@ export interface OidcIssuer {
   /** Where the signing keys are served (`<listening url>/jwks`), whatever the `iss`. */
   readonly jwksUrl: string;
   mintIdToken(claims: IdTokenClaims, options?: { expiresInSeconds?: number }): Promise<string>;
-  /** Verifies with jose against `<url>/jwks`; rejects with jose's error `code` on any failure. */
-  verify(token: string, audience: string | readonly string[]): Promise<VerifiedClaims>;
+  /**
+   * Verifies with jose against `<url>/jwks`; rejects with jose's error `code` on any failure. Without
+   * `audience` the caller checks the client id itself (a Cognito identity pool reads `azp` first).
+   */
+  verify(token: string, audience?: string | readonly string[]): Promise<VerifiedClaims>;
   stop(): Promise<void>;
 }
 

@@ -82,6 +82,8 @@ export function localUserPool(template: ResolvedTemplate, okta: TokenIssuer): Lo
       clientId,
       lifetimeSeconds: idTokenSeconds(client.Properties),
       authTime: signedInAt.get(oktaSub),
+      // The form real pools issue: `okta_00uabc…`, with `identities[].userId` in the sub's own case.
+      usernameForm: 'lower-cased',
     });
     return signWithPool(pool, { ...claims, ...attributes });
   };

@@ -30,8 +30,9 @@ export function callerSub(event: APIGatewayProxyEvent, rules: IdentityRules): st
   const userId = okta.length === 1 ? (okta[0] as Record<string, unknown>).userId : undefined;
   // Cognito names a federated user `<provider>_<idp user id>`; a token whose username disagrees
   // with its own identities entry is not one Cognito issued for a federated sign-in. Compared up
-  // to ASCII case: Cognito lower-cases some federated usernames (a Google user of provider
-  // `Google` is `google_<id>` in captured tokens; aws-amplify/amplify-js#13844).
+  // to ASCII case: real pools lower-case the whole federated username, the IdP's sub included
+  // (`okta_00uabc…` in captured tokens; aws-amplify/amplify-js#13844), while the entry's `userId`
+  // keeps the sub's case, so the prefix key comes from `userId` alone.
   if (
     !isValidSub(userId) ||
     typeof payload['cognito:username'] !== 'string' ||

@@ -141,9 +141,6 @@ export interface PresignApiProps extends PresignApiOptions {
   readonly teamsPrefix?: string;
 }
 
-/** Default of `teamMembershipMaxAge`, in minutes. */
-const DEFAULT_TEAM_MEMBERSHIP_MAX_AGE_MINUTES = 60;
-
 /**
  * A REST API that hands out presigned URLs for the caller's own prefix. The Lambda behind it holds
  * no bucket permissions: for each caller it assumes the presign role with the session tag
@@ -174,7 +171,7 @@ export class PresignApi extends Construct {
     const teamFolders = props.teamFolders ?? [];
     const teamsPrefix = props.teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
     const membershipMaxAge =
-      props.teamMembershipMaxAge ?? Duration.minutes(DEFAULT_TEAM_MEMBERSHIP_MAX_AGE_MINUTES);
+      props.teamMembershipMaxAge ?? Duration.minutes(Defaults.TEAM_MEMBERSHIP_MAX_AGE_MINUTES);
     throwIfProblems(this, [
       ...propProblems(props, urlExpiry),
       ...teamProblems(props, teamFolders, teamsPrefix, membershipMaxAge),

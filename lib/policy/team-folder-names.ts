@@ -16,26 +16,10 @@ export const DEFAULT_TEAMS_PREFIX = 'teams/';
  */
 export const TEAMS_CLAIM = 'okta_teams';
 
-/** What a team folder's members may do. */
-export enum TeamFolderAccess {
-  /** Get and list. */
-  READ = 'read',
-  /** Get and list, put, delete (a delete marker: versions stay), abort multipart uploads. */
-  READ_WRITE = 'read-write',
-}
+import { TeamFolder, TeamFolderAccess } from './team-folder';
 
-/** One Okta group's access to one team folder. */
-export interface TeamFolder {
-  /** The Okta group whose members get the folder, by its name in Okta. */
-  readonly group: string;
-  /** What the group's members may do in the folder. */
-  readonly access: TeamFolderAccess;
-  /**
-   * The folder under the teams prefix. Several groups may share one folder with different access.
-   * @default - the group name
-   */
-  readonly folder?: string;
-}
+export { TeamFolderAccess } from './team-folder';
+export type { TeamFolder } from './team-folder';
 
 /** Object actions every member of a folder gets. */
 export const TEAM_READ_ACTIONS = ['s3:GetObject'] as const;

@@ -28,12 +28,27 @@ describe('the REST Cognito authorizer model', () => {
     expect(authorize(undefined, method, now)).toEqual({ allowed: false, status: 401 });
   });
 
-  test('needs an access token with a granted scope when the method has scopes', () => {
+  // "Otherwise, the call fails with a 401 Unauthorized response" (apigateway-enable-cognito-user-pool.html).
+  test('needs an access token with a granted scope when the method has scopes, else 401', () => {
     const scoped = { ...method, authorizationScopes: ['files/read'] };
-    expect(authorize(token(), scoped, now)).toEqual({ allowed: false, status: 403 });
+    expect(authorize(token(), scoped, now)).toEqual({ allowed: false, status: 401 });
+    expect(authorize(token({ token_use: 'access', scope: 'openid files/write' }), scoped, now)).toEqual({
+      allowed: false,
+      status: 401,
+    });
     expect(authorize(token({ token_use: 'access', scope: 'openid files/read' }), scoped, now)).toMatchObject({
       allowed: true,
     });
+  });
+
+  // "If the OAuth Scopes option isn't specified, API Gateway treats the supplied token as an identity
+  // token" (same page); https://repost.aws/knowledge-center/api-gateway-cognito-401-unauthorized.
+  test('refuses an access token, or a token of no use, on a method without scopes with 401', () => {
+    for (const token_use of ['access', undefined, 'ID'])
+      expect(authorize(token({ token_use, scope: 'openid' }), method, now)).toEqual({
+        allowed: false,
+        status: 401,
+      });
   });
 
   test('passes every claim as a string, exp and iat as Java UTC date text', () => {
@@ -78,6 +93,13 @@ describe('the REST Cognito authorizer model', () => {
       const authorization = methodAuthorizationOf(template, id, [stackPool]);
       expect(authorization.userPools).toEqual([stackPool]);
       expect(authorization.authorizationScopes ?? []).toEqual([]);
+      // So API Gateway itself answers an access token with 401, before the Lambda runs.
+      const access = signWithPool(stackPool, {
+        ...federatedIdTokenClaims(stackPool, { ...signIn, issuedAt: now - 60 }),
+        token_use: 'access',
+        scope: 'openid email',
+      });
+      expect(authorize(access, authorization, now)).toEqual({ allowed: false, status: 401 });
     }
   });
 });

@@ -5,7 +5,12 @@ import {
   methodAuthorizationOf,
   proxyEvent,
 } from '../../emulator/model/apigateway-cognito-authorizer';
-import { federatedIdTokenClaims, signWithPool, testUserPool } from '../../emulator/model/cognito-id-token';
+import {
+  federatedIdTokenClaims,
+  federatedUsername,
+  signWithPool,
+  testUserPool,
+} from '../../emulator/model/cognito-id-token';
 import {
   attributeMappingProblems,
   clientsAllowing,
@@ -166,10 +171,27 @@ describe('Cognito federation rules fail on broken templates', () => {
   test.each([
     ['cognito:username of another provider', { 'cognito:username': `Other_${OKTA_SUB}` }],
     ['no identities claim', { identities: undefined }],
-    ['token_use access', { token_use: 'access' }],
   ])('a token with %s is refused by the Lambda (403)', (_what, changes) => {
     expect(() => presignSubFor(fixtureBase('dev'), changes)).toThrow(
       expect.objectContaining({ status: 403 }),
+    );
+  });
+
+  // Real pools lower-case the whole federated username and keep `identities[].userId` as the IdP sent
+  // it (captured tokens; aws-amplify/amplify-js#13844): the prefix key is still the sub's own case.
+  test('a username lower-cased as real pools issue it still yields the Okta sub in its own case', () => {
+    const template = fixtureBase('dev');
+    const providerName = String(oidcProviderOf(template).props.ProviderName);
+    const lowerCased = federatedUsername({ providerName, oktaSub: OKTA_SUB, usernameForm: 'lower-cased' });
+    expect(lowerCased).toBe(`${providerName}_${OKTA_SUB}`.toLowerCase());
+    expect(lowerCased).not.toContain(OKTA_SUB);
+    expect(presignSubFor(template, { 'cognito:username': lowerCased })).toBe(OKTA_SUB);
+  });
+
+  // The methods have no scopes, so API Gateway takes only ID tokens (apigateway-enable-cognito-user-pool.html).
+  test('a token with token_use access is refused by the authorizer (401), before the Lambda', () => {
+    expect(() => presignSubFor(fixtureBase('dev'), { token_use: 'access' })).toThrow(
+      expect.objectContaining({ status: 401 }),
     );
   });
 
@@ -205,7 +227,8 @@ function presignSubFor(template: ResolvedTemplate, changes: Record<string, unkno
     (m) => m.props.HttpMethod === 'POST',
   )!;
   const decision = authorize(`Bearer ${token}`, methodAuthorizationOf(template, method.id, [pool]), now);
-  if (!decision.allowed) throw new Error(`The authorizer refused the token (${decision.status})`);
+  if (!decision.allowed)
+    throw Object.assign(new Error('The authorizer refused the token'), { status: decision.status });
   const event = proxyEvent({
     method: 'POST',
     resource: '/uploads',

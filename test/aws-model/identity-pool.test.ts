@@ -5,7 +5,7 @@ import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
 import type { VerifiedClaims } from '../../emulator/services/oidc-issuer';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import {
-  audienceAccepted,
+  clientAccepted,
   authenticatedRoleOf,
   authenticatedRoleTrust,
   OidcLogin,
@@ -67,9 +67,22 @@ describe.each(ENVIRONMENT_ROWS)('identity pool, %s', (_label, env) => {
   });
 
   test('aud is accepted for every configured client id and no other', () => {
-    for (const clientId of env.clientIds) expect(audienceAccepted(login(), claimsFor(clientId))).toBe(true);
-    expect(audienceAccepted(login(), claimsFor('0oaSOMEOTHERapp00009'))).toBe(false);
-    expect(audienceAccepted(login(), claimsFor([env.clientIds[0], 'other'] as never))).toBe(false);
+    const accepted = (claims: VerifiedClaims) => clientAccepted(login().clientIds, claims);
+    for (const clientId of env.clientIds) expect(accepted(claimsFor(clientId))).toBe(true);
+    expect(accepted(claimsFor('0oaSOMEOTHERapp00009'))).toBe(false);
+    expect(accepted(claimsFor([env.clientIds[0], 'other'] as never))).toBe(false);
+  });
+
+  // open-id.html: "If the azp parameter is present, check this value against listed client IDs".
+  test('azp, when present, is checked before aud: a listed aud with an unlisted azp is refused', () => {
+    const accepted = (azp: unknown) =>
+      clientAccepted(login().clientIds, { ...claimsFor(env.clientIds[0]), azp });
+    expect(accepted('0oaSOMEOTHERapp00009')).toBe(false);
+    expect(accepted(null)).toBe(false);
+    expect(accepted(env.clientIds[0])).toBe(true);
+    expect(
+      clientAccepted(login().clientIds, { ...claimsFor('0oaSOMEOTHERapp00009'), azp: env.clientIds[0] }),
+    ).toBe(true);
   });
 
   test('the tags of a member of every group fit STS’s and Cognito’s limits', () => {

@@ -4,7 +4,7 @@ import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 import { issuerKeyPrefix } from '../../emulator/iam/web-identity-context';
 import { TEST_ISSUER } from '../support/config';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
-import { decideS3, kmsDefaultOf } from '../../emulator/model/s3-rules';
+import { decideS3, kmsDefaultOf, type S3Operation } from '../../emulator/model/s3-rules';
 import { resourcesOfType } from '../../emulator/model/template-query';
 
 const TLS = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
@@ -122,5 +122,129 @@ describe('the key-policy leg fails on broken templates', () => {
     });
     const [, prefix, identity] = ROUTES[2];
     expect(await ownUpload(template, prefix, identity)).toMatchObject({ s3: 'Allowed', allowed: false });
+  });
+});
+
+/** alice's own object on a route, by S3 operation, written with or without the bucket key. */
+function ownObject(
+  template: ResolvedTemplate,
+  [, prefix, identity]: (typeof ROUTES)[number],
+  operation: S3Operation,
+  objectUsesBucketKey?: boolean,
+) {
+  const bucket = dataBucketOf(template);
+  return decideS3(template, bucket.id, {
+    roleId: roleIdOf(template, prefix),
+    action: operation === 'GetObject' ? 's3:GetObject' : 's3:PutObject',
+    operation,
+    objectUsesBucketKey,
+    resource: `arn:aws:s3:::${template.ref(bucket.id)}/users/${ALICE.sub}/big.bin`,
+    context: { ...TLS, ...identity(ALICE.sub) },
+  });
+}
+
+/** Every KMS statement of the template's identity policies, in the raw (unresolved) template. */
+function kmsStatementsOf(resources: Record<string, { Type: string; Properties: Record<string, any> }>) {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Record<string, any>[])
+    .filter((s) => JSON.stringify(s.Action).includes('kms:'));
+}
+
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html: GenerateDataKey to
+// start a multipart upload, Decrypt for UploadPart and UploadPartCopy.
+describe('SSE-KMS multipart uploads', () => {
+  test.each(ROUTES)(
+    '%s: starting asks KMS for GenerateDataKey, each part for Decrypt; both allowed',
+    async (...route) => {
+      const template = fixtureBase('prod');
+      const legs = await Promise.all(
+        (['CreateMultipartUpload', 'UploadPart', 'UploadPartCopy'] as const).map(async (op) => {
+          const decision = await ownObject(template, route, op);
+          return [op, decision.kms?.action, decision.allowed];
+        }),
+      );
+      expect(legs).toEqual([
+        ['CreateMultipartUpload', 'kms:GenerateDataKey', true],
+        ['UploadPart', 'kms:Decrypt', true],
+        ['UploadPartCopy', 'kms:Decrypt', true],
+      ]);
+    },
+  );
+
+  test('a key grant without kms:Decrypt starts a multipart upload but refuses its parts', async () => {
+    const template = brokenTemplate('prod', (resources) => {
+      for (const statement of kmsStatementsOf(resources))
+        statement.Action = [statement.Action].flat().filter((a: string) => a !== 'kms:Decrypt');
+    });
+    for (const route of ROUTES) {
+      expect(await ownObject(template, route, 'CreateMultipartUpload')).toMatchObject({ allowed: true });
+      expect(await ownObject(template, route, 'UploadPart')).toEqual({
+        s3: 'Allowed',
+        kms: { action: 'kms:Decrypt', decision: 'ImplicitlyDenied' },
+        allowed: false,
+      });
+      expect(await ownObject(template, route, 'UploadPartCopy')).toMatchObject({ allowed: false });
+    }
+  });
+
+  test('an operation IAM does not authorize by the action given is a test error, not a decision', async () => {
+    const template = fixtureBase('prod');
+    const bucket = dataBucketOf(template);
+    const request = { roleId: roleIdOf(template, 'WebIdentityRole'), resource: 'x', context: {} };
+    await expect(
+      decideS3(template, bucket.id, { ...request, action: 's3:GetObject', operation: 'UploadPart' }),
+    ).rejects.toThrow('authorized as s3:PutObject');
+  });
+});
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html: "Without enabling an S3 Bucket
+// Key, the object ARN is used as the encryption context", per object.
+describe('the encryption context of objects written without the bucket key', () => {
+  test.each(ROUTES)('%s: reads and writes them with the object ARN as context', async (...route) => {
+    const template = fixtureBase('prod');
+    expect(await ownObject(template, route, 'GetObject', false)).toMatchObject({
+      kms: { action: 'kms:Decrypt', decision: 'Allowed' },
+      allowed: true,
+    });
+    expect(await ownObject(template, route, 'PutObject', false)).toMatchObject({ allowed: true });
+  });
+
+  test('a grant narrowed to the bucket ARN alone leaves objects written without the bucket key unreadable', async () => {
+    const template = brokenTemplate('prod', (resources) => {
+      for (const statement of kmsStatementsOf(resources)) {
+        const like = statement.Condition.StringLike;
+        like['kms:EncryptionContext:aws:s3:arn'] = [like['kms:EncryptionContext:aws:s3:arn']].flat()[0];
+      }
+    });
+    for (const route of ROUTES) {
+      expect(await ownObject(template, route, 'GetObject', true)).toMatchObject({ allowed: true });
+      expect(await ownObject(template, route, 'GetObject', false)).toEqual({
+        s3: 'Allowed',
+        kms: { action: 'kms:Decrypt', decision: 'ImplicitlyDenied' },
+        allowed: false,
+      });
+    }
+  });
+});
+
+// "For OIDC providers, use the fully qualified URL of the OIDC provider with the sub context key"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_user-id.html): the key is
+// the provider's host and path, as IAM names the provider, never the issuer with its scheme.
+describe('route 2 permission policies read ${<issuer>:sub}', () => {
+  test('route 2: permission policies keyed on the issuer URL with https:// reach no prefix', async () => {
+    const host = issuerKeyPrefix(TEST_ISSUER);
+    const template = brokenTemplate('prod', (resources) => {
+      const id = rawId(resources, 'AWS::IAM::Policy', 'WebIdentityRoleDefaultPolicy');
+      const text = JSON.stringify(resources[id].Properties.PolicyDocument);
+      if (!text.includes(`\${${host}:sub}`)) throw new Error('route 2 no longer reads the issuer sub key');
+      resources[id].Properties.PolicyDocument = JSON.parse(
+        text.replaceAll(`\${${host}:sub}`, `\${https://${host}:sub}`),
+      );
+    });
+    expect(await ownUpload(fixtureBase('prod'), 'WebIdentityRole', ROUTES[1][2])).toMatchObject({
+      allowed: true,
+    });
+    expect(await ownUpload(template, 'WebIdentityRole', ROUTES[1][2])).toMatchObject({ allowed: false });
   });
 });

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { main } from '../../cli/verify/main';
-import { Deployment, deploy, mockDeployment, testClients } from './deployed';
+import { Deployment, deploy, mockDeployment, testClients, withRoute3TeamFolders } from './deployed';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'cli', 'verify', 'main.ts');
@@ -140,7 +140,7 @@ describe('okta-s3-storage verify as a command', () => {
 describe('a whole run against the deployed stack (AWS mocked, in process)', () => {
   let mocks: ReturnType<typeof mockDeployment>;
   beforeEach(() => {
-    mocks = mockDeployment(d);
+    mocks = mockDeployment(d, withRoute3TeamFolders(d));
     mocks.sts.on(GetCallerIdentityCommand).resolves({
       UserId: 'AROAEXAMPLE:pipeline',
       Account: '123456789012',

@@ -333,3 +333,28 @@ async function simulate(
   }
   return { $metadata, EvaluationResults, IsTruncated: false };
 }
+
+/**
+ * The deployment's policies with route 3's presign role also holding the identity-pool role's team
+ * statements: what a stack with route-3 team folders deploys. Until those grants land in the
+ * presign-api construct (branch route3), the whole-run and `iam.teams.route3` tests use this;
+ * once they have, the added copy is a harmless duplicate.
+ */
+export function withRoute3TeamFolders(d: Deployment): (roleArn: string) => NamedPolicy[] {
+  const isTeamStatement = (s: { Condition?: { StringLike?: Record<string, unknown> } }) =>
+    s.Condition?.StringLike?.['aws:PrincipalTag/okta_teams'] !== undefined;
+  return (roleArn) => {
+    const policies = structuredClone(d.policiesOfRole(roleArn));
+    if (roleArn !== d.outputs.PresignRoleArn) return policies;
+    const teamStatements = structuredClone(d.policiesOfRole(d.outputs.IdentityPoolRoleArn!))
+      .flatMap((p) => p.policy.Statement as { Condition?: { StringLike?: Record<string, unknown> } }[])
+      .filter(isTeamStatement);
+    return [
+      ...policies,
+      {
+        name: 'team statements of the identity-pool role',
+        policy: { Version: '2012-10-17', Statement: teamStatements },
+      },
+    ];
+  };
+}

@@ -8,6 +8,7 @@ import {
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -21,6 +22,7 @@ import { Outputs, stackOutputs } from '../../cli/verify/outputs';
 import { PRESIGN_PROBE_FILE, presignProbe } from '../../cli/verify/probes/presign';
 import { federatedUserId } from '../../cli/verify/probes/token';
 import { identityPoolProbe, webIdentityProbe } from '../../cli/verify/probes/web-identity';
+import { postEncryptionProbe } from '../../cli/verify/probes/post-encryption';
 import { testClients } from './deployed';
 import { authorize, proxyEvent } from '../../emulator/model/apigateway-cognito-authorizer';
 import { ALICE, callerToken, CLIENT_ID, METHOD_AUTHORIZATION, PROVIDER } from '../lambda/support/fakes';
@@ -138,7 +140,7 @@ describe('route 1 probe', () => {
   test('credentials, put, list, get, delete on the own prefix; the neighbour prefix AccessDenied; nothing left', async () => {
     signIn();
     const objects = enforcingS3();
-    const rows = await identityPoolProbe(testClients(), o, TOKEN, SUB);
+    const rows = await identityPoolProbe(testClients(formPosts('stored').fetchFn), o, TOKEN, SUB);
     expect(statuses(rows)).toEqual([
       ['probe.route1.credentials', 'PASS'],
       ['probe.route1.put', 'PASS'],
@@ -146,6 +148,7 @@ describe('route 1 probe', () => {
       ['probe.route1.get', 'PASS'],
       ['probe.route1.delete', 'PASS'],
       ['probe.route1.other-prefix', 'PASS'],
+      ['probe.route1.post-encryption', 'SKIP'], // this outputs file has no BucketEncryption
     ]);
     expect(objects.size).toBe(0);
     expect(rows[4].found).toContain('versions and delete markers remain');
@@ -193,6 +196,77 @@ describe('route 1 probe', () => {
   });
 });
 
+/**
+ * S3 answering a browser POST form: `refused` is the bucket policy's 403; `stored` keeps the object
+ * under the algorithm the form named, or under `storedAs` (what HeadObject then reports).
+ */
+function formPosts(answer: 'refused' | 'stored', storedAs?: string) {
+  const forms: FormData[] = [];
+  const fetchFn = (async (_url: string, init: RequestInit = {}) => {
+    const form = init.body as FormData;
+    forms.push(form);
+    if (answer === 'refused')
+      return new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 });
+    const algorithm = storedAs ?? String(form.get('x-amz-server-side-encryption'));
+    s3.on(HeadObjectCommand, { Key: String(form.get('key')) }).resolves({
+      $metadata,
+      ServerSideEncryption: algorithm as never,
+    });
+    s3.on(DeleteObjectCommand, { Key: String(form.get('key')) }).resolves({ $metadata, DeleteMarker: true });
+    return new Response(null, { status: 204 });
+  }) as typeof fetch;
+  return { fetchFn, forms };
+}
+
+describe('POST form encryption probe (routes 1 and 2)', () => {
+  const KMS = 'arn:aws:kms:eu-west-1:123456789012:key/k';
+  const routeS3 = () => new S3Client({ region: 'eu-west-1', credentials: ROUTE_KEY });
+  const probe = (fetchFn: typeof fetch, encryption: string | undefined) =>
+    postEncryptionProbe('route1', routeS3(), fetchFn, o.BucketName, SUB, encryption);
+
+  test('posts a form under the own prefix naming AES256, signed for exactly that field', async () => {
+    const posts = formPosts('refused');
+    await probe(posts.fetchFn, KMS);
+    const [form] = posts.forms;
+    expect(String(form.get('key'))).toMatch(
+      new RegExp(`^users/${SUB}/okta-s3-storage-verify/.+-post\\.txt$`),
+    );
+    expect(form.get('x-amz-server-side-encryption')).toBe('AES256');
+    const policy = JSON.parse(Buffer.from(String(form.get('Policy')), 'base64').toString());
+    expect(policy.conditions).toEqual(expect.arrayContaining([{ 'x-amz-server-side-encryption': 'AES256' }]));
+  });
+
+  test('an SSE-KMS bucket whose policy refuses the form: PASS', async () => {
+    expect(await probe(formPosts('refused').fetchFn, KMS)).toMatchObject({
+      status: 'PASS',
+      found: expect.stringContaining('403'),
+    });
+  });
+
+  test('an SSE-KMS bucket that stores the form as AES256: FAIL, the policy does not see form fields; the object is deleted', async () => {
+    const row = await probe(formPosts('stored').fetchFn, KMS);
+    expect(row).toMatchObject({ status: 'FAIL', found: expect.stringContaining('stored as AES256') });
+    expect(row.finding).toContain('did not see the form field');
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
+  });
+
+  test('an SSE-KMS bucket that stores it under its own key after all: PASS', async () => {
+    expect(await probe(formPosts('stored', 'aws:kms').fetchFn, KMS)).toMatchObject({ status: 'PASS' });
+  });
+
+  test('an SSE-S3 bucket: PASS, saying it cannot tell', async () => {
+    expect(await probe(formPosts('stored').fetchFn, 'SSE-S3')).toMatchObject({
+      status: 'PASS',
+      found: expect.stringContaining('cannot show'),
+    });
+  });
+
+  test('another answer from S3: FAIL', async () => {
+    const fetchFn = (async () => new Response('', { status: 400 })) as unknown as typeof fetch;
+    expect(await probe(fetchFn, KMS)).toMatchObject({ status: 'FAIL', found: 'HTTP 400' });
+  });
+});
+
 describe('route 2 probe', () => {
   test('AssumeRoleWithWebIdentity on the stack role, then the object probe', async () => {
     sts.on(AssumeRoleWithWebIdentityCommand).resolves({
@@ -212,9 +286,14 @@ describe('route 2 probe', () => {
       Audience: '0oaEXAMPLEspa0000000',
     });
     enforcingS3();
-    const rows = await webIdentityProbe(testClients(), o, TOKEN, SUB);
+    const kmsBucket = { ...o, BucketEncryption: 'arn:aws:kms:eu-west-1:123456789012:key/k' };
+    const posts = formPosts('refused');
+    const rows = await webIdentityProbe(testClients(posts.fetchFn), kmsBucket, TOKEN, SUB);
     expect(rows.every((r) => r.status === 'PASS')).toBe(true);
-    expect(rows).toHaveLength(6);
+    expect(rows.map((r) => r.check).slice(-1)).toEqual(['probe.route2.post-encryption']);
+    expect(rows).toHaveLength(7);
+    // The form was signed with the route's session, not the verifier's own key.
+    expect(posts.forms[0].get('X-Amz-Credential')).toMatch(new RegExp(`^${ROUTE_KEY.accessKeyId}/`));
     expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0].args[0].input).toMatchObject({
       RoleArn: o.WebIdentityRoleArn,
       WebIdentityToken: TOKEN,
@@ -367,13 +446,15 @@ describe('route 3 probe', () => {
     expect(rows[0].found).toMatch(new RegExp(`^users/${ALICE}/`));
   });
 
-  test('through the same models, an access token is refused by the Lambda: FAIL naming the 403 cause', async () => {
+  // A method without scopes treats the token as an ID token and answers anything else with 401
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html).
+  test('through the same models, an access token is refused by the authorizer: FAIL naming the 401 cause', async () => {
     const access = callerToken(ALICE, { token_use: 'access', identities: undefined });
     const { fetchFn } = presignApi({ callerOf: throughAuthorizerAndLambda });
     const rows = await presignProbe(testClients(fetchFn), o, access, undefined);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ check: 'probe.route3.upload-url', status: 'FAIL' });
-    expect(rows[0].finding).toContain('the Lambda refused the caller');
+    expect(rows[0].finding).toContain('not the access token');
   });
 
   test('a refused token: FAIL naming the token the API expects', async () => {

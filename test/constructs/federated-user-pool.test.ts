@@ -121,6 +121,14 @@ describe('FederatedUserPool', () => {
     expect(client.AllowedOAuthFlows).not.toContain('implicit');
   });
 
+  test('the app client follows its identity provider by the Ref alone, with no redundant DependsOn', () => {
+    const client = only('AWS::Cognito::UserPoolClient');
+    const idp = only('AWS::Cognito::UserPoolIdentityProvider');
+    // The Ref orders the creation; a DependsOn on top is what cfn-lint's W3005 flags.
+    expect(client.Properties.SupportedIdentityProviders).toEqual([{ Ref: idp.id }]);
+    expect(client.DependsOn).toBeUndefined();
+  });
+
   test('no token the client can obtain may rewrite user attributes', () => {
     const client = only('AWS::Cognito::UserPoolClient').Properties;
     // UpdateUserAttributes needs an access token with this scope; the client can never get one.

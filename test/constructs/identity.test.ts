@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { grantUserPrefixAccess } from '../../lib/policy/grant-user-prefix';
@@ -107,14 +107,23 @@ describe("OktaFederation importing the account's existing provider", () => {
     });
   });
 
-  test('refuses to import unless every audience of the shared provider is accepted', () => {
-    expect(() =>
-      OktaFederation.fromIssuer(new Stack(), 'F', {
-        issuer: TEST_ISSUER,
-        clientIds: TEST_CLIENT_IDS,
-        identityPoolAudiences: IdentityPoolAudiences.CLIENT_IDS_ONLY,
-      }),
-    ).toThrow(/identityPoolAudiences.*ANY_OF_SHARED_PROVIDER/);
+  test('imports without identityPoolAudiences, and warns that it is no longer needed when given', () => {
+    const quiet = new Stack();
+    OktaFederation.fromIssuer(quiet, 'F', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS });
+    expect(
+      Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('identityPoolAudiences')),
+    ).toEqual([]);
+    const old = new Stack();
+    const federation = OktaFederation.fromIssuer(old, 'F', {
+      issuer: TEST_ISSUER,
+      clientIds: TEST_CLIENT_IDS,
+      identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER,
+    });
+    Annotations.fromStack(old).hasWarning(
+      '/Default/F',
+      Match.stringLikeRegexp('identityPoolAudiences is no longer needed'),
+    );
+    expect(federation.identityPoolAudiences).toBe(IdentityPoolAudiences.CLIENT_IDS_ONLY);
   });
 });
 
@@ -131,18 +140,18 @@ describe('UserIdentityPool', () => {
     );
   });
 
-  test('maps the token sub to the okta_sub principal tag, without defaults, for the OIDC provider', () => {
+  test('maps the token sub and aud to the okta_sub and okta_aud principal tags, without defaults, for the OIDC provider', () => {
     const pool = only(plain, 'AWS::Cognito::IdentityPool');
     const provider = only(plain, 'AWS::IAM::OIDCProvider');
     expect(only(plain, 'AWS::Cognito::IdentityPoolPrincipalTag').Properties).toEqual({
       IdentityPoolId: { Ref: pool.id },
       IdentityProviderName: { Ref: provider.id },
-      PrincipalTags: { okta_sub: 'sub' },
+      PrincipalTags: { okta_sub: 'sub', okta_aud: 'aud' },
       UseDefaults: false,
     });
   });
 
-  test('the authenticated role trusts this pool, authenticated only, and tags only okta_sub', () => {
+  test('the authenticated role trusts this pool, authenticated only, tagged with okta_sub and a configured okta_aud only', () => {
     const pool = only(plain, 'AWS::Cognito::IdentityPool');
     const role = named(plain, 'AWS::IAM::Role', 'IdentityPoolAuthenticatedRole');
     const thisPool = {
@@ -162,8 +171,9 @@ describe('UserIdentityPool', () => {
         Action: 'sts:TagSession',
         Condition: {
           ...thisPool,
+          StringEquals: { ...thisPool.StringEquals, 'aws:RequestTag/okta_aud': TEST_CLIENT_IDS },
           Null: { 'aws:RequestTag/okta_sub': 'false' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['okta_sub'] },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['okta_sub', 'okta_aud'] },
         },
       },
     ]);
@@ -397,17 +407,8 @@ describe('identity in the app', () => {
     ]);
   });
 
-  test('the config refuses -c oidcProvider=import alone, naming the field', () => {
-    expect(() => synthesizedTemplate(undefined, { oidcProvider: 'import' })).toThrow(
-      /environments\.dev\.identityPoolAudiences: expected "any-of-shared-provider"/,
-    );
-  });
-
   test('the config chooses it per environment', () => {
-    const imported = synthesizedTemplate(undefined, {
-      oidcProvider: 'import',
-      identityPoolAudiences: 'any-of-shared-provider',
-    });
+    const imported = synthesizedTemplate(undefined, { oidcProvider: 'import' });
     imported.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     expect(JSON.stringify(imported.toJSON())).toContain(':oidc-provider/test.okta.example/oauth2/default');
   });

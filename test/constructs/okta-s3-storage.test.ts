@@ -117,7 +117,8 @@ describe('OktaFederation.fromIssuer and fromProviderArn', () => {
       ],
     });
     expect(imported.issuerHostAndPath).toBe('test.okta.example/oauth2/default');
-    expect(imported.identityPoolAudiences).toBe(IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER);
+    // Deprecated and ignored: the identity pool's role checks the audience itself.
+    expect(imported.identityPoolAudiences).toBe(IdentityPoolAudiences.CLIENT_IDS_ONLY);
   });
 
   test('fromProviderArn takes the ARN as given and validates the issuer, naming the prop', () => {

@@ -4,7 +4,7 @@
  * Stands in for `aws`, `curl`, `jq`, `npm` and `npx` while the README's shell blocks run (see
  * readme-commands.test.ts). Every call is recorded as one JSON line in $README_CALLS. What needs no
  * AWS account runs for real: `npx okta-s3-storage verify --help` and `--print-policy` run the
- * bundled verifier, and `npm run client-config` runs the script. `npm ci` is CI's first step, and
+ * verifier as bundled for the package ($README_CLI), and `npm run client-config` runs the script. `npm ci` is CI's first step, and
  * `npm run local` is what the local-web-client browser test starts, so both are only recorded. `jq` understands only the filters
  * the README uses, so a new filter fails the test until it is taught here.
  */
@@ -57,7 +57,7 @@ switch (command) {
   }
   case 'npx':
     if (args[0] === 'okta-s3-storage' && (args.includes('--help') || args.includes('--print-policy'))) {
-      run([path.join(repo, 'dist', 'cli', 'okta-s3-storage.js')], args.slice(1));
+      run([process.env.README_CLI], args.slice(1));
     } else if (args[0] !== 'cdk' && args[0] !== 'okta-s3-storage') {
       refuse('an npx command the README did not use before');
     }

@@ -18,6 +18,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from '../../cli/verify/args';
 import { config as exampleConfig } from '../../okta-config.example';
+import { bundleCli } from '../../scripts/cli-bundle';
 import { ENVIRONMENTS, environmentTemplate } from '../aws-model/environments';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -87,6 +88,21 @@ const RESOURCE_FLAGS: Record<string, (value: string) => boolean> = {
 /** Names the reader supplies, which no output holds. */
 const READERS_OWN = new Set(['iam put-role-policy --role-name']);
 
+/**
+ * One block in bash under `set -euo pipefail`, as a reader's script would run it. No rc files and
+ * no inherited stdin: bash sources /etc/bash.bashrc and ~/.bashrc, even non-interactive, when its
+ * stdin is a socket (Node's default 'pipe' is one) and SHLVL is unset, as under some CI agents;
+ * Debian's bashrc then fails under `set -u` on $PS1.
+ */
+function runBlock(block: string, env: Record<string, string | undefined>) {
+  return spawnSync('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', block], {
+    cwd: scratch,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+}
+
 let scratch: string;
 const blocks = shellBlocks(README);
 const results = new Map<number, { status: number | null; stdout: string; stderr: string; calls: Call[] }>();
@@ -103,6 +119,11 @@ beforeAll(() => {
     );
     fs.chmodSync(stub, 0o755);
   }
+  // The verifier runs from a bundle of its own, not dist/cli: test/package's `npm pack` rebuilds
+  // dist/ (prepack) while this file runs beside it, and a fresh clone only has dist/ after `npm ci`.
+  // Same entry point and esbuild options as the package build (scripts/cli-bundle.ts).
+  const cli = path.join(scratch, '.cli', 'okta-s3-storage.js');
+  bundleCli(cli);
   fs.writeFileSync(path.join(scratch, 'outputs.json'), JSON.stringify({ [stackName]: outputs }, null, 2));
   for (const file of ['okta-id-token.jwt', 'user-pool-id-token.jwt'])
     fs.writeFileSync(path.join(scratch, file), '');
@@ -110,17 +131,13 @@ beforeAll(() => {
     if (index === 0) return; // the quick start: .ci/run runs it
     const callsFile = path.join(scratch, `calls-${index}.jsonl`);
     fs.writeFileSync(callsFile, '');
-    const r = spawnSync('bash', ['-euo', 'pipefail', '-c', block], {
-      cwd: scratch,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-        README_CALLS: callsFile,
-        README_REPO: ROOT,
-        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
-        DEBUG: '',
-      },
+    const r = runBlock(block, {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      README_CALLS: callsFile,
+      README_REPO: ROOT,
+      README_CLI: cli,
+      TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+      DEBUG: '',
     });
     const calls = fs
       .readFileSync(callsFile, 'utf8')
@@ -156,6 +173,13 @@ test('every other block runs to the end under set -u, without a stray error', ()
       stderr: '',
     });
   }
+});
+
+test('the shells read no rc file, whatever stdin and SHLVL the test runner was started with', () => {
+  const home = fs.mkdtempSync(path.join(scratch, 'home-'));
+  fs.writeFileSync(path.join(home, '.bashrc'), 'echo read ~/.bashrc >&2\n');
+  const r = runBlock('true', { HOME: home, SHLVL: undefined, SSH_CLIENT: '127.0.0.1 1 2' });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
 });
 
 test('npm run local is the script the browser test starts', () => {

@@ -215,12 +215,3 @@ describe('bucket policy evaluated with identity policies (same account)', () => 
     ).toBe(expected);
   });
 });
-
-test('1,000 decisions take well under 5 seconds', async () => {
-  const started = Date.now();
-  for (let i = 0; i < 500; i++) {
-    await getObject(TAG_POLICY, `users/${A}/f${i}.txt`, { 'aws:PrincipalTag/okta_sub': A });
-    await getObject(ISSUER_POLICY, `users/${A}/f${i}.txt`, { [`${ISSUER}:sub`]: A });
-  }
-  expect(Date.now() - started).toBeLessThan(5_000);
-});

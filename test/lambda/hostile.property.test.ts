@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { encodePageToken } from '../../lambda/presign/core';
 import { createHandler } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
-import { authorize } from '../../emulator/model/apigateway-cognito-authorizer';
+import { authenticate, flattenClaims } from '../../emulator/model/apigateway-cognito-authorizer';
 import {
   ALICE,
   ALLOWED_ORIGIN,
@@ -21,7 +21,8 @@ import {
  * Hostile requests through the real handler. Signing is real (it is local); the STS session and
  * S3's HEAD/LIST answers are stubbed, with a listing that also returns another user's object.
  * Identities are hostile too, and every token is signed by the modelled user pool and passed
- * through the modelled authorizer: access tokens, other clients, `identities` entries for other
+ * through the modelled authorizer's signature, issuer and expiry checks (the Lambda must judge the
+ * token's use itself, in case a method gains scopes): access tokens, other clients, `identities` entries for other
  * providers, two Okta entries, user ids with bad characters, usernames that disagree with the
  * entry, an attacker-set `custom:okta_sub` (to be ignored), a second Authorization header, another
  * user's token in the header, and authorizer claims that disagree with the token on each bound claim.
@@ -577,10 +578,12 @@ function claimsVerdict(event: APIGatewayProxyEvent): Verdict {
     .filter(([name]) => name.toLowerCase() === 'authorization')
     .flatMap(([, v]) => v ?? []);
   if (values.length !== 1) return 'not one Authorization header';
-  const decision = authorize(values[0], METHOD_AUTHORIZATION);
-  if (!decision.allowed) return 'claims disagree with the token';
+  // Signature, issuer and expiry; the token's use is judged below, as the Lambda must judge it itself.
+  const authenticated = authenticate(values[0], METHOD_AUTHORIZATION.userPools);
+  if (!authenticated) return 'claims disagree with the token';
+  const rendered = flattenClaims(authenticated);
   for (const name of ['sub', 'aud', 'token_use', 'cognito:username', 'jti', 'iat']) {
-    if (claims[name] !== decision.claims[name]) return 'claims disagree with the token';
+    if (claims[name] !== rendered[name]) return 'claims disagree with the token';
   }
   const payload = payloadOf(values[0]);
   if (payload.token_use !== 'id') return 'not an ID token';

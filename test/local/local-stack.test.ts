@@ -33,7 +33,7 @@ let stack: LocalStack;
 aroundLocalStack(template, (running) => ({ okta, stack } = running));
 
 const token = (sub: string, aud = TEST_CLIENT_IDS[0], claims: Record<string, unknown> = {}) =>
-  okta.mintIdToken({ sub, aud, ...claims });
+  okta.mintIdToken({ sub, aud, okta_teams: ':', ...claims });
 
 const sessionOf = (accessKeyId: string): Session => {
   const session = stack.sessions.find(accessKeyId);
@@ -63,11 +63,13 @@ describe('route 1: the local identity pool', () => {
     })();
     const session = sessionOf(credentials.accessKeyId);
     expect(session.roleLogicalId).toBe(ids.identityPoolRole);
-    // The template's map is okta_sub ← sub.
+    // The template's map: okta_sub ← sub, okta_aud ← aud, okta_teams ← okta_teams.
     expect(stack.model.identityPool.principalTags[template.ref(ids.oidcProvider)]).toEqual({
       okta_sub: 'sub',
+      okta_aud: 'aud',
+      okta_teams: 'okta_teams',
     });
-    expect(session.tags).toEqual({ okta_sub: ALICE });
+    expect(session.tags).toEqual({ okta_sub: ALICE, okta_aud: TEST_CLIENT_IDS[0], okta_teams: ':' });
     expect(session.context['cognito-identity.amazonaws.com:aud']).toBe(stack.model.identityPool.id);
     const lifetime = credentials.expiration!.getTime() - Date.now();
     expect(lifetime).toBeGreaterThan(3590_000);
@@ -90,6 +92,21 @@ describe('route 1: the local identity pool', () => {
     expect(await withLogins({ 'evil.example/oauth2/default': await token(ALICE) })).toBe(
       'NotAuthorizedException',
     );
+  });
+
+  // "If the azp parameter is present, check this value against listed client IDs"
+  // (https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html).
+  test('checks azp before aud: a token whose aud is listed but whose azp is not is refused', async () => {
+    const signIn = async (azp: string) =>
+      errorOf(
+        fromCognitoIdentityPool({
+          identityPoolId: stack.model.identityPool.id,
+          logins: { [provider()]: await token(ALICE, TEST_CLIENT_IDS[0], { azp }) },
+          clientConfig: cognito(),
+        })(),
+      );
+    expect(await signIn(OTHER_CLIENT)).toBe('NotAuthorizedException');
+    expect(await signIn(TEST_CLIENT_IDS[0])).toBe('ok');
   });
 
   test('bob’s token cannot fetch the credentials of alice’s identity', async () => {

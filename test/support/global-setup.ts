@@ -11,4 +11,11 @@ export default function globalSetup(): void {
   // The SDK is pinned; its notice that future releases will need a newer Node is about versions
   // this project does not use, and it buried the test output once per worker.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Every App a test makes (a bare `new Stack()` makes one too) reads this: no stack bundles the
+  // presign Lambda with esbuild, about a second of CPU per synth and 25 synths per run. Tests read
+  // templates and run the handler from source; CI's `cdk synth` and the package build bundle it.
+  process.env.CDK_CONTEXT_JSON = JSON.stringify({ [BUNDLING_STACKS]: [] });
 }
+
+/** CDK's context key naming the stacks whose assets are bundled (cx-api BUNDLING_STACKS). */
+const BUNDLING_STACKS = 'aws:cdk:bundling-stacks';

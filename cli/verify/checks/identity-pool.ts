@@ -7,9 +7,32 @@ import {
 import { issuerHostAndPath, OKTA_SUB_TAG } from '../../../lib/policy/user-prefix-names';
 import { CAUSES } from '../causes';
 import { CheckResult, guarded, verdict } from '../check';
-import { Outputs } from '../outputs';
+import { listOutput, Outputs } from '../outputs';
+import { TEAMS_CLAIM } from '../../../lib/policy/team-folder-names';
 
-const EXPECTED_TAGS = `${OKTA_SUB_TAG} <- sub, UseDefaults false`;
+/** The session tag the pool's role trust checks against the client ids (lib's OKTA_AUD_TAG, without CDK). */
+const OKTA_AUD_TAG = 'okta_aud';
+
+/**
+ * The tags the pool must map: `okta_sub` and `okta_aud`, and `okta_teams` when the TeamFolders
+ * output lists folders (none when it says `none`; either when an older stack lacks the output).
+ */
+function expectedTags(o: Outputs): { required: Record<string, string>; optional: Record<string, string> } {
+  const required: Record<string, string> = { [OKTA_SUB_TAG]: 'sub', [OKTA_AUD_TAG]: 'aud' };
+  const teams = { [TEAMS_CLAIM]: TEAMS_CLAIM };
+  const folders = o.TeamFolders === undefined ? undefined : listOutput(o.TeamFolders.replace(/^none$/, ''));
+  if (folders?.length) return { required: { ...required, ...teams }, optional: {} };
+  return { required, optional: folders ? {} : teams };
+}
+
+const describeTags = (o: Outputs) => {
+  const { required, optional } = expectedTags(o);
+  const list = (tags: Record<string, string>) =>
+    Object.entries(tags)
+      .map(([k, v]) => `${k} <- ${v}`)
+      .join(', ');
+  return `${list(required)}${Object.keys(optional).length ? ` (${list(optional)} allowed)` : ''}, UseDefaults false`;
+};
 
 /** Route 1: the pool admits only Okta-authenticated users, into the stack's role, tagged with their sub. */
 export async function identityPoolChecks(client: CognitoIdentityClient, o: Outputs): Promise<CheckResult[]> {
@@ -81,6 +104,8 @@ async function principalTagCheck(client: CognitoIdentityClient, o: Outputs): Pro
       throw error;
     }
   };
+  const EXPECTED_TAGS = describeTags(o);
+  const { required, optional } = expectedTags(o);
   return guarded(check, EXPECTED_TAGS, async () => {
     const map = await lookUp(o.OidcProviderArn);
     const describe = (m: NonNullable<typeof map>) =>
@@ -92,8 +117,8 @@ async function principalTagCheck(client: CognitoIdentityClient, o: Outputs): Pro
     const exact = (m: typeof map) =>
       m !== undefined &&
       m.useDefaults === false &&
-      Object.keys(m.tags).length === 1 &&
-      m.tags[OKTA_SUB_TAG] === 'sub';
+      Object.entries(required).every(([k, v]) => m.tags[k] === v) &&
+      Object.entries(m.tags).every(([k, v]) => required[k] === v || optional[k] === v);
     if (exact(map))
       return [verdict(check, true, `${EXPECTED_TAGS} for ${o.OidcProviderArn}`, describe(map!), '')];
     const other = await lookUp(issuerHostAndPath(o.OktaIssuer)).catch(() => undefined);

@@ -44,7 +44,10 @@ export const contextEntries = (context: RequestContext): ContextEntry[] =>
  * Cases that can share one SimulatePrincipalPolicy call: same context, and together a full
  * actions × resources product (the API evaluates each action for each resource).
  */
-export function batches(cases: readonly MatrixCase[], identity: SimulatedRoute['identity']) {
+export function batches(
+  cases: readonly Pick<MatrixCase, 'user' | 'action' | 'resource' | 'context'>[],
+  identity: SimulatedRoute['identity'],
+) {
   const groups = new Map<string, { context: RequestContext; actions: Set<string>; resources: string[] }>();
   const byContextAndAction = new Map<string, string[]>();
   for (const c of cases) {
@@ -63,6 +66,42 @@ export function batches(cases: readonly MatrixCase[], identity: SimulatedRoute['
     groups.set(groupKey, group);
   }
   return [...groups.values()].map((g) => ({ ...g, actions: [...g.actions] }));
+}
+
+/**
+ * Asks `iam:SimulatePrincipalPolicy` about each batch on a role, following its pages. Decisions are
+ * keyed `<context JSON>|<action>|<resource>`; `missing` holds the context keys IAM said it lacked.
+ */
+export async function simulateBatches(
+  client: IAMClient,
+  roleArn: string,
+  batchList: ReturnType<typeof batches>,
+): Promise<{ decisions: Map<string, Decision>; missing: Set<string> }> {
+  const decisions = new Map<string, Decision>();
+  const missing = new Set<string>();
+  for (const batch of batchList) {
+    let Marker: string | undefined;
+    do {
+      const page = await client.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: roleArn,
+          ActionNames: batch.actions,
+          ResourceArns: batch.resources,
+          ContextEntries: contextEntries(batch.context),
+          Marker,
+        }),
+      );
+      for (const r of page.EvaluationResults ?? []) {
+        decisions.set(
+          `${JSON.stringify(batch.context)}|${r.EvalActionName}|${r.EvalResourceName}`,
+          DECISIONS[r.EvalDecision ?? ''] ?? 'ImplicitlyDenied',
+        );
+        for (const key of r.MissingContextValues ?? []) missing.add(key);
+      }
+      Marker = page.IsTruncated ? page.Marker : undefined;
+    } while (Marker);
+  }
+  return { decisions, missing };
 }
 
 /**
@@ -91,30 +130,7 @@ export async function simulationChecks(client: IAMClient, o: Outputs): Promise<C
     const cases = buildMatrix({ bucketName: o.BucketName, partition });
     rows.push(
       ...(await guarded(route.check, expected, async () => {
-        const decisions = new Map<string, Decision>();
-        const missing = new Set<string>();
-        for (const batch of batches(cases, route.identity)) {
-          let Marker: string | undefined;
-          do {
-            const page = await client.send(
-              new SimulatePrincipalPolicyCommand({
-                PolicySourceArn: roleArn,
-                ActionNames: batch.actions,
-                ResourceArns: batch.resources,
-                ContextEntries: contextEntries(batch.context),
-                Marker,
-              }),
-            );
-            for (const r of page.EvaluationResults ?? []) {
-              decisions.set(
-                `${JSON.stringify(batch.context)}|${r.EvalActionName}|${r.EvalResourceName}`,
-                DECISIONS[r.EvalDecision ?? ''] ?? 'ImplicitlyDenied',
-              );
-              for (const key of r.MissingContextValues ?? []) missing.add(key);
-            }
-            Marker = page.IsTruncated ? page.Marker : undefined;
-          } while (Marker);
-        }
+        const { decisions, missing } = await simulateBatches(client, roleArn, batches(cases, route.identity));
         const summary = await runMatrix(cases, async (c) => {
           const key = `${JSON.stringify({ ...route.identity(c.user.sub), ...c.context })}|${c.action}|${c.resource}`;
           const decision = decisions.get(key);

@@ -7,6 +7,8 @@ import { CheckResult, describeError, fail, pass } from '../check';
 import { Clients } from '../clients';
 import { Outputs } from '../outputs';
 import { objectProbe } from './objects';
+import { postEncryptionProbe } from './post-encryption';
+import { teamFolderProbe } from './teams';
 
 /** The most likely troubleshooting row for a refused Okta ID token. */
 export function tokenCause(error: unknown): string {
@@ -38,14 +40,19 @@ type RouteCredentials = {
   Expiration?: Date;
 };
 
-/** Gets a route's credentials, then runs the object probe with them; a refused token is one FAIL row. */
+/**
+ * Gets a route's credentials, then runs the object probe and the POST-form encryption probe with
+ * them; a refused token is one FAIL row.
+ */
 async function probeWith(
   route: 'route1' | 'route2',
   expected: string,
+  clients: Clients,
   o: Outputs,
   sub: string,
   accessDeniedCause: string,
   signIn: () => Promise<RouteCredentials | undefined>,
+  claims?: Record<string, unknown>,
 ): Promise<CheckResult[]> {
   const check = `probe.${route}.credentials`;
   let credentials: RouteCredentials | undefined;
@@ -58,19 +65,29 @@ async function probeWith(
   return [
     pass(check, expected, `credentials until ${credentials?.Expiration?.toISOString() ?? '?'}`),
     ...(await objectProbe(route, s3, o.BucketName, sub, accessDeniedCause)),
+    await postEncryptionProbe(route, s3, clients.fetch, o.BucketName, sub, o.BucketEncryption),
+    ...(claims ? await teamFolderProbe(route, s3, o, claims) : []),
   ];
 }
 
 /**
- * Route 1 with a test user's Okta ID token: GetId, GetCredentialsForIdentity, then the object probe.
+ * Route 1 with a test user's Okta ID token: GetId, GetCredentialsForIdentity, then the object probe,
+ * and the team-folder probe when the token's `claims` are given.
  * It settles what no offline test can: which provider name the principal-tag map needs, and that
  * Cognito's session tags reach S3's policy evaluation.
  */
-export function identityPoolProbe(clients: Clients, o: Outputs, token: string, sub: string) {
+export function identityPoolProbe(
+  clients: Clients,
+  o: Outputs,
+  token: string,
+  sub: string,
+  claims?: Record<string, unknown>,
+) {
   const Logins = { [issuerHostAndPath(o.OktaIssuer)]: token };
   return probeWith(
     'route1',
     'GetId + GetCredentialsForIdentity succeed',
+    clients,
     o,
     sub,
     CAUSES.noPrincipalTag,
@@ -83,6 +100,7 @@ export function identityPoolProbe(clients: Clients, o: Outputs, token: string, s
       );
       return Credentials;
     },
+    claims,
   );
 }
 
@@ -90,10 +108,17 @@ export function identityPoolProbe(clients: Clients, o: Outputs, token: string, s
  * Route 2: AssumeRoleWithWebIdentity, then the object probe. It settles whether a web-identity
  * session sees `${<issuer>:sub}` in S3's policy evaluation.
  */
-export function webIdentityProbe(clients: Clients, o: Outputs, token: string, sub: string) {
+export function webIdentityProbe(
+  clients: Clients,
+  o: Outputs,
+  token: string,
+  sub: string,
+  claims?: Record<string, unknown>,
+) {
   return probeWith(
     'route2',
     'AssumeRoleWithWebIdentity succeeds',
+    clients,
     o,
     sub,
     CAUSES.route2Audience,
@@ -108,5 +133,6 @@ export function webIdentityProbe(clients: Clients, o: Outputs, token: string, su
       );
       return Credentials;
     },
+    claims,
   );
 }

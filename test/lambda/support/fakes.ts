@@ -5,7 +5,9 @@ import type { PresignConfig } from '../../../lambda/presign/config';
 import type { AssumeRoleClient } from '../../../lambda/presign/credentials';
 import { S3RVER_KEY } from '../../../emulator/services/s3-server';
 import {
+  authenticate,
   authorize,
+  flattenClaims,
   MethodAuthorization,
   proxyEvent,
 } from '../../../emulator/model/apigateway-cognito-authorizer';
@@ -104,11 +106,19 @@ export function callerToken(sub: unknown, changes: Record<string, unknown> = {})
   return signWithPool(POOL, Object.fromEntries(Object.entries(changed).filter(([, v]) => v !== undefined)));
 }
 
-/** The claims the authorizer passes for a token it lets through; throws if it would refuse the token. */
+/**
+ * The claims the authorizer passes for a token it lets through. A token of the pool that the
+ * presign methods refuse only for its `token_use` (an access token, a misspelt use) gets the claims
+ * an authorizer would render for it all the same: the Lambda must refuse such a token on its own,
+ * should a method ever gain scopes (then it takes access tokens). Throws for a token no authorizer
+ * of the pool would pass (bad signature, issuer or expiry).
+ */
 export function authorizerClaimsOf(token: string): Record<string, string> {
   const decision = authorize(`Bearer ${token}`, METHOD_AUTHORIZATION);
-  if (!decision.allowed) throw new Error(`The authorizer refuses this token (${decision.status})`);
-  return decision.claims;
+  if (decision.allowed) return decision.claims;
+  const payload = authenticate(`Bearer ${token}`, METHOD_AUTHORIZATION.userPools);
+  if (!payload) throw new Error(`The authorizer refuses this token (${decision.status})`);
+  return flattenClaims(payload);
 }
 
 /** A REST API proxy event as API Gateway sends it after the Cognito authorizer let the token through. */
