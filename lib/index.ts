@@ -17,6 +17,3 @@ export * from './policy/user-prefix-policy';
 export * from './policy/team-folder';
 export * from './policy/team-folder-policy';
 export * from './policy/cors-rules';
-// Team folders: the props' types (the policy builders stay internal until they get static methods)
-export { TeamFolderAccess } from './policy/team-folder-names';
-export type { TeamFolder } from './policy/team-folder-names';
