@@ -1,7 +1,8 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnRule, Duration, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { placeholderFields } from './config/placeholders';
 import { MonitoringSettings, ResolvedEnvironment } from './config/types';
 import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
 import { IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
@@ -12,21 +13,10 @@ import { UserIdentityPool } from '../lib/constructs/user-identity-pool';
 import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-role';
 import { StorageMonitoring, StorageMonitoringOptions } from '../lib/constructs/storage-monitoring';
 import { OktaS3Storage } from '../lib/okta-s3-storage';
-import {
-  DEFAULT_TEAMS_PREFIX,
-  folderOf,
-  TeamFolder,
-  TeamFolderAccess,
-} from '../lib/policy/team-folder-names';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
   readonly settings: ResolvedEnvironment;
-  /**
-   * Adds a synth warning that the configuration holds placeholder values.
-   * @default false
-   */
-  readonly usesPlaceholders?: boolean;
 }
 
 /**
@@ -50,12 +40,7 @@ export class OktaS3StorageStack extends Stack {
   constructor(scope: Construct, id: string, props: OktaS3StorageStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    if (props.usesPlaceholders) {
-      Annotations.of(this).addWarningV2(
-        'okta-s3-storage:placeholders',
-        'Synthesized from okta-config.example.ts, which holds placeholder values. Copy it to okta-config.ts and fill in your own before deploying.',
-      );
-    }
+    this.refusePlaceholders(placeholderFields(settings));
     const { issuer, clientIds } = settings.okta;
     if (settings.identityPoolAudiences !== undefined) {
       Annotations.of(this).addWarningV2(
@@ -112,103 +97,31 @@ export class OktaS3StorageStack extends Stack {
     this.presignApi = this.store.presignApi;
     this.workflowsConnector = this.store.workflowsConnector;
     this.monitoring = this.store.monitoring;
-    const bucket = this.storage.bucket;
+    // The outputs the verifier, client-config and the README read: the library's, one source.
+    this.store.addOutputs();
+  }
 
-    const output = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description });
-    output('Region', this.region, 'AWS region of the store');
-    output('BucketName', bucket.bucketName, 'Data bucket; each user owns users/<okta-sub>/');
-    output(
-      'AccessLogBucketName',
-      this.storage.logBucket.bucketName,
-      "Bucket receiving the data bucket's access logs",
+  /**
+   * A configuration that still holds the example's placeholders synthesizes (CI builds the
+   * example), with a warning naming each field, and cannot be deployed: a CloudFormation rule
+   * whose assertion is false fails the deploy before any resource is created.
+   */
+  private refusePlaceholders(fields: readonly string[]) {
+    if (fields.length === 0) return;
+    const list = fields.join(', ');
+    Annotations.of(this).addWarningV2(
+      'okta-s3-storage:placeholders',
+      `The configuration still holds placeholder values: ${list}. Put your own in okta-config.ts before deploying; a deploy is refused.`,
     );
-    output(
-      'OktaIssuer',
-      settings.okta.issuer,
-      'Okta issuer (the Logins key of the identity pool is its host/path)',
-    );
-    output(
-      'OktaClientIds',
-      settings.okta.clientIds.join(','),
-      'Okta SPA/native client ids accepted for routes 1 and 2',
-    );
-    output(
-      'OidcProviderArn',
-      this.federation.provider.oidcProviderArn,
-      'IAM OIDC provider of the Okta issuer',
-    );
-    output(
-      'IdentityPoolId',
-      this.identityPool.identityPool.identityPoolId,
-      'Cognito identity pool (route 1)',
-    );
-    output(
-      'WebIdentityRoleArn',
-      this.webIdentityRole.role.roleArn,
-      'Role for AssumeRoleWithWebIdentity (route 2)',
-    );
-    output('UserPoolId', this.userPool.userPool.userPoolId, 'Cognito user pool federating Okta (route 3)');
-    output(
-      'UserPoolClientId',
-      this.userPool.client.userPoolClientId,
-      'Public app client (code flow with PKCE)',
-    );
-    output('HostedDomain', this.userPool.domain.baseUrl(), 'Hosted sign-in domain');
-    output(
-      'UserPoolProviderName',
-      this.userPool.identityProvider.providerName,
-      'Okta provider name in the user pool',
-    );
-    output('CallbackUrls', settings.userPool.callbackUrls.join(','), 'Redirects allowed after sign-in');
-    output('LogoutUrls', settings.userPool.logoutUrls.join(','), 'Redirects allowed after sign-out');
-    output('ApiUrl', this.presignApi.api.url, 'Presign API base URL');
-    // What `okta-s3-storage verify` compares the deployed resources with.
-    if (settings.allowedOrigins.length) {
-      output('AllowedOrigins', settings.allowedOrigins.join(','), 'Origins the bucket and API allow (CORS)');
-    }
-    output(
-      'BucketEncryption',
-      this.storage.encryptionKey?.keyArn ?? 'SSE-S3',
-      'Default encryption of the data bucket: SSE-S3, or the ARN of its KMS key',
-    );
-    output(
-      'IdentityPoolRoleArn',
-      this.identityPool.authenticatedRole.roleArn,
-      'Authenticated role of the identity pool (route 1)',
-    );
-    output(
-      'PresignRoleArn',
-      this.presignApi.presignRole.roleArn,
-      'Role whose tagged sessions sign presigned URLs (route 3)',
-    );
-    output(
-      'PresignHandlerRoleArn',
-      this.presignApi.executionRole.roleArn,
-      'Execution role of the presign Lambda: the only principal the presign role trusts',
-    );
-    output(
-      'PresignFunctionArn',
-      this.presignApi.handler.functionArn,
-      'The presign Lambda: the only lambda:SourceFunctionArn from which its role may assume the presign role',
-    );
-    output(
-      'IdTokenValidityMinutes',
-      String(settings.userPool.idTokenValidityMinutes),
-      'Lifetime of the user-pool ID tokens the presign API accepts',
-    );
-    output(
-      'TeamFolders',
-      teamFoldersOutput(settings.teamFolders, settings.teamsPrefix),
-      'Team folders and the highest access a group gives (folder=read|read-write, comma-separated; prefixed with teamsPrefix when not teams/; none when there are none)',
-    );
-    if (this.workflowsConnector) {
-      output(
-        'WorkflowsConnectorRoleArn',
-        this.workflowsConnector.role.roleArn,
-        'Role ARN to enter in Okta Workflows',
-      );
-    }
+    new CfnRule(this, 'NoPlaceholders', {
+      assertions: [
+        {
+          // Always false: the rule exists only while placeholders do.
+          assert: Fn.conditionEquals('placeholder values', 'none'),
+          assertDescription: `okta-s3-storage: placeholder values in the configuration: ${list}. Put your own in okta-config.ts and synthesize again.`,
+        },
+      ],
+    });
   }
 
   /** The environment's `monitoring` settings as the store's options; none when turned off. */
@@ -222,20 +135,4 @@ export class OktaS3StorageStack extends Stack {
         : undefined,
     };
   }
-}
-
-/**
- * The `TeamFolders` output the verifier builds its team matrix from: `finance=read-write,audit=read`,
- * one entry per folder with the highest access any group gives. A teams prefix other than `teams/`
- * is written before each folder (`groups/finance=read`). `none` rather than an empty string, which
- * an older stack's missing output and CloudFormation's dislike of empty values would blur.
- */
-function teamFoldersOutput(teams: readonly TeamFolder[], teamsPrefix: string): string {
-  const highest = new Map<string, TeamFolderAccess>();
-  for (const t of teams) {
-    const folder = folderOf(t);
-    if (highest.get(folder) !== TeamFolderAccess.READ_WRITE) highest.set(folder, t.access);
-  }
-  const prefix = teamsPrefix === DEFAULT_TEAMS_PREFIX ? '' : teamsPrefix;
-  return [...highest].map(([folder, access]) => `${prefix}${folder}=${access}`).join(',') || 'none';
 }

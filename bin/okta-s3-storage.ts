@@ -11,22 +11,23 @@ const projectDir = path.join(__dirname, '..');
 const app = new App();
 
 try {
-  const { environments, source, usesPlaceholders } = loadConfig(
+  const { environments, source, placeholders } = loadConfig(
     projectDir,
     contextThenEnvironment((key) => app.node.tryGetContext(key), process.env),
     givenOverrides(Object.keys(app.node.getAllContext()), cdkJsonContextKeys(), process.env),
   );
-  if (usesPlaceholders) {
+  for (const [name, fields] of Object.entries(placeholders)) {
     process.stderr.write(
-      `\n*** WARNING: using placeholder values from ${path.basename(source)}. ` +
-        'Copy it to okta-config.ts and fill in your own before deploying. ***\n\n',
+      `\n*** WARNING: environment "${name}" holds placeholder values from ${path.basename(source)}; ` +
+        'it synthesizes, but a deploy is refused. Put your own in okta-config.ts:\n' +
+        fields.map((f) => `      ${f}\n`).join('') +
+        '\n',
     );
   }
   for (const environment of environments) {
     new OktaS3StorageStack(app, environment.stackName, {
       env: { account: environment.account, region: environment.region },
       settings: environment,
-      usesPlaceholders,
     });
   }
 } catch (error) {

@@ -1,5 +1,7 @@
+import { CfnOutput, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { TeamFolder } from './policy/team-folder-names';
+import { DEFAULT_TEAMS_PREFIX, TeamFolder, TeamFolderAccess } from './policy/team-folder-names';
+import { membershipsByFolder } from './policy/team-folder-statements';
 import { FederatedUserPool, FederatedUserPoolOptions } from './constructs/federated-user-pool';
 import { IOktaFederation } from './constructs/okta-federation';
 import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
@@ -88,10 +90,21 @@ export class OktaS3Storage extends Construct {
   /** Alarms and the dashboard, when `monitoring` is set. */
   public readonly monitoring?: StorageMonitoring;
 
+  private readonly allowedOrigins: string[];
+  private readonly callbackUrls: string[];
+  private readonly logoutUrls: string[];
+  private readonly teamFolders: TeamFolder[];
+  private readonly teamsPrefix: string;
+
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
     const { federation, allowedOrigins, allowAnyOrigin, usersPrefix, teamFolders, teamsPrefix } = props;
     this.federation = federation;
+    this.allowedOrigins = [...allowedOrigins];
+    this.callbackUrls = [...props.userPool.callbackUrls];
+    this.logoutUrls = [...props.userPool.logoutUrls];
+    this.teamFolders = [...(teamFolders ?? [])];
+    this.teamsPrefix = teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
     this.storage = new UserFilesBucket(this, 'Storage', {
       ...props.bucket,
       allowedOrigins,
@@ -147,4 +160,135 @@ export class OktaS3Storage extends Construct {
       });
     }
   }
+
+  /**
+   * Adds the stack outputs that `okta-s3-storage verify` and `okta-s3-storage client-config` read,
+   * under the stable names the app uses (`Region`, `BucketName`, `OktaIssuer`, `IdentityPoolId`,
+   * `ApiUrl`, ...): their logical ids do not depend on where the store sits in the tree, so
+   * `cdk deploy --outputs-file outputs.json` writes them as the commands expect. One store per stack
+   * can add them.
+   * @returns the outputs, in the order they are added
+   */
+  public addOutputs(): CfnOutput[] {
+    const stack = Stack.of(this);
+    const owner = (stack as unknown as Record<symbol, string | undefined>)[OUTPUTS_MARKER];
+    if (owner !== undefined) {
+      throw new Error(
+        `OktaS3Storage at ${this.node.path}: addOutputs(): ${owner} already added the okta-s3-storage outputs to stack ${stack.stackName}, and their names are fixed. Put each store that needs them in a stack of its own.`,
+      );
+    }
+    (stack as unknown as Record<symbol, string>)[OUTPUTS_MARKER] = this.node.path;
+    const scope = new Construct(this, 'Outputs');
+    const outputs: CfnOutput[] = [];
+    const output = (name: string, value: string, description: string) => {
+      const o = new CfnOutput(scope, name, { value, description });
+      o.overrideLogicalId(name);
+      outputs.push(o);
+    };
+    const { storage, federation, identityPool, webIdentityRole, userPool, presignApi } = this;
+    output('Region', stack.region, 'AWS region of the store');
+    output('BucketName', storage.bucket.bucketName, 'Data bucket; each user owns users/<okta-sub>/');
+    output(
+      'AccessLogBucketName',
+      storage.logBucket.bucketName,
+      "Bucket receiving the data bucket's access logs",
+    );
+    output(
+      'OktaIssuer',
+      federation.issuer,
+      'Okta issuer (the Logins key of the identity pool is its host/path)',
+    );
+    output(
+      'OktaClientIds',
+      joinList(federation.clientIds),
+      'Okta SPA/native client ids accepted for routes 1 and 2',
+    );
+    output('OidcProviderArn', federation.provider.oidcProviderArn, 'IAM OIDC provider of the Okta issuer');
+    output('IdentityPoolId', identityPool.identityPool.identityPoolId, 'Cognito identity pool (route 1)');
+    output(
+      'WebIdentityRoleArn',
+      webIdentityRole.role.roleArn,
+      'Role for AssumeRoleWithWebIdentity (route 2)',
+    );
+    output('UserPoolId', userPool.userPool.userPoolId, 'Cognito user pool federating Okta (route 3)');
+    output('UserPoolClientId', userPool.client.userPoolClientId, 'Public app client (code flow with PKCE)');
+    output('HostedDomain', userPool.domain.baseUrl(), 'Hosted sign-in domain');
+    output(
+      'UserPoolProviderName',
+      userPool.identityProvider.providerName,
+      'Okta provider name in the user pool',
+    );
+    output('CallbackUrls', joinList(this.callbackUrls), 'Redirects allowed after sign-in');
+    output('LogoutUrls', joinList(this.logoutUrls), 'Redirects allowed after sign-out');
+    output('ApiUrl', presignApi.api.url, 'Presign API base URL');
+    // What `okta-s3-storage verify` compares the deployed resources with.
+    if (this.allowedOrigins.length) {
+      output('AllowedOrigins', joinList(this.allowedOrigins), 'Origins the bucket and API allow (CORS)');
+    }
+    output(
+      'BucketEncryption',
+      storage.encryptionKey?.keyArn ?? 'SSE-S3',
+      'Default encryption of the data bucket: SSE-S3, or the ARN of its KMS key',
+    );
+    output(
+      'IdentityPoolRoleArn',
+      identityPool.authenticatedRole.roleArn,
+      'Authenticated role of the identity pool (route 1)',
+    );
+    output(
+      'PresignRoleArn',
+      presignApi.presignRole.roleArn,
+      'Role whose tagged sessions sign presigned URLs (route 3)',
+    );
+    output(
+      'PresignHandlerRoleArn',
+      presignApi.executionRole.roleArn,
+      'Execution role of the presign Lambda: the only principal the presign role trusts',
+    );
+    output(
+      'PresignFunctionArn',
+      presignApi.handler.functionArn,
+      'The presign Lambda: the only lambda:SourceFunctionArn from which its role may assume the presign role',
+    );
+    if (!userPool.idTokenValidity.isUnresolved()) {
+      output(
+        'IdTokenValidityMinutes',
+        String(userPool.idTokenValidity.toMinutes({ integral: false })),
+        'Lifetime of the user-pool ID tokens the presign API accepts',
+      );
+    }
+    output(
+      'TeamFolders',
+      teamFoldersOutput(this.teamFolders, this.teamsPrefix),
+      'Team folders and the highest access a group gives (folder=read|read-write, comma-separated; prefixed with teamsPrefix when not teams/; none when there are none)',
+    );
+    if (this.workflowsConnector) {
+      output(
+        'WorkflowsConnectorRoleArn',
+        this.workflowsConnector.role.roleArn,
+        'Role ARN to enter in Okta Workflows',
+      );
+    }
+    return outputs;
+  }
+}
+
+/** `finance=read-write,audit=read` (each folder once, with the highest access), or `none`. */
+function teamFoldersOutput(teams: readonly TeamFolder[], teamsPrefix: string): string {
+  const prefix = teamsPrefix === DEFAULT_TEAMS_PREFIX ? '' : teamsPrefix;
+  const folders = [...membershipsByFolder(teams)].map(([folder, accesses]) => {
+    const access = accesses.has(TeamFolderAccess.READ_WRITE)
+      ? TeamFolderAccess.READ_WRITE
+      : TeamFolderAccess.READ;
+    return `${prefix}${folder}=${access}`;
+  });
+  return folders.join(',') || 'none';
+}
+
+/** Which store of a stack added the outputs: their logical ids are fixed, so only one may. */
+const OUTPUTS_MARKER = Symbol.for('okta-s3-storage.OktaS3Storage.outputs');
+
+/** A list as one comma-separated output value, also when it holds tokens. */
+function joinList(values: readonly string[]): string {
+  return values.some((v) => Token.isUnresolved(v)) ? Fn.join(',', [...values]) : values.join(',');
 }

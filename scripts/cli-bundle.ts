@@ -11,7 +11,7 @@ const root = path.join(__dirname, '..');
 
 export function bundleCli(outfile: string): void {
   buildSync({
-    entryPoints: [path.join(root, 'cli', 'verify', 'main.ts')],
+    entryPoints: [path.join(root, 'cli', 'main.ts')],
     outfile,
     bundle: true,
     platform: 'node',

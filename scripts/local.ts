@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigValidationError } from '../app/config/validate';
+import { unknownOption } from '../cli/flags';
 import {
   DEFAULT_PORT_BASE,
   PORT_OFFSETS,
@@ -24,11 +25,32 @@ const HIGHEST_BASE = 65535 - Math.max(...Object.values(PORT_OFFSETS));
 
 export class LocalArgsError extends Error {}
 
+export const LOCAL_HELP = `Usage: npm run local -- [options]
+
+Runs the store on this machine (127.0.0.1 only) from okta-config.ts, or the example: an Okta
+stand-in with test users, the three routes, S3 and the reference web client. A development and
+test aid, not AWS. Ctrl-C, SIGTERM or SIGHUP stops everything and leaves no port open.
+
+Options:
+  --env NAME       the environment to run (default: the configuration's first)
+  --port-base N    moves every port: web client N, Okta N+1, hosted UI N+2, presign API N+3,
+                   S3 N+4, Cognito Identity N+5, STS N+6 (default: ${DEFAULT_PORT_BASE})
+  --data-dir DIR   where files and the client configuration are kept (default: .local/)
+  --reset          empties that directory first
+  --help           show this help
+
+Exit codes: 0 stopped cleanly (or --help); 1 bad arguments or configuration, or a port in use.
+`;
+
+const VALUE_FLAGS = ['--env', '--port-base', '--data-dir'];
+const SWITCHES = ['--reset', '--help', '-h'];
+
 export interface LocalArgs {
   readonly env?: string;
   readonly portBase: number;
   readonly dataDir: string;
   readonly reset: boolean;
+  readonly help?: boolean;
 }
 
 /** Reads the arguments, reporting every problem at once. */
@@ -36,22 +58,30 @@ export function parseLocalArgs(argv: readonly string[]): LocalArgs {
   const problems: string[] = [];
   const values: Record<string, string> = {};
   let reset = false;
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] =
       argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    if (flag === '--env' || flag === '--port-base' || flag === '--data-dir') {
+    if (VALUE_FLAGS.includes(flag)) {
       const next = argv[i + 1];
       const value = inline ?? (next !== undefined && !next.startsWith('--') ? argv[++i] : undefined);
       if (!value) problems.push(`${flag} needs a value`);
       else if (flag in values) problems.push(`${flag} is given twice`);
       else values[flag] = value;
     } else if (flag === '--reset' && inline === undefined) reset = true;
-    else problems.push(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument ${flag}`);
+    else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
+    else
+      problems.push(
+        flag.startsWith('-')
+          ? unknownOption(flag, [...VALUE_FLAGS, ...SWITCHES])
+          : `unexpected argument ${flag}`,
+      );
   }
   const base = values['--port-base'] ?? String(DEFAULT_PORT_BASE);
   const portBase = Number(base);
   if (!/^\d+$/.test(base) || portBase < 1024 || portBase > HIGHEST_BASE)
     problems.push(`--port-base must be a whole number from 1024 to ${HIGHEST_BASE}, got "${base}"`);
+  if (help) return { portBase: DEFAULT_PORT_BASE, dataDir: '', reset: false, help: true };
   if (problems.length) throw new LocalArgsError([...problems, USAGE].join('\n'));
   return {
     env: values['--env'],
@@ -93,6 +123,10 @@ export async function main(argv: readonly string[], debug = Boolean(process.env.
   } catch (e) {
     return fail(e, debug);
   }
+  if (args.help) {
+    process.stdout.write(LOCAL_HELP);
+    return 0;
+  }
   if (args.reset) fs.rmSync(args.dataDir, { recursive: true, force: true });
   let local: LocalEnvironment;
   try {
@@ -108,13 +142,28 @@ export async function main(argv: readonly string[], debug = Boolean(process.env.
   // From the process's start: module loading included.
   console.log(summary(local, process.uptime()));
   return new Promise((resolve) => {
+    const parent = process.ppid;
+    // npm runs the script with `exec`, so this process is npm's own child: npm forwards SIGINT and
+    // SIGTERM to it. A hang-up, or npm killed outright, leaves it orphaned: it stops then too.
+    const orphaned = setInterval(() => process.ppid !== parent && stop(), 250).unref();
+    // Ctrl-C reaches this process twice (from the terminal, and forwarded by npm): the listeners
+    // stay until the stack is closed, so a second signal cannot kill it half-way.
+    let stopping = false;
     const stop = () => {
-      process.off('SIGINT', stop).off('SIGTERM', stop);
-      local.close().then(() => resolve(0));
+      if (stopping) return;
+      stopping = true;
+      clearInterval(orphaned);
+      local.close().then(() => {
+        for (const signal of STOP_SIGNALS) process.off(signal, stop);
+        resolve(0);
+      });
     };
-    process.on('SIGINT', stop).on('SIGTERM', stop);
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
   });
 }
+
+/** Ctrl-C, `kill`, and a closed terminal or npm's end all stop the stack cleanly. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Problems a person can fix, once and without a trace; anything else is a bug, traced under DEBUG. */
 function fail(e: unknown, debug: boolean): number {

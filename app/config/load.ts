@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_MONITORING, DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
 import { closest } from './keys';
+import { placeholderFields } from './placeholders';
 import { resolveEnvironment } from './resolve';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 import { ConfigValidationError, validateConfig } from './validate';
@@ -67,11 +68,16 @@ export interface LoadedConfig {
   readonly environments: readonly ResolvedEnvironment[];
   /** The file the configuration came from. */
   readonly source: string;
-  /** True when the committed example (placeholder values) was used. */
+  /** True when any chosen environment holds the example's placeholder values, found by value. */
   readonly usesPlaceholders: boolean;
+  /** Each field holding a placeholder, per chosen environment (`okta.issuer ("...")`). */
+  readonly placeholders: Readonly<Record<string, readonly string[]>>;
 }
 
-export type ContextLookup = (key: string) => unknown;
+export type ContextLookup = ((key: string) => unknown) & {
+  /** Where a key's value came from, for error messages: `-c key` or the `OKTA_S3_*` variable. */
+  readonly originOf?: (key: string) => string;
+};
 
 /** An override the user gave, by where it came from: a `-c` key or an `OKTA_S3_*` variable. */
 export type GivenOverride = { readonly contextKey: string } | { readonly variable: string };
@@ -133,7 +139,10 @@ export function contextThenEnvironment(
   context: ContextLookup,
   env: Readonly<Record<string, string | undefined>>,
 ): ContextLookup {
-  return (key) => context(key) ?? env[environmentVariableFor(key)];
+  const lookup = (key: string) => context(key) ?? env[environmentVariableFor(key)];
+  return Object.assign(lookup, {
+    originOf: (key: string) => (context(key) !== undefined ? `-c ${key}` : environmentVariableFor(key)),
+  });
 }
 
 /** Reads `okta-config.ts` if present, else the example, then applies overrides and validates. */
@@ -144,9 +153,44 @@ export function loadConfig(
 ): LoadedConfig {
   const own = path.join(projectDir, CONFIG_FILE);
   const source = fs.existsSync(own) ? own : path.join(projectDir, EXAMPLE_CONFIG_FILE);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const raw: unknown = require(source).config;
-  return { ...configure(raw, context, given), source, usesPlaceholders: source !== own };
+  const configured = configure(readConfigFile(source), context, given);
+  const placeholders = Object.fromEntries(
+    configured.environments.map((e) => [e.name, placeholderFields(e)] as const).filter(([, f]) => f.length),
+  );
+  return { ...configured, source, usesPlaceholders: Object.keys(placeholders).length > 0, placeholders };
+}
+
+/**
+ * The `config` export of a configuration file. A file that does not compile, or exports another
+ * name, is one configuration problem naming the file (and the line and column), not a trace.
+ */
+function readConfigFile(source: string): unknown {
+  const file = path.basename(source);
+  let exported: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(source);
+  } catch (error) {
+    const e = error as Error & { diagnosticCodes?: number[] };
+    // ts-node's TSError: "⨯ Unable to compile TypeScript:\nokta-config.ts(12,5): error TS1005: ..."
+    const diagnostic = /^(?:.*[\\/])?([^\\/\n]+)\((\d+),(\d+)\): error (TS\d+: .*)$/m.exec(e.message ?? '');
+    if (diagnostic) {
+      const [, name, line, column, text] = diagnostic;
+      throw new ConfigValidationError([`${name}:${line}:${column}: ${text}`]);
+    }
+    if (error instanceof SyntaxError) throw new ConfigValidationError([`${file}: ${e.message}`]);
+    throw error;
+  }
+  if (!('config' in exported)) {
+    const names = Object.keys(exported).filter((n) => n !== '__esModule');
+    const near = names.find((n) => /config/i.test(n)) ?? closest('config', names);
+    throw new ConfigValidationError([
+      `${file}: exports no \`config\`${names.length ? ` (it exports ${names.join(', ')})` : ''}` +
+        (near ? `; did you mean \`config\` instead of \`${near}\`?` : '') +
+        ' Write: export const config: OktaS3Config = { ... }',
+    ]);
+  }
+  return exported.config;
 }
 
 /**
@@ -158,7 +202,7 @@ export function configure(
   raw: unknown,
   context: ContextLookup,
   given: readonly GivenOverride[] = [],
-): Omit<LoadedConfig, 'source' | 'usesPlaceholders'> {
+): Omit<LoadedConfig, 'source' | 'usesPlaceholders' | 'placeholders'> {
   const problems = unknownOverrideProblems(given);
   const copy = structuredClone(raw) as Record<string, unknown> | undefined;
   const envName = stringContext(context(ENVIRONMENT_CONTEXT_KEY)) ?? ALL_ENVIRONMENTS;
@@ -170,8 +214,14 @@ export function configure(
     );
   }
   const chosen = envName === ALL_ENVIRONMENTS ? names : names.filter((n) => n === envName);
+  /** Configuration paths set by an override, and where each value came from. */
+  const origins = new Map<string, string>();
+  const originOf = context.originOf ?? ((key: string) => `-c ${key}`);
   if (isObject(copy)) {
-    for (const [key, kind] of Object.entries(ROOT_FIELDS)) applyOverride(copy, key, kind, context(key));
+    for (const [key, kind] of Object.entries(ROOT_FIELDS)) {
+      if (context(key) !== undefined) origins.set(key, originOf(key));
+      applyOverride(copy, key, kind, context(key));
+    }
     for (const [key, kind] of Object.entries(ENVIRONMENT_FIELDS)) {
       const value = context(key);
       if (value === undefined) continue;
@@ -179,8 +229,10 @@ export function configure(
         problems.push(`-c ${key}: changes one environment; add -c env=<${names.join('|')}>`);
         continue;
       }
-      for (const name of chosen)
+      for (const name of chosen) {
+        origins.set(`environments.${name}.${key}`, originOf(key));
         applyOverride(environments[name] as Record<string, unknown>, key, kind, value);
+      }
     }
   }
   let config: OktaS3Config | undefined;
@@ -188,11 +240,21 @@ export function configure(
     config = validateConfig(copy);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
-    problems.push(...error.problems);
+    problems.push(...error.problems.map((problem) => withOrigin(problem, origins)));
   }
   if (problems.length > 0 || !config) throw new ConfigValidationError(problems);
   const valid = config;
   return { config: valid, environments: chosen.map((name) => resolveEnvironment(valid, name)) };
+}
+
+/** A problem about a field an override set says so: `region: expected ... (from -c region)`. */
+function withOrigin(problem: string, origins: ReadonlyMap<string, string>): string {
+  const field = /^([^:\s]+):/.exec(problem)?.[1];
+  if (!field) return problem;
+  const set = [...origins.keys()].find(
+    (p) => field === p || field.startsWith(`${p}[`) || field.startsWith(`${p}.`),
+  );
+  return set ? `${problem} (from ${origins.get(set)})` : problem;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -86,10 +86,16 @@ const regionCheck: Check = (v) => {
 
 const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 
-const issuerCheck: Check = (v) =>
-  isIssuerUrl(v)
+const issuerCheck: Check = (v) => {
+  // https://<org>-admin.okta.com is the admin console, which issues no tokens for this store.
+  const admin =
+    typeof v === 'string' ? /^https:\/\/([^/.]+)-admin\.(okta(?:preview)?\.com)(\/|$)/.exec(v) : null;
+  if (admin)
+    return `the authorization server's Issuer URI, not the admin console's address (Security > API > Authorization Servers, e.g. https://${admin[1]}.${admin[2]}/oauth2/default)`;
+  return isIssuerUrl(v)
     ? undefined
     : 'an https URL with no trailing slash, query or fragment, e.g. https://example.okta.com/oauth2/default';
+};
 
 /** An origin is exactly scheme://host[:port]; see originProblem. */
 export const checkOrigin: Check = originProblem;

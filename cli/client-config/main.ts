@@ -2,10 +2,12 @@
  * Turns the file `cdk deploy --outputs-file outputs.json` writes into the configuration a front end
  * needs: an `amplify_outputs.json` (auth and storage sections) and a small `okta-s3-client.json`.
  *
- *   npm run client-config -- outputs.json [--stack OktaS3Storage-prod] [--out-dir public]
+ *   npx okta-s3-storage client-config [--outputs outputs.json] [--stack NAME] [--out-dir public]
+ *   npm run client-config -- --outputs outputs.json ...    (in this repository)
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { unknownOption } from '../flags';
 import {
   listOutput,
   Outputs,
@@ -99,33 +101,71 @@ export function writeClientConfig(
   return written;
 }
 
-const USAGE = 'Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]';
+export const CLIENT_CONFIG_HELP = `Usage: okta-s3-storage client-config [options]
+       npm run client-config -- [options]      (in this repository)
 
-/** Reads `<outputs.json> [--stack NAME] [--out-dir DIR]`, reporting every problem at once. */
-export function parseClientConfigArgs(argv: readonly string[]): {
-  outputsFile: string;
-  stack?: string;
-  outDir?: string;
-} {
+Writes a front end's configuration from the outputs of a deployment: amplify_outputs.json (auth
+and storage sections) and okta-s3-client.json (API URL, Okta settings, identity pool Logins key,
+role ARNs). Needs no AWS credentials.
+
+Options:
+  --outputs FILE   outputs of \`cdk deploy --outputs-file FILE\` (default: outputs.json)
+  --stack NAME     the stack in that file (default: its only stack)
+  --out-dir DIR    where to write the two files (default: the current directory)
+  --help           show this help
+
+Exit codes: 0 the files were written (or --help); 1 bad arguments or outputs file, nothing written.
+`;
+
+const VALUE_FLAGS = ['--outputs', '--stack', '--out-dir'] as const;
+const SWITCHES = ['--help', '-h'] as const;
+
+export interface ClientConfigArgs {
+  readonly outputsFile: string;
+  readonly stack?: string;
+  readonly outDir?: string;
+  readonly help: boolean;
+  /** Set when the outputs file was given the old way, as a positional argument. */
+  readonly deprecation?: string;
+}
+
+/**
+ * Reads `[--outputs FILE] [--stack NAME] [--out-dir DIR] [--help]`, reporting every problem at
+ * once. The outputs file as a positional argument (the first form of this command) is still read,
+ * with a deprecation line.
+ */
+export function parseClientConfigArgs(argv: readonly string[]): ClientConfigArgs {
   const problems: string[] = [];
   const values: Record<string, string> = {};
   const files: string[] = [];
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] =
       argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    if (flag === '--stack' || flag === '--out-dir') {
+    if ((VALUE_FLAGS as readonly string[]).includes(flag)) {
       const next = argv[i + 1];
       const value = inline ?? (next !== undefined && !next.startsWith('--') ? argv[++i] : undefined);
       if (!value) problems.push(`${flag} needs a value`);
       else if (flag in values) problems.push(`${flag} is given twice`);
       else values[flag] = value;
-    } else if (flag.startsWith('-')) problems.push(`unknown option ${flag}`);
+    } else if ((SWITCHES as readonly string[]).includes(flag) && inline === undefined) help = true;
+    else if (flag.startsWith('-')) problems.push(unknownOption(flag, [...VALUE_FLAGS, ...SWITCHES]));
     else files.push(flag);
   }
-  if (files.length === 0) problems.push('name the outputs file');
   if (files.length > 1) problems.push(`one outputs file, not ${files.length}: ${files.join(' ')}`);
-  if (problems.length) throw new ClientConfigError([...problems, USAGE].join('\n'));
-  return { outputsFile: files[0], stack: values['--stack'], outDir: values['--out-dir'] };
+  if (files.length && values['--outputs'])
+    problems.push(`two outputs files: --outputs ${values['--outputs']} and ${files[0]}`);
+  if (problems.length && !help) throw new ClientConfigError(`${problems.join('\n')} (see --help)`);
+  const positional = files.length === 1 && !values['--outputs'] ? files[0] : undefined;
+  return {
+    outputsFile: values['--outputs'] ?? positional ?? 'outputs.json',
+    stack: values['--stack'],
+    outDir: values['--out-dir'],
+    help,
+    deprecation: positional
+      ? `the outputs file as an argument is deprecated: use --outputs ${positional}`
+      : undefined,
+  };
 }
 
 /**
@@ -134,7 +174,12 @@ export function parseClientConfigArgs(argv: readonly string[]): {
  */
 export function main(argv: readonly string[], debug = Boolean(process.env.DEBUG)): number {
   try {
-    const { outputsFile, stack, outDir } = parseClientConfigArgs(argv);
+    const { outputsFile, stack, outDir, help, deprecation } = parseClientConfigArgs(argv);
+    if (help) {
+      process.stdout.write(CLIENT_CONFIG_HELP);
+      return 0;
+    }
+    if (deprecation) console.error(`client-config: ${deprecation}`);
     for (const file of writeClientConfig(outputsFile, { stack, outDir })) console.log(`wrote ${file}`);
     return 0;
   } catch (e) {
@@ -147,5 +192,3 @@ export function main(argv: readonly string[], debug = Boolean(process.env.DEBUG)
     return 1;
   }
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

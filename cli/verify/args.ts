@@ -1,4 +1,5 @@
 /** Command-line arguments of `okta-s3-storage verify`, parsed without a library. */
+import { unknownOption } from '../flags';
 
 export interface VerifyArgs {
   readonly outputs: string;
@@ -77,7 +78,11 @@ export function parseArgs(argv: readonly string[]): VerifyArgs {
     } else if (flag in SWITCHES && inline === undefined) {
       switches[SWITCHES[flag as keyof typeof SWITCHES]] = true;
     } else {
-      problems.push(flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${flag}"`);
+      problems.push(
+        flag.startsWith('-')
+          ? unknownOption(flag, [...Object.keys(VALUE_FLAGS), ...Object.keys(SWITCHES)])
+          : `unexpected argument "${flag}"`,
+      );
     }
   }
   if (values.region !== undefined && !REGION.test(values.region))

@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 /**
- * `okta-s3-storage verify`: checks a deployed stack in the caller's own account. Shipped as one
- * esbuild bundle (dist/cli/okta-s3-storage.js) so the package gains no runtime dependency.
+ * `okta-s3-storage verify`: checks a deployed stack in the caller's own account. Run through the
+ * one entry point, cli/main.ts (the package bin; `npm run verify` in the repository): in a bundle,
+ * `require.main === module` would hold for every module, so no command module has its own.
  *
  * Exit codes: 0 every check passed or was skipped; 1 a check failed, or the command could not run
  * (arguments, outputs file, token files, credentials), like every command of this project. The
@@ -68,10 +68,4 @@ export function errorLines(error: unknown, debug = Boolean(process.env.DEBUG)): 
   if (EXPECTED_ERRORS.some((type) => error instanceof type)) return `${prefix}${(error as Error).message}\n`;
   const line = `${prefix}unexpected error: ${(error as Error)?.message ?? String(error)}\n`;
   return debug && error instanceof Error && error.stack ? `${line}${error.stack}\n` : line;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

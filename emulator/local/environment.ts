@@ -85,7 +85,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   }).then((okta) => (closers.push(okta.close), okta));
   const bundling = bundleWebClient();
   try {
-    const template = synthesize(environment, usesPlaceholders, options.projectDir);
+    const template = synthesize(environment, options.projectDir);
     const [okta, script] = await Promise.all([oktaStarting, bundling]);
     const stack = await startLocalStack({
       template,
@@ -136,7 +136,7 @@ function environmentFor(options: LocalEnvironmentOptions, origin: string) {
 }
 
 /** The environment's template, as `cdk synth` builds it, resolved to local values. */
-function synthesize(environment: ResolvedEnvironment, usesPlaceholders: boolean, projectDir: string) {
+function synthesize(environment: ResolvedEnvironment, projectDir: string) {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(projectDir, 'cdk.json'), 'utf8'));
   // The built-in CloudFormation validation costs seconds and decides nothing here, and the local
   // API runs the handler's source, so no stack's assets are bundled (CDK's `bundling-stacks`).
@@ -147,7 +147,6 @@ function synthesize(environment: ResolvedEnvironment, usesPlaceholders: boolean,
   const stack = new OktaS3StorageStack(app, environment.stackName, {
     env: { account: environment.account, region: environment.region },
     settings: environment,
-    usesPlaceholders,
   });
   const json = app.synth().getStackByName(stack.stackName).template;
   return resolveTemplate(json, {

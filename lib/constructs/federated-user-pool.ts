@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { NagSuppressions } from 'cdk-nag';
+import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { TEAMS_CLAIM } from '../policy/team-folder-names';

@@ -141,7 +141,8 @@ class ImportedOktaFederation extends Construct implements IOktaFederation {
 
   constructor(scope: Construct, id: string, providerArn: string, props: OktaFederationImportProps) {
     super(scope, id);
-    throwIfProblems(this, federationProblems(props));
+    // What the user called: this class is internal.
+    throwIfProblems(this, federationProblems(props), 'OktaFederation.fromProviderArn (or fromIssuer)');
     if (props.identityPoolAudiences !== undefined) {
       Annotations.of(this).addWarningV2(
         'okta-s3-storage:identityPoolAudiences-deprecated',

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NagSuppressions } from 'cdk-nag';
+import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { grantTeamFolderAccess } from '../policy/grant-team-folders';

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { NagSuppressions } from 'cdk-nag';
+import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { ApiMetric, buildDashboard } from '../monitoring/dashboard';
 import { LOG_METRICS, LogMetric, REFUSED_IDENTITIES, S3_FAULTS, STS_FAULTS } from '../monitoring/log-metrics';

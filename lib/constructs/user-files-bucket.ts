@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NagSuppressions } from 'cdk-nag';
+import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { CorsRules } from '../policy/cors-rules';

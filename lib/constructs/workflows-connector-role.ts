@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NagSuppressions } from 'cdk-nag';
+import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { grantKeyThroughS3 } from '../policy/grant-key-through-s3';
 import { throwIfProblems } from '../validation/problems';

@@ -7,9 +7,14 @@ import { isUsersPrefix } from './rules';
  * Throws one error naming the construct and every problem with its props, or returns if there are
  * none. Callers skip values that are unresolved tokens: those are checked by CloudFormation.
  */
-export function throwIfProblems(scope: IConstruct, problems: readonly string[]): void {
+export function throwIfProblems(
+  scope: IConstruct,
+  problems: readonly string[],
+  /** The name the user wrote: the public construct or method, when the class is internal. */
+  publicName = scope.constructor.name,
+): void {
   if (problems.length) {
-    throw new Error(`${scope.constructor.name} at ${scope.node.path}: ${problems.join('; ')}`);
+    throw new Error(`${publicName} at ${scope.node.path}: ${problems.join('; ')}`);
   }
 }
 

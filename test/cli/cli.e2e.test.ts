@@ -8,7 +8,7 @@ import { main } from '../../cli/verify/main';
 import { Deployment, deploy, mockDeployment, testClients, withRoute3TeamFolders } from './deployed';
 
 const ROOT = path.join(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'cli', 'verify', 'main.ts');
+const MAIN = path.join(ROOT, 'cli', 'main.ts');
 const GUARD = path.join(__dirname, 'support', 'no-network.ts');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-e2e-'));
 const file = (name: string, content: string) => {

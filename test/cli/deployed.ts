@@ -54,6 +54,7 @@ import { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 import {
   bucketPolicyOf,
   decide,
+  type Decision,
   identityPoliciesOf,
   NamedPolicy,
   trustPolicyOf,
@@ -295,6 +296,17 @@ const EVAL_DECISION = {
 };
 
 /**
+ * Decisions already made in this test file, by everything that decides them: the failing cases of
+ * a check change one role and ask the same questions of the others again. The simulator is pure,
+ * so a remembered answer is the answer (and it costs milliseconds per question).
+ */
+const decisions = new Map<string, Promise<Decision>>();
+function remembered(key: string, decideNow: () => Promise<Decision>): Promise<Decision> {
+  if (!decisions.has(key)) decisions.set(key, decideNow());
+  return decisions.get(key)!;
+}
+
+/**
  * SimulatePrincipalPolicy answered by the offline simulator on the template's policies: each action
  * evaluated for each resource, with the context entries as the request context
  * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
@@ -313,15 +325,12 @@ async function simulate(
   const sessionArn =
     input.PolicySourceArn!.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/verify';
   const EvaluationResults = [];
+  const asked = JSON.stringify([policies, sessionArn, context]);
   for (const action of input.ActionNames ?? []) {
     for (const resource of input.ResourceArns ?? []) {
-      const decision = await decide({
-        identityPolicies: policies,
-        action,
-        resource,
-        principal: sessionArn,
-        context,
-      });
+      const decision = await remembered(`${asked} ${action} ${resource}`, () =>
+        decide({ identityPolicies: policies, action, resource, principal: sessionArn, context }),
+      );
       EvaluationResults.push({
         EvalActionName: action,
         EvalResourceName: resource,

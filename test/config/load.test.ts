@@ -34,11 +34,11 @@ describe('loadConfig', () => {
     expect(loaded.usesPlaceholders).toBe(false);
   });
 
-  test('falls back to the example and says it holds placeholders', () => {
+  test('falls back to the example; placeholders are decided by value, not by the file name', () => {
     const dir = projectWith({ 'okta-config.example.ts': { ...testConfig(), stackNamePrefix: 'Example' } });
     const loaded = loadConfig(dir, noContext);
     expect(loaded.environments[0].stackName).toBe('Example-dev');
-    expect(loaded.usesPlaceholders).toBe(true);
+    expect(loaded.usesPlaceholders).toBe(false);
     expect(loaded.source).toBe(path.join(dir, 'okta-config.example.ts'));
   });
 
@@ -260,5 +260,65 @@ describe('the app entry point', () => {
     });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/ConfigValidationError[\s\S]*\n\s+at /);
+  });
+});
+
+describe('configuration errors say where the value came from', () => {
+  test('a bad value from -c or an OKTA_S3_* variable names its source', () => {
+    const dir = projectWith({ 'okta-config.ts': testConfig() });
+    const context: Record<string, string> = { env: 'prod', region: 'eu-wset-1' };
+    let message = '';
+    try {
+      loadConfig(
+        dir,
+        contextThenEnvironment((k) => context[k], {
+          OKTA_S3_PRESIGN_URL_EXPIRY_SECONDS: '99999',
+          OKTA_S3_OKTA_ISSUER: 'http://x/',
+        }),
+      );
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^ {2}- okta\.issuer: expected an https URL.*\(from OKTA_S3_OKTA_ISSUER\)$/),
+      expect.stringMatching(/^ {2}- environments\.prod\.region: expected an AWS region.*\(from -c region\)$/),
+      expect.stringMatching(
+        /^ {2}- environments\.prod\.presign\.urlExpirySeconds: .*\(from OKTA_S3_PRESIGN_URL_EXPIRY_SECONDS\)$/,
+      ),
+    ]);
+  });
+
+  test('a file exporting another name than config gets a did-you-mean', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-config-'));
+    fs.writeFileSync(
+      path.join(dir, 'okta-config.ts'),
+      `export const oktaConfig = ${JSON.stringify(testConfig())};\n`,
+    );
+    expect(() => loadConfig(dir, noContext)).toThrow(
+      'okta-config.ts: exports no `config` (it exports oktaConfig); did you mean `config` instead of `oktaConfig`?',
+    );
+  });
+
+  test('a TypeScript syntax error is one line with the file and position, not ts-node’s trace', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-config-'));
+    fs.writeFileSync(
+      path.join(dir, 'okta-config.ts'),
+      `export const config = {\n  stackNamePrefix: 'X'\n  okta: {},\n};\n`,
+    );
+    // As bin/ loads it: through ts-node, which reports the error.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register',
+        '-e',
+        `try { require('./app/config/load').loadConfig(${JSON.stringify(dir)}, () => undefined) } catch (e) { console.error(e.message) }`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'Invalid okta-s3-storage configuration (1 problem):',
+      "  - okta-config.ts:3:3: TS1005: ',' expected.",
+    ]);
   });
 });

@@ -13,6 +13,8 @@ import {
   UserFilesBucket,
   WorkflowsConnectorRole,
 } from '../../lib';
+import { Construct } from 'constructs';
+import { OPTIONAL_OUTPUTS, REQUIRED_OUTPUTS } from '../../cli/verify/outputs';
 import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
 import { allOf, only } from '../support/resources';
 
@@ -137,7 +139,7 @@ describe('OktaFederation.fromIssuer and fromProviderArn', () => {
         identityPoolAudiences: IdentityPoolAudiences.ANY_OF_SHARED_PROVIDER,
       }),
     ).toThrow(
-      /^ImportedOktaFederation at S\/Bad: issuer: must be an https URL.*; clientIds: must name at least one/,
+      /^OktaFederation\.fromProviderArn \(or fromIssuer\) at S\/Bad: issuer: must be an https URL.*; clientIds: must name at least one/,
     );
   });
 });
@@ -358,5 +360,49 @@ describe('usersPrefix', () => {
           usersPrefix: 'users/*',
         }),
     ).toThrow(message);
+  });
+});
+
+describe('addOutputs', () => {
+  const NAMES = [...REQUIRED_OUTPUTS, ...OPTIONAL_OUTPUTS].filter((n) => n !== 'WorkflowsConnectorRoleArn');
+
+  test('emits every output verify and client-config read, under the app’s names, wherever the store sits', () => {
+    const stack = new Stack(new App(), 'TeamFiles', { env: ENV });
+    const nested = new Construct(stack, 'Deep');
+    const federation = new OktaFederation(stack, 'Okta', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS });
+    const store = new OktaS3Storage(nested, 'Files', {
+      federation,
+      allowedOrigins: ORIGINS,
+      userPool: USER_POOL,
+    });
+    const outputs = store.addOutputs();
+    const json = Template.fromStack(stack).toJSON();
+    expect(Object.keys(json.Outputs).sort()).toEqual([...NAMES].sort());
+    expect(outputs.map((o) => stack.resolve(o.logicalId))).toEqual(Object.keys(json.Outputs));
+    expect(json.Outputs.OktaIssuer.Value).toBe(TEST_ISSUER);
+    expect(json.Outputs.OktaClientIds.Value).toBe(TEST_CLIENT_IDS.join(','));
+    expect(json.Outputs.CallbackUrls.Value).toBe(USER_POOL.callbackUrls.join(','));
+    expect(json.Outputs.AllowedOrigins.Value).toBe(ORIGINS.join(','));
+    expect(json.Outputs.IdTokenValidityMinutes.Value).toBe('60');
+    expect(json.Outputs.BucketEncryption.Value).toBe('SSE-S3');
+    expect(json.Outputs.Region.Value).toBe(ENV.region);
+  });
+
+  test('names the Workflows connector role when there is one', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const store = storeIn(stack, {
+      workflowsConnector: { accountId: '444455556666', externalId: 'team-external-id' },
+    });
+    store.addOutputs();
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs)).toContain('WorkflowsConnectorRoleArn');
+  });
+
+  test('a second call in one stack is an error naming OktaS3Storage and the first store', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const store = storeIn(stack);
+    store.addOutputs();
+    expect(() => store.addOutputs()).toThrow(
+      /^OktaS3Storage at S\/Store: addOutputs\(\): S\/Store already added/,
+    );
   });
 });

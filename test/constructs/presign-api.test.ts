@@ -16,12 +16,14 @@ import { resolveTemplate } from '../../emulator/iam/resolve-template';
 
 /**
  * The construct in a bare stack with explicit props, next to the pool, client and bucket it is
- * given. Synthesized once for the file: bundling the Lambda is the slow part.
+ * given. Synthesized once for the file, and the only test synth that bundles the Lambda (the test
+ * run turns bundling off for every other App: test/support/global-setup.ts), so the bundle itself
+ * is checked here.
  */
 let stack: Stack;
 let template: Template;
 beforeAll(() => {
-  stack = new Stack();
+  stack = new Stack(new App({ postCliContext: { [cxapi.BUNDLING_STACKS]: ['**'] } }));
   const userPool = new cognito.UserPool(stack, 'UserPool');
   new PresignApi(stack, 'PresignApi', {
     userPool,

@@ -4,7 +4,8 @@
  * Stands in for `aws`, `curl`, `jq`, `npm` and `npx` while the README's shell blocks run (see
  * readme-commands.test.ts). Every call is recorded as one JSON line in $README_CALLS. What needs no
  * AWS account runs for real: `npx okta-s3-storage verify --help` and `--print-policy` run the
- * verifier as bundled for the package ($README_CLI), and `npm run client-config` runs the script. `npm ci` is CI's first step, and
+ * verifier as bundled for the package ($README_CLI), and `npm run client-config` runs the script. `npm ci` is CI's first step,
+ * `npm run package` and `npm install <tarball>` are what test/package/consumer.test.ts does, and
  * `npm run local` is what the local-web-client browser test starts, so both are only recorded. `jq` understands only the filters
  * the README uses, so a new filter fails the test until it is taught here.
  */
@@ -66,9 +67,14 @@ switch (command) {
     if (args[0] === 'run' && args[1] === 'client-config' && args[2] === '--') {
       run(
         ['-r', require.resolve('ts-node/register', { paths: [repo] })],
-        [path.join(repo, 'cli', 'client-config', 'main.ts'), ...args.slice(3)],
+        [path.join(repo, 'cli', 'main.ts'), 'client-config', ...args.slice(3)],
       );
-    } else if (!(args[0] === 'ci' || (args[0] === 'run' && ['verify', 'local'].includes(args[1])))) {
+    } else if (!(
+      args[0] === 'ci' ||
+      // Installing the package into an app is what test/package/consumer.test.ts does.
+      (args[0] === 'install' && args[1] === './okta-s3-storage-0.1.0.tgz') ||
+      (args[0] === 'run' && ['verify', 'local', 'package'].includes(args[1]))
+    )) {
       refuse('an npm command the README did not use before');
     }
     break;

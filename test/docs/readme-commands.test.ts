@@ -190,7 +190,8 @@ test('npm run local is the script the browser test starts', () => {
     path.join(ROOT, 'test', 'browser', 'local-web-client.browser.test.ts'),
     'utf8',
   );
-  expect(script).toBe('node -r ts-node/register scripts/local.ts');
+  // `exec`: npm forwards SIGINT/SIGTERM to its child, which must be node, not a shell (local.test.ts).
+  expect(script).toBe('exec node -r ts-node/register scripts/local.ts');
   expect(started).toContain("['-r', 'ts-node/register', 'scripts/local.ts'");
 });
 

@@ -3,6 +3,8 @@ import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { REQUIRED_OUTPUTS } from '../../cli/verify/outputs';
+import { resolveTemplate } from '../../emulator/iam/resolve-template';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixture', 'consumer-app.ts');
@@ -11,6 +13,8 @@ interface Consumer {
   readonly dir: string;
   readonly tarball: string;
   readonly manifest: {
+    scripts?: Record<string, string>;
+    devDependencies?: Record<string, string>;
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
     bin?: Record<string, string>;
@@ -23,12 +27,13 @@ interface Consumer {
 /** `npm pack`, then install the tarball into a fresh app whose other dependencies are the installed ones. */
 function packAndInstall(): Omit<Consumer, 'template' | 'outdir'> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-consumer-'));
-  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, npm_config_loglevel: 'error' },
-  });
-  const tarball = path.join(work, packed.trim().split('\n').pop()!);
+  // `npm run package`: the build, then the tarball from a staging folder with a cleaned package.json.
+  const packed = execFileSync(
+    process.execPath,
+    ['-r', 'ts-node/register', 'scripts/build-package.ts', '--pack-destination', work],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } },
+  );
+  const tarball = packed.trim().split('\n').pop()!;
   const dir = path.join(work, 'app');
   const modules = path.join(dir, 'node_modules');
   fs.mkdirSync(modules, { recursive: true });
@@ -89,9 +94,19 @@ beforeAll(() => {
   consumer = { ...installed, template, outdir };
 }, 240_000);
 
-/** Type-checks the team app against the shipped .d.ts files, compiles it and synthesizes it. */
-function compileAndSynth(dir: string) {
-  fs.copyFileSync(FIXTURE, path.join(dir, 'app.ts'));
+/**
+ * Type-checks a team app against the shipped .d.ts files, compiles it and synthesizes it. `sub`
+ * keeps a second app apart from the first, with its own tsconfig; both resolve the same node_modules.
+ */
+function compileAndSynth(
+  root: string,
+  source = fs.readFileSync(FIXTURE, 'utf8'),
+  stackName = 'TeamStack',
+  sub = '.',
+) {
+  const dir = path.join(root, sub);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'app.ts'), source);
   fs.writeFileSync(
     path.join(dir, 'tsconfig.json'),
     JSON.stringify({
@@ -102,8 +117,17 @@ function compileAndSynth(dir: string) {
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], dir);
   const outdir = path.join(dir, 'cdk.out');
   run(process.execPath, ['app.js'], dir, { CDK_OUTDIR: outdir });
-  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'TeamStack.template.json'), 'utf8'));
-  return { template, outdir };
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8'));
+  return { template, outdir, dir };
+}
+
+/** The README's example for importers, as a team would paste it, plus the synth the CDK CLI does. */
+function readmeExample(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use the constructs in your own stack'));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error('README has no ts block for importers');
+  return `${match[1]}\napp.synth();\n`;
 }
 
 const resourcesOf = (type: string) =>
@@ -114,6 +138,12 @@ describe('the packed package in a fresh app', () => {
     expect(consumer.installed).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs', 'okta-s3-storage']);
     const shipped = fs.readdirSync(path.join(consumer.dir, 'node_modules', 'okta-s3-storage', 'dist'));
     expect(shipped.sort()).toEqual(['cli', 'lambda', 'lib']);
+  });
+
+  test('the packed package.json carries no scripts and no development fields', () => {
+    for (const field of ['scripts', 'devDependencies', 'overrides', 'allowScripts'])
+      expect(consumer.manifest).not.toHaveProperty(field);
+    expect(consumer.manifest.bin).toEqual({ 'okta-s3-storage': 'dist/cli/okta-s3-storage.js' });
   });
 
   test("the tarball has no dependencies of its own, only peers: the verifier's AWS SDK is bundled", () => {
@@ -235,6 +265,118 @@ describe('the packed package in a fresh app', () => {
         ],
       },
     ]);
+  });
+});
+
+/** What no AWS credentials looks like: no AWS_* variables, empty files, no instance metadata. */
+function noCredentials(dir: string): Record<string, string | undefined> {
+  const empty = path.join(dir, 'empty');
+  fs.writeFileSync(empty, '');
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('AWS_'))
+      .map((k) => [k, undefined]),
+  );
+  return {
+    ...env,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: empty,
+    AWS_SHARED_CREDENTIALS_FILE: empty,
+  };
+}
+
+describe('the README example, installed: its outputs feed verify and client-config', () => {
+  let app: string;
+  let outputsFile: string;
+  let outputs: Record<string, string>;
+  beforeAll(() => {
+    const synthesized = compileAndSynth(consumer.dir, readmeExample(), 'TeamFiles', 'readme');
+    app = synthesized.dir;
+    // What `cdk deploy --outputs-file outputs.json` would write: each output with its intrinsics
+    // resolved to the physical ids CloudFormation gives such resources.
+    outputs = resolveTemplate(synthesized.template, {
+      account: '111122223333',
+      region: 'eu-west-1',
+      stackName: 'TeamFiles',
+    }).outputs as Record<string, string>;
+    outputsFile = path.join(app, 'outputs.json');
+    fs.writeFileSync(outputsFile, JSON.stringify({ TeamFiles: outputs }, null, 2));
+  }, 240_000);
+
+  test('addOutputs() gives the team stack every output the commands need, as plain values', () => {
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining([...REQUIRED_OUTPUTS]));
+    expect(outputs).toMatchObject({
+      Region: 'eu-west-1',
+      OktaIssuer: 'https://acme.okta.com/oauth2/default',
+      OidcProviderArn: 'arn:aws:iam::111122223333:oidc-provider/acme.okta.com/oauth2/default',
+      CallbackUrls: 'https://files.acme.com/callback',
+    });
+    expect(outputs.ApiUrl).toMatch(/^https:\/\/\w+\.execute-api\.eu-west-1\.amazonaws\.com\/\w+\/$/);
+    expect(outputs.BucketEncryption).toMatch(/^arn:aws:kms:eu-west-1:111122223333:key\//);
+  });
+
+  test('verify reads them through the installed bin: --print-policy needs no credentials', () => {
+    const r = npx(app, ['okta-s3-storage', 'verify', '--outputs', outputsFile, '--print-policy']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const policy = JSON.stringify(JSON.parse(r.stdout));
+    expect(policy).toContain(`arn:aws:s3:::${outputs.BucketName}`);
+    expect(policy).toContain(outputs.IdentityPoolId);
+  });
+
+  test('verify reads them, then stops at the credentials: one line, exit 1', () => {
+    const r = npx(app, ['okta-s3-storage', 'verify', '--outputs', outputsFile], noCredentials(app));
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^okta-s3-storage verify: no AWS credentials found/),
+    ]);
+    expect(r.status).toBe(1);
+  });
+
+  test('client-config writes both files from them through the installed bin', () => {
+    const out = path.join(app, 'public');
+    const r = npx(app, ['okta-s3-storage', 'client-config', '--outputs', outputsFile, '--out-dir', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const client = JSON.parse(fs.readFileSync(path.join(out, 'okta-s3-client.json'), 'utf8'));
+    expect(client).toMatchObject({
+      region: 'eu-west-1',
+      bucket: outputs.BucketName,
+      identityPool: { id: outputs.IdentityPoolId, loginsKey: 'acme.okta.com/oauth2/default' },
+      presignApi: { url: outputs.ApiUrl, userPool: { redirectSignIn: ['https://files.acme.com/callback'] } },
+    });
+    const amplify = JSON.parse(fs.readFileSync(path.join(out, 'amplify_outputs.json'), 'utf8'));
+    expect(amplify.auth.oauth.domain).toBe('acme-files.auth.eu-west-1.amazoncognito.com');
+  });
+
+  test('the bin lists its commands (`help`: npx takes a bare --help for itself), exit 0', () => {
+    const r = npx(app, ['okta-s3-storage', 'help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/verify .*\n\s+client-config /);
+  });
+
+  test('without the cdk-nag peer, synth fails with one line naming it, not a resolution trace', () => {
+    const hide = path.join(app, 'hide-cdk-nag.js');
+    fs.writeFileSync(
+      hide,
+      `const Module = require('module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'cdk-nag' || request.startsWith('cdk-nag/'))
+    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+  return resolve.call(this, request, ...rest);
+};
+`,
+    );
+    const r = spawnSync(process.execPath, ['-r', hide, 'app.js'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_OUTDIR: path.join(app, 'cdk.out.nonag') },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(
+      'Error: okta-s3-storage needs its peer dependency cdk-nag (^2.38.2), which is not installed: npm install cdk-nag',
+    );
+    expect(r.stderr).not.toContain('Cannot find module');
   });
 });
 

@@ -99,10 +99,14 @@ describe('client-config', () => {
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '{ not json');
     const run = (file: string) =>
-      spawnSync(process.execPath, ['-r', 'ts-node/register', 'cli/client-config/main.ts', file], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
+      spawnSync(
+        process.execPath,
+        ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--outputs', file],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
     const missing = run(path.join(dir, 'nope.json'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('client-config: Outputs file not found');
@@ -115,29 +119,69 @@ describe('client-config', () => {
     }
   });
 
-  test('bad arguments: every problem once, then the usage, exit 1, no stack trace', () => {
+  test('bad arguments: every problem once, a pointer to --help, exit 1, no stack trace', () => {
     const r = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register', 'cli/client-config/main.ts', '--bogus', 'a.json', 'b.json', '--stack'],
+      ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--outptus', 'a.json', 'b.json', '--stack'],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'client-config: unknown option --bogus',
+      'client-config: unknown option --outptus; did you mean --outputs?',
       'client-config: --stack needs a value',
-      'client-config: one outputs file, not 2: a.json b.json',
-      'client-config: Usage: npm run client-config -- <outputs.json> [--stack NAME] [--out-dir DIR]',
+      'client-config: one outputs file, not 2: a.json b.json (see --help)',
     ]);
   });
 
-  test('reads its arguments in any order, either flag form', () => {
-    expect(parseClientConfigArgs(['--out-dir=public', 'outputs.json', '--stack', 'S'])).toEqual({
-      outputsFile: 'outputs.json',
+  test('--help prints the options and exits 0, through the package bin’s dispatcher', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--help'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Usage: okta-s3-storage client-config [options]');
+    expect(r.stdout).toContain('--outputs FILE');
+    expect(r.status).toBe(0);
+  });
+
+  test('reads --outputs (default outputs.json), in any order, either flag form', () => {
+    expect(parseClientConfigArgs(['--out-dir=public', '--outputs', 'o.json', '--stack', 'S'])).toEqual({
+      outputsFile: 'o.json',
       stack: 'S',
       outDir: 'public',
+      help: false,
+      deprecation: undefined,
     });
-    expect(() => parseClientConfigArgs([])).toThrow('name the outputs file');
+    expect(parseClientConfigArgs([])).toMatchObject({ outputsFile: 'outputs.json', help: false });
+    expect(() => parseClientConfigArgs(['--outputs', 'a.json', 'b.json'])).toThrow(
+      'two outputs files: --outputs a.json and b.json',
+    );
+  });
+
+  test('the outputs file as a positional argument still works, with one deprecation line', () => {
+    const dir = tmp();
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register',
+        'cli/main.ts',
+        'client-config',
+        FIXTURE,
+        '--stack',
+        'OktaS3Storage-prod',
+        '--out-dir',
+        dir,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `client-config: the outputs file as an argument is deprecated: use --outputs ${FIXTURE}`,
+    ]);
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['amplify_outputs.json', 'okta-s3-client.json']);
   });
 
   test('an outputs file whose HostedDomain is no URL: a clear error, not a TypeError', () => {

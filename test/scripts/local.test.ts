@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -49,10 +49,26 @@ describe('npm run local arguments', () => {
       'unexpected argument stray',
       '--env needs a value',
       '--env is given twice',
-      'unknown option --reset',
+      '--reset takes no value',
       '--port-base must be a whole number from 1024 to 65529, got "70000"',
       'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]',
     ]);
+  });
+
+  test('an unknown option names the nearest one; --help prints the options and exits 0', async () => {
+    expect(() => parseLocalArgs(['--port-bse', '5000'])).toThrow(
+      'unknown option --port-bse; did you mean --port-base?',
+    );
+    expect(parseLocalArgs(['--help', '--nope'])).toMatchObject({ help: true });
+    const out: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((t) => (out.push(String(t)), true));
+    try {
+      expect(await main(['--help'], false)).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(out.join('')).toContain('Usage: npm run local -- [options]');
+    expect(out.join('')).toContain('--port-base N');
   });
 
   test.each([['0'], ['1023'], ['4400.5'], ['-1'], ['65530']])('refuses --port-base %s', (base) => {
@@ -104,6 +120,64 @@ describe('npm run local arguments', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('npm run local stops cleanly on a signal sent to the npm process', () => {
+  // Ctrl-C signals the whole process group; `kill <npm pid>` reaches only npm, which forwards
+  // SIGINT and SIGTERM to its child, and dies of SIGHUP. Each must leave no port open.
+  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s to npm: every port closed, the local process gone',
+    async (signal) => {
+      const base = 20_000 + Math.floor(Math.random() * 30_000);
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-local-signal-'));
+      const npm = spawn('npm', ['run', 'local', '--', '--port-base', String(base), '--data-dir', dataDir], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, npm_config_loglevel: 'error' },
+      });
+      let output = '';
+      npm.stdout.on('data', (chunk) => (output += chunk));
+      npm.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const poll = setInterval(() => {
+            if (/ready in/.test(output)) {
+              clearInterval(poll);
+              resolve();
+            } else if (npm.exitCode !== null) {
+              clearInterval(poll);
+              reject(new Error(output));
+            }
+          }, 100);
+        });
+        const ports = Object.values(PORT_OFFSETS).map((o) => base + o);
+        expect((await Promise.all(ports.map(answers))).every(Boolean)).toBe(true);
+        npm.kill(signal);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+        // The local process may outlive npm by the time it takes to close its servers.
+        const deadline = Date.now() + 10_000;
+        let open = ports;
+        while (open.length && Date.now() < deadline) {
+          const answered = await Promise.all(open.map(answers));
+          open = open.filter((_, i) => answered[i]);
+          if (open.length) await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(open).toEqual([]);
+        const left = spawnSync('pgrep', ['-f', '--', `--data-dir ${dataDir}`], {
+          encoding: 'utf8',
+        }).stdout.trim();
+        expect(left).toBe('');
+      } finally {
+        if (npm.exitCode === null) npm.kill('SIGKILL');
+        // What a failed stop left behind: the local process of this run only, by its id.
+        const pids = spawnSync('pgrep', ['-f', '--', `--data-dir ${dataDir}`], { encoding: 'utf8' }).stdout;
+        for (const pid of pids.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
 
 /** `main` in this process, as without DEBUG: its exit code and every line it printed (stack traces included). */
