@@ -85,6 +85,7 @@ export class OktaS3StorageStack extends Stack {
         logRetention: presign.logRetentionDays,
         createApiGatewayLogRole: presign.createApiGatewayLogRole,
         tracing: presign.tracing,
+        teamMembershipMaxAge: Duration.minutes(presign.teamMembershipMaxAgeMinutes),
       },
       monitoring: this.monitoringOptions(settings.monitoring),
       workflowsConnector: settings.workflows && { ...settings.workflows },

@@ -130,7 +130,13 @@ export class OktaS3Storage extends Construct {
         bucket,
       });
     }
-    this.userPool = new FederatedUserPool(this, 'UserPool', { ...props.userPool, federation });
+    // Route 3 reads memberships from the pool's ID tokens: with team folders, the pool maps the claim.
+    const hasTeamFolders = (teamFolders ?? []).length > 0;
+    this.userPool = new FederatedUserPool(this, 'UserPool', {
+      ...props.userPool,
+      federation,
+      mapTeamsClaim: hasTeamFolders || props.userPool.mapTeamsClaim,
+    });
     this.presignApi = new PresignApi(this, 'PresignApi', {
       ...props.presignApi,
       userPool: this.userPool.userPool,
@@ -140,6 +146,8 @@ export class OktaS3Storage extends Construct {
       allowedOrigins,
       allowAnyOrigin,
       usersPrefix,
+      teamFolders,
+      teamsPrefix,
     });
     if (props.monitoring) {
       this.monitoring = new StorageMonitoring(this, 'Monitoring', {

@@ -167,6 +167,9 @@ async function presignLatency(): Promise<Table> {
     identityProviderName: 'Okta',
     allowedClientIds: ['benchclient0001'],
     usersPrefix: 'users/',
+    teamsPrefix: 'teams/',
+    teamFolders: [],
+    teamMembershipMaxAgeSeconds: 3600,
   };
   const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300 });
   const handler = createHandler({

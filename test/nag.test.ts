@@ -37,11 +37,12 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
     ),
     { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG3' },
     { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG6' },
-    ...['Default', 'Default/uploads', 'Default/files', 'Default/downloads'].flatMap((resource) =>
-      ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
-        path: `PresignApi/Api/${resource}/OPTIONS/Resource`,
-        id,
-      })),
+    ...['Default', 'Default/uploads', 'Default/files', 'Default/downloads', 'Default/folders'].flatMap(
+      (resource) =>
+        ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+          path: `PresignApi/Api/${resource}/OPTIONS/Resource`,
+          id,
+        })),
     ),
     {
       // Lambda names its own log streams: the function may write any stream of its own log group.
@@ -63,16 +64,15 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       ],
     },
   ],
-  dev: [
-    // The dev environment has team folders: one object wildcard per folder, members only.
-    {
-      path: 'IdentityPool/AuthenticatedRole/DefaultPolicy/Resource',
-      id: 'AwsSolutions-IAM5',
-      appliesTo: ['finance', 'fin', 'auditors'].map((folder) => ({
-        regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/teams\/${folder}\/\*$/`,
-      })),
-    },
-  ],
+  // dev has team folders finance, fin and auditors: each role's wildcard is one folder, and every
+  // statement on it requires the okta_teams session tag to name the membership.
+  dev: ['IdentityPool/AuthenticatedRole', 'PresignApi/PresignRole'].map((role) => ({
+    path: `${role}/DefaultPolicy/Resource`,
+    id: 'AwsSolutions-IAM5',
+    appliesTo: ['finance', 'fin', 'auditors'].map((folder) => ({
+      regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/teams\/${folder}\/\*$/`,
+    })),
+  })),
   prod: [
     // Tracing is on in prod: X-Ray's write actions take no resource ARN.
     {

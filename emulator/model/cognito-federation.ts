@@ -126,3 +126,59 @@ export function clientsAllowing(template: ResolvedTemplate, idp: FoundResource):
       asList(c.props.SupportedIdentityProviders).map(String).includes(String(idp.props.ProviderName)),
   );
 }
+
+/** The claim, custom attribute and session tag that carry team memberships (lib/policy/team-folder-names.ts). */
+const TEAMS = 'okta_teams';
+/** The longest membership claim a deployment may produce: a session tag value's 256 characters. */
+const TEAMS_CLAIM_MAX_CHARS = 256;
+
+/**
+ * Rule: with team folders on route 3 (a presign function told `TEAM_FOLDERS`), the memberships
+ * reach the ID token the function reads:
+ * - the Okta provider maps `custom:okta_teams` from the Okta claim `okta_teams` ("Mapping IdP
+ *   attributes to profiles and tokens",
+ *   https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html:
+ *   "Amazon Cognito updates the mapped attributes with the latest information from the IdP" at
+ *   each federated sign-in);
+ * - the pool's schema has `okta_teams`, mutable, long enough for the claim (SchemaAttributeType,
+ *   https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html:
+ *   "Any user pool attribute whose value you map from an IdP attribute must be mutable ... If an
+ *   attribute is immutable, Amazon Cognito throws an error when it attempts to update the attribute");
+ * - every client that allows the provider reads it (UserPoolClientType.ReadAttributes: without a
+ *   list a client reads the standard attributes only, so a custom attribute never reaches its
+ *   tokens) and writes it (WriteAttributes, see writeAttributeProblems).
+ */
+export function teamsAttributeProblems(template: ResolvedTemplate): string[] {
+  const teamFoldersOn = resourcesOfType(template, 'AWS::Lambda::Function').some(
+    (fn) =>
+      String(
+        (fn.props.Environment as { Variables?: Record<string, unknown> })?.Variables?.TEAM_FOLDERS ?? '',
+      ) !== '',
+  );
+  if (!teamFoldersOn) return [];
+  const attribute = `custom:${TEAMS}`;
+  const problems: string[] = [];
+  for (const idp of resourcesOfType(template, 'AWS::Cognito::UserPoolIdentityProvider')) {
+    const mapping = (idp.props.AttributeMapping ?? {}) as Record<string, unknown>;
+    if (mapping[attribute] !== TEAMS) {
+      problems.push(`${idp.id} does not map ${attribute} from the Okta claim ${TEAMS}`);
+    }
+    const pool = poolOf(template, idp);
+    const entry = asList(pool.props.Schema).find((e) => (e as { Name?: unknown }).Name === TEAMS) as
+      { Mutable?: unknown; StringAttributeConstraints?: { MaxLength?: unknown } } | undefined;
+    if (!entry) problems.push(`${pool.id} has no custom attribute ${TEAMS}`);
+    else if (entry.Mutable !== true && entry.Mutable !== 'true') {
+      problems.push(`${pool.id}'s ${TEAMS} is not mutable: Cognito could not rewrite it at sign-in`);
+    } else if (Number(entry.StringAttributeConstraints?.MaxLength ?? 2048) < TEAMS_CLAIM_MAX_CHARS) {
+      problems.push(`${pool.id}'s ${TEAMS} holds fewer than ${TEAMS_CLAIM_MAX_CHARS} characters`);
+    }
+    for (const client of clientsAllowing(template, idp)) {
+      for (const list of ['ReadAttributes', 'WriteAttributes']) {
+        if (!asList(client.props[list]).includes(attribute)) {
+          problems.push(`${client.id} allows ${idp.props.ProviderName} but its ${list} lack ${attribute}`);
+        }
+      }
+    }
+  }
+  return problems;
+}

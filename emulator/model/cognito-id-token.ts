@@ -36,6 +36,11 @@ export interface FederatedSignIn {
   readonly email?: string;
   /** When the token was issued, in epoch seconds. */
   readonly issuedAt?: number;
+  /**
+   * When the user signed in at the IdP, in epoch seconds: `auth_time`. A token from a refresh keeps
+   * the sign-in's time (no new authentication happened). @default issuedAt
+   */
+  readonly authTime?: number;
   /** The app client's ID-token lifetime. @default 3600 */
   readonly lifetimeSeconds?: number;
   /**
@@ -88,7 +93,8 @@ export function federatedIdTokenClaims(pool: TestUserPool, signIn: FederatedSign
     jti: randomUUID(), // "Unique identifier of the JWT"
     origin_jti: randomUUID(),
     event_id: randomUUID(),
-    auth_time: iat, // epoch seconds, as iat and exp
+    // "The authentication time, in Unix time format, that your user completed authentication."
+    auth_time: signIn.authTime ?? iat,
     iat,
     exp: iat + (signIn.lifetimeSeconds ?? 3600),
     iss: issuerOf(pool),

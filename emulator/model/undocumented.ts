@@ -65,4 +65,20 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
     probe:
       '`okta-s3-storage verify --okta-id-token FILE` posts a form naming `x-amz-server-side-encryption=AES256` with the route 1 and 2 credentials and reads HeadObject `ServerSideEncryption` (row `probe.route1.post-encryption`); on an SSE-KMS bucket a 403 or `aws:kms` passes.',
   },
+  {
+    id: 'refresh-token-admin-scope',
+    question:
+      'Does an access token from InitiateAuth `REFRESH_TOKEN_AUTH` carry `aws.cognito.signin.user.admin` for a client whose OAuth scopes exclude it?',
+    assumption:
+      'No: a refreshed access token has the scopes of the original authorization, so no user can call UpdateUserAttributes and write `custom:okta_teams`, which the client may write because Cognito requires it for mapped attributes (UserPoolClientType.WriteAttributes).',
+    probe:
+      'Refresh a route 3 session, decode the access token’s `scope`, and call UpdateUserAttributes with `custom:okta_teams`: expect NotAuthorizedException.',
+  },
+  {
+    id: 'refresh-keeps-auth-time',
+    question: 'Does an ID token from a refresh keep the `auth_time` of the federated sign-in?',
+    assumption:
+      'Yes (no new authentication happened; the ID token page defines it as when the user "completed authentication"): the Lambda believes `custom:okta_teams` only within `teamMembershipMaxAge` of it, which bounds how long a removal from an Okta group takes on route 3.',
+    probe: 'Decode a route 3 ID token before and after a refresh-token grant: `auth_time` must be equal.',
+  },
 ];

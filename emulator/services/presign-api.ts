@@ -110,7 +110,7 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
   const logs: RequestLog[] = [];
   const handler = createHandler({
     config,
-    credentialsFor: (sub) => callerSessions.credentialsFor(sub),
+    credentialsFor: (sub, observe, teams) => callerSessions.credentialsFor(sub, observe, teams),
     storageFor: s3Storage({
       bucket: config.bucketName,
       region: config.region,

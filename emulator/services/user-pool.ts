@@ -27,7 +27,11 @@ export interface LocalUserPool {
    * its `WriteAttributes` (UserPoolClientType.WriteAttributes, Cognito API reference). Others throw.
    */
   writeAttributes(oktaSub: string, attributes: Readonly<Record<string, string>>): void;
-  /** A fresh ID token with the user's current attributes, as a refresh-token grant returns it. */
+  /**
+   * A fresh ID token with the user's current attributes, as a refresh-token grant returns it: the
+   * pool's stored copy of the mapped attributes (Okta is not asked again) and the sign-in's
+   * `auth_time`.
+   */
   idTokenFor(oktaSub: string): string;
 }
 
@@ -66,6 +70,8 @@ export function localUserPool(template: ResolvedTemplate, okta: TokenIssuer): Lo
   const clientId = template.ref(clientLogicalId);
   const writableAttributes = (client.Properties.WriteAttributes as string[] | undefined) ?? [];
   const users = new Map<string, Record<string, string>>();
+  /** Each user's last federated sign-in, in epoch seconds: the `auth_time` of their tokens. */
+  const signedInAt = new Map<string, number>();
 
   const idTokenFor = (oktaSub: string) => {
     const attributes = users.get(oktaSub);
@@ -75,6 +81,7 @@ export function localUserPool(template: ResolvedTemplate, okta: TokenIssuer): Lo
       providerName,
       clientId,
       lifetimeSeconds: idTokenSeconds(client.Properties),
+      authTime: signedInAt.get(oktaSub),
       // The form real pools issue: `okta_00uabc…`, with `identities[].userId` in the sub's own case.
       usernameForm: 'lower-cased',
     });
@@ -90,13 +97,16 @@ export function localUserPool(template: ResolvedTemplate, okta: TokenIssuer): Lo
     signIn: async (oktaIdToken) => {
       // The pool's own Okta app client is the audience of the Okta token it accepts.
       const claims = await okta.verify(oktaIdToken, [details.client_id]);
-      // At each federated sign-in Cognito writes the mapped attributes from the IdP's claims.
+      // At each federated sign-in Cognito writes the mapped attributes from the IdP's claims; a
+      // claim the token lacks leaves the stored value ("If a previously mapped claim no longer
+      // exists in the incoming token, it won't be deleted or changed", cognito-user-pools-specifying-attribute-mapping.html).
       const mapped = Object.fromEntries(
         Object.entries(mapping)
           .filter(([, claim]) => typeof claims[claim] === 'string')
           .map(([attribute, claim]) => [attribute, claims[claim] as string]),
       );
       users.set(claims.sub, { ...users.get(claims.sub), ...mapped });
+      signedInAt.set(claims.sub, Math.floor(Date.now() / 1000));
       return idTokenFor(claims.sub);
     },
     writeAttributes: (oktaSub, attributes) => {

@@ -1,4 +1,5 @@
 // The same limits the configuration and the construct enforce at synth.
+import { DEFAULT_TEAMS_PREFIX } from '../../lib/policy/team-folder-names';
 import {
   DEFAULT_USERS_PREFIX,
   isCognitoProviderName,
@@ -22,6 +23,9 @@ export const PRESIGN_ENV = {
   identityProviderName: 'IDENTITY_PROVIDER_NAME',
   allowedClientIds: 'ALLOWED_CLIENT_IDS',
   usersPrefix: 'USERS_PREFIX',
+  teamsPrefix: 'TEAMS_PREFIX',
+  teamFolders: 'TEAM_FOLDERS',
+  teamMembershipMaxAgeSeconds: 'TEAM_MEMBERSHIP_MAX_AGE_SECONDS',
   region: 'AWS_REGION',
 } as const;
 
@@ -39,8 +43,27 @@ export interface PresignConfig {
   readonly allowedClientIds: readonly string[];
   /** The folder every user's own prefix lives under (`users/` when the variable is unset). */
   readonly usersPrefix: string;
+  /** The folder team folders live under (`teams/` when the variable is unset). */
+  readonly teamsPrefix: string;
+  /**
+   * Every membership the deployment grants, as the claim spells it (`finance=rw`, `finance=r`):
+   * only these are honoured, so a claim entry IAM has no statement for never reaches a session tag.
+   * Empty (no team folders) when the variable is unset or empty.
+   */
+  readonly teamFolders: readonly string[];
+  /**
+   * How long after the user's sign-in at Okta (the ID token's `auth_time`) their `custom:okta_teams`
+   * is believed. A refresh re-issues the ID token from the pool's copy without asking Okta, so this
+   * bounds how long a removal from an Okta group takes on route 3.
+   */
+  readonly teamMembershipMaxAgeSeconds: number;
   readonly region: string;
 }
+
+/** Default of `teamMembershipMaxAgeSeconds`: one hour, the ID token's default lifetime. */
+export const DEFAULT_TEAM_MEMBERSHIP_MAX_AGE_SECONDS = 3600;
+/** Longest membership age a deployment may choose: one day, Cognito's longest ID-token lifetime. */
+export const MAX_TEAM_MEMBERSHIP_MAX_AGE_SECONDS = 86400;
 
 export const MIN_URL_EXPIRY_SECONDS = 60;
 
@@ -49,6 +72,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const CLIENT_ID = /^[A-Za-z0-9]{1,128}$/;
+/** `<folder>=r` or `<folder>=rw`, with the folder rule of lib/validation/team-folders.ts. */
+const MEMBERSHIP_ENTRY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}=(?:r|rw)$/;
 
 /**
  * Reads and validates the whole environment at cold start. A bad deployment fails on its first
@@ -83,6 +108,18 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
     }
     return values;
   };
+  const memberships = (name: string): string[] => {
+    const raw = env[name] ?? '';
+    const values = raw === '' ? [] : raw.split(',');
+    if (values.some((entry) => !MEMBERSHIP_ENTRY.test(entry) || entry.includes('..'))) {
+      problems.push(`${name} must be empty or a comma-separated list of <folder>=r or <folder>=rw`);
+    }
+    return values;
+  };
+  const optionalPrefix = (name: string, fallback: string, example: string): string =>
+    env[name] === undefined
+      ? fallback
+      : text(name, isUsersPrefix, `folder segments each ending in "/", such as "${example}"`);
 
   const config: PresignConfig = {
     bucketName: text(PRESIGN_ENV.bucketName, BUCKET_NAME, 'an S3 bucket name'),
@@ -97,16 +134,21 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
       'a user-pool identity provider name as Cognito accepts it (3-32 characters, no whitespace or _ after the first)',
     ),
     allowedClientIds: clientIds(PRESIGN_ENV.allowedClientIds),
-    usersPrefix:
-      env[PRESIGN_ENV.usersPrefix] === undefined
-        ? DEFAULT_USERS_PREFIX
-        : text(
-            PRESIGN_ENV.usersPrefix,
-            isUsersPrefix,
-            'folder segments each ending in "/", such as "users/"',
-          ),
+    usersPrefix: optionalPrefix(PRESIGN_ENV.usersPrefix, DEFAULT_USERS_PREFIX, 'users/'),
+    teamsPrefix: optionalPrefix(PRESIGN_ENV.teamsPrefix, DEFAULT_TEAMS_PREFIX, 'teams/'),
+    teamFolders: memberships(PRESIGN_ENV.teamFolders),
+    teamMembershipMaxAgeSeconds:
+      env[PRESIGN_ENV.teamMembershipMaxAgeSeconds] === undefined
+        ? DEFAULT_TEAM_MEMBERSHIP_MAX_AGE_SECONDS
+        : integer(PRESIGN_ENV.teamMembershipMaxAgeSeconds, 60, MAX_TEAM_MEMBERSHIP_MAX_AGE_SECONDS),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
   };
+  if (
+    config.teamsPrefix.startsWith(config.usersPrefix) ||
+    config.usersPrefix.startsWith(config.teamsPrefix)
+  ) {
+    problems.push(`${PRESIGN_ENV.teamsPrefix} and ${PRESIGN_ENV.usersPrefix} must not contain one another`);
+  }
   if (problems.length > 0) throw new Error(`Invalid presign configuration: ${problems.join('; ')}`);
   return config;
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequest, header, HttpError, isRecord } from './http';
-import { isOwnKey } from './keys';
+import { isKeyUnder, userPrefix } from './keys';
 
 export type UploadMethod = 'PUT' | 'POST';
 
@@ -10,13 +10,20 @@ export interface UploadRequest {
   readonly size: number;
   readonly checksumSha256?: string;
   readonly method: UploadMethod;
+  /** The team folder to upload into, by name; the caller's own prefix when absent. */
+  readonly folder?: string;
 }
 
 /** JSON bodies here are a few hundred bytes; anything far larger is not a real client. */
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_FILE_NAME_CHARS = 1024;
 const MAX_CONTENT_TYPE_CHARS = 255;
-const UPLOAD_FIELDS = new Set(['fileName', 'contentType', 'size', 'checksumSha256', 'method']);
+const UPLOAD_FIELDS = new Set(['fileName', 'contentType', 'size', 'checksumSha256', 'method', 'folder']);
+/**
+ * A team folder's name as configuration allows it (lib/validation/team-folders.ts). A folder is
+ * always named, never given as a prefix: the server builds `<teamsPrefix><folder>/` itself.
+ */
+const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const DOWNLOAD_FIELDS = new Set(['key']);
 
 /**
@@ -33,7 +40,7 @@ const S3_TOKEN = /^[\x21-\x7e]{1,1024}$/;
 
 export function parseUploadRequest(event: APIGatewayProxyEvent, maxUploadBytes: number): UploadRequest {
   const body = parseJsonObject(event, UPLOAD_FIELDS);
-  const { fileName, contentType, size, checksumSha256, method = 'PUT' } = body;
+  const { fileName, contentType, size, checksumSha256, method = 'PUT', folder } = body;
   if (typeof fileName !== 'string' || fileName.length === 0 || [...fileName].length > MAX_FILE_NAME_CHARS) {
     throw badRequest(`fileName must be a string of 1 to ${MAX_FILE_NAME_CHARS} characters`);
   }
@@ -54,7 +61,28 @@ export function parseUploadRequest(event: APIGatewayProxyEvent, maxUploadBytes: 
     throw badRequest('checksumSha256 must be the base64 of a 32-byte SHA-256 digest');
   }
   if (method !== 'PUT' && method !== 'POST') throw badRequest('method must be "PUT" or "POST"');
-  return { fileName, contentType, size, method, ...(checksumSha256 ? { checksumSha256 } : {}) };
+  return {
+    fileName,
+    contentType,
+    size,
+    method,
+    ...(checksumSha256 ? { checksumSha256 } : {}),
+    ...(folder === undefined ? {} : { folder: folderName(folder) }),
+  };
+}
+
+/** The team folder of `GET /files?folder=`, or undefined for the caller's own files. */
+export function parseFolderQuery(event: APIGatewayProxyEvent): string | undefined {
+  const folder: unknown = event.queryStringParameters?.folder;
+  return folder === undefined || folder === null ? undefined : folderName(folder);
+}
+
+/** Syntax only: whether the caller may use the folder is the handler's question. */
+function folderName(value: unknown): string {
+  if (typeof value !== 'string' || !FOLDER_NAME.test(value) || value.includes('..')) {
+    throw badRequest('folder must be a team folder name: letters, digits, ".", "_" or "-"');
+  }
+  return value;
 }
 
 export function parseDownloadRequest(event: APIGatewayProxyEvent): { key: string } {
@@ -146,8 +174,17 @@ export function fileList(
   s3NextToken: string | undefined,
   usersPrefix?: string,
 ): { files: FileEntry[]; nextToken: string | null } {
+  return fileListUnder(userPrefix(sub, usersPrefix), objects, s3NextToken);
+}
+
+/** A page of files under any prefix the caller may list (own or a team folder's), nothing else. */
+export function fileListUnder(
+  prefix: string,
+  objects: readonly ListedObject[],
+  s3NextToken: string | undefined,
+): { files: FileEntry[]; nextToken: string | null } {
   const files = objects
-    .filter((o): o is ListedObject & { Key: string } => isOwnKey(sub, o.Key, usersPrefix))
+    .filter((o): o is ListedObject & { Key: string } => isKeyUnder(prefix, o.Key))
     .map((o) => ({
       key: o.Key,
       name: o.Key.slice(o.Key.lastIndexOf('/') + 1),

@@ -7,6 +7,8 @@ export const SAFETY_MARGIN_SECONDS = 60;
 export const DEFAULT_MAX_CALLERS = 1000;
 /** The session tag the presign role's policy reads as `${aws:PrincipalTag/okta_sub}`. */
 export const OKTA_SUB_TAG = 'okta_sub';
+/** The session tag the team-folder statements read as `aws:PrincipalTag/okta_teams`. */
+export const OKTA_TEAMS_TAG = 'okta_teams';
 
 /** The one STS call this module makes; `STSClient` satisfies it, and tests pass a stub. */
 export interface AssumeRoleClient {
@@ -34,8 +36,10 @@ export interface SessionCredentials {
 
 /**
  * Per-caller session credentials, so every URL is signed by a session that can reach only that
- * caller's prefix. A cached session is reused only while it outlives any URL signed now; the
- * cache forgets the least recently used caller beyond `maxCallers`.
+ * caller's prefix (and team folders, when `teams` is given). Sessions are keyed by the sub AND the
+ * teams tag: a caller whose memberships changed gets a new session, never one tagged with the old
+ * ones. A cached session is reused only while it outlives any URL signed now; the cache forgets the
+ * least recently used caller beyond `maxCallers`.
  */
 export class CallerSessions {
   private readonly sessions = new Map<string, SessionCredentials>();
@@ -53,16 +57,19 @@ export class CallerSessions {
     return this.sessions.size;
   }
 
+  /** `teams` is the `okta_teams` tag value (`:finance=rw:`); undefined sends no such tag. */
   async credentialsFor(
     sub: string,
     observe?: (source: CredentialsSource) => void,
+    teams?: string,
   ): Promise<SessionCredentials> {
-    const cached = this.sessions.get(sub);
-    this.sessions.delete(sub); // re-inserted below, as the most recently used
+    const key = JSON.stringify([sub, teams ?? null]);
+    const cached = this.sessions.get(key);
+    this.sessions.delete(key); // re-inserted below, as the most recently used
     const reusable = cached !== undefined && this.lastsLongEnough(cached);
     observe?.(reusable ? 'cached' : 'assumed');
-    const session = reusable ? cached : await this.assumeRole(sub);
-    this.sessions.set(sub, session);
+    const session = reusable ? cached : await this.assumeRole(sub, teams);
+    this.sessions.set(key, session);
     if (this.sessions.size > this.maxCallers) {
       this.sessions.delete(this.sessions.keys().next().value as string);
     }
@@ -73,13 +80,16 @@ export class CallerSessions {
     return session.expiration.getTime() - this.now().getTime() >= this.minRemainingMs;
   }
 
-  private async assumeRole(sub: string): Promise<SessionCredentials> {
+  private async assumeRole(sub: string, teams: string | undefined): Promise<SessionCredentials> {
     const { Credentials: c } = await this.options.sts.send(
       new AssumeRoleCommand({
         RoleArn: this.options.roleArn,
         RoleSessionName: roleSessionName(sub),
         DurationSeconds: SESSION_DURATION_SECONDS,
-        Tags: [{ Key: OKTA_SUB_TAG, Value: sub }],
+        Tags: [
+          { Key: OKTA_SUB_TAG, Value: sub },
+          ...(teams === undefined ? [] : [{ Key: OKTA_TEAMS_TAG, Value: teams }]),
+        ],
       }),
     );
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {

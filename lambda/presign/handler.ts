@@ -3,20 +3,33 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PresignConfig, readConfig } from './config';
 import {
-  fileList,
+  fileListUnder,
   parseDownloadRequest,
+  parseFolderQuery,
   parsePageToken,
   parseUploadRequest,
   postResponse,
   putResponse,
 } from './core';
-import { badRequest, corsHeaders, errorResponse, header, isRecord, jsonResponse, notFound } from './http';
+import {
+  badRequest,
+  corsHeaders,
+  errorResponse,
+  forbidden,
+  header,
+  isRecord,
+  jsonResponse,
+  notFound,
+} from './http';
 import { callerSub } from './identity';
 import { CallerSessions, CredentialsSource, SessionCredentials } from './credentials';
 import { calling, classifyFailure, Fault } from './faults';
 import { sdkClientOptions } from './sdk-clients';
 import { traced } from './tracing';
-import { buildObjectKey, isOwnKey, userPrefix } from './keys';
+import { buildKeyUnder, isKeyUnder, teamFolderPrefix, userPrefix } from './keys';
+import { CallerTeams, callerTeams } from './teams';
+import { authorizerClaims, verifiedPayload } from './token-binding';
+import { TeamFolderAccess } from '../../lib/policy/team-folder-names';
 import { CallerStorage, isBadContinuationToken, s3Storage, Signing } from './s3';
 
 export type PresignHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -25,11 +38,14 @@ export interface HandlerDeps {
   readonly config: PresignConfig;
   /**
    * The caller's own session (see CallerSessions); never the execution role's credentials.
-   * `observe` learns whether it came from the cache or from a new STS call.
+   * `observe` learns whether it came from the cache or from a new STS call. `teams` is the
+   * session's `okta_teams` tag (the caller's fresh, configured memberships), absent when the
+   * deployment has no team folders.
    */
   readonly credentialsFor: (
     sub: string,
     observe?: (source: CredentialsSource) => void,
+    teams?: string,
   ) => Promise<SessionCredentials>;
   readonly storageFor: (credentials: SessionCredentials) => CallerStorage;
   readonly now?: () => Date;
@@ -52,6 +68,10 @@ export interface RequestLog {
   readonly key?: string;
   /** Where the caller's session came from, when the request needed one: an STS call or the cache. */
   readonly credentials?: CredentialsSource;
+  /** The team folder the request named, if it is a configured one (never arbitrary input). */
+  readonly folder?: string;
+  /** The `okta_teams` tag of the caller's session: which memberships the request could use. */
+  readonly teams?: string;
 }
 
 interface RouteRequest {
@@ -63,12 +83,17 @@ interface RouteRequest {
   readonly newId: () => string;
   /** Lazy, so invalid requests are refused before any STS call. */
   readonly storage: () => Promise<CallerStorage>;
+  /** The caller's fresh, configured team memberships. */
+  readonly teams: CallerTeams;
+  /** Records the team folder a request names, for the log. */
+  readonly noteFolder: (folder: string) => void;
 }
 
 const ROUTES: Record<string, (request: RouteRequest) => Promise<unknown>> = {
   'POST /uploads': createUpload,
   'GET /files': listFiles,
   'POST /downloads': createDownload,
+  'GET /folders': listFolders,
 };
 
 export function createHandler(deps: HandlerDeps): PresignHandler {
@@ -87,10 +112,15 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
     let fault: Fault | undefined;
     let credentials: CredentialsSource | undefined;
     let key: string | undefined;
+    let folder: string | undefined;
+    let teams: CallerTeams | undefined;
     try {
       if (!route) throw notFound('No such route');
       const caller = callerSub(event, config);
       sub = caller;
+      const claims = authorizerClaims(event);
+      const memberships = callerTeams(verifiedPayload(event, claims), claims, config, now());
+      teams = memberships;
       const signingDate = now();
       const body = await route({
         event,
@@ -101,9 +131,13 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
         newId,
         storage: async () => {
           const session = await calling('sts', () =>
-            deps.credentialsFor(caller, (source) => (credentials = source)),
+            deps.credentialsFor(caller, (source) => (credentials = source), memberships.tag),
           );
           return faultsTagged(deps.storageFor(session));
+        },
+        teams: memberships,
+        noteFolder: (named) => {
+          if (configuredFolders(config).has(named)) folder = named;
         },
       });
       response = jsonResponse(200, body, cors);
@@ -121,15 +155,22 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
       requestId: event.requestContext?.requestId,
       ...(key ? { key } : {}),
       ...(credentials ? { credentials } : {}),
+      ...(folder ? { folder } : {}),
+      ...(teams?.tag ? { teams: teams.tag } : {}),
       ...(fault ? { fault } : {}),
     });
     return response;
   };
 }
 
-async function createUpload({ event, sub, config, signing, expiresAt, newId, storage }: RouteRequest) {
+async function createUpload(request: RouteRequest) {
+  const { event, sub, config, signing, expiresAt, newId, storage } = request;
   const upload = parseUploadRequest(event, config.maxUploadBytes);
-  const key = buildObjectKey(sub, newId(), upload.fileName, config.usersPrefix);
+  const prefix =
+    upload.folder === undefined
+      ? userPrefix(sub, config.usersPrefix)
+      : teamFolder(request, upload.folder, TeamFolderAccess.READ_WRITE);
+  const key = buildKeyUnder(prefix, newId(), upload.fileName);
   if (key === undefined) throw badRequest('fileName has no usable characters');
   const s3 = await storage();
   return upload.method === 'POST'
@@ -137,12 +178,18 @@ async function createUpload({ event, sub, config, signing, expiresAt, newId, sto
     : putResponse(key, await s3.presignPut(key, upload, signing), upload, expiresAt);
 }
 
-async function listFiles({ event, sub, config, storage }: RouteRequest) {
+async function listFiles(request: RouteRequest) {
+  const { event, sub, config, storage } = request;
+  const folder = parseFolderQuery(event);
+  const prefix =
+    folder === undefined
+      ? userPrefix(sub, config.usersPrefix)
+      : teamFolder(request, folder, TeamFolderAccess.READ);
   const token = parsePageToken(event);
   const s3 = await storage();
   try {
-    const page = await s3.list(userPrefix(sub, config.usersPrefix), config.listPageSize, token);
-    return fileList(sub, page.objects, page.nextToken, config.usersPrefix);
+    const page = await s3.list(prefix, config.listPageSize, token);
+    return fileListUnder(prefix, page.objects, page.nextToken);
   } catch (error) {
     if (token !== undefined && isBadContinuationToken(error)) throw badRequest('nextToken is invalid');
     throw error;
@@ -150,12 +197,59 @@ async function listFiles({ event, sub, config, storage }: RouteRequest) {
 }
 
 /** Every refusal is the same 404, so no caller learns whether another user's key exists. */
-async function createDownload({ event, sub, config, signing, expiresAt, storage }: RouteRequest) {
+async function createDownload(request: RouteRequest) {
+  const { event, signing, expiresAt, storage } = request;
   const { key } = parseDownloadRequest(event);
-  if (!isOwnKey(sub, key, config.usersPrefix)) throw notFound();
+  const prefix = readablePrefixFor(request, key);
+  if (prefix === undefined || !isKeyUnder(prefix, key)) throw notFound();
   const s3 = await storage();
   if (!(await s3.exists(key))) throw notFound();
   return { key, method: 'GET', url: await s3.presignGet(key, signing), expiresAt: expiresAt.toISOString() };
+}
+
+/** The caller's team folders, and whether their sign-in is too old for memberships to count. */
+async function listFolders({ teams }: RouteRequest) {
+  return {
+    folders: [...teams.folders].map(([folder, access]) => ({ folder, access })),
+    stale: teams.stale,
+  };
+}
+
+/**
+ * The prefix of a team folder the caller may use at `needed` access. Unknown folders and folders
+ * the caller is not a member of get the same 403, so folder names cannot be probed.
+ */
+function teamFolder({ teams, config, noteFolder }: RouteRequest, folder: string, needed: TeamFolderAccess) {
+  noteFolder(folder);
+  const access = teams.folders.get(folder);
+  if (access === undefined) {
+    throw forbidden(
+      teams.stale
+        ? 'Team memberships are only believed shortly after sign-in: sign in again'
+        : 'You have no access to this folder',
+    );
+  }
+  if (needed === TeamFolderAccess.READ_WRITE && access !== TeamFolderAccess.READ_WRITE) {
+    throw forbidden('Your access to this folder is read-only');
+  }
+  return teamFolderPrefix(folder, config.teamsPrefix);
+}
+
+/**
+ * The prefix a key must be under for the caller to read it: their own, or for a key under the teams
+ * prefix its folder's, if they are a member; undefined (refused) otherwise.
+ */
+function readablePrefixFor(request: RouteRequest, key: string): string | undefined {
+  const { sub, teams, config, noteFolder } = request;
+  if (!key.startsWith(config.teamsPrefix)) return userPrefix(sub, config.usersPrefix);
+  const folder = key.slice(config.teamsPrefix.length).split('/')[0];
+  noteFolder(folder);
+  return teams.folders.has(folder) ? teamFolderPrefix(folder, config.teamsPrefix) : undefined;
+}
+
+/** Folder names the deployment configured: the only ones a log line names. */
+function configuredFolders(config: PresignConfig): Set<string> {
+  return new Set(config.teamFolders.map((entry) => entry.slice(0, entry.indexOf('='))));
 }
 
 /** The caller's storage, with every failure tagged as S3's (HttpErrors pass through). */
@@ -188,7 +282,7 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
   });
   return {
     config,
-    credentialsFor: (sub, observe) => sessions.credentialsFor(sub, observe),
+    credentialsFor: (sub, observe, teams) => sessions.credentialsFor(sub, observe, teams),
     storageFor: s3Storage({
       bucket: config.bucketName,
       region: config.region,

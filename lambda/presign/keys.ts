@@ -42,9 +42,19 @@ export function buildObjectKey(
   fileName: string,
   usersPrefix: string = DEFAULT_USERS_PREFIX,
 ): string | undefined {
-  const prefix = `${userPrefix(sub, usersPrefix)}${id}/`;
-  const name = sanitizeFileName(fileName, MAX_KEY_BYTES - utf8Length(prefix));
-  return name === undefined ? undefined : prefix + name;
+  return buildKeyUnder(userPrefix(sub, usersPrefix), id, fileName);
+}
+
+/** `<prefix><id>/<name>` for any server-chosen prefix (a user's or a team folder's). */
+export function buildKeyUnder(prefix: string, id: string, fileName: string): string | undefined {
+  const folder = `${prefix}${id}/`;
+  const name = sanitizeFileName(fileName, MAX_KEY_BYTES - utf8Length(folder));
+  return name === undefined ? undefined : folder + name;
+}
+
+/** A team folder's prefix: `<teamsPrefix><folder>/`; the slash keeps `fin` out of `finance`. */
+export function teamFolderPrefix(folder: string, teamsPrefix: string): string {
+  return `${teamsPrefix}${folder}/`;
 }
 
 /** One safe key segment of at most `maxBytes` UTF-8 bytes, or undefined if none remains. */
@@ -64,11 +74,15 @@ export function isOwnKey(
   key: unknown,
   usersPrefix: string = DEFAULT_USERS_PREFIX,
 ): key is string {
-  const own = userPrefix(sub, usersPrefix);
-  if (typeof key !== 'string' || !key.startsWith(own)) return false;
+  return isKeyUnder(userPrefix(sub, usersPrefix), key);
+}
+
+/** The same rule for any prefix: a well-formed key strictly below it. */
+export function isKeyUnder(prefix: string, key: unknown): key is string {
+  if (typeof key !== 'string' || !key.startsWith(prefix)) return false;
   if (utf8Length(key) > MAX_KEY_BYTES || INVISIBLE.test(key)) return false;
   return key
-    .slice(own.length)
+    .slice(prefix.length)
     .split('/')
     .every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }

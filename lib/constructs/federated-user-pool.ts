@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
+import { TEAMS_CLAIM } from '../policy/team-folder-names';
 import { throwIfProblems } from '../validation/problems';
 import { IOktaFederation } from './okta-federation';
 import { ID_TOKEN_VALIDITY_MINUTES, isCognitoDomainPrefix, isCognitoProviderName } from '../validation/rules';
@@ -40,6 +41,17 @@ export interface FederatedUserPoolOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Carry the Okta team-membership claim `okta_teams` into the pool's ID tokens, for team folders
+   * on the presign API: a mutable custom attribute `custom:okta_teams` (up to 256 characters, a
+   * session tag's limit), mapped from the claim, which the app client reads and writes. Cognito
+   * rewrites mapped attributes from Okta at every federated sign-in, and the client's tokens
+   * cannot update attributes themselves (no `aws.cognito.signin.user.admin`); the presign API
+   * believes the attribute only shortly after sign-in (`teamMembershipMaxAge`). Okta must send the
+   * claim at every sign-in, `:` when the user is in no team, or an old value would stay.
+   * @default false
+   */
+  readonly mapTeamsClaim?: boolean;
 }
 
 export interface FederatedUserPoolProps extends FederatedUserPoolOptions {
@@ -50,7 +62,8 @@ export interface FederatedUserPoolProps extends FederatedUserPoolOptions {
 /**
  * A Cognito user pool whose only way in is Okta. Cognito records each user's Okta `sub` as the
  * `userId` of the user's `identities` entry, which the presign API reads as the caller's identity;
- * no custom attribute is involved, because app clients can write attributes.
+ * no custom attribute carries identity, because app clients can write attributes. Team memberships
+ * (`mapTeamsClaim`) are the one custom attribute, bounded by the controls described there.
  */
 export class FederatedUserPool extends Construct {
   /** The user pool. */
@@ -69,6 +82,7 @@ export class FederatedUserPool extends Construct {
     const idTokenValidity = props.idTokenValidity ?? Duration.minutes(Defaults.ID_TOKEN_VALIDITY_MINUTES);
     this.idTokenValidity = idTokenValidity;
     const providerName = props.providerName ?? Defaults.PROVIDER_NAME;
+    const mapTeamsClaim = props.mapTeamsClaim ?? false;
     throwIfProblems(
       this,
       [
@@ -96,6 +110,10 @@ export class FederatedUserPool extends Construct {
         requireUppercase: true,
       },
       accountRecovery: cognito.AccountRecovery.NONE,
+      // Mutable, or Cognito could not rewrite it from Okta at the next sign-in.
+      customAttributes: mapTeamsClaim
+        ? { [TEAMS_CLAIM]: new cognito.StringAttribute({ minLen: 1, maxLen: 256, mutable: true }) }
+        : undefined,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
@@ -107,8 +125,14 @@ export class FederatedUserPool extends Construct {
       clientSecret: SecretValue.secretsManager(props.webClientSecretName).unsafeUnwrap(),
       scopes: ['openid', 'email', 'profile'],
       attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
-      // Standard attributes only: the Okta sub reaches the API through the `identities` claim.
-      attributeMapping: { email: cognito.ProviderAttribute.other('email') },
+      // The Okta sub reaches the API through the `identities` claim, never an attribute. CDK copies
+      // `custom` keys unchanged (aws-cdk issue 26820), so the key carries its `custom:` itself.
+      attributeMapping: {
+        email: cognito.ProviderAttribute.other('email'),
+        ...(mapTeamsClaim
+          ? { custom: { [`custom:${TEAMS_CLAIM}`]: cognito.ProviderAttribute.other(TEAMS_CLAIM) } }
+          : {}),
+      },
     });
 
     this.client = this.userPool.addClient('WebClient', {
@@ -128,9 +152,12 @@ export class FederatedUserPool extends Construct {
         callbackUrls: [...props.callbackUrls],
         logoutUrls: [...props.logoutUrls],
       },
-      readAttributes: mappedAttributes(),
-      // Cognito requires write access to every mapped attribute to update it at sign-in.
-      writeAttributes: mappedAttributes(),
+      // Read: so the memberships reach the ID token the presign API reads.
+      readAttributes: mappedAttributes(mapTeamsClaim),
+      // Cognito requires write access to every mapped attribute to update it at sign-in. That also
+      // lets the client's tokens write them, but none carries aws.cognito.signin.user.admin, which
+      // UpdateUserAttributes needs, so only federated sign-in (Okta's claim) changes them.
+      writeAttributes: mappedAttributes(mapTeamsClaim),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity,
@@ -167,8 +194,9 @@ export class FederatedUserPool extends Construct {
  * every attribute mapped from it, or federated sign-in fails (UserPoolClientType.WriteAttributes,
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
  */
-function mappedAttributes(): cognito.ClientAttributes {
-  return new cognito.ClientAttributes().withStandardAttributes({ email: true });
+function mappedAttributes(mapTeamsClaim: boolean): cognito.ClientAttributes {
+  const standard = new cognito.ClientAttributes().withStandardAttributes({ email: true });
+  return mapTeamsClaim ? standard.withCustomAttributes(TEAMS_CLAIM) : standard;
 }
 
 function isInRange(minutes: number): boolean {

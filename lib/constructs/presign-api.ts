@@ -9,6 +9,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
+import { grantTeamFolderAccess } from '../policy/grant-team-folders';
+import {
+  DEFAULT_TEAMS_PREFIX,
+  folderOf,
+  membershipEntry,
+  TEAMS_CLAIM,
+  TeamFolder,
+} from '../policy/team-folder-names';
+import { teamFolderProblems } from '../validation/team-folders';
 import { Defaults } from '../defaults';
 import { originListProblems, throwIfProblems, usersPrefixProblems } from '../validation/problems';
 import { isCognitoProviderName, MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
@@ -79,6 +88,13 @@ export interface PresignApiOptions {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * How long after the user's sign-in at Okta (the ID token's `auth_time`) their team memberships
+   * are believed, 1 minute to 1 day. Refreshing tokens does not ask Okta again, so this bounds how
+   * long a removal from an Okta group takes on this API, whatever the refresh token's lifetime.
+   * @default Duration.minutes(60)
+   */
+  readonly teamMembershipMaxAge?: Duration;
 }
 
 export interface PresignApiProps extends PresignApiOptions {
@@ -110,12 +126,26 @@ export interface PresignApiProps extends PresignApiOptions {
    * @default 'users/'
    */
   readonly usersPrefix?: string;
+  /**
+   * Team folders: `<teamsPrefix><folder>/` for the members of each Okta group. Membership comes from
+   * the ID token's `custom:okta_teams` (a FederatedUserPool with `mapTeamsClaim`), and the presign
+   * role's sessions carry it as the `okta_teams` session tag every team statement requires.
+   * @default - none
+   */
+  readonly teamFolders?: TeamFolder[];
+  /**
+   * The folder team folders live under: segments each ending in `/`, neither inside nor around
+   * `usersPrefix`.
+   * @default 'teams/'
+   */
+  readonly teamsPrefix?: string;
 }
 
 /**
  * A REST API that hands out presigned URLs for the caller's own prefix. The Lambda behind it holds
  * no bucket permissions: for each caller it assumes the presign role with the session tag
- * `okta_sub=<caller>`, so a bug in key building yields a URL that S3 refuses.
+ * `okta_sub=<caller>` (and `okta_teams=<memberships>` with team folders), so a bug in key building
+ * or in the membership check yields a URL that S3 refuses.
  */
 export class PresignApi extends Construct {
   /** The REST API (stage `v1`). */
@@ -138,7 +168,14 @@ export class PresignApi extends Construct {
   constructor(scope: Construct, id: string, props: PresignApiProps) {
     super(scope, id);
     const urlExpiry = props.urlExpiry ?? Duration.seconds(Defaults.URL_EXPIRY_SECONDS);
-    throwIfProblems(this, propProblems(props, urlExpiry));
+    const teamFolders = props.teamFolders ?? [];
+    const teamsPrefix = props.teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
+    const membershipMaxAge =
+      props.teamMembershipMaxAge ?? Duration.minutes(Defaults.TEAM_MEMBERSHIP_MAX_AGE_MINUTES);
+    throwIfProblems(this, [
+      ...propProblems(props, urlExpiry),
+      ...teamProblems(props, teamFolders, teamsPrefix, membershipMaxAge),
+    ]);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
 
@@ -146,7 +183,10 @@ export class PresignApi extends Construct {
       description: 'Presign Lambda: may only assume the presign role (tagged) and write its logs',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    this.presignRole = this.createPresignRole(props.bucket, props.usersPrefix);
+    this.presignRole = this.createPresignRole(props.bucket, props.usersPrefix, teamFolders.length > 0);
+    if (teamFolders.length > 0) {
+      grantTeamFolderAccess(props.bucket, this.presignRole, teamFolders, teamsPrefix);
+    }
 
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
     this.handlerLogGroup = handlerLogs;
@@ -169,6 +209,10 @@ export class PresignApi extends Construct {
         IDENTITY_PROVIDER_NAME: props.providerName ?? Defaults.PROVIDER_NAME,
         USERS_PREFIX: props.usersPrefix ?? USERS_PREFIX,
         ALLOWED_CLIENT_IDS: (props.userPoolClients ?? []).map((c) => c.userPoolClientId).join(','),
+        TEAMS_PREFIX: teamsPrefix,
+        // Every membership IAM has a statement for; the Lambda honours no other claim entry.
+        TEAM_FOLDERS: [...new Set(teamFolders.map((t) => membershipEntry(folderOf(t), t.access)))].join(','),
+        TEAM_MEMBERSHIP_MAX_AGE_SECONDS: String(membershipMaxAge.toSeconds()),
       },
     };
     // A checkout bundles the TypeScript source at synth; the published package ships the bundle.
@@ -227,20 +271,28 @@ export class PresignApi extends Construct {
 
   /**
    * The ABAC role: trusted only by the execution role, only when the session is tagged with
-   * `okta_sub` (and nothing else), and allowed only that tag's prefix.
+   * `okta_sub` (and, with team folders, optionally `okta_teams`; nothing else), and allowed only
+   * that tag's prefix (and the folders the `okta_teams` tag names).
    */
-  private createPresignRole(bucket: s3.IBucket, usersPrefix: string | undefined): iam.Role {
+  private createPresignRole(bucket: s3.IBucket, usersPrefix: string | undefined, teams: boolean): iam.Role {
     const taggedWithOktaSubOnly = {
       StringLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: '?*' },
       // IAM has no regex. STS lets a tag value hold letters, digits, whitespace and _ . : / = + - @
       // (Tag.Value pattern, https://docs.aws.amazon.com/STS/latest/APIReference/API_Tag.html);
       // an Okta id has none of the punctuation but _ and -, so refuse the rest. A value with a
       // path separator or a dot could never name another user's prefix, whatever the Lambda does.
-      StringNotLike: { [`aws:RequestTag/${OKTA_SUB_TAG}`]: OKTA_SUB_TAG_FORBIDDEN },
-      'ForAllValues:StringEquals': { 'aws:TagKeys': [OKTA_SUB_TAG] },
+      // The membership tag holds only the claim's own characters (letters, digits, . _ - : =);
+      // a missing okta_teams passes StringNotLike, so it stays optional.
+      StringNotLike: {
+        [`aws:RequestTag/${OKTA_SUB_TAG}`]: OKTA_SUB_TAG_FORBIDDEN,
+        ...(teams ? { [`aws:RequestTag/${TEAMS_CLAIM}`]: OKTA_TEAMS_TAG_FORBIDDEN } : {}),
+      },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': teams ? [OKTA_SUB_TAG, TEAMS_CLAIM] : [OKTA_SUB_TAG] },
     };
     const role = new iam.Role(this, 'PresignRole', {
-      description: 'Tagged presign sessions: only users/${aws:PrincipalTag/okta_sub}/',
+      description: teams
+        ? 'Tagged presign sessions: users/${aws:PrincipalTag/okta_sub}/ and the team folders okta_teams names'
+        : 'Tagged presign sessions: only users/${aws:PrincipalTag/okta_sub}/',
       assumedBy: new iam.SessionTagsPrincipal(
         new iam.ArnPrincipal(this.executionRole.roleArn).withConditions(taggedWithOktaSubOnly),
       ),
@@ -379,6 +431,33 @@ function propProblems(props: PresignApiProps, urlExpiry: Duration): string[] {
   return problems;
 }
 
+/** Team-folder props' problems: the shared list rules, and the membership age's range. */
+function teamProblems(
+  props: PresignApiProps,
+  teamFolders: readonly TeamFolder[],
+  teamsPrefix: string,
+  maxAge: Duration,
+): string[] {
+  const problems: string[] = [];
+  const tokens = [
+    teamsPrefix,
+    props.usersPrefix ?? USERS_PREFIX,
+    ...teamFolders.flatMap((t) => [t.group, folderOf(t)]),
+  ];
+  if (teamFolders.length > 0 && !tokens.some((value) => Token.isUnresolved(value))) {
+    problems.push(
+      ...teamFolderProblems('teamFolders', teamFolders, teamsPrefix, props.usersPrefix ?? USERS_PREFIX),
+    );
+  }
+  if (!maxAge.isUnresolved()) {
+    const seconds = maxAge.toSeconds({ integral: false });
+    if (!(Number.isInteger(seconds) && seconds >= 60 && seconds <= 86400)) {
+      problems.push('teamMembershipMaxAge: must be whole seconds from 1 minute to 1 day');
+    }
+  }
+  return problems;
+}
+
 /**
  * X-Ray's write actions name no resource type in the Service Authorization Reference
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html:
@@ -394,6 +473,8 @@ const XRAY_WRITE_ACKNOWLEDGEMENT = {
 
 /** Tag-value patterns with a character STS allows but an Okta id never has (`${*}`/`${?}` are a literal * and ?). */
 const OKTA_SUB_TAG_FORBIDDEN = ['* *', '*+*', '*=*', '*.*', '*:*', '*/*', '*@*', '*${*}*', '*${?}*'];
+/** The same for the membership claim, whose grammar allows `. _ - : =` besides letters and digits. */
+const OKTA_TEAMS_TAG_FORBIDDEN = ['* *', '*+*', '*/*', '*@*', '*${*}*', '*${?}*'];
 
 /**
  * API Gateway's standard JSON fields plus who made the request: the user pool's `sub`, through the

@@ -6,6 +6,12 @@ export interface PresignRoutesOptions {
   readonly authorizer: apigw.IAuthorizer;
 }
 
+/**
+ * A team folder's name, as configuration allows it (lib/validation/team-folders.ts). Requests name
+ * a folder, never a prefix: the Lambda builds `<teamsPrefix><folder>/` itself.
+ */
+export const TEAM_FOLDER_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$';
+
 /** JSON schemas of the request bodies; API Gateway rejects a bad body before the Lambda runs. */
 export const UPLOAD_REQUEST_SCHEMA: apigw.JsonSchema = {
   schema: apigw.JsonSchemaVersion.DRAFT4,
@@ -20,6 +26,8 @@ export const UPLOAD_REQUEST_SCHEMA: apigw.JsonSchema = {
     size: { type: apigw.JsonSchemaType.INTEGER, minimum: 1 },
     checksumSha256: { type: apigw.JsonSchemaType.STRING, pattern: '^[A-Za-z0-9+/]{43}=$' },
     method: { type: apigw.JsonSchemaType.STRING, enum: ['PUT', 'POST'] },
+    // A team folder to upload into; the caller's own prefix when absent.
+    folder: { type: apigw.JsonSchemaType.STRING, pattern: TEAM_FOLDER_NAME_PATTERN },
   },
 };
 
@@ -43,7 +51,10 @@ const GATEWAY_ERRORS: [apigw.ResponseType, string][] = [
   [apigw.ResponseType.DEFAULT_5XX, 'ServerError'],
 ];
 
-/** `POST /uploads`, `GET /files` and `POST /downloads`, each behind the Cognito authorizer. */
+/**
+ * `POST /uploads`, `GET /files` (`?folder=` for a team folder), `POST /downloads` (own or team keys)
+ * and `GET /folders` (the caller's team folders), each behind the Cognito authorizer.
+ */
 export function addPresignRoutes(api: apigw.RestApi, { handler, authorizer }: PresignRoutesOptions): void {
   const integration = new apigw.LambdaIntegration(handler, { allowTestInvoke: false });
   const validator = api.addRequestValidator('Validator', {
@@ -63,8 +74,12 @@ export function addPresignRoutes(api: apigw.RestApi, { handler, authorizer }: Pr
   api.root.addResource('files').addMethod('GET', integration, {
     ...auth,
     requestValidator: validator,
-    requestParameters: { 'method.request.querystring.nextToken': false },
+    requestParameters: {
+      'method.request.querystring.nextToken': false,
+      'method.request.querystring.folder': false,
+    },
   });
+  api.root.addResource('folders').addMethod('GET', integration, { ...auth, requestValidator: validator });
   api.root.addResource('downloads').addMethod('POST', integration, {
     ...auth,
     requestValidator: validator,

@@ -88,7 +88,7 @@ describe('the REST Cognito authorizer model', () => {
         template.resources[id].Type === 'AWS::ApiGateway::Method' &&
         template.resources[id].Properties.HttpMethod !== 'OPTIONS',
     );
-    expect(methods).toHaveLength(3);
+    expect(methods).toHaveLength(4);
     for (const id of methods) {
       const authorization = methodAuthorizationOf(template, id, [stackPool]);
       expect(authorization.userPools).toEqual([stackPool]);

@@ -15,6 +15,7 @@ import {
   attributeMappingProblems,
   clientsAllowing,
   oidcProviderOf,
+  teamsAttributeProblems,
   writeAttributeProblems,
 } from '../../emulator/model/cognito-federation';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
@@ -49,12 +50,88 @@ describe.each(ENVIRONMENT_ROWS)('Cognito federation, %s', (_label, env) => {
     expect(writeAttributeProblems(template)).toEqual([]);
   });
 
+  test('with team folders on, custom:okta_teams is mapped from okta_teams, mutable, read and written by the client', () => {
+    expect(teamsAttributeProblems(template)).toEqual([]);
+  });
+
   test('a federated Okta user’s ID token passes the authorizer and the Lambda reads its Okta sub', () => {
     expect(presignSubFor(template)).toBe(OKTA_SUB);
   });
 });
 
+/**
+ * The dev template with team folders turned on in the presign function, and the user pool set up
+ * for them (`pool`, `mapping`, `client` say how far): the fixtures of the team-attribute rule.
+ */
+const withTeamFolders = (setup: { schema?: object | false; mappingKey?: string | false; client?: boolean }) =>
+  brokenTemplate('dev', (resources) => {
+    const fn = resources[rawId(resources, 'AWS::Lambda::Function', 'PresignApiHandler')];
+    fn.Properties.Environment.Variables.TEAM_FOLDERS = 'finance=rw,finance=r';
+    const pool = resources[rawId(resources, 'AWS::Cognito::UserPool')];
+    delete pool.Properties.Schema;
+    if (setup.schema !== false) {
+      pool.Properties.Schema = [
+        {
+          Name: 'okta_teams',
+          AttributeDataType: 'String',
+          Mutable: true,
+          StringAttributeConstraints: { MaxLength: '256', MinLength: '1' },
+          ...setup.schema,
+        },
+      ];
+    }
+    const idp = resources[rawId(resources, 'AWS::Cognito::UserPoolIdentityProvider')];
+    idp.Properties.AttributeMapping = { email: 'email' };
+    if (setup.mappingKey !== false) {
+      idp.Properties.AttributeMapping = {
+        email: 'email',
+        [setup.mappingKey ?? 'custom:okta_teams']: 'okta_teams',
+      };
+    }
+    const client = resources[rawId(resources, 'AWS::Cognito::UserPoolClient')];
+    client.Properties.ReadAttributes = ['email'];
+    client.Properties.WriteAttributes = ['email'];
+    if (setup.client !== false) {
+      client.Properties.ReadAttributes = ['custom:okta_teams', 'email'];
+      client.Properties.WriteAttributes = ['custom:okta_teams', 'email'];
+    }
+  });
+
 describe('Cognito federation rules fail on broken templates', () => {
+  test('team folders with the attribute mapped, mutable, read and written by the client are accepted', () => {
+    expect(teamsAttributeProblems(withTeamFolders({}))).toEqual([]);
+  });
+
+  test('mutation proof: team folders on, but the user pool never maps okta_teams (the claim reaches no token)', () => {
+    expect(
+      teamsAttributeProblems(withTeamFolders({ schema: false, mappingKey: false, client: false })),
+    ).toEqual([
+      expect.stringMatching(/UserPoolOkta.* does not map custom:okta_teams from the Okta claim okta_teams/),
+      expect.stringMatching(/UserPool.* has no custom attribute okta_teams/),
+      expect.stringMatching(/UserPoolWebClient.* allows Okta but its ReadAttributes lack custom:okta_teams/),
+      expect.stringMatching(/UserPoolWebClient.* allows Okta but its WriteAttributes lack custom:okta_teams/),
+    ]);
+  });
+
+  test('okta_teams mapped without custom: is found by both rules', () => {
+    const template = withTeamFolders({ mappingKey: 'okta_teams' });
+    expect(teamsAttributeProblems(template)).toEqual([
+      expect.stringContaining('does not map custom:okta_teams'),
+    ]);
+    expect(attributeMappingProblems(template)).toEqual([expect.stringContaining('the key needs its prefix')]);
+  });
+
+  test('an immutable or too short okta_teams is found', () => {
+    expect(teamsAttributeProblems(withTeamFolders({ schema: { Mutable: false } }))).toEqual([
+      expect.stringContaining('okta_teams is not mutable'),
+    ]);
+    expect(
+      teamsAttributeProblems(
+        withTeamFolders({ schema: { StringAttributeConstraints: { MaxLength: '64' } } }),
+      ),
+    ).toEqual([expect.stringContaining('okta_teams holds fewer than 256 characters')]);
+  });
+
   test('mutation proof (defect 1): okta_sub mapped without custom: maps nothing', () => {
     expect(attributeMappingProblems(withCustomMapping('okta_sub', ['email', 'custom:okta_sub']))).toEqual([
       expect.stringContaining(
@@ -79,6 +156,10 @@ describe('Cognito federation rules fail on broken templates', () => {
   test('without WriteAttributes a client may write standard attributes only', () => {
     const template = brokenTemplate('dev', (resources) => {
       delete resources[rawId(resources, 'AWS::Cognito::UserPoolClient')].Properties.WriteAttributes;
+      // Only the standard mapping: dev's team folders also map custom:okta_teams.
+      resources[rawId(resources, 'AWS::Cognito::UserPoolIdentityProvider')].Properties.AttributeMapping = {
+        email: 'email',
+      };
     });
     expect(writeAttributeProblems(template)).toEqual([]);
     const custom = withCustomMapping('custom:okta_sub', undefined as never);

@@ -36,7 +36,7 @@ describe.each(ENVIRONMENT_ROWS)('Lambda, %s', (_label, env) => {
   });
 
   test('every proxy method’s invocation is covered by an invoke permission', () => {
-    expect(methodInvocations(template)).toHaveLength(3);
+    expect(methodInvocations(template)).toHaveLength(4);
     expect(invokePermissionProblems(template)).toEqual([]);
   });
 });

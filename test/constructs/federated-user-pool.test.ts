@@ -4,6 +4,8 @@ import { FederatedUserPool } from '../../lib/constructs/federated-user-pool';
 import { IdentityPoolAudiences, OktaFederation } from '../../lib/constructs/okta-federation';
 import { TEST_ISSUER } from '../support/config';
 import { only as onlyIn } from '../support/resources';
+import { resolveTemplate } from '../../emulator/iam/resolve-template';
+import { attributeMappingProblems, writeAttributeProblems } from '../../emulator/model/cognito-federation';
 
 /** The construct alone in a bare stack, with explicit props and every default left unset. */
 let template: Template;
@@ -208,5 +210,71 @@ describe('FederatedUserPool', () => {
           idTokenValidity: Duration.minutes(1441),
         }),
     ).toThrow('idTokenValidity: must be 5 minutes to 1 day');
+  });
+});
+
+/*
+ * Team memberships for route 3: Okta's `okta_teams` claim mapped to a custom attribute. Custom
+ * attributes are keyed `custom:<name>` in AttributeMapping (CDK copies the key unchanged, aws-cdk
+ * issue 26820); the attribute must be mutable for Cognito to rewrite it at every federated sign-in
+ * (SchemaAttributeType, Cognito API reference); the client must read it for it to reach the ID
+ * token and write it for sign-in to work at all (UserPoolClientType.ReadAttributes/WriteAttributes).
+ */
+describe('FederatedUserPool with mapTeamsClaim', () => {
+  let teams: Template;
+  beforeAll(() => {
+    const stack = new Stack(new App(), 'Teams');
+    new FederatedUserPool(stack, 'UserPool', {
+      federation: federationIn(stack),
+      webClientId: '0oaTESTweb0000000003',
+      webClientSecretName: 'test/okta-web-client-secret',
+      callbackUrls: ['https://files.test.example/callback'],
+      logoutUrls: ['https://files.test.example/'],
+      domainPrefix: 'test-files-dev',
+      mapTeamsClaim: true,
+    });
+    teams = Template.fromStack(stack);
+  });
+
+  test('the pool has a mutable okta_teams of up to 256 characters, a session tag’s limit', () => {
+    expect(onlyIn(teams, 'AWS::Cognito::UserPool').Properties.Schema).toEqual([
+      {
+        Name: 'okta_teams',
+        AttributeDataType: 'String',
+        Mutable: true,
+        StringAttributeConstraints: { MinLength: '1', MaxLength: '256' },
+      },
+    ]);
+  });
+
+  test('the provider maps custom:okta_teams from the Okta claim okta_teams, with its prefix', () => {
+    const resolved = resolveTemplate(teams.toJSON());
+    expect(onlyIn(teams, 'AWS::Cognito::UserPoolIdentityProvider').Properties.AttributeMapping).toEqual({
+      email: 'email',
+      'custom:okta_teams': 'okta_teams',
+    });
+    expect(attributeMappingProblems(resolved)).toEqual([]);
+  });
+
+  test('the client reads and writes exactly the mapped attributes, okta_teams included', () => {
+    const client = onlyIn(teams, 'AWS::Cognito::UserPoolClient').Properties;
+    expect(client.ReadAttributes).toEqual(['custom:okta_teams', 'email']);
+    expect(client.WriteAttributes).toEqual(['custom:okta_teams', 'email']);
+    expect(writeAttributeProblems(resolveTemplate(teams.toJSON()))).toEqual([]);
+  });
+
+  test('compensating control: no token of the client may call UpdateUserAttributes on it', () => {
+    // UpdateUserAttributes needs an access token with aws.cognito.signin.user.admin; the client's
+    // OAuth scopes exclude it and the flows whose tokens carry it (SRP, password, custom) are off.
+    const client = onlyIn(teams, 'AWS::Cognito::UserPoolClient').Properties;
+    expect(client.AllowedOAuthScopes).not.toContain('aws.cognito.signin.user.admin');
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+  });
+
+  test('is off by default: no custom attribute, nothing but email mapped', () => {
+    expect(only('AWS::Cognito::UserPool').Properties.Schema).toBeUndefined();
+    expect(only('AWS::Cognito::UserPoolIdentityProvider').Properties.AttributeMapping).toEqual({
+      email: 'email',
+    });
   });
 });

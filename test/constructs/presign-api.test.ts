@@ -49,7 +49,7 @@ describe('PresignApi: authorization and validation', () => {
     const methods = ofType('AWS::ApiGateway::Method').map((m) => m.Properties);
     const authorizerId = idOf('AWS::ApiGateway::Authorizer', 'PresignApiAuthorizer');
     const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
-    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
     for (const m of guarded) {
       expect(m.AuthorizationType).toBe('COGNITO_USER_POOLS');
       expect(m.AuthorizerId).toEqual({ Ref: authorizerId });
@@ -84,6 +84,8 @@ describe('PresignApi: authorization and validation', () => {
       properties: {
         size: { type: 'integer', minimum: 1 },
         method: { type: 'string', enum: ['PUT', 'POST'] },
+        // A folder is named, never a prefix: no slash can pass.
+        folder: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' },
       },
     });
     expect(models.DownloadRequest.Schema).toMatchObject({ required: ['key'], additionalProperties: false });
@@ -119,7 +121,7 @@ describe('PresignApi: authorization and validation', () => {
 describe('PresignApi: CORS, throttling and logs', () => {
   test('preflights allow exactly the given origins and never *', () => {
     const options = ofType('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod === 'OPTIONS');
-    expect(options).toHaveLength(4);
+    expect(options).toHaveLength(5);
     for (const m of options) {
       const [response] = m.Properties.Integration.IntegrationResponses;
       const staticOrigin = response.ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
@@ -198,6 +200,10 @@ describe('PresignApi: the Lambda and its roles', () => {
       IDENTITY_PROVIDER_NAME: 'OktaWorkforce',
       ALLOWED_CLIENT_IDS: { Ref: idOf('AWS::Cognito::UserPoolClient', 'UserPoolWebClient') },
       USERS_PREFIX: 'users/',
+      // No team folders by default: the Lambda honours no membership.
+      TEAMS_PREFIX: 'teams/',
+      TEAM_FOLDERS: '',
+      TEAM_MEMBERSHIP_MAX_AGE_SECONDS: '3600',
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });

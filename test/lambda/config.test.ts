@@ -10,6 +10,9 @@ const VALID = {
   IDENTITY_PROVIDER_NAME: 'Okta',
   ALLOWED_CLIENT_IDS: '4b1abcdefghijklmnopqrstu12, mobile0client0id',
   USERS_PREFIX: 'users/',
+  TEAMS_PREFIX: 'teams/',
+  TEAM_FOLDERS: 'finance=rw,finance=r,fin=rw,auditors=r',
+  TEAM_MEMBERSHIP_MAX_AGE_SECONDS: '1800',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -25,8 +28,32 @@ describe('readConfig', () => {
       identityProviderName: 'Okta',
       allowedClientIds: ['4b1abcdefghijklmnopqrstu12', 'mobile0client0id'],
       usersPrefix: 'users/',
+      teamsPrefix: 'teams/',
+      teamFolders: ['finance=rw', 'finance=r', 'fin=rw', 'auditors=r'],
+      teamMembershipMaxAgeSeconds: 1800,
       region: 'eu-west-1',
     });
+  });
+
+  it('has no team folders, teams/ and a one-hour membership age when the team variables are unset', () => {
+    const { TEAMS_PREFIX, TEAM_FOLDERS, TEAM_MEMBERSHIP_MAX_AGE_SECONDS, ...withoutTeams } = VALID;
+    void [TEAMS_PREFIX, TEAM_FOLDERS, TEAM_MEMBERSHIP_MAX_AGE_SECONDS];
+    const config = readConfig(withoutTeams);
+    expect([config.teamFolders, config.teamsPrefix, config.teamMembershipMaxAgeSeconds]).toEqual([
+      [],
+      'teams/',
+      3600,
+    ]);
+    expect(readConfig({ ...VALID, TEAM_FOLDERS: '' }).teamFolders).toEqual([]);
+  });
+
+  it('refuses a teams prefix that contains the users prefix, or the reverse', () => {
+    expect(() => readConfig({ ...VALID, TEAMS_PREFIX: 'users/teams/' })).toThrow(
+      'TEAMS_PREFIX and USERS_PREFIX must not contain one another',
+    );
+    expect(() => readConfig({ ...VALID, USERS_PREFIX: 'teams/users/' })).toThrow(
+      'TEAMS_PREFIX and USERS_PREFIX must not contain one another',
+    );
   });
 
   it('takes USERS_PREFIX from the construct, and refuses one that would widen or misplace keys', () => {
@@ -90,6 +117,18 @@ describe('readConfig', () => {
     ['ALLOWED_CLIENT_IDS', ' '],
     ['ALLOWED_CLIENT_IDS', 'abc_def'],
     ['ALLOWED_CLIENT_IDS', 'x'.repeat(129)],
+    ['TEAMS_PREFIX', 'teams'],
+    ['TEAMS_PREFIX', 'teams/*/'],
+    ['TEAM_FOLDERS', 'finance=w'],
+    ['TEAM_FOLDERS', 'finance'],
+    ['TEAM_FOLDERS', 'fin*=r'],
+    ['TEAM_FOLDERS', 'a/b=r'],
+    ['TEAM_FOLDERS', 'a..b=r'],
+    ['TEAM_FOLDERS', 'finance=rw,'],
+    ['TEAM_FOLDERS', 'finance=rw, fin=r'],
+    ['TEAM_MEMBERSHIP_MAX_AGE_SECONDS', '59'],
+    ['TEAM_MEMBERSHIP_MAX_AGE_SECONDS', '86401'],
+    ['TEAM_MEMBERSHIP_MAX_AGE_SECONDS', ''],
   ])('refuses %s=%j', (name, value) => {
     expect(() => readConfig({ ...VALID, [name]: value })).toThrow(name);
   });

@@ -45,6 +45,24 @@ describe('CallerSessions', () => {
     expect(sts.calls.map((c) => c.Tags?.[0].Value)).toEqual([ALICE, BOB]);
   });
 
+  it('tags a team member’s session with okta_teams as well, and keys sessions by sub and memberships', async () => {
+    const { sts, sessions } = setup();
+    const member = await sessions.credentialsFor(ALICE, undefined, ':finance=rw:');
+    expect(sts.calls[0].Tags).toEqual([
+      { Key: 'okta_sub', Value: ALICE },
+      { Key: 'okta_teams', Value: ':finance=rw:' },
+    ]);
+    // Same sub, other memberships (left finance): a new session, never the one tagged finance.
+    const left = await sessions.credentialsFor(ALICE, undefined, ':');
+    expect(left.sessionToken).not.toBe(member.sessionToken);
+    expect(sts.calls[1].Tags).toEqual([
+      { Key: 'okta_sub', Value: ALICE },
+      { Key: 'okta_teams', Value: ':' },
+    ]);
+    expect(await sessions.credentialsFor(ALICE, undefined, ':finance=rw:')).toBe(member);
+    expect(sts.calls).toHaveLength(2);
+  });
+
   it('reuses a session while it outlives a new URL by the safety margin, then refreshes', async () => {
     const { sts, sessions, advance } = setup();
     const first = await sessions.credentialsFor(ALICE);

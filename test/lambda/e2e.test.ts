@@ -33,16 +33,20 @@ afterAll(async () => {
   );
 });
 
-function presignApi(options: { now?: () => Date; listPageSize?: number } = {}) {
+function presignApi(options: { now?: () => Date; listPageSize?: number; teamFolders?: string[] } = {}) {
   const now = options.now ?? (() => new Date());
-  const config = presignConfig({ bucketName: BUCKET, listPageSize: options.listPageSize ?? 100 });
+  const config = presignConfig({
+    bucketName: BUCKET,
+    listPageSize: options.listPageSize ?? 100,
+    teamFolders: options.teamFolders ?? [],
+  });
   const sts = stubSts(now);
   const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300, now });
   const logs: RequestLog[] = [];
   const handler = createHandler({
     config,
     now,
-    credentialsFor: (sub) => sessions.credentialsFor(sub),
+    credentialsFor: (sub, observe, teams) => sessions.credentialsFor(sub, observe, teams),
     storageFor: s3Storage({
       bucket: BUCKET,
       region: config.region,
@@ -58,7 +62,8 @@ function presignApi(options: { now?: () => Date; listPageSize?: number } = {}) {
     resource: string,
     body?: unknown,
     query?: Record<string, string>,
-  ) => parse(await handler(apiEvent({ method, resource, sub, body, query })));
+    claimChanges?: Record<string, unknown>,
+  ) => parse(await handler(apiEvent({ method, resource, sub, body, query, claimChanges })));
   return { call, sts, logs };
 }
 
@@ -96,6 +101,74 @@ async function outcome(response: Response): Promise<string> {
   const code = /<Code>([^<]+)<\/Code>/.exec(await response.text())?.[1] ?? '-';
   return `${response.status} ${code}`;
 }
+
+describe('team folders through presigned URLs', () => {
+  /** An ID token whose custom:okta_teams names these memberships, from a sign-in a minute ago. */
+  const member = (teams: string) => ({
+    'custom:okta_teams': teams,
+    auth_time: Math.floor(Date.now() / 1000) - 60,
+  });
+
+  it('a read-write member uploads into teams/finance/ and a read member downloads the same bytes', async () => {
+    const api = presignApi({ teamFolders: ['finance=rw', 'finance=r'] });
+    const bytes = Buffer.from('q3,revenue\n1,2\n');
+    const presigned = await api.call(
+      ALICE,
+      'POST',
+      '/uploads',
+      { fileName: 'q3.csv', contentType: 'text/csv', size: bytes.length, folder: 'finance' },
+      undefined,
+      member(':finance=rw:'),
+    );
+    expect(presigned.status).toBe(200);
+    expect(presigned.body.key).toMatch(/^teams\/finance\/[0-9a-f-]{36}\/q3\.csv$/);
+    expect((await send(presigned.body.url, 'PUT', bytes, presigned.body.headers)).status).toBe(200);
+
+    const reader = member(':finance=r:');
+    const listed = await api.call(BOB, 'GET', '/files', undefined, { folder: 'finance' }, reader);
+    expect(listed.body.files.map((f: { key: string }) => f.key)).toEqual([presigned.body.key]);
+    const download = await api.call(
+      BOB,
+      'POST',
+      '/downloads',
+      { key: presigned.body.key },
+      undefined,
+      reader,
+    );
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await (await fetch(download.body.url)).arrayBuffer())).toEqual(bytes);
+    // Each URL was signed by the caller's own session, tagged with exactly their memberships.
+    expect(api.sts.calls.map((c) => c.Tags)).toEqual([
+      [
+        { Key: 'okta_sub', Value: ALICE },
+        { Key: 'okta_teams', Value: ':finance=rw:' },
+      ],
+      [
+        { Key: 'okta_sub', Value: BOB },
+        { Key: 'okta_teams', Value: ':finance=r:' },
+      ],
+    ]);
+    expect(api.logs.map((l) => [l.sub, l.folder, l.status])).toEqual([
+      [ALICE, 'finance', 200],
+      [BOB, 'finance', 200],
+      [BOB, 'finance', 200],
+    ]);
+  });
+
+  it('the read member gets no upload URL, and no session is assumed for the attempt', async () => {
+    const api = presignApi({ teamFolders: ['finance=rw', 'finance=r'] });
+    const refused = await api.call(
+      BOB,
+      'POST',
+      '/uploads',
+      { fileName: 'q3.csv', contentType: 'text/csv', size: 3, folder: 'finance' },
+      undefined,
+      member(':finance=r:'),
+    );
+    expect(refused.status).toBe(403);
+    expect(api.sts.calls).toEqual([]);
+  });
+});
 
 describe('uploads and downloads through presigned URLs', () => {
   it('uploads through the PUT URL and reads back the same bytes through the GET URL', async () => {

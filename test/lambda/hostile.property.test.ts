@@ -26,9 +26,15 @@ import {
  * providers, two Okta entries, user ids with bad characters, usernames that disagree with the
  * entry, an attacker-set `custom:okta_sub` (to be ignored), a second Authorization header, another
  * user's token in the header, and authorizer claims that disagree with the token on each bound claim.
+ * Team folders too: `custom:okta_teams` forged (authorizer claim differs), malformed, naming
+ * unconfigured folders or access, with a stale or future `auth_time`; folders in bodies and queries
+ * that are unknown, not the caller's, read-only for uploads, or prefixes in disguise.
  */
 
-const CONFIG = presignConfig();
+/** The lead's dev team folders: finance (read-write), "Finance readers" → finance (read), fin, auditors. */
+const TEAM_FOLDERS = ['finance=rw', 'finance=r', 'fin=rw', 'auditors=r'];
+const MAX_AGE = 3600;
+const CONFIG = presignConfig({ teamFolders: TEAM_FOLDERS, teamMembershipMaxAgeSeconds: MAX_AGE });
 const OTHER = '00uOther000000000000';
 const HOST = `${CONFIG.bucketName}.s3.${CONFIG.region}.amazonaws.com`;
 const SESSION = {
@@ -37,7 +43,7 @@ const SESSION = {
   sessionToken: 'fake-token',
   expiration: new Date(Date.now() + 3600_000),
 };
-const RUNS = { uploads: 1000, downloads: 300, listings: 200, anything: 300 };
+const RUNS = { uploads: 1000, downloads: 300, listings: 200, anything: 300, teams: 500 };
 
 let requestsRun = 0;
 const statusCounts: Record<number, number> = {};
@@ -45,8 +51,10 @@ const statusCounts: Record<number, number> = {};
 const verdicts: Record<string, number> = {};
 /** Successes whose username differed in case from `Okta_<custom:okta_sub>`. */
 let acceptedInOtherCase = 0;
-/** Keys signed or checked during the current request. */
+/** Keys signed or checked, and prefixes listed, during the current request. */
 let touchedKeys: string[] = [];
+/** Successful requests that reached a team folder, by route. */
+const teamFolderSuccesses: Record<string, number> = {};
 
 const signer = s3Storage({ bucket: CONFIG.bucketName, region: CONFIG.region })(SESSION);
 const storage: CallerStorage = {
@@ -56,6 +64,8 @@ const storage: CallerStorage = {
   exists: (key) => touch(key, Promise.resolve(true)),
   list: async (prefix) => ({
     objects: [
+      ...touchList(prefix),
+      { Key: 'teams/financex/leak.txt', Size: 1, LastModified: new Date(), ETag: '"e"' },
       {
         Key: `${prefix}0f8fad5b-d9cb-469f-a165-70867728950e/mine.txt`,
         Size: 1,
@@ -73,6 +83,11 @@ const handler = createHandler({
   storageFor: () => storage,
   log: () => undefined,
 });
+
+function touchList(prefix: string): never[] {
+  touchedKeys.push(`${prefix}listed`);
+  return [];
+}
 
 function touch<T>(key: string, result: Promise<T>): Promise<T> {
   touchedKeys.push(key);
@@ -174,8 +189,24 @@ const tampering = fc.oneof(
   fc.record({
     claimOverrides: fc
       .tuple(
-        fc.constantFrom('sub', 'aud', 'token_use', 'cognito:username', 'jti', 'iat'),
-        fc.constantFrom('x', undefined, `Okta_${OTHER}`, 'Fri Jul 29 17:52:53 UTC 2016'),
+        fc.constantFrom(
+          'sub',
+          'aud',
+          'token_use',
+          'cognito:username',
+          'jti',
+          'iat',
+          'custom:okta_teams',
+          'auth_time',
+        ),
+        fc.constantFrom(
+          'x',
+          undefined,
+          `Okta_${OTHER}`,
+          'Fri Jul 29 17:52:53 UTC 2016',
+          ':finance=rw:fin=rw:auditors=r:',
+          String(Math.floor(Date.now() / 1000)),
+        ),
       )
       .map(([name, value]) => ({ [name]: value })),
   }),
@@ -187,6 +218,49 @@ const tampering = fc.oneof(
   fc.constant('second header' as const),
   fc.constant('raw token' as const),
 );
+/** Membership claims: usually well formed (configured or not), sometimes malformed or absent. */
+const teamsClaim = fc.oneof(
+  {
+    weight: 10,
+    arbitrary: fc
+      .subarray([
+        'finance=rw',
+        'finance=r',
+        'fin=rw',
+        'fin=r',
+        'auditors=r',
+        'auditors=rw',
+        'payroll=rw',
+        'financex=rw',
+      ])
+      .map((entries) => `:${entries.map((e) => `${e}:`).join('')}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.constantFrom(
+        'finance=rw',
+        ':finance=rw',
+        ':fin*=rw:',
+        ':finance=rw:x',
+        ':../users=rw:',
+        ':finance=rw::',
+        ':finance=w:',
+        ':teams/finance=rw:',
+        `:${'a=r:'.repeat(64)}finance=rw:`,
+        undefined,
+      ),
+      fc.string(),
+      fc.integer(),
+    ),
+  },
+);
+/** Seconds since the sign-in at Okta: usually fresh, often stale, sometimes in the future or not a number. */
+const authAge = fc.oneof(
+  { weight: 10, arbitrary: fc.integer({ min: 0, max: MAX_AGE - 120 }) },
+  { weight: 2, arbitrary: fc.integer({ min: MAX_AGE + 120, max: 30 * 86400 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-3600, 'text' as const) },
+);
 const claimsOfCaller = fc
   .record({
     sub: claimedSub,
@@ -195,32 +269,49 @@ const claimsOfCaller = fc
     aud: usually(CLIENT_ID, fc.constantFrom('someOtherClient', undefined, '', [CLIENT_ID], `${CLIENT_ID},x`)),
     identities: identitiesChange,
     customOktaSub: fc.constantFrom(undefined, OTHER, BOB),
+    teams: teamsClaim,
+    age: authAge,
     tamper: tampering,
   })
-  .map(({ sub, username, tokenUse, aud, identities, customOktaSub, tamper }): Partial<RequestOptions> => {
-    const claimChanges = {
-      'cognito:username': typeof username === 'string' ? fillUsername(username, sub) : username,
-      token_use: tokenUse,
-      aud,
-      'custom:okta_sub': customOktaSub,
-      // A replacer function, not a string: in a replacement string `$'` or `$&` would be expanded.
-      ...JSON.parse(JSON.stringify(identities).replaceAll('"{sub}"', () => JSON.stringify(sub) ?? 'null')),
-    };
-    if ('identities' in identities && identities.identities === undefined)
-      claimChanges.identities = undefined;
-    const options = {
+  .map(
+    ({
       sub,
-      claimChanges,
-      claimOverrides: customOktaSub && { 'custom:okta_sub': customOktaSub },
-    };
-    if (tamper === 'second header' || tamper === 'raw token') {
-      const token = callerToken(sub, claimChanges);
-      const claims = { ...authorizerClaimsOf(token), ...options.claimOverrides };
-      const sent = tamper === 'raw token' ? token : [`Bearer ${token}`, `Bearer ${callerToken(OTHER)}`];
-      return { sub: null, claims, authorization: sent };
-    }
-    return { ...options, ...tamper };
-  });
+      username,
+      tokenUse,
+      aud,
+      identities,
+      customOktaSub,
+      teams,
+      age,
+      tamper,
+    }): Partial<RequestOptions> => {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const claimChanges = {
+        'custom:okta_teams': teams,
+        auth_time: age === 'text' ? String(nowSeconds) : nowSeconds - age,
+        'cognito:username': typeof username === 'string' ? fillUsername(username, sub) : username,
+        token_use: tokenUse,
+        aud,
+        'custom:okta_sub': customOktaSub,
+        // A replacer function, not a string: in a replacement string `$'` or `$&` would be expanded.
+        ...JSON.parse(JSON.stringify(identities).replaceAll('"{sub}"', () => JSON.stringify(sub) ?? 'null')),
+      };
+      if ('identities' in identities && identities.identities === undefined)
+        claimChanges.identities = undefined;
+      const options = {
+        sub,
+        claimChanges,
+        claimOverrides: customOktaSub && { 'custom:okta_sub': customOktaSub },
+      };
+      if (tamper === 'second header' || tamper === 'raw token') {
+        const token = callerToken(sub, claimChanges);
+        const claims = { ...authorizerClaimsOf(token), ...options.claimOverrides };
+        const sent = tamper === 'raw token' ? token : [`Bearer ${token}`, `Bearer ${callerToken(OTHER)}`];
+        return { sub: null, claims, authorization: sent };
+      }
+      return { ...options, ...tamper };
+    },
+  );
 /** What the authorizer hands over: usually a caller's token and claims, sometimes nothing or junk. */
 const authorization = fc.oneof(
   { weight: 14, arbitrary: claimsOfCaller },
@@ -289,8 +380,19 @@ const uploadBody = fc
         { requiredKeys: [] },
       ),
     ),
+    /** Usually the caller's own prefix; sometimes a folder, named or disguised. */
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant({}) },
+      {
+        weight: 2,
+        arbitrary: mostly(
+          fc.constantFrom('finance', 'fin', 'auditors', 'payroll', 'financex'),
+          fc.constantFrom('../users/x', 'teams/finance/', '', 'fin*', 'finance/', '..', 7, null),
+        ).map((folder) => ({ folder })),
+      },
+    ),
   )
-  .map(([required, optional, planted]) => ({ ...required, ...optional, ...planted }));
+  .map(([required, optional, planted, folder]) => ({ ...required, ...optional, ...planted, ...folder }));
 /** Key templates; `{sub}` becomes the caller's claimed sub and `{other}` another user. */
 const downloadKey = fc.oneof(
   fc.constantFrom('users/{sub}/id/own.txt', 'users/{sub}/photos/2024/a b.jpg'),
@@ -304,6 +406,17 @@ const downloadKey = fc.oneof(
     'users/{other}/x.txt',
     'users/{sub}/\u0000',
     `users/{sub}/${'é'.repeat(600)}`,
+  ),
+  fc.constantFrom(
+    'teams/finance/id/q3.xlsx',
+    'teams/fin/id/x.txt',
+    'teams/auditors/a/b.txt',
+    'teams/payroll/x.txt',
+    'teams/finance/../fin/x',
+    'teams/financex/x',
+    'teams/finance//x',
+    'teams/finance/',
+    'teams//x',
   ),
   fc.string(),
 );
@@ -329,6 +442,58 @@ const headers = fc.oneof(
     },
     { requiredKeys: [] },
   ),
+);
+
+/** Callers with valid tokens and any membership claim, age and (sometimes) a forged verified claim. */
+const teamCaller = fc
+  .record({
+    sub: fc.constantFrom(ALICE, BOB, OTHER),
+    teams: teamsClaim,
+    age: authAge,
+    forged: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom(':finance=rw:', ':fin=rw:auditors=r:') },
+    ),
+  })
+  .map(({ sub, teams, age, forged }): Partial<RequestOptions> => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    return {
+      sub,
+      claimChanges: {
+        'custom:okta_teams': teams,
+        auth_time: age === 'text' ? String(nowSeconds) : nowSeconds - age,
+      },
+      ...(forged === undefined ? {} : { claimOverrides: { 'custom:okta_teams': forged } }),
+    };
+  });
+/** Mostly configured folders, so that enough requests succeed for the invariants to bite. */
+const folderNamed = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('finance', 'fin', 'auditors') },
+  { weight: 1, arbitrary: fc.constantFrom('payroll', 'financex') },
+);
+/** [method, resource, body, query] of a request naming a team folder or a key in one. */
+const teamRequest = fc.oneof(
+  folderNamed.map(
+    (folder) =>
+      [
+        'POST',
+        '/uploads',
+        { fileName: 'q3.xlsx', contentType: 'text/plain', size: 5, folder },
+        undefined,
+      ] as const,
+  ),
+  folderNamed.map((folder) => ['GET', '/files', undefined, { folder }] as const),
+  fc
+    .constantFrom(
+      'teams/finance/id/q3.xlsx',
+      'teams/fin/id/x.txt',
+      'teams/auditors/a/b.txt',
+      'teams/payroll/x.txt',
+      'teams/financex/x',
+      'teams/finance/../fin/x',
+    )
+    .map((key) => ['POST', '/downloads', { key }, undefined] as const),
+  fc.constant(['GET', '/folders', undefined, undefined] as const),
 );
 
 // ---- invariants --------------------------------------------------------------------------
@@ -360,13 +525,28 @@ function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyRes
   }
   const caller = verifiedSub(event);
   expect(caller).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
-  const prefix = `users/${caller}/`;
+  const memberships = expectedMemberships(event);
+  // Uploads need read-write; everything else reads.
+  const writing = event.resource === '/uploads';
+  const prefixes = [
+    `users/${caller}/`,
+    ...[...memberships]
+      .filter(([, access]) => !writing || access === 'read-write')
+      .map(([folder]) => `teams/${folder}/`),
+  ];
   const keys = [
     ...touchedKeys,
     ...(body.key ? [body.key] : []),
     ...(body.files ?? []).map((f: { key: string }) => f.key),
   ];
-  for (const key of keys) expectInsidePrefix(key, prefix);
+  for (const key of keys) expectInsideOneOf(key, prefixes);
+  if (keys.some((key) => key.startsWith('teams/'))) {
+    const route = `${event.httpMethod} ${event.resource}`;
+    teamFolderSuccesses[route] = (teamFolderSuccesses[route] ?? 0) + 1;
+  }
+  if (body.folders) {
+    for (const { folder, access } of body.folders) expect(memberships.get(folder)).toBe(access);
+  }
   if (body.url) {
     const url = new URL(body.url);
     expect(url.host).toBe(HOST);
@@ -454,6 +634,41 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+/**
+ * This test's own reading of which team folders a request may reach, at most: a sign-in at most
+ * MAX_AGE seconds old (and not in the future), a claim of `:<folder>=<r|rw>:` entries of at most
+ * 256 characters, each entry one the deployment configured; read-write wins over read.
+ */
+function expectedMemberships(event: APIGatewayProxyEvent): Map<string, string> {
+  const memberships = new Map<string, string>();
+  const payload = payloadOf(authorizationValueOf(event));
+  const [authTime, claim] = [payload.auth_time, payload['custom:okta_teams']];
+  const now = Date.now() / 1000;
+  if (typeof authTime !== 'number' || now - authTime > MAX_AGE || authTime > now + 60) return memberships;
+  if (typeof claim !== 'string' || claim.length > 256 || !/^:(?:[^:=]+=(?:r|rw):)*$/.test(claim)) {
+    return memberships;
+  }
+  for (const entry of claim.split(':').filter((e) => TEAM_FOLDERS.includes(e))) {
+    const [folder, level] = entry.split('=');
+    if (level === 'rw' || !memberships.has(folder)) {
+      memberships.set(folder, level === 'rw' ? 'read-write' : 'read');
+    }
+  }
+  return memberships;
+}
+
+function authorizationValueOf(event: APIGatewayProxyEvent): string {
+  return Object.entries(event.multiValueHeaders ?? {}).find(
+    ([n]) => n.toLowerCase() === 'authorization',
+  )![1]![0];
+}
+
+function expectInsideOneOf(key: string, prefixes: string[]): void {
+  const prefix = prefixes.find((p) => key.startsWith(p));
+  expect([key, prefix]).toEqual([key, expect.any(String)]);
+  expectInsidePrefix(key, prefix!);
+}
+
 function expectInsidePrefix(key: string, prefix: string): void {
   expect(key.startsWith(prefix)).toBe(true);
   expect(key.split('/').filter((s) => s === '..' || s === '.' || s === '')).toEqual([]);
@@ -492,9 +707,15 @@ describe('hostile requests', () => {
   afterAll(() => {
     console.log(
       `hostile requests run through the handler: ${requestsRun}, by status ${JSON.stringify(statusCounts)}, ` +
-        `by claims ${JSON.stringify(verdicts)}, accepted with the username in another case: ${acceptedInOtherCase}`,
+        `by claims ${JSON.stringify(verdicts)}, accepted with the username in another case: ${acceptedInOtherCase}, ` +
+        `team-folder successes by route ${JSON.stringify(teamFolderSuccesses)}`,
     );
-    expect(requestsRun).toBeGreaterThanOrEqual(1000);
+    // Enough requests reached a team folder, by each route, for the folder invariants to mean something.
+    for (const route of ['POST /uploads', 'POST /downloads', 'GET /files']) {
+      expect([route, teamFolderSuccesses[route] ?? 0]).toEqual([route, expect.any(Number)]);
+      expect(teamFolderSuccesses[route]).toBeGreaterThanOrEqual(8);
+    }
+    expect(requestsRun).toBeGreaterThanOrEqual(2300);
     // Every kind of spoofed identity came up often enough to mean something.
     for (const verdict of [
       'no claims',
@@ -513,7 +734,7 @@ describe('hostile requests', () => {
     expect(statusCounts[200]).toBeGreaterThanOrEqual(150);
   });
 
-  it('POST /uploads never signs outside the caller’s prefix and never fails with 5xx', async () => {
+  it('POST /uploads never signs outside the caller’s prefix or a read-write folder of theirs, and never fails with 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
         authorization,
@@ -528,7 +749,7 @@ describe('hostile requests', () => {
     );
   });
 
-  it('POST /downloads signs only the caller’s own well-formed keys', async () => {
+  it('POST /downloads signs only well-formed keys of the caller’s own or of their fresh memberships’ folders', async () => {
     await fc.assert(
       fc.asyncProperty(authorization, downloadKey, headers, async (auth, template, requestHeaders) => {
         const key = template
@@ -540,17 +761,39 @@ describe('hostile requests', () => {
     );
   });
 
-  it('GET /files lists only the caller’s prefix, whatever the token', async () => {
+  it('GET /files lists only the caller’s prefix or a folder of a fresh, configured membership, whatever the token', async () => {
     await fc.assert(
       fc.asyncProperty(
         authorization,
         fc.option(fc.oneof(fc.string(), fc.string().map(encodePageToken)), { nil: undefined }),
-        async (auth, nextToken) => {
-          const query = nextToken === undefined ? undefined : { nextToken };
+        fc.option(
+          mostly(
+            fc.constantFrom('finance', 'fin', 'auditors', 'payroll', 'financex'),
+            fc.oneof(fc.constantFrom('../users', 'teams/finance/', '', 'finance/', '*'), fc.string()),
+          ),
+          { nil: undefined, freq: 2 },
+        ),
+        async (auth, nextToken, folder) => {
+          const query =
+            nextToken === undefined && folder === undefined
+              ? undefined
+              : {
+                  ...(nextToken === undefined ? {} : { nextToken }),
+                  ...(folder === undefined ? {} : { folder }),
+                };
           await run(request('GET', '/files', auth, undefined, 'json', undefined, query));
         },
       ),
       { numRuns: RUNS.listings },
+    );
+  });
+
+  it('team folders: a URL only into folders of fresh, configured memberships, writes only for read-write', async () => {
+    await fc.assert(
+      fc.asyncProperty(teamCaller, teamRequest, async (auth, [method, resource, body, query]) => {
+        await run(request(method, resource, auth, body, 'json', undefined, query));
+      }),
+      { numRuns: RUNS.teams },
     );
   });
 
@@ -563,6 +806,7 @@ describe('hostile requests', () => {
             '/uploads',
             '/files',
             '/downloads',
+            '/folders',
             '/',
             '/uploads/..',
             '/{proxy+}',

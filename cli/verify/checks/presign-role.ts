@@ -1,5 +1,6 @@
 import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { OKTA_SUB_TAG } from '../../../lib/policy/user-prefix-names';
+import { TEAMS_CLAIM } from '../../../lib/policy/team-folder-names';
 import { CheckResult, guarded, skip, verdict } from '../check';
 import { Outputs } from '../outputs';
 import { contextEntries } from './simulate';
@@ -13,6 +14,8 @@ interface TrustStatement {
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const TAG = `aws:RequestTag/${OKTA_SUB_TAG}`;
+/** With team folders, the session also carries the memberships (`okta_teams`), and only with the claim's characters. */
+const TEAMS_TAG = `aws:RequestTag/${TEAMS_CLAIM}`;
 const TRUSTED_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 
 /** What is wrong with one Allow statement of the presign role's trust, if anything. */
@@ -31,7 +34,11 @@ function trustProblems(s: TrustStatement, handlerRoleArn: string | undefined): s
   if (!list(c.StringLike?.[TAG] as string | string[]).includes('?*'))
     problems.push(`does not require a non-empty ${TAG}`);
   const keys = list(c['ForAllValues:StringEquals']?.['aws:TagKeys'] as string | string[]);
-  if (keys.length !== 1 || keys[0] !== OKTA_SUB_TAG) problems.push(`allows tags other than ${OKTA_SUB_TAG}`);
+  const teams = keys.length === 2 && keys.includes(TEAMS_CLAIM);
+  if (!keys.includes(OKTA_SUB_TAG) || (keys.length !== 1 && !teams))
+    problems.push(`allows tags other than ${OKTA_SUB_TAG} (and ${TEAMS_CLAIM})`);
+  if (teams && !list(c.StringNotLike?.[TEAMS_TAG] as string | string[]).includes('*/*'))
+    problems.push(`accepts a ${TEAMS_CLAIM} value with a /`);
   if (!list(c.StringNotLike?.[TAG] as string | string[]).includes('*/*'))
     problems.push(`accepts a ${OKTA_SUB_TAG} value with a /`);
   return problems;

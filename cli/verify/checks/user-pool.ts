@@ -8,6 +8,12 @@ import { listOutput, Outputs } from '../outputs';
 const SCOPES = ['email', 'openid', 'profile'];
 /** The attributes the Okta provider maps: the client must read and write exactly these. */
 const MAPPED_ATTRIBUTES = ['email'];
+/**
+ * With team folders, also the memberships route 3 reads (`custom:okta_teams`, mapped from Okta's
+ * `okta_teams`): the client must write it for federated sign-in to work and read it so it reaches
+ * the ID token (UserPoolClientType, Cognito API reference).
+ */
+const MAPPED_WITH_TEAMS = [...MAPPED_ATTRIBUTES, 'custom:okta_teams'];
 /** Seconds per TokenValidityUnits value; Cognito's default unit for ID tokens is hours. */
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -66,9 +72,10 @@ export async function userPoolChecks(
       ),
       verdict(
         'user-pool-client.attributes',
-        sameSet(c.WriteAttributes ?? [], MAPPED_ATTRIBUTES) &&
-          sameSet(c.ReadAttributes ?? [], MAPPED_ATTRIBUTES),
-        `reads and writes ${MAPPED_ATTRIBUTES.join(', ')} only`,
+        [MAPPED_ATTRIBUTES, MAPPED_WITH_TEAMS].some(
+          (mapped) => sameSet(c.WriteAttributes ?? [], mapped) && sameSet(c.ReadAttributes ?? [], mapped),
+        ),
+        `reads and writes ${MAPPED_ATTRIBUTES.join(', ')} only (and custom:okta_teams with team folders)`,
         `reads ${(c.ReadAttributes ?? []).join(', ') || 'every attribute'}; writes ${(c.WriteAttributes ?? []).join(', ') || 'every writable attribute'}`,
         "The client's attributes differ from the Okta mapping: without write access to a mapped attribute federated sign-in fails, and anything more is beyond the design (a custom:okta_sub is a leftover of the old route 3: the API reads the caller from the identities claim). Redeploy the stack.",
       ),

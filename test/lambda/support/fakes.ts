@@ -32,6 +32,9 @@ export function presignConfig(overrides: Partial<PresignConfig> = {}): PresignCo
     identityProviderName: PROVIDER,
     allowedClientIds: [CLIENT_ID],
     usersPrefix: 'users/',
+    teamsPrefix: 'teams/',
+    teamFolders: [],
+    teamMembershipMaxAgeSeconds: 3600,
     region: 'eu-west-1',
     ...overrides,
   };
