@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NagSuppressions } from 'cdk-nag';
+import { NagSuppressions } from '../peer';
 import { IConstruct } from 'constructs';
 import { grantKeyThroughS3 } from './grant-key-through-s3';
 import { DEFAULT_TEAMS_PREFIX, TeamFolder } from './team-folder-names';

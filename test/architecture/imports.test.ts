@@ -130,3 +130,12 @@ describe('the import graph', () => {
     });
   });
 });
+
+test('in the library, only lib/peer.ts loads cdk-nag: a missing peer is then one clear line', () => {
+  const loaders = sourceFiles('lib')
+    .filter((file) => file.startsWith(`lib${path.sep}`) && file !== path.join('lib', 'peer.ts'))
+    .filter((file) =>
+      /^import (?!type)[^;]*from 'cdk-nag'/m.test(fs.readFileSync(path.join(root, file), 'utf8')),
+    );
+  expect(loaders).toEqual([]);
+});

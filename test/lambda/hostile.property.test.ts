@@ -710,10 +710,12 @@ describe('hostile requests', () => {
         `by claims ${JSON.stringify(verdicts)}, accepted with the username in another case: ${acceptedInOtherCase}, ` +
         `team-folder successes by route ${JSON.stringify(teamFolderSuccesses)}`,
     );
-    // Enough requests reached a team folder, by each route, for the folder invariants to mean something.
+    // Some requests reached a team folder by each route, so the folder invariants were exercised.
+    // About 15 per route is usual in 500 team runs; 6 has been seen, so the floor sits well below
+    // that (a floor of 8 failed about one run in twenty: a flaky suite keeps good changes out).
     for (const route of ['POST /uploads', 'POST /downloads', 'GET /files']) {
       expect([route, teamFolderSuccesses[route] ?? 0]).toEqual([route, expect.any(Number)]);
-      expect(teamFolderSuccesses[route]).toBeGreaterThanOrEqual(8);
+      expect(teamFolderSuccesses[route]).toBeGreaterThanOrEqual(3);
     }
     expect(requestsRun).toBeGreaterThanOrEqual(2300);
     // Every kind of spoofed identity came up often enough to mean something.
