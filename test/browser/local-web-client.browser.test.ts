@@ -120,7 +120,7 @@ const listedNames = () =>
     .locator('#files tr')
     .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key!.split('/').pop()));
 
-test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipart) and two notes (route 3, presigned PUT and POST), downloads all byte-identical; bob sees none on routes 1 and 3 and is refused her key; Ctrl-C closes every port', async () => {
+test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipart) and two notes (route 3, presigned PUT and POST), downloads all byte-identical; bob sees none on routes 1 and 3 and is refused her key; alice shares a team folder bob reads; Ctrl-C closes every port', async () => {
   await page.goto(`${web}/`);
   await page.locator('#signed-out').waitFor();
   await shot('01-signed-out.png');
@@ -237,6 +237,38 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
   expect(viaApi.status).toBe(404);
   expect(JSON.stringify(viaApi.body)).not.toContain('http');
   await shot('08-bob-route3-refused.png');
+
+  // A team folder shared by two users (route 1): alice (Okta group Finance) writes teams/finance/,
+  // bob ("Finance readers") reads the same bytes, with no upload or delete offered to him.
+  await page.goto(`${web}/`);
+  await signOut();
+  await signIn('Sign in with Okta (routes 1 and 2)', 'alice');
+  await page.locator('#folder').selectOption('finance');
+  await pageShows(page.locator('#route', { hasText: 'team folder finance' }));
+  const budget = Buffer.from('quarter,amount\nQ3,1200\n');
+  await page.locator('#file').setInputFiles({ name: 'budget.csv', mimeType: 'text/csv', buffer: budget });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await pageShows(page.locator('#status', { hasText: 'Uploaded teams/finance/' }));
+  await page.locator('#files tr[data-key$="/budget.csv"]').waitFor();
+  await shot('09-alice-team-folder-uploaded.png');
+  await signOut();
+
+  await signIn('Sign in with Okta (routes 1 and 2)', 'bob');
+  await page.locator('#folder').selectOption('finance');
+  await pageShows(page.locator('#route', { hasText: 'team folder finance (read only)' }));
+  await page.locator('#files tr[data-key$="/budget.csv"]').waitFor();
+  expect((await download('budget.csv')).equals(budget)).toBe(true);
+  expect(await page.getByRole('button', { name: 'Upload' }).isVisible()).toBe(false);
+  expect(
+    await page.locator('#files tr[data-key$="/budget.csv"]').getByRole('button', { name: 'Delete' }).count(),
+  ).toBe(0);
+  await shot('10-bob-reads-team-folder.png');
+  await signOut();
+
+  // carol is in no team: the folder choice is not offered at all.
+  await signIn('Sign in with Okta (routes 1 and 2)', 'carol');
+  expect(await page.locator('#folder-choice').isVisible()).toBe(false);
+  await signOut();
 
   // Ctrl-C: the process exits cleanly and leaves no port open.
   const exited = new Promise<number | null>((resolve) => local.once('exit', resolve));

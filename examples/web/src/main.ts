@@ -3,7 +3,8 @@
  * It reads okta-s3-client.json, so the same build runs against `npm run local` or a deployment.
  */
 import { loadConfig, type ClientConfig } from './config';
-import { presignRoute, sdkRoute, type Route } from './routes';
+import { parseTeamsClaim, TeamFolderAccess } from '../../../lib/policy/team-folder-names';
+import { presignRoute, sdkRoute, type Route, type TeamFolderChoice } from './routes';
 import { currentUser, signIn, signOut, userManagers, type Provider } from './sign-in';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -29,20 +30,49 @@ async function start() {
   // Okta's ID token serves routes 1 and 2; the hosted UI's serves route 3 (its `sub` is the pool's own id).
   $('route-choice').hidden = provider !== 'okta';
   $('upload-choice').hidden = provider !== 'hosted-ui';
-  const route = (): Route => routeFor(config, provider, user.id_token!, user.profile.sub);
+  // Team folders come from the Okta ID token's okta_teams claim; only route 1 reaches them.
+  const teams = provider === 'okta' ? teamFoldersOf(user.profile.okta_teams) : [];
+  const folderSelect = $<HTMLSelectElement>('folder');
+  for (const team of teams) {
+    const option = document.createElement('option');
+    option.value = team.folder;
+    option.textContent = `Team: ${team.folder}${team.readOnly ? ' (read only)' : ''}`;
+    folderSelect.append(option);
+  }
+  const team = () =>
+    checked('route') === 'identity-pool' ? teams.find((t) => t.folder === folderSelect.value) : undefined;
+  const route = (): Route => routeFor(config, provider, user.id_token!, user.profile.sub, team());
   for (const input of document.querySelectorAll<HTMLInputElement>('input[name=route], input[name=upload]'))
     input.onchange = () => show(route());
+  folderSelect.onchange = () => show(route());
   $('upload').onclick = () => upload(route());
   await show(route());
 }
 
-function routeFor(config: ClientConfig, provider: Provider, idToken: string, sub: string): Route {
+function routeFor(
+  config: ClientConfig,
+  provider: Provider,
+  idToken: string,
+  sub: string,
+  team?: TeamFolderChoice,
+): Route {
   if (provider === 'hosted-ui') return presignRoute(config, idToken, checked('upload') as 'PUT' | 'POST');
-  return sdkRoute(config, checked('route') as 'identity-pool' | 'web-identity', idToken, sub);
+  return sdkRoute(config, checked('route') as 'identity-pool' | 'web-identity', idToken, sub, team);
+}
+
+/** The folders the claim names, read-write or read only; none if the claim is absent or malformed. */
+function teamFoldersOf(claim: unknown): TeamFolderChoice[] {
+  return [...(parseTeamsClaim(claim) ?? [])].map(([folder, access]) => ({
+    folder,
+    readOnly: access === TeamFolderAccess.READ,
+  }));
 }
 
 async function show(route: Route) {
   $('route').textContent = route.label;
+  $('folder-choice').hidden =
+    $<HTMLSelectElement>('folder').options.length < 2 || checked('route') !== 'identity-pool';
+  $('upload').hidden = $('file').hidden = Boolean(route.readOnly);
   const rows = (await route.list()).map((file) => {
     const row = document.createElement('tr');
     row.dataset.key = file.key;
@@ -51,7 +81,7 @@ async function show(route: Route) {
     name.title = file.key;
     const actions = document.createElement('td');
     actions.append(button('Download', () => download(route, file.key)));
-    if (route.remove) actions.append(button('Delete', () => remove(route, file.key)));
+    if (route.remove && !route.readOnly) actions.append(button('Delete', () => remove(route, file.key)));
     row.append(name, actions);
     return row;
   });

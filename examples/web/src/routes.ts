@@ -28,13 +28,21 @@ export interface Route {
   download(key: string): Promise<Blob>;
   /** Absent on route 3: the presign API signs uploads, listings and downloads only. */
   readonly remove?: (key: string) => Promise<void>;
+  /** A team folder the user may only read: no upload, no delete (IAM refuses them anyway). */
+  readonly readOnly?: boolean;
 }
 
 /** S3's smallest part size (all parts but the last): files above it go up in parts, two at a time. */
 const PART_SIZE = 5 * 1024 * 1024;
 
-/** `users/<sub>/<uuid>/<name>`: the key scheme the presign API uses too. */
-const keyFor = (sub: string, file: File) => `users/${sub}/${crypto.randomUUID()}/${file.name}`;
+/** `<folder><uuid>/<name>`: the key scheme the presign API uses too. */
+const keyFor = (prefix: string, file: File) => `${prefix}${crypto.randomUUID()}/${file.name}`;
+
+/** A team folder the signed-in user belongs to (route 1 only: route 2 is personal). */
+export interface TeamFolderChoice {
+  readonly folder: string;
+  readonly readOnly: boolean;
+}
 
 /**
  * Routes 1 and 2: AWS credentials for the Okta ID token, from the identity pool
@@ -46,6 +54,7 @@ export function sdkRoute(
   via: 'identity-pool' | 'web-identity',
   idToken: string,
   sub: string,
+  team?: TeamFolderChoice,
 ): Route {
   const local = config.endpoints;
   const clientConfig = {
@@ -77,10 +86,12 @@ export function sdkRoute(
   });
   if (local) signBucketPathWithoutSlash(s3);
   const Bucket = config.bucket;
-  const prefix = `users/${sub}/`;
+  const prefix = team ? `teams/${team.folder}/` : `users/${sub}/`;
   return {
     label:
-      via === 'identity-pool' ? 'Route 1 · Cognito identity pool → S3' : 'Route 2 · STS web identity → S3',
+      (via === 'identity-pool' ? 'Route 1 · Cognito identity pool → S3' : 'Route 2 · STS web identity → S3') +
+      (team ? ` · team folder ${team.folder}${team.readOnly ? ' (read only)' : ''}` : ''),
+    readOnly: team?.readOnly ?? false,
     async list() {
       const files: StoredFile[] = [];
       let ContinuationToken: string | undefined;
@@ -92,7 +103,7 @@ export function sdkRoute(
       return files;
     },
     async upload(file, onProgress) {
-      const Key = keyFor(sub, file);
+      const Key = keyFor(prefix, file);
       const upload = new Upload({
         client: s3,
         params: { Bucket, Key, Body: file, ContentType: file.type || 'application/octet-stream' },
