@@ -160,6 +160,8 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
   // Route 3: alice through the hosted UI (federating the Okta stand-in), a presigned PUT.
   await signOut();
   await signIn('Sign in through the hosted UI (route 3)', 'alice');
+  // The page asks the presign API for the user's team folders first, then shows the route.
+  await pageShows(page.locator('#route', { hasText: 'Route 3' }));
   await expect(page.locator('#route').textContent()).resolves.toBe('Route 3 · presign API (presigned PUT)');
   expect((await upload('note.txt', SMALL)).how).toBe('presigned PUT');
   await page.getByLabel('presigned POST').check();
@@ -263,6 +265,17 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
     await page.locator('#files tr[data-key$="/budget.csv"]').getByRole('button', { name: 'Delete' }).count(),
   ).toBe(0);
   await shot('10-bob-reads-team-folder.png');
+  await signOut();
+
+  // The same folder through route 3: the presign API names bob's folders from the user pool's token.
+  await signIn('Sign in through the hosted UI (route 3)', 'bob');
+  await page.locator('#folder').selectOption('finance');
+  await pageShows(page.locator('#route', { hasText: 'Route 3' }));
+  await pageShows(page.locator('#route', { hasText: 'team folder finance (read only)' }));
+  await page.locator('#files tr[data-key$="/budget.csv"]').waitFor();
+  expect((await download('budget.csv')).equals(budget)).toBe(true);
+  expect(await page.getByRole('button', { name: 'Upload' }).isVisible()).toBe(false);
+  await shot('11-bob-team-folder-route3.png');
   await signOut();
 
   // carol is in no team: the folder choice is not offered at all.

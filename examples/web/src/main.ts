@@ -4,7 +4,7 @@
  */
 import { loadConfig, type ClientConfig } from './config';
 import { parseTeamsClaim, TeamFolderAccess } from '../../../lib/policy/team-folder-names';
-import { presignRoute, sdkRoute, type Route, type TeamFolderChoice } from './routes';
+import { presignFolders, presignRoute, sdkRoute, type Route, type TeamFolderChoice } from './routes';
 import { currentUser, signIn, signOut, userManagers, type Provider } from './sign-in';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -30,8 +30,12 @@ async function start() {
   // Okta's ID token serves routes 1 and 2; the hosted UI's serves route 3 (its `sub` is the pool's own id).
   $('route-choice').hidden = provider !== 'okta';
   $('upload-choice').hidden = provider !== 'hosted-ui';
-  // Team folders come from the Okta ID token's okta_teams claim; only route 1 reaches them.
-  const teams = provider === 'okta' ? teamFoldersOf(user.profile.okta_teams) : [];
+  // Team folders: from the Okta ID token's okta_teams claim (route 1; route 2 is personal), or
+  // from the presign API, which reads them from the user pool's token (route 3).
+  const teams =
+    provider === 'okta'
+      ? teamFoldersOf(user.profile.okta_teams)
+      : await presignFolders(config, user.id_token!);
   const folderSelect = $<HTMLSelectElement>('folder');
   for (const team of teams) {
     const option = document.createElement('option');
@@ -40,7 +44,9 @@ async function start() {
     folderSelect.append(option);
   }
   const team = () =>
-    checked('route') === 'identity-pool' ? teams.find((t) => t.folder === folderSelect.value) : undefined;
+    provider === 'hosted-ui' || checked('route') === 'identity-pool'
+      ? teams.find((t) => t.folder === folderSelect.value)
+      : undefined;
   const route = (): Route => routeFor(config, provider, user.id_token!, user.profile.sub, team());
   for (const input of document.querySelectorAll<HTMLInputElement>('input[name=route], input[name=upload]'))
     input.onchange = () => show(route());
@@ -56,7 +62,8 @@ function routeFor(
   sub: string,
   team?: TeamFolderChoice,
 ): Route {
-  if (provider === 'hosted-ui') return presignRoute(config, idToken, checked('upload') as 'PUT' | 'POST');
+  if (provider === 'hosted-ui')
+    return presignRoute(config, idToken, checked('upload') as 'PUT' | 'POST', team);
   return sdkRoute(config, checked('route') as 'identity-pool' | 'web-identity', idToken, sub, team);
 }
 
@@ -70,8 +77,9 @@ function teamFoldersOf(claim: unknown): TeamFolderChoice[] {
 
 async function show(route: Route) {
   $('route').textContent = route.label;
-  $('folder-choice').hidden =
-    $<HTMLSelectElement>('folder').options.length < 2 || checked('route') !== 'identity-pool';
+  // Route 2 (web identity) is personal: no folder choice there.
+  const webIdentity = !$('route-choice').hidden && checked('route') === 'web-identity';
+  $('folder-choice').hidden = $<HTMLSelectElement>('folder').options.length < 2 || webIdentity;
   $('upload').hidden = $('file').hidden = Boolean(route.readOnly);
   const rows = (await route.list()).map((file) => {
     const row = document.createElement('tr');

@@ -130,29 +130,27 @@ export function sdkRoute(
 }
 
 /** Route 3: the presign API, called with the user pool's ID token; the browser then talks to S3 with the URL. */
-export function presignRoute(config: ClientConfig, idToken: string, method: 'PUT' | 'POST' = 'PUT'): Route {
-  const api = async (verb: string, path: string, body?: unknown) => {
-    const response = await fetch(new URL(path, config.presignApi.url), {
-      method: verb,
-      headers: {
-        Authorization: `Bearer ${idToken}`,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await response.json();
-    if (!response.ok) throw new Error(`${verb} ${path}: ${response.status} ${json.message ?? json.error}`);
-    return json;
-  };
+export function presignRoute(
+  config: ClientConfig,
+  idToken: string,
+  method: 'PUT' | 'POST' = 'PUT',
+  team?: TeamFolderChoice,
+): Route {
+  const api = presignApi(config, idToken);
+  const inFolder: Record<string, string> = team ? { folder: team.folder } : {};
   return {
-    label: `Route 3 · presign API (${method === 'PUT' ? 'presigned PUT' : 'presigned POST'})`,
+    label:
+      `Route 3 · presign API (${method === 'PUT' ? 'presigned PUT' : 'presigned POST'})` +
+      (team ? ` · team folder ${team.folder}${team.readOnly ? ' (read only)' : ''}` : ''),
+    readOnly: team?.readOnly ?? false,
     async list() {
       const files: StoredFile[] = [];
       let nextToken: string | null = null;
       do {
+        const query = new URLSearchParams({ ...inFolder, ...(nextToken ? { nextToken } : {}) }).toString();
         const page: { files: StoredFile[]; nextToken: string | null } = await api(
           'GET',
-          `files${nextToken ? `?nextToken=${encodeURIComponent(nextToken)}` : ''}`,
+          `files${query ? `?${query}` : ''}`,
         );
         files.push(...page.files.map(({ key, size }) => ({ key, size })));
         nextToken = page.nextToken;
@@ -166,6 +164,7 @@ export function presignRoute(config: ClientConfig, idToken: string, method: 'PUT
         contentType,
         size: file.size,
         method,
+        ...inFolder,
       });
       if (signed.method === 'PUT') {
         await send('PUT', signed.url, file, onProgress, signed.headers);
@@ -184,6 +183,32 @@ export function presignRoute(config: ClientConfig, idToken: string, method: 'PUT
       if (!got.ok) throw new Error(`download: ${got.status}`);
       return got.blob();
     },
+  };
+}
+
+/** The team folders the presign API says the caller belongs to (its `GET /folders`). */
+export async function presignFolders(config: ClientConfig, idToken: string): Promise<TeamFolderChoice[]> {
+  const { folders } = await presignApi(config, idToken)('GET', 'folders');
+  return (folders as { folder: string; access: string }[]).map(({ folder, access }) => ({
+    folder,
+    readOnly: access === 'read',
+  }));
+}
+
+/** A call to the presign API with the user pool's ID token; a refusal becomes an error with its message. */
+function presignApi(config: ClientConfig, idToken: string) {
+  return async (verb: string, path: string, body?: unknown) => {
+    const response = await fetch(new URL(path, config.presignApi.url), {
+      method: verb,
+      headers: {
+        Authorization: `Bearer ${idToken}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${verb} ${path}: ${response.status} ${json.message ?? json.error}`);
+    return json;
   };
 }
 
