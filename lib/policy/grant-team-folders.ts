@@ -1,8 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from '../peer';
-import { IConstruct } from 'constructs';
-import { grantKeyThroughS3 } from './grant-key-through-s3';
+import { grantStatementsOnBucket, isConstruct } from './grant-statements';
 import { DEFAULT_TEAMS_PREFIX, TeamFolder } from './team-folder-names';
 import { membershipsByFolder, teamFolderStatements } from './team-folder-statements';
 
@@ -17,15 +16,11 @@ export function grantTeamFolderAccess(
   teams: readonly TeamFolder[],
   teamsPrefix: string = DEFAULT_TEAMS_PREFIX,
 ): iam.Grant {
-  const grants = teamFolderStatements(bucket.bucketArn, teams, teamsPrefix).map((statement) =>
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: statement.actions,
-      resourceArns: statement.resources,
-      conditions: statement.conditions,
-    }),
+  const grants = grantStatementsOnBucket(
+    bucket,
+    grantee,
+    teamFolderStatements(bucket.bucketArn, teams, teamsPrefix),
   );
-  if (bucket.encryptionKey) grants.push(grantKeyThroughS3(bucket, bucket.encryptionKey, grantee));
   if (isConstruct(grantee) && grants.length) {
     NagSuppressions.addResourceSuppressions(grantee.node.tryFindChild('DefaultPolicy') ?? grantee, [
       {
@@ -50,8 +45,4 @@ export function teamFolderWildcardFinding(
 ): { regex: string } {
   const escaped = `${teamsPrefix}${folder}/*`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return { regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${escaped}$/` };
-}
-
-function isConstruct(x: unknown): x is IConstruct {
-  return typeof x === 'object' && x !== null && 'node' in x;
 }

@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from '../peer';
 import { IConstruct } from 'constructs';
-import { grantKeyThroughS3 } from './grant-key-through-s3';
+import { grantStatementsOnBucket, isConstruct } from './grant-statements';
 import { USERS_PREFIX } from './user-prefix-names';
 import { userPrefixStatements } from './user-prefix-statements';
 
@@ -17,15 +17,11 @@ export function grantUserPrefixAccess(
   keyExpression: string,
   usersPrefix: string = USERS_PREFIX,
 ): iam.Grant {
-  const grants = userPrefixStatements(bucket.bucketArn, keyExpression, usersPrefix).map((statement) =>
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: statement.actions,
-      resourceArns: statement.resources,
-      conditions: statement.conditions,
-    }),
+  const grants = grantStatementsOnBucket(
+    bucket,
+    grantee,
+    userPrefixStatements(bucket.bucketArn, keyExpression, usersPrefix),
   );
-  if (bucket.encryptionKey) grants.push(grantKeyThroughS3(bucket, bucket.encryptionKey, grantee));
   if (isConstruct(grantee)) {
     acknowledgeUserPrefixWildcard(
       grantee.node.tryFindChild('DefaultPolicy') ?? grantee,
@@ -58,8 +54,4 @@ function acknowledgeUserPrefixWildcard(scope: IConstruct, keyExpression: string,
       appliesTo: [userPrefixWildcardFinding(keyExpression, usersPrefix)],
     },
   ]);
-}
-
-function isConstruct(x: unknown): x is IConstruct {
-  return typeof x === 'object' && x !== null && 'node' in x;
 }

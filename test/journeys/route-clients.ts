@@ -152,6 +152,20 @@ export function journeyRoutes(environment: () => JourneyEnvironment) {
   return { teams, oktaToken, s3With, route1, route2, route3, bytesOf, attemptsOn };
 }
 
+/** `attemptsOn` for a client IAM refuses everything: S3's 403s, and the front's own decisions. */
+export const REFUSED_BY_IAM = {
+  get: 'AccessDenied 403',
+  put: 'AccessDenied 403',
+  delete: 'AccessDenied 403',
+  list: 'AccessDenied 403',
+  decided: [
+    's3:GetObject ImplicitlyDenied',
+    's3:PutObject ImplicitlyDenied',
+    's3:DeleteObject ImplicitlyDenied',
+    's3:ListBucket ImplicitlyDenied',
+  ],
+};
+
 /** What S3 answered: 'ok' or the error code and HTTP status. */
 export async function outcome(request: () => Promise<unknown>): Promise<string> {
   try {

@@ -4,7 +4,7 @@ import { resolvedStack } from '../iam/stack-under-test';
 import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
 import type { LocalStack } from '../../emulator/local-stack';
 import { aroundLocalStack } from '../local/around-local-stack';
-import { journeyRoutes } from './route-clients';
+import { journeyRoutes, REFUSED_BY_IAM } from './route-clients';
 
 /*
  * Team folders through route 1, end to end: Okta tokens carrying the okta_teams claim, the SDK's
@@ -29,19 +29,6 @@ const { teams, route1, route2, bytesOf, attemptsOn } = journeyRoutes(() => ({
   okta,
   webIdentityRoleArn: template.getAtt(ids.webIdentityRole, 'Arn'),
 }));
-
-const REFUSED_BY_IAM = {
-  get: 'AccessDenied 403',
-  put: 'AccessDenied 403',
-  delete: 'AccessDenied 403',
-  list: 'AccessDenied 403',
-  decided: [
-    's3:GetObject ImplicitlyDenied',
-    's3:PutObject ImplicitlyDenied',
-    's3:DeleteObject ImplicitlyDenied',
-    's3:ListBucket ImplicitlyDenied',
-  ],
-};
 
 const bytes = randomBytes(2048);
 const key = `teams/finance/${randomBytes(4).toString('hex')}/q3-report.csv`;
