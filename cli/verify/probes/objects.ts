@@ -79,7 +79,26 @@ export async function objectProbe(
 }
 
 async function otherPrefix(route: string, s3: S3Client, bucket: string, key: string): Promise<CheckResult> {
-  const check = `probe.${route}.other-prefix`;
+  return putIsRefused(
+    `probe.${route}.other-prefix`,
+    s3,
+    bucket,
+    key,
+    "A user wrote into another user's prefix: the deployed policy lacks the slash after the key or grants more. Take the route offline and redeploy; see the iam.* rows.",
+  );
+}
+
+/**
+ * PASS when S3 refuses a put of `key` with AccessDenied. A put that succeeds is a FAIL with
+ * `finding`, and the object is deleted again; any other error shows nothing, and is a FAIL too.
+ */
+export async function putIsRefused(
+  check: string,
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  finding: string,
+): Promise<CheckResult> {
   const expected = `PutObject ${key} is AccessDenied`;
   try {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'must be refused' }));
@@ -91,14 +110,9 @@ async function otherPrefix(route: string, s3: S3Client, bucket: string, key: str
           check,
           expected,
           describeError(error),
-          'The put failed, but not with AccessDenied, so the isolation was not shown.',
+          'The put failed, but not with AccessDenied, so the refusal was not shown.',
         );
   }
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
-  return fail(
-    check,
-    expected,
-    'stored (then deleted)',
-    "A user wrote into another user's prefix: the deployed policy lacks the slash after the key or grants more. Take the route offline and redeploy; see the iam.* rows.",
-  );
+  return fail(check, expected, 'stored (then deleted)', finding);
 }

@@ -8,7 +8,7 @@ import {
 import { parseTeamsClaim, TEAMS_CLAIM, TeamFolderAccess } from '../../../lib/policy/team-folder-names';
 import { CheckResult, describeError, fail, pass, skip } from '../check';
 import { Outputs, teamFoldersOutput } from '../outputs';
-import { PROBE_FOLDER, VERSIONS_REMAIN } from './objects';
+import { PROBE_FOLDER, putIsRefused, VERSIONS_REMAIN } from './objects';
 
 /**
  * Team folders with a member's real session. Route 1: in a folder the token's `okta_teams` claim
@@ -66,7 +66,7 @@ export async function teamFolderProbe(
 
   if (route === 'route2')
     return [
-      await refused(
+      await putIsRefused(
         `${check}.personal`,
         s3,
         o.BucketName,
@@ -132,7 +132,7 @@ export async function teamFolderProbe(
       return `listed (${listed.KeyCount ?? listed.Contents?.length ?? 0} keys)`;
     });
     rows.push(
-      await refused(
+      await putIsRefused(
         `${check}.read-only`,
         s3,
         o.BucketName,
@@ -144,7 +144,7 @@ export async function teamFolderProbe(
   const other = folders.find((f) => !named.has(f.folder));
   rows.push(
     other
-      ? await refused(
+      ? await putIsRefused(
           `${check}.non-member`,
           s3,
           o.BucketName,
@@ -160,7 +160,7 @@ export async function teamFolderProbe(
   const extension = `${member.folder}x`;
   if (!folders.some((f) => f.folder === extension))
     rows.push(
-      await refused(
+      await putIsRefused(
         `${check}.extension`,
         s3,
         o.BucketName,
@@ -172,27 +172,3 @@ export async function teamFolderProbe(
 }
 
 /** A put that must be AccessDenied; if it is stored, it is deleted again and the row FAILs. */
-async function refused(
-  check: string,
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  finding: string,
-): Promise<CheckResult> {
-  const expected = `PutObject ${key} is AccessDenied`;
-  try {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'must be refused' }));
-  } catch (error) {
-    const name = (error as Error).name;
-    return name === 'AccessDenied'
-      ? pass(check, expected, 'AccessDenied')
-      : fail(
-          check,
-          expected,
-          describeError(error),
-          'The put failed, but not with AccessDenied, so the refusal was not shown.',
-        );
-  }
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
-  return fail(check, expected, 'stored (then deleted)', finding);
-}
