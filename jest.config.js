@@ -8,7 +8,6 @@ module.exports = {
   },
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
   // Every core. Jest's default leaves one free for the watcher, which on 2 cores halves the suite;
   // npm test's static checks share the cores instead (measured in `npm run bench -- suiteLayers`).

@@ -15,6 +15,7 @@ import {
   type Simulation,
 } from '@cloud-copilot/iam-simulate';
 import type { Decision, RequestContext } from '../../cli/verify/matrix';
+import { decisionMemoFromEnvironment } from './decision-memo';
 import { NamedPolicy, PolicyDocument } from './template-policies';
 
 export {
@@ -166,7 +167,13 @@ export async function simulateTrust(request: TrustRequest): Promise<Outcome> {
   });
 }
 
+const memo = decisionMemoFromEnvironment<Outcome>();
+
 async function evaluate(simulation: Simulation): Promise<Outcome> {
+  return memo ? memo.recall(simulation, () => simulateAfresh(simulation)) : simulateAfresh(simulation);
+}
+
+async function simulateAfresh(simulation: Simulation): Promise<Outcome> {
   const { action, resource, contextVariables } = simulation.request;
   const described = `${action} on ${resource.resource}`;
   if (resource.resource !== '*' && resource.resource.includes('*'))

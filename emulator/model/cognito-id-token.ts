@@ -2,7 +2,16 @@
  * What a Cognito user pool issues to a user who signed in through an OIDC provider (Okta): the ID
  * token's claims, signed with a key of the pool. Each rule cites where it comes from.
  */
-import { createHash, generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
+import * as fs from 'node:fs';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomUUID,
+  sign,
+} from 'node:crypto';
 
 export interface TestUserPool {
   readonly region: string;
@@ -15,8 +24,37 @@ export interface TestUserPool {
 
 /** A user pool with its own RS256 key (Cognito signs user-pool tokens with RS256). */
 export function testUserPool(region = 'eu-west-1', poolId = `${region}_TestPool1`): TestUserPool {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = rsaKeyPair();
   return { region, poolId, keyId: `${poolId}-key-1`, privateKey, publicKey };
+}
+
+/**
+ * Names a JSON file of RSA private keys in PEM, made ahead. Each pool takes the next one not yet
+ * taken in this process, so two pools never share a key, and a key is generated only when none is
+ * left. A 2048-bit key costs 0.1 to 1 s of CPU to generate: a test run makes a few once
+ * (test/support/global-setup.ts) rather than one per test file.
+ */
+export const PREGENERATED_KEYS_VARIABLE = 'OKTA_S3_EMULATOR_RSA_KEYS';
+
+let keysTaken = 0;
+
+function rsaKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  const file = process.env[PREGENERATED_KEYS_VARIABLE];
+  const made: string[] = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
+  if (keysTaken < made.length) {
+    const privateKey = createPrivateKey(made[keysTaken++]);
+    return { privateKey, publicKey: createPublicKey(privateKey) };
+  }
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+/** RSA private keys in PEM for `PREGENERATED_KEYS_VARIABLE`'s file. */
+export function generateRsaKeysPem(count: number): string[] {
+  return Array.from({ length: count }, () =>
+    generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+  );
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,7 +12,6 @@ import {
 } from '../../cli/client-config/main';
 import { templateJson } from '../support/template-cache';
 
-const ROOT = path.join(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'outputs.json');
 const document = () => JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
 const prod = () => stackOutputs(document(), 'OktaS3Storage-prod').outputs;
@@ -94,58 +92,6 @@ describe('client-config', () => {
     expect(JSON.parse(fs.readFileSync(written[0], 'utf8'))).toEqual(amplifyOutputs(prod()));
   });
 
-  test('the CLI fails with a clear message on a missing or broken file', () => {
-    const dir = tmp();
-    const broken = path.join(dir, 'broken.json');
-    fs.writeFileSync(broken, '{ not json');
-    const run = (file: string) =>
-      spawnSync(
-        process.execPath,
-        ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--outputs', file],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-        },
-      );
-    const missing = run(path.join(dir, 'nope.json'));
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('client-config: Outputs file not found');
-    const bad = run(broken);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('is not valid JSON');
-    for (const r of [missing, bad]) {
-      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-    }
-  });
-
-  test('bad arguments: every problem once, a pointer to --help, exit 1, no stack trace', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--outptus', 'a.json', 'b.json', '--stack'],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd().split('\n')).toEqual([
-      'client-config: unknown option --outptus; did you mean --outputs?',
-      'client-config: --stack needs a value',
-      'client-config: one outputs file, not 2: a.json b.json (see --help)',
-    ]);
-  });
-
-  test('--help prints the options and exits 0, through the package bin’s dispatcher', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['-r', 'ts-node/register', 'cli/main.ts', 'client-config', '--help'],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('Usage: okta-s3-storage client-config [options]');
-    expect(r.stdout).toContain('--outputs FILE');
-    expect(r.status).toBe(0);
-  });
-
   test('reads --outputs (default outputs.json), in any order, either flag form', () => {
     expect(parseClientConfigArgs(['--out-dir=public', '--outputs', 'o.json', '--stack', 'S'])).toEqual({
       outputsFile: 'o.json',
@@ -158,30 +104,6 @@ describe('client-config', () => {
     expect(() => parseClientConfigArgs(['--outputs', 'a.json', 'b.json'])).toThrow(
       'two outputs files: --outputs a.json and b.json',
     );
-  });
-
-  test('the outputs file as a positional argument still works, with one deprecation line', () => {
-    const dir = tmp();
-    const r = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register',
-        'cli/main.ts',
-        'client-config',
-        FIXTURE,
-        '--stack',
-        'OktaS3Storage-prod',
-        '--out-dir',
-        dir,
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    expect(r.stderr.trimEnd().split('\n')).toEqual([
-      `client-config: the outputs file as an argument is deprecated: use --outputs ${FIXTURE}`,
-    ]);
-    expect(r.status).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual(['amplify_outputs.json', 'okta-s3-client.json']);
   });
 
   test('an outputs file whose HostedDomain is no URL: a clear error, not a TypeError', () => {

@@ -1,13 +1,24 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { compactDecisionMemo, DECISION_MEMO_VARIABLE } from '../../emulator/iam/decision-memo';
+import { generateRsaKeysPem, PREGENERATED_KEYS_VARIABLE } from '../../emulator/model/cognito-id-token';
+import { TEMPLATE_CACHE_VARIABLE, templateCacheForCurrentSources } from './template-cache';
 
-/** Where test/support/template-cache.ts keeps templates during one `jest` run. */
-export const TEMPLATE_CACHE_VARIABLE = 'TEST_TEMPLATE_CACHE';
-
-/** One template cache per `jest` run; worker processes inherit the variable. */
+/** What every test process of one `jest` run shares; worker processes inherit the variables. */
 export default function globalSetup(): void {
-  process.env[TEMPLATE_CACHE_VARIABLE] = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-templates-'));
+  process.env[TEMPLATE_CACHE_VARIABLE] = templateCacheForCurrentSources();
+  // The user pools of the emulator take these keys in turn: made once and kept, rather than
+  // generated in every test file (the most any file makes is 2). They sign test tokens only.
+  const keys = path.join(CACHE, 'rsa-keys.json');
+  if (!fs.existsSync(keys)) {
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(keys, JSON.stringify(generateRsaKeysPem(2)));
+  }
+  process.env[PREGENERATED_KEYS_VARIABLE] = keys;
+  // The IAM simulator's answers, kept between runs for the very same policies and requests
+  // (emulator/iam/decision-memo.ts). Set OKTA_S3_IAM_DECISION_MEMO= (empty) to simulate every one.
+  process.env[DECISION_MEMO_VARIABLE] ??= DECISION_MEMO;
+  if (process.env[DECISION_MEMO_VARIABLE]) compactDecisionMemo(process.env[DECISION_MEMO_VARIABLE]);
   // The SDK is pinned; its notice that future releases will need a newer Node is about versions
   // this project does not use, and it buried the test output once per worker.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -15,7 +26,16 @@ export default function globalSetup(): void {
   // presign Lambda with esbuild, about a second of CPU per synth and 25 synths per run. Tests read
   // templates and run the handler from source; CI's `cdk synth` and the package build bundle it.
   process.env.CDK_CONTEXT_JSON = JSON.stringify({ [BUNDLING_STACKS]: [] });
+  // aws-cdk-lib's built-in CloudFormation validation starts a WebAssembly engine on the first synth
+  // of every process: 2 s of CPU per test file, most of the quick tier. Tests turn it off the way
+  // aws-cdk-lib's README documents; test/cloudformation-validate.test.ts runs it on every example
+  // environment, and CI's `cdk synth` and cfn-lint check the same templates again.
+  process.env.CDK_VALIDATION = 'false';
 }
+
+/** What the test runs keep between them, where tools keep caches; `npm ci` starts it afresh. */
+const CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'okta-s3-storage');
+const DECISION_MEMO = path.join(CACHE, 'iam-decisions');
 
 /** CDK's context key naming the stacks whose assets are bundled (cx-api BUNDLING_STACKS). */
 const BUNDLING_STACKS = 'aws:cdk:bundling-stacks';

@@ -3,11 +3,25 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { testConfig } from './config';
-import { TEMPLATE_CACHE_VARIABLE } from './global-setup';
+
+/** The folder of templates for the current sources, set by global-setup.ts for a `jest` run. */
+export const TEMPLATE_CACHE_VARIABLE = 'TEST_TEMPLATE_CACHE';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Templates kept between runs, a folder per state of the sources that make them. */
+export const TEMPLATE_CACHE_ROOT = path.join(ROOT, 'node_modules', '.cache', 'okta-s3-storage', 'templates');
 
 /**
- * The synthesized template of a configuration, synthesized once per test run and shared by every
- * test file that asks for the same configuration and context. For tests that read the template
+ * Everything a synthesized template can depend on: the library, the app and the Lambda's source,
+ * CDK's settings, the installed versions, and these helpers. Edit any of them and every template
+ * is synthesized again.
+ */
+const SOURCES = ['lib', 'app', 'bin', 'lambda', 'cdk.json', 'package-lock.json', 'test/support'];
+
+/**
+ * The synthesized template of a configuration, synthesized once for the current sources and shared
+ * by every test file, and every run, that asks for the same configuration and context. For tests that read the template
  * only; tests of the constructs themselves use `synthesize`.
  */
 export function synthesizedTemplate(
@@ -24,7 +38,7 @@ export function synthesizedTemplate(
  * worker, loading them costs more CPU than most test files spend testing.
  */
 export function templateJson(raw: unknown = testConfig(), context: Record<string, unknown> = {}) {
-  // Set by global-setup.ts for one `jest` run; without it nothing is cached.
+  // Set by global-setup.ts for a `jest` run; without it nothing is cached.
   const dir = process.env[TEMPLATE_CACHE_VARIABLE];
   const file = dir && path.join(dir, `${hash([raw, context])}.json`);
   if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -42,4 +56,31 @@ export function templateJson(raw: unknown = testConfig(), context: Record<string
 
 function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32);
+}
+
+/** A hash of SOURCES' contents: the name of the folder of templates they make. */
+export function sourceStamp(): string {
+  const digest = createHash('sha256');
+  for (const file of SOURCES.flatMap((source) => filesOf(path.join(ROOT, source))).sort()) {
+    digest.update(`${path.relative(ROOT, file)}\0`).update(fs.readFileSync(file));
+  }
+  return digest.digest('hex').slice(0, 16);
+}
+
+/** The cache folder for the current sources; folders of earlier sources are removed. */
+export function templateCacheForCurrentSources(): string {
+  const stamp = sourceStamp();
+  if (fs.existsSync(TEMPLATE_CACHE_ROOT)) {
+    for (const entry of fs.readdirSync(TEMPLATE_CACHE_ROOT)) {
+      if (entry !== stamp) fs.rmSync(path.join(TEMPLATE_CACHE_ROOT, entry), { recursive: true, force: true });
+    }
+  }
+  const dir = path.join(TEMPLATE_CACHE_ROOT, stamp);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function filesOf(entry: string): string[] {
+  if (!fs.statSync(entry).isDirectory()) return [entry];
+  return fs.readdirSync(entry).flatMap((name) => filesOf(path.join(entry, name)));
 }

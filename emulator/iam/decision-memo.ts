@@ -1,0 +1,112 @@
+/**
+ * The simulator's answers, remembered on disk between runs when `OKTA_S3_IAM_DECISION_MEMO` names a
+ * folder (the test run sets it; nothing else does). The simulator is a pure function of its input,
+ * so an answer is reused only for the very same input: the policies, the request and its context,
+ * the simulator's and its data's versions, and this folder's source. Change any policy and its
+ * requests are simulated again. One decision costs 2 to 10 ms of CPU, and a test run asks about
+ * 20,000, most of them the same from one run to the next.
+ *
+ * Each process appends what it learns to a file of its own (no two writers share a file) and reads
+ * every file once, at its first question.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const DECISION_MEMO_VARIABLE = 'OKTA_S3_IAM_DECISION_MEMO';
+
+export interface DecisionMemo<T> {
+  /** The remembered answer to `input`, or what `answer` gives, which is then remembered. */
+  recall(input: unknown, answer: () => Promise<T>): Promise<T>;
+}
+
+/** The memo of `OKTA_S3_IAM_DECISION_MEMO`, or none (every question is answered afresh). */
+export function decisionMemoFromEnvironment<T>(): DecisionMemo<T> | undefined {
+  const dir = process.env[DECISION_MEMO_VARIABLE];
+  return dir ? fileMemo<T>(path.join(dir, versionStamp())) : undefined;
+}
+
+function fileMemo<T>(dir: string): DecisionMemo<T> {
+  let known: Map<string, T> | undefined;
+  const own = path.join(dir, `${process.pid}-${Date.now()}.jsonl`);
+  const load = () => {
+    fs.mkdirSync(dir, { recursive: true });
+    const entries = new Map<string, T>();
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+      for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+        // A line another process is still writing is incomplete; it is skipped, never misread.
+        if (!line.endsWith('}')) continue;
+        const { k, v } = JSON.parse(line) as { k: string; v: T };
+        entries.set(k, v);
+      }
+    }
+    return entries;
+  };
+  return {
+    async recall(input, answer) {
+      known ??= load();
+      const key = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+      const remembered = known.get(key);
+      if (remembered !== undefined) return remembered;
+      const value = await answer();
+      known.set(key, value);
+      fs.appendFileSync(own, `${JSON.stringify({ k: key, v: value })}\n`);
+      return value;
+    },
+  };
+}
+
+/** A folder per simulator version and per version of the code that asks it. */
+function versionStamp(): string {
+  const versions = ['iam-simulate', 'iam-data', 'iam-policy', 'iam-utils'].map((name) =>
+    packageVersion(`@cloud-copilot/${name}`),
+  );
+  const source = ['simulate.ts', 'decision-memo.ts'].map((file) => readIfPresent(path.join(__dirname, file)));
+  return createHash('sha256')
+    .update(JSON.stringify([versions, source]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** A package's version; these packages export no `./package.json`, so it is found from the entry point up. */
+function packageVersion(name: string): string {
+  for (let dir = path.dirname(require.resolve(name)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (!fs.existsSync(manifest)) continue;
+    const parsed = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (parsed.name === name && parsed.version) return parsed.version;
+  }
+  throw new Error(`No package.json naming ${name} above ${require.resolve(name)}`);
+}
+
+function readIfPresent(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/**
+ * Folds the current version's files into one, and drops the folders of other versions: run it
+ * when no process is asking (before a test run starts).
+ */
+export function compactDecisionMemo(root: string): void {
+  const current = versionStamp();
+  if (!fs.existsSync(root)) return;
+  for (const entry of fs.readdirSync(root)) {
+    if (entry !== current) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+  const dir = path.join(root, current);
+  if (!fs.existsSync(dir)) return;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  if (files.length <= 1) return;
+  const lines = new Set(
+    files.flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('}')),
+    ),
+  );
+  const compacted = path.join(dir, `compacted-${Date.now()}.partial`);
+  fs.writeFileSync(compacted, [...lines].map((line) => `${line}\n`).join(''));
+  for (const f of files) fs.rmSync(path.join(dir, f));
+  fs.renameSync(compacted, compacted.replace(/\.partial$/, '.jsonl'));
+}
