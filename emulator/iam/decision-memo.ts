@@ -1,5 +1,5 @@
 /**
- * The simulator's answers, remembered on disk between runs when `OKTA_S3_IAM_DECISION_MEMO` names a
+ * The simulator's answers, remembered on disk between runs when `EMULATOR_IAM_DECISION_MEMO` names a
  * folder (the test run sets it; nothing else does). The simulator is a pure function of its input,
  * so an answer is reused only for the very same input: the policies, the request and its context,
  * the simulator's and its data's versions, and this folder's source. Change any policy and its
@@ -13,14 +13,14 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const DECISION_MEMO_VARIABLE = 'OKTA_S3_IAM_DECISION_MEMO';
+export const DECISION_MEMO_VARIABLE = 'EMULATOR_IAM_DECISION_MEMO';
 
 export interface DecisionMemo<T> {
   /** The remembered answer to `input`, or what `answer` gives, which is then remembered. */
   recall(input: unknown, answer: () => Promise<T>): Promise<T>;
 }
 
-/** The memo of `OKTA_S3_IAM_DECISION_MEMO`, or none (every question is answered afresh). */
+/** The memo of `EMULATOR_IAM_DECISION_MEMO`, or none (every question is answered afresh). */
 export function decisionMemoFromEnvironment<T>(): DecisionMemo<T> | undefined {
   const dir = process.env[DECISION_MEMO_VARIABLE];
   return dir ? fileMemo<T>(path.join(dir, versionStamp())) : undefined;

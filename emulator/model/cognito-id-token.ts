@@ -34,7 +34,7 @@ export function testUserPool(region = 'eu-west-1', poolId = `${region}_TestPool1
  * left. A 2048-bit key costs 0.1 to 1 s of CPU to generate: a test run makes a few once
  * (test/support/global-setup.ts) rather than one per test file.
  */
-export const PREGENERATED_KEYS_VARIABLE = 'OKTA_S3_EMULATOR_RSA_KEYS';
+export const PREGENERATED_KEYS_VARIABLE = 'EMULATOR_RSA_KEYS';
 
 let keysTaken = 0;
 

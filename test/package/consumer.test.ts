@@ -114,7 +114,8 @@ function compileAndSynth(
       files: ['app.ts'],
     }),
   );
-  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', '.'], dir);
+  // TypeScript 7, the native compiler: the checks of TypeScript 6 in a fifth of the time.
+  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript-native', 'bin', 'tsc'), '-p', '.'], dir);
   const outdir = path.join(dir, 'cdk.out');
   run(process.execPath, ['app.js'], dir, { CDK_OUTDIR: outdir });
   const template = JSON.parse(fs.readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8'));

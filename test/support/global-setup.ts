@@ -16,7 +16,7 @@ export default function globalSetup(): void {
   }
   process.env[PREGENERATED_KEYS_VARIABLE] = keys;
   // The IAM simulator's answers, kept between runs for the very same policies and requests
-  // (emulator/iam/decision-memo.ts). Set OKTA_S3_IAM_DECISION_MEMO= (empty) to simulate every one.
+  // (emulator/iam/decision-memo.ts). Set EMULATOR_IAM_DECISION_MEMO= (empty) to simulate every one.
   process.env[DECISION_MEMO_VARIABLE] ??= DECISION_MEMO;
   if (process.env[DECISION_MEMO_VARIABLE]) compactDecisionMemo(process.env[DECISION_MEMO_VARIABLE]);
   // The SDK is pinned; its notice that future releases will need a newer Node is about versions
