@@ -160,6 +160,22 @@ export function loadConfig(
   return { ...configured, source, usesPlaceholders: Object.keys(placeholders).length > 0, placeholders };
 }
 
+/** TypeScript's first syntax error in a file, as `file:line:column: TS1005: ...`, if it has one. */
+function syntaxErrorOf(source: string): string | undefined {
+  // Loaded only here, for a file that failed to load: TypeScript takes a while to load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const { diagnostics = [] } = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
+    fileName: path.basename(source),
+    reportDiagnostics: true,
+  });
+  const [first] = diagnostics;
+  if (!first?.file || first.start === undefined) return undefined;
+  const { line, character } = first.file.getLineAndCharacterOfPosition(first.start);
+  const text = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+  return `${first.file.fileName}:${line + 1}:${character + 1}: TS${first.code}: ${text}`;
+}
+
 /**
  * The `config` export of a configuration file. A file that does not compile, or exports another
  * name, is one configuration problem naming the file (and the line and column), not a trace.
@@ -171,13 +187,17 @@ function readConfigFile(source: string): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(source);
   } catch (error) {
-    const e = error as Error & { diagnosticCodes?: number[] };
+    const e = error as Error;
     // ts-node's TSError: "⨯ Unable to compile TypeScript:\nokta-config.ts(12,5): error TS1005: ..."
     const diagnostic = /^(?:.*[\\/])?([^\\/\n]+)\((\d+),(\d+)\): error (TS\d+: .*)$/m.exec(e.message ?? '');
     if (diagnostic) {
       const [, name, line, column, text] = diagnostic;
       throw new ConfigValidationError([`${name}:${line}:${column}: ${text}`]);
     }
+    // ts-node with swc (tsconfig.json) reports a syntax error in swc's many-line drawing: say it
+    // as TypeScript's parser does, in one line.
+    const syntax = syntaxErrorOf(source);
+    if (syntax) throw new ConfigValidationError([syntax]);
     if (error instanceof SyntaxError) throw new ConfigValidationError([`${file}: ${e.message}`]);
     throw error;
   }
