@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { REQUIRED_OUTPUTS } from '../../cli/verify/outputs';
 import { resolveTemplate } from '../../emulator/iam/resolve-template';
+import { contentStamp } from '../support/content-stamp';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURE = path.join(__dirname, 'fixture', 'consumer-app.ts');
@@ -24,16 +25,53 @@ interface Consumer {
   readonly outdir: string;
 }
 
-/** `npm pack`, then install the tarball into a fresh app whose other dependencies are the installed ones. */
-function packAndInstall(): Omit<Consumer, 'template' | 'outdir'> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-consumer-'));
-  // `npm run package`: the build, then the tarball from a staging folder with a cleaned package.json.
+/**
+ * What goes into the tarball: everything the build compiles or bundles, how it builds, and what it
+ * packs beside dist/.
+ */
+const PACKAGE_INPUTS = [
+  'lib',
+  'lambda',
+  'cli',
+  'app',
+  'emulator',
+  'scripts',
+  'tsconfig.json',
+  'tsconfig.jsii.json',
+  'package.json',
+  'package-lock.json',
+  'README.md',
+  'API.md',
+  'LICENSE',
+];
+const TARBALLS = path.join(ROOT, 'node_modules', '.cache', 'okta-s3-storage', 'package');
+
+/**
+ * `npm run package` (the build, then the tarball from a staging folder with a cleaned
+ * package.json), kept by a hash of its inputs: the jsii build costs 20 s of CPU, and an edit to
+ * any input builds it again. Tarballs of earlier inputs are removed.
+ */
+function packedTarball(): string {
+  const stamp = contentStamp(PACKAGE_INPUTS);
+  const kept = path.join(TARBALLS, stamp);
+  const found = fs.existsSync(kept) && fs.readdirSync(kept).find((f) => f.endsWith('.tgz'));
+  if (found) return path.join(kept, found);
+  fs.rmSync(TARBALLS, { recursive: true, force: true });
+  const building = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-package-'));
   const packed = execFileSync(
     process.execPath,
-    ['-r', 'ts-node/register', 'scripts/build-package.ts', '--pack-destination', work],
+    ['-r', 'ts-node/register', 'scripts/build-package.ts', '--pack-destination', building],
     { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } },
   );
-  const tarball = packed.trim().split('\n').pop()!;
+  fs.mkdirSync(TARBALLS, { recursive: true });
+  fs.renameSync(building, kept);
+  return path.join(kept, path.basename(packed.trim().split('\n').pop()!));
+}
+
+/** The tarball, installed into a fresh app whose other dependencies are the installed ones. */
+function packAndInstall(): Omit<Consumer, 'template' | 'outdir'> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-consumer-'));
+  const tarball = packedTarball();
   const dir = path.join(work, 'app');
   const modules = path.join(dir, 'node_modules');
   fs.mkdirSync(modules, { recursive: true });

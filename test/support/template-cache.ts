@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { testConfig } from './config';
+import { contentStamp } from './content-stamp';
 
 /** The folder of templates for the current sources, set by global-setup.ts for a `jest` run. */
 export const TEMPLATE_CACHE_VARIABLE = 'TEST_TEMPLATE_CACHE';
@@ -60,11 +61,7 @@ function hash(value: unknown): string {
 
 /** A hash of SOURCES' contents: the name of the folder of templates they make. */
 export function sourceStamp(): string {
-  const digest = createHash('sha256');
-  for (const file of SOURCES.flatMap((source) => filesOf(path.join(ROOT, source))).sort()) {
-    digest.update(`${path.relative(ROOT, file)}\0`).update(fs.readFileSync(file));
-  }
-  return digest.digest('hex').slice(0, 16);
+  return contentStamp(SOURCES);
 }
 
 /** The cache folder for the current sources; folders of earlier sources are removed. */
@@ -78,9 +75,4 @@ export function templateCacheForCurrentSources(): string {
   const dir = path.join(TEMPLATE_CACHE_ROOT, stamp);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-function filesOf(entry: string): string[] {
-  if (!fs.statSync(entry).isDirectory()) return [entry];
-  return fs.readdirSync(entry).flatMap((name) => filesOf(path.join(entry, name)));
 }
