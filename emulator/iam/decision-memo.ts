@@ -50,6 +50,8 @@ function fileMemo<T>(dir: string): DecisionMemo<T> {
       if (remembered !== undefined) return remembered;
       const value = await answer();
       known.set(key, value);
+      // The folder again: a compaction by a run in another checkout may have just replaced it.
+      fs.mkdirSync(dir, { recursive: true });
       fs.appendFileSync(own, `${JSON.stringify({ k: key, v: value })}\n`);
       return value;
     },
@@ -84,14 +86,17 @@ function readIfPresent(file: string): string {
 }
 
 /**
- * Folds the current version's files into one, and drops the folders of other versions: run it
- * when no process is asking (before a test run starts).
+ * Folds the current version's files into one, and drops the folders of other versions unused for a
+ * day (another checkout sharing node_modules may be using one). Run it before a test run starts; a
+ * process of another run that loses its file to it loses nothing but time.
  */
 export function compactDecisionMemo(root: string): void {
   const current = versionStamp();
   if (!fs.existsSync(root)) return;
   for (const entry of fs.readdirSync(root)) {
-    if (entry !== current) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+    const folder = path.join(root, entry);
+    if (entry !== current && Date.now() - fs.statSync(folder).mtimeMs > 24 * 3600 * 1000)
+      fs.rmSync(folder, { recursive: true, force: true });
   }
   const dir = path.join(root, current);
   if (!fs.existsSync(dir)) return;

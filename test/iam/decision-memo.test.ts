@@ -78,14 +78,19 @@ test('a line another process is still writing is skipped, not misread', async ()
   expect(memo.asked()).toBe(0);
 });
 
-test('compaction folds the files into one and drops other versions, keeping every answer', async () => {
+test('compaction folds the files into one, keeping every answer, and drops versions unused for a day', async () => {
   await openMemo().recall(REQUEST, 'Allowed');
   await openMemo().recall({ ...REQUEST, action: 's3:PutObject' }, 'Denied');
-  fs.mkdirSync(path.join(root, 'an-older-version'));
-  const [version] = fs.readdirSync(root).filter((d) => d !== 'an-older-version');
+  const [version] = fs.readdirSync(root);
+  const stale = path.join(root, 'a-version-unused-for-two-days');
+  const recent = path.join(root, 'a-version-another-checkout-uses');
+  fs.mkdirSync(stale);
+  fs.mkdirSync(recent);
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  fs.utimesSync(stale, twoDaysAgo, twoDaysAgo);
   expect(fs.readdirSync(path.join(root, version))).toHaveLength(2);
   compactDecisionMemo(root);
-  expect(fs.readdirSync(root)).toEqual([version]);
+  expect(fs.readdirSync(root).sort()).toEqual([path.basename(recent), version].sort());
   expect(fs.readdirSync(path.join(root, version))).toHaveLength(1);
   const memo = openMemo();
   expect(await memo.recall(REQUEST, 'x')).toBe('Allowed');

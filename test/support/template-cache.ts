@@ -47,6 +47,7 @@ export function templateJson(raw: unknown = testConfig(), context: Record<string
   const { synthesize } = require('./synth') as typeof import('./synth');
   const json = synthesize(raw, context).template.toJSON();
   if (file) {
+    fs.mkdirSync(dir, { recursive: true });
     // Written whole, then renamed: a parallel worker never reads half a file.
     const partial = `${file}.${process.pid}.partial`;
     fs.writeFileSync(partial, JSON.stringify(json));
@@ -64,15 +65,25 @@ export function sourceStamp(): string {
   return contentStamp(SOURCES);
 }
 
-/** The cache folder for the current sources; folders of earlier sources are removed. */
+/**
+ * The cache folder for the current sources. Folders of other sources are removed once unused for a
+ * day: another checkout sharing node_modules (a git worktree) may be using one right now.
+ */
 export function templateCacheForCurrentSources(): string {
   const stamp = sourceStamp();
-  if (fs.existsSync(TEMPLATE_CACHE_ROOT)) {
-    for (const entry of fs.readdirSync(TEMPLATE_CACHE_ROOT)) {
-      if (entry !== stamp) fs.rmSync(path.join(TEMPLATE_CACHE_ROOT, entry), { recursive: true, force: true });
-    }
-  }
+  removeStaleFolders(TEMPLATE_CACHE_ROOT, stamp);
   const dir = path.join(TEMPLATE_CACHE_ROOT, stamp);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function removeStaleFolders(root: string, keep: string): void {
+  if (!fs.existsSync(root)) return;
+  for (const entry of fs.readdirSync(root)) {
+    const folder = path.join(root, entry);
+    if (entry !== keep && Date.now() - fs.statSync(folder).mtimeMs > DAY_MS)
+      fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
