@@ -1,4 +1,5 @@
 import { CfnOutput, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { DEFAULT_TEAMS_PREFIX, TeamFolder, TeamFolderAccess } from './policy/team-folder-names';
 import { membershipsByFolder } from './policy/team-folder-statements';
@@ -7,7 +8,11 @@ import { IOktaFederation } from './constructs/okta-federation';
 import { OktaWebIdentityRole } from './constructs/okta-web-identity-role';
 import { PresignApi, PresignApiOptions } from './constructs/presign-api';
 import { StorageMonitoring, StorageMonitoringOptions } from './constructs/storage-monitoring';
-import { UserFilesBucket, UserFilesBucketOptions } from './constructs/user-files-bucket';
+import {
+  ObjectCreatedRuleOptions,
+  UserFilesBucket,
+  UserFilesBucketOptions,
+} from './constructs/user-files-bucket';
 import { UserIdentityPool } from './constructs/user-identity-pool';
 import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/workflows-connector-role';
 
@@ -159,6 +164,17 @@ export class OktaS3Storage extends Construct {
         accessLogGroup: this.presignApi.accessLogGroup,
       });
     }
+  }
+
+  /**
+   * An EventBridge rule on files uploaded to the store: by default, objects created under the users'
+   * folder and the team folders (`users/` and `teams/`). Add a target to act on each upload.
+   */
+  public onObjectCreated(id: string, options: ObjectCreatedRuleOptions = {}): events.Rule {
+    return this.storage.onObjectCreated(id, {
+      ...options,
+      keyPrefixes: options.keyPrefixes ?? [this.storage.usersPrefix, this.teamsPrefix],
+    });
   }
 
   /**

@@ -98,9 +98,9 @@ const LEDGER: GuardAcknowledgement[] = [
   },
   {
     control: 'CT.S3.PR.4',
-    resource: /^Storage(AccessLogs|Data)[0-9A-F]{8}$/,
+    resource: /^StorageAccessLogs[0-9A-F]{8}$/,
     reason:
-      'Nothing consumes bucket events; an unused notification target would be one more thing to secure.',
+      'The access-log bucket holds only logs S3 writes; events of each log object would reach EventBridge for nothing. The data bucket sends its events to EventBridge.',
   },
   {
     control: 'CT.S3.PR.9',
