@@ -1,12 +1,13 @@
 /**
- * The API references `npm run docgen` writes and `npm run check:api` compares. Rendering them takes
- * jsii and about a minute of jsii-docgen, so CI's check:api does that; here the comparison itself,
- * and the committed files against each other.
+ * The API references and the README's Python example that `npm run docgen` writes and
+ * `npm run check:api` compares. Rendering them takes jsii, jsii-docgen and jsii-rosetta, about two
+ * minutes, so CI's check:api does that; here the comparisons themselves, and the committed files
+ * against each other.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { API_DOCS, staleDocs } from '../../scripts/check-api';
+import { API_DOCS, exampleBlock, pythonOf, staleDocs, withPythonExample } from '../../scripts/check-api';
 
 const ROOT = path.join(__dirname, '..', '..');
 const committed = () =>
@@ -64,5 +65,44 @@ describe('the committed API references', () => {
     const docs = committed();
     expect(docs['API.python.md']).toContain('```python\nimport okta_s3_storage\n');
     expect(docs['API.java.md']).toContain('```java\nimport io.github.oktas3storage.');
+  });
+});
+
+describe("the README's Python example", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const typescript = exampleBlock(readme, 'ts').body;
+  const python = exampleBlock(readme, 'python').body;
+  /** A tablet as `jsii-rosetta extract --cache-to` writes it, with the README's snippet in it. */
+  const tablet = (didCompile: boolean, translated = python.trimEnd()) => ({
+    snippets: {
+      other: { didCompile: false, translations: { $: { source: 'teamFolders: [],' } } },
+      importer: {
+        didCompile,
+        translations: { $: { source: typescript.trimEnd() }, python: { source: translated } },
+      },
+    },
+  });
+
+  test('follows the TypeScript example under the same heading, the one the package tests compile', () => {
+    expect(typescript).toMatch(/new OktaS3Storage\(/);
+    expect(python).toMatch(/OktaS3Storage\(stack, "Files",/);
+    expect(exampleBlock(readme, 'python').start).toBeGreaterThan(exampleBlock(readme, 'ts').end);
+  });
+
+  test("is found in rosetta's tablet by the TypeScript it translates", () => {
+    expect(pythonOf(tablet(true), typescript)).toBe(python);
+  });
+
+  test('is refused when the TypeScript did not compile for rosetta, or was not translated', () => {
+    expect(() => pythonOf(tablet(false), typescript)).toThrow(/does not compile/);
+    expect(() => pythonOf(tablet(true), `${typescript}\nconst changed = 1;\n`)).toThrow(/did not translate/);
+  });
+
+  test('a changed translation replaces the block and nothing else', () => {
+    const changed = `${python}print("changed")\n`;
+    const rewritten = withPythonExample(readme, changed);
+    expect(exampleBlock(rewritten, 'python').body).toBe(changed);
+    expect(rewritten.replace(changed, python)).toBe(readme);
+    expect(withPythonExample(readme, python)).toBe(readme);
   });
 });
