@@ -54,7 +54,7 @@ export const config: OktaS3Config = {
         logRetentionDays: 30, // one of CloudWatch Logs' retention values
         tracing: false, // X-Ray traces of the API and the function's STS and S3 calls
       },
-      // Alarms and a dashboard (README: Operate). On unless enabled: false. Alarms go to a created
+      // Alarms and a dashboard (docs/OPERATE.md). On unless enabled: false. Alarms go to a created
       // SNS topic with these e-mail subscriptions, or to alarmTopicArn (then no alarmEmails).
       monitoring: {
         enabled: true,

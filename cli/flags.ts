@@ -14,7 +14,7 @@ export function unknownOption(flag: string, known: readonly string[]): string {
 }
 
 /**
- * Exit codes, the same for every command (README "Commands and exit codes"): 0 success (and
+ * Exit codes, the same for every command (docs/REFERENCE.md, "Commands and exit codes"): 0 success (and
  * `--help`); 1 a check failed, or the command could not run: bad arguments, a bad outputs or
  * configuration file, no credentials. stdout carries only results, stderr only problems.
  */

@@ -60,9 +60,11 @@ describe('two environments synthesized side by side', () => {
     expect(Object.keys(template('prod').Outputs)).toContain('WorkflowsConnectorRoleArn');
   });
 
-  test("every stack output the README's shell snippets read exists", () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const read = [...readme.matchAll(/\$\(out (\w+)\)/g)].map((m) => m[1]);
+  test('every stack output the shell snippets of the README and docs/ read exists', () => {
+    const root = path.join(__dirname, '..');
+    const pages = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).map((f) => path.join('docs', f))];
+    const text = pages.map((page) => fs.readFileSync(path.join(root, page), 'utf8')).join('\n');
+    const read = [...text.matchAll(/\$\(out (\w+)\)/g)].map((m) => m[1]);
     expect(read).toEqual(expect.arrayContaining(['BucketName', 'AccessLogBucketName', 'UserPoolId']));
     for (const env of ['dev', 'prod']) {
       expect(Object.keys(template(env).Outputs)).toEqual(expect.arrayContaining(read));

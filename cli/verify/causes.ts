@@ -1,5 +1,5 @@
 /**
- * The README's troubleshooting table, as findings. A failed check or probe names the row that most
+ * The README's troubleshooting list, as findings. A failed check or probe names the entry that most
  * likely explains it, so the report can be pasted into a ticket as it is.
  */
 export const CAUSES = {

@@ -103,7 +103,7 @@ export interface StorageMonitoringProps extends StorageMonitoringOptions {
 export class StorageMonitoring extends Construct {
   /** The topic every alarm and recovery is sent to. */
   public readonly alarmTopic: sns.ITopic;
-  /** Every alarm, in the order of the README's runbook. */
+  /** Every alarm, in the order of the runbook in docs/OPERATE.md. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** The dashboard, unless `dashboard` is false. */
   public readonly dashboard?: cloudwatch.Dashboard;

@@ -6,7 +6,8 @@
  * AWS account runs for real: `npx okta-s3-storage verify --help` and `--print-policy` run the
  * verifier as bundled for the package ($README_CLI), and `npm run client-config` runs the script. `npm ci` is CI's first step,
  * `npm run package` and `npm install <tarball>` are what test/package/consumer.test.ts does, and
- * `npm run local` is what the local-web-client browser test starts, so both are only recorded. `jq` understands only the filters
+ * `npm run local` is what the local-web-client browser test starts (with the web client bundled by
+ * the function `npm run build:web` writes to disk, examples/web/build.ts), so they are only recorded. `jq` understands only the filters
  * the README uses, so a new filter fails the test until it is taught here.
  */
 const { spawnSync } = require('child_process');
@@ -73,7 +74,7 @@ switch (command) {
       args[0] === 'ci' ||
       // Installing the package into an app is what test/package/consumer.test.ts does.
       (args[0] === 'install' && args[1] === './okta-s3-storage-0.1.0.tgz') ||
-      (args[0] === 'run' && ['verify', 'local', 'package'].includes(args[1]))
+      (args[0] === 'run' && ['verify', 'local', 'package', 'build:web'].includes(args[1]))
     )) {
       refuse('an npm command the README did not use before');
     }

@@ -1,8 +1,8 @@
 /**
- * Every command in the README is run: the quick start by `.ci/run`, the rest here. Each shell block
- * runs in bash with `set -euo pipefail` (so a variable the block never sets fails it) in a scratch
+ * Every command in the README and in docs/ is run: the README's quick start by `.ci/run`, the rest
+ * here. Each shell block runs in bash with `set -euo pipefail` (so a variable the block never sets fails it) in a scratch
  * directory holding the outputs file `cdk deploy` would write for the example configuration's prod
- * stack. Commands that need an AWS account are recorded by stubs (test/docs/command-stub.js), and
+ * stack, and the example configuration, as a clone has it. Commands that need an AWS account are recorded by stubs (test/docs/command-stub.js), and
  * the test then checks each one: the operation exists in the service's API, and every resource it
  * names is the one the stack deployed. What needs no account runs for real.
  */
@@ -23,6 +23,12 @@ import { ENVIRONMENTS, environmentTemplate } from '../aws-model/environments';
 
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** The pages the README links for detail; their shell blocks run by the same rules. */
+const DOCS = fs
+  .readdirSync(path.join(ROOT, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .sort()
+  .map((f) => `docs/${f}`);
 const STUBBED = ['aws', 'curl', 'jq', 'npm', 'npx'];
 
 interface Call {
@@ -30,10 +36,17 @@ interface Call {
   readonly args: readonly string[];
 }
 
-/** The README's shell blocks, in order. */
+/** The shell blocks of a page, in order. Other blocks (```ts, ```python, ```text) are not run. */
 function shellBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```/gm)].map((m) => m[1]);
 }
+
+/** A block's commands, without comments: what a reader types. */
+const commandLines = (block: string) =>
+  block
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*/, '').trim())
+    .filter(Boolean);
 
 /** The SDK client package of each AWS CLI service the README calls, and the CLI's high-level
  * `s3` commands by the API operation they call (https://docs.aws.amazon.com/cli/latest/reference/s3/rb.html). */
@@ -104,7 +117,13 @@ function runBlock(block: string, env: Record<string, string | undefined>) {
 }
 
 let scratch: string;
-const blocks = shellBlocks(README);
+/** The README's blocks first (its first is the quick start), then each page's under docs/. */
+const sources = [
+  { file: 'README.md', text: README },
+  ...DOCS.map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), 'utf8') })),
+];
+const located = sources.flatMap(({ file, text }) => shellBlocks(text).map((block) => ({ file, block })));
+const blocks = located.map((b) => b.block);
 const results = new Map<number, { status: number | null; stdout: string; stderr: string; calls: Call[] }>();
 
 beforeAll(() => {
@@ -125,6 +144,7 @@ beforeAll(() => {
   const cli = path.join(scratch, '.cli', 'okta-s3-storage.js');
   bundleCli(cli);
   fs.writeFileSync(path.join(scratch, 'outputs.json'), JSON.stringify({ [stackName]: outputs }, null, 2));
+  fs.copyFileSync(path.join(ROOT, 'okta-config.example.ts'), path.join(scratch, 'okta-config.example.ts'));
   for (const file of ['okta-id-token.jwt', 'user-pool-id-token.jwt'])
     fs.writeFileSync(path.join(scratch, file), '');
   blocks.forEach((block, index) => {
@@ -164,10 +184,31 @@ test('the quick start is exactly what .ci/run runs', () => {
   for (const command of quickStart) expect(ci.some((line) => line.startsWith(command))).toBe(true);
 });
 
+test('npm ci is run once, by the quick start: no other block installs again', () => {
+  const installs = located.filter(({ block }) =>
+    commandLines(block).some((line) => /(^|&&\s*)npm ci\b/.test(line)),
+  );
+  expect(installs).toEqual([located[0]]);
+  expect(located[0].file).toBe('README.md');
+});
+
+test("the README's steps at the top name only commands a shell block runs", () => {
+  const steps = README.slice(
+    README.indexOf('\n## From clone to users\n'),
+    README.indexOf('\n## Prerequisites\n'),
+  );
+  const named = [...steps.matchAll(/`((?:npm|npx|cp) [^`]+)`/g)].map((m) => m[1]);
+  expect(named.length).toBeGreaterThanOrEqual(6);
+  const run = blocks.flatMap(commandLines);
+  expect(named.filter((command) => !run.some((line) => line.includes(command)))).toEqual([]);
+});
+
 test('every other block runs to the end under set -u, without a stray error', () => {
   expect(results.size).toBe(blocks.length - 1);
   for (const [index, r] of results) {
-    expect({ block: index, status: r.status, stderr: r.stderr }).toEqual({
+    const { file } = located[index];
+    expect({ file, block: index, status: r.status, stderr: r.stderr }).toEqual({
+      file,
       block: index,
       status: 0,
       stderr: '',
@@ -251,10 +292,11 @@ test('every verify command line parses, and the ones that need no account ran', 
   expect(flag(putPolicy.args, '--policy-document')).toBe('file://verifier-policy.json');
 });
 
-test('client-config ran on the outputs file and wrote the front-end configuration', () => {
-  const written = fs.readdirSync(path.join(scratch, 'client-config'));
-  expect(written.length).toBeGreaterThan(0);
-  const text = written.map((f) => fs.readFileSync(path.join(scratch, 'client-config', f), 'utf8')).join('\n');
+test('client-config ran on the outputs file and wrote the front-end configuration beside the web client', () => {
+  const dir = path.join(scratch, 'examples', 'web', 'dist');
+  const written = fs.readdirSync(dir);
+  expect(written.sort()).toEqual(['amplify_outputs.json', 'okta-s3-client.json']);
+  const text = written.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
   expect(text).toContain(outputs.IdentityPoolId);
   expect(text).toContain(outputs.BucketName);
 });
