@@ -4,18 +4,25 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
+import { matches, objectCreatedEvent } from '../emulator/model/eventbridge-pattern';
 
 const ROOT = path.join(__dirname, '..');
 const SECTION = '## Use the constructs in your own stack';
 
-/** The first ```ts block of the README's section for importers. */
-function readmeExample(): string {
+/** The first ```ts block of a README section. */
+function firstTsBlock(heading: string): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf(SECTION));
+  const section = readme.slice(readme.indexOf(heading));
   const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (readme.indexOf(SECTION) < 0 || !match) throw new Error(`README has no ts block under "${SECTION}"`);
+  if (readme.indexOf(heading) < 0 || !match) throw new Error(`README has no ts block under "${heading}"`);
   return match[1];
 }
+
+/**
+ * The example for importers, then the one of "React to uploads", which continues it: imports may
+ * follow statements in a module, so the two compile and run as one file.
+ */
+const readmeExample = () => `${firstTsBlock(SECTION)}\n${firstTsBlock('### React to uploads')}`;
 
 describe('README "Use the constructs in your own stack"', () => {
   const source = readmeExample();
@@ -60,5 +67,19 @@ describe('README "Use the constructs in your own stack"', () => {
     template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
     template.resourceCountIs('AWS::Cognito::IdentityPool', 1);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    // "React to uploads": one rule, to the queue, for uploads under users/ and teams/ alone.
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const [queue] = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(rules[0].Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } }),
+    ]);
+    const bucket = stack.resolve(exported.dataBucket.bucketName);
+    const pattern = JSON.parse(
+      JSON.stringify(rules[0].Properties.EventPattern).replace(JSON.stringify(bucket), '"data"'),
+    );
+    expect(matches(pattern, objectCreatedEvent('data', 'users/00u1/a.pdf'))).toBe(true);
+    expect(matches(pattern, objectCreatedEvent('data', 'teams/finance/a.pdf'))).toBe(true);
+    expect(matches(pattern, objectCreatedEvent('data', 'other/a.pdf'))).toBe(false);
   });
 });
