@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { CLIENT_CONFIG_FILE, clientConfigOf } from '../../lib/client-config';
 import { unknownOption } from '../flags';
 import {
   listOutput,
@@ -64,28 +65,25 @@ export function amplifyOutputs(o: Outputs) {
   };
 }
 
-/** What a front end needs for all three routes, without Amplify. */
+/** What a front end needs for all three routes, without Amplify: the shape the hosted web client gets too. */
 export function frontEndConfig(o: Outputs) {
-  const issuerHostAndPath = o.OktaIssuer.replace(/^https:\/\//, '');
-  return {
+  return clientConfigOf({
     region: o.Region,
     bucket: o.BucketName,
-    userPrefix: 'users/<okta-sub>/',
-    okta: { issuer: o.OktaIssuer, clientIds: list(o.OktaClientIds) },
-    identityPool: { id: o.IdentityPoolId, loginsKey: issuerHostAndPath },
-    webIdentity: { roleArn: o.WebIdentityRoleArn, providerArn: o.OidcProviderArn },
-    presignApi: {
-      url: o.ApiUrl,
-      userPool: {
-        id: o.UserPoolId,
-        clientId: o.UserPoolClientId,
-        domain: hostOf(o.HostedDomain),
-        identityProvider: o.UserPoolProviderName,
-        redirectSignIn: list(o.CallbackUrls),
-        redirectSignOut: list(o.LogoutUrls),
-      },
-    },
-  };
+    issuer: o.OktaIssuer,
+    issuerHostAndPath: o.OktaIssuer.replace(/^https:\/\//, ''),
+    clientIds: list(o.OktaClientIds),
+    identityPoolId: o.IdentityPoolId,
+    webIdentityRoleArn: o.WebIdentityRoleArn,
+    oidcProviderArn: o.OidcProviderArn,
+    apiUrl: o.ApiUrl,
+    userPoolId: o.UserPoolId,
+    userPoolClientId: o.UserPoolClientId,
+    hostedDomain: hostOf(o.HostedDomain),
+    providerName: o.UserPoolProviderName,
+    callbackUrls: list(o.CallbackUrls),
+    logoutUrls: list(o.LogoutUrls),
+  });
 }
 
 export function writeClientConfig(
@@ -95,7 +93,7 @@ export function writeClientConfig(
   const { outputs } = readStackOutputs(outputsFile, options.stack);
   const outDir = options.outDir ?? '.';
   fs.mkdirSync(outDir, { recursive: true });
-  const written = [path.join(outDir, 'amplify_outputs.json'), path.join(outDir, 'okta-s3-client.json')];
+  const written = [path.join(outDir, 'amplify_outputs.json'), path.join(outDir, CLIENT_CONFIG_FILE)];
   fs.writeFileSync(written[0], JSON.stringify(amplifyOutputs(outputs), null, 2) + '\n');
   fs.writeFileSync(written[1], JSON.stringify(frontEndConfig(outputs), null, 2) + '\n');
   return written;
