@@ -10,6 +10,7 @@ export * from './constructs/workflows-connector-role';
 export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
 export * from './constructs/storage-monitoring';
+export * from './constructs/web-client';
 
 // Defaults and pure policy builders, as static methods
 export * from './defaults';

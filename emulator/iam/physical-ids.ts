@@ -81,6 +81,12 @@ const topicArn = (r: ResourceView) =>
   `${arnPrefix(r, 'sns', true)}:${stringProp(r, 'TopicName') ?? r.logicalId}`;
 const alarmName = (r: ResourceView) => stringProp(r, 'AlarmName') ?? r.logicalId;
 const byLogicalId = { ref: (r: ResourceView) => r.logicalId };
+const UPPER_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+// CloudFront ids: `E` and 13 more capitals or digits for a distribution, 14 for an origin access control.
+const distributionId = (r: ResourceView) => `E${stableToken(r.logicalId, 13, UPPER_AND_DIGITS)}`;
+const originAccessControlId = (r: ResourceView) => `E${stableToken(r.logicalId, 13, UPPER_AND_DIGITS)}`;
+const layerVersionArn = (r: ResourceView) =>
+  `${arnPrefix(r, 'lambda', true)}:layer:${stringProp(r, 'LayerName') ?? r.logicalId}:1`;
 
 /** Physical ids and attributes per resource type. Extend it when the stack grows a new type. */
 export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
@@ -175,4 +181,23 @@ export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
     attributes: { Arn: (r) => `${arnPrefix(r, 'cloudwatch', true)}:alarm:${alarmName(r)}` },
   },
   'AWS::CloudWatch::Dashboard': { ref: (r) => stringProp(r, 'DashboardName') ?? r.logicalId },
+  // CloudFront return values: a distribution's Ref is its id; DomainName is d<13 characters>.cloudfront.net.
+  'AWS::CloudFront::Distribution': {
+    ref: distributionId,
+    attributes: {
+      Id: distributionId,
+      DomainName: (r) => `d${stableToken(r.logicalId, 13)}.cloudfront.net`,
+    },
+  },
+  'AWS::CloudFront::OriginAccessControl': {
+    ref: originAccessControlId,
+    attributes: { Id: originAccessControlId },
+  },
+  'AWS::CloudFront::ResponseHeadersPolicy': {
+    ref: (r) => uuidLike(r.logicalId),
+    attributes: { Id: (r) => uuidLike(r.logicalId) },
+  },
+  'AWS::Lambda::LayerVersion': { ref: layerVersionArn, attributes: { LayerVersionArn: layerVersionArn } },
+  // The web client's file deployment: nothing refers to it.
+  'Custom::CDKBucketDeployment': byLogicalId,
 };

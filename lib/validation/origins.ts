@@ -27,3 +27,19 @@ export function originProblem(value: unknown): string | undefined {
   if (!url || url.origin !== value || !HOSTNAME.test(url.hostname)) return ORIGIN_EXPECTED;
   return url.protocol === 'https:' || isLocalHttp(url) ? undefined : ORIGIN_EXPECTED;
 }
+
+export const CONNECT_SOURCE_EXPECTED =
+  'an origin (https://host[:port], or http on localhost) or a wildcard host source https://*.host';
+
+/**
+ * What is wrong with a Content-Security-Policy `connect-src` source the web client may call, or
+ * undefined if nothing is: an origin as `originProblem` takes it, or `https://*.<host>`, which
+ * matches any subdomain of the host (CSP host-source syntax).
+ */
+export function connectSourceProblem(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.startsWith('https://*.')) {
+    const host = value.slice('https://*.'.length);
+    return HOSTNAME.test(host) && host.includes('.') ? undefined : CONNECT_SOURCE_EXPECTED;
+  }
+  return originProblem(value) ? CONNECT_SOURCE_EXPECTED : undefined;
+}

@@ -82,3 +82,39 @@ export function isCognitoProviderName(value: unknown): boolean {
 
 /** Cognito's range for an app client's ID-token lifetime (TokenValidityUnitsType: five minutes to one day). */
 export const ID_TOKEN_VALIDITY_MINUTES = { min: 5, max: 24 * 60 } as const;
+
+/**
+ * A DNS host name as CloudFront takes an alternate domain name: lowercase labels of letters, digits
+ * and hyphens, at least two labels, at most 253 characters, no trailing dot, no wildcard.
+ */
+export function isDomainName(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length <= 253 &&
+    /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value)
+  );
+}
+
+/**
+ * The only region whose ACM certificates CloudFront can use: "To use an ACM certificate with
+ * CloudFront, make sure you request (or import) the certificate in the US East (N. Virginia)
+ * Region (us-east-1)" (CloudFront Developer Guide, requirements for using SSL/TLS certificates,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html).
+ */
+export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+
+/** The region of an ACM certificate ARN (`arn:<partition>:acm:<region>:<account>:certificate/<id>`), or undefined if it is none. */
+export function acmCertificateRegion(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]{1,128}$/.exec(value)?.[1];
+}
+
+/** What is wrong with an ACM certificate ARN for CloudFront, or undefined if nothing is. */
+export function cloudFrontCertificateProblem(value: unknown): string | undefined {
+  const region = acmCertificateRegion(value);
+  if (region === undefined)
+    return 'an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)';
+  return region === CLOUDFRONT_CERTIFICATE_REGION
+    ? undefined
+    : `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region whose ACM certificates CloudFront can use (this one is in ${region}: request or import it in us-east-1)`;
+}
