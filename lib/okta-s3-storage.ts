@@ -14,7 +14,9 @@ import {
   UserFilesBucketOptions,
 } from './constructs/user-files-bucket';
 import { UserIdentityPool } from './constructs/user-identity-pool';
+import { WebClient, WebClientOptions } from './constructs/web-client';
 import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/workflows-connector-role';
+import { clientConfigOf } from './client-config';
 
 export interface OktaS3StorageProps {
   /** The Okta issuer AWS trusts: `new OktaFederation(...)` or `OktaFederation.fromIssuer(...)`. */
@@ -70,6 +72,14 @@ export interface OktaS3StorageProps {
    * @default - no alarms and no dashboard
    */
   readonly monitoring?: StorageMonitoringOptions;
+  /**
+   * Hosts a built web client on CloudFront (`WebClient`), with its configuration deployed beside
+   * it. Its origin joins `allowedOrigins` (the bucket's and the API's CORS), and `<origin>/` joins
+   * the user pool client's callback and sign-out URLs; its Content-Security-Policy allows exactly
+   * the endpoints the reference client calls.
+   * @default - no hosting
+   */
+  readonly webClient?: WebClientOptions;
 }
 
 /**
@@ -94,8 +104,10 @@ export class OktaS3Storage extends Construct {
   public readonly workflowsConnector?: WorkflowsConnectorRole;
   /** Alarms and the dashboard, when `monitoring` is set. */
   public readonly monitoring?: StorageMonitoring;
+  /** The hosted web client, when `webClient` is set. */
+  public readonly webClient?: WebClient;
 
-  private readonly allowedOrigins: string[];
+  private readonly allowedOrigins: readonly string[];
   private readonly callbackUrls: string[];
   private readonly logoutUrls: string[];
   private readonly teamFolders: TeamFolder[];
@@ -103,16 +115,22 @@ export class OktaS3Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
-    const { federation, allowedOrigins, allowAnyOrigin, usersPrefix, teamFolders, teamsPrefix } = props;
+    const { federation, allowAnyOrigin, usersPrefix, teamFolders, teamsPrefix } = props;
     this.federation = federation;
-    this.allowedOrigins = [...allowedOrigins];
-    this.callbackUrls = [...props.userPool.callbackUrls];
-    this.logoutUrls = [...props.userPool.logoutUrls];
+    // First, so that its origin can join the CORS rules and the user pool client's redirects.
+    this.webClient = props.webClient && new WebClient(this, 'WebClient', props.webClient);
+    const webOrigin = this.webClient?.origin;
+    const allowedOrigins = webOrigin
+      ? withOrigin(props.allowedOrigins, webOrigin)
+      : [...props.allowedOrigins];
+    this.allowedOrigins = allowedOrigins;
+    this.callbackUrls = withUrl(props.userPool.callbackUrls, webOrigin);
+    this.logoutUrls = withUrl(props.userPool.logoutUrls, webOrigin);
     this.teamFolders = [...(teamFolders ?? [])];
     this.teamsPrefix = teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
     this.storage = new UserFilesBucket(this, 'Storage', {
       ...props.bucket,
-      allowedOrigins,
+      allowedOrigins: [...allowedOrigins],
       allowAnyOrigin,
       usersPrefix,
     });
@@ -139,6 +157,8 @@ export class OktaS3Storage extends Construct {
     const hasTeamFolders = (teamFolders ?? []).length > 0;
     this.userPool = new FederatedUserPool(this, 'UserPool', {
       ...props.userPool,
+      callbackUrls: this.callbackUrls,
+      logoutUrls: this.logoutUrls,
       federation,
       mapTeamsClaim: hasTeamFolders || props.userPool.mapTeamsClaim,
     });
@@ -148,7 +168,7 @@ export class OktaS3Storage extends Construct {
       userPoolClients: [this.userPool.client],
       providerName: this.userPool.identityProvider.providerName,
       bucket,
-      allowedOrigins,
+      allowedOrigins: [...allowedOrigins],
       allowAnyOrigin,
       usersPrefix,
       teamFolders,
@@ -164,6 +184,52 @@ export class OktaS3Storage extends Construct {
         accessLogGroup: this.presignApi.accessLogGroup,
       });
     }
+    if (this.webClient) this.serveWebClient(this.webClient);
+  }
+
+  /**
+   * What the hosted client calls, as its Content-Security-Policy's `connect-src`, and its
+   * configuration, `okta-s3-client.json`: both from these constructs' attributes, which resolve in
+   * CloudFormation. The calls are the reference client's (examples/web): Okta's discovery and token
+   * endpoints, the hosted UI's token endpoint, the identity pool (route 1), STS (route 2), the
+   * presign API (route 3) and the data bucket, virtual-hosted, as the AWS SDK and presigned URLs
+   * address it (the client never uses path-style requests against AWS).
+   */
+  private serveWebClient(webClient: WebClient) {
+    const stack = Stack.of(this);
+    const regional = (service: string) => `https://${service}.${stack.region}.${stack.urlSuffix}`;
+    const hostedDomain = `${this.userPool.domain.domainName}.auth.${stack.region}.amazoncognito.com`;
+    webClient.addConnectSources(
+      originOf(this.federation.issuer),
+      `https://${hostedDomain}`,
+      regional('cognito-identity'),
+      regional('sts'),
+      regional(`${this.presignApi.api.restApiId}.execute-api`),
+      // The bucket's exact host would close a dependency cycle when the client is served from
+      // CloudFront's own domain: the bucket's CORS names the distribution, the distribution's
+      // headers would name the bucket. Then any bucket's virtual-hosted host in this region is
+      // allowed; with a domain name of its own, only this bucket's.
+      webClient.hasOwnDomain ? regional(`${this.storage.bucket.bucketName}.s3`) : regional('*.s3'),
+    );
+    webClient.deployClientConfig(
+      clientConfigOf({
+        region: stack.region,
+        bucket: this.storage.bucket.bucketName,
+        issuer: this.federation.issuer,
+        issuerHostAndPath: this.federation.issuerHostAndPath,
+        clientIds: this.federation.clientIds,
+        identityPoolId: this.identityPool.identityPool.identityPoolId,
+        webIdentityRoleArn: this.webIdentityRole.role.roleArn,
+        oidcProviderArn: this.federation.provider.oidcProviderArn,
+        apiUrl: this.presignApi.api.url,
+        userPoolId: this.userPool.userPool.userPoolId,
+        userPoolClientId: this.userPool.client.userPoolClientId,
+        hostedDomain,
+        providerName: this.userPool.identityProvider.providerName,
+        callbackUrls: this.callbackUrls,
+        logoutUrls: this.logoutUrls,
+      }),
+    );
   }
 
   /**
@@ -278,6 +344,14 @@ export class OktaS3Storage extends Construct {
       teamFoldersOutput(this.teamFolders, this.teamsPrefix),
       'Team folders and the highest access a group gives (folder=read|read-write, comma-separated; prefixed with teamsPrefix when not teams/; none when there are none)',
     );
+    if (this.webClient) {
+      output('WebClientUrl', `${this.webClient.origin}/`, 'Where users open the hosted web client');
+      output(
+        'WebClientBucketName',
+        this.webClient.bucket.bucketName,
+        "Bucket holding the web client's files (deployed by the stack)",
+      );
+    }
     if (this.workflowsConnector) {
       output(
         'WorkflowsConnectorRoleArn',
@@ -299,6 +373,28 @@ function teamFoldersOutput(teams: readonly TeamFolder[], teamsPrefix: string): s
     return `${prefix}${folder}=${access}`;
   });
   return folders.join(',') || 'none';
+}
+
+/**
+ * The origins with the web client's added, unless they already hold it or allow every origin
+ * (`*` must stay alone).
+ */
+function withOrigin(origins: readonly string[], origin: string): string[] {
+  return origins.includes(origin) || origins.includes('*') ? [...origins] : [...origins, origin];
+}
+
+/** The redirect URLs with the web client's `<origin>/` added, unless already there. */
+function withUrl(urls: readonly string[], origin: string | undefined): string[] {
+  const url = origin && `${origin}/`;
+  return !url || urls.includes(url) ? [...urls] : [...urls, url];
+}
+
+/**
+ * `https://host` of the issuer: where oidc-client-ts fetches Okta's discovery document and token
+ * endpoint. The store needs the issuer as text already (route 2's policy names it).
+ */
+function originOf(issuer: string): string {
+  return new URL(issuer).origin;
 }
 
 /** Which store of a stack added the outputs: their logical ids are fixed, so only one may. */
