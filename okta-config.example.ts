@@ -76,6 +76,10 @@ export const config: OktaS3Config = {
         // not end ID tokens already issued: the API accepts them until they expire.
         idTokenValidityMinutes: 60,
       },
+      // Host the reference web client on CloudFront (README: Host the web client). Off unless
+      // enabled: run `npm run build:web` first. Its origin joins allowedOrigins, and <origin>/ the
+      // callback and logout URLs.
+      webClient: { enabled: false, path: 'examples/web/dist' },
     },
     prod: {
       account: '111111111111',
@@ -102,6 +106,13 @@ export const config: OktaS3Config = {
         domainPrefix: 'example-okta-files',
         callbackUrls: ['https://files.example.com/callback'],
         logoutUrls: ['https://files.example.com/'],
+      },
+      // The web client at a host name of your own, with an ACM certificate in us-east-1 (the only
+      // region CloudFront takes certificates from); point a CNAME at the distribution after deploy.
+      webClient: {
+        enabled: false,
+        domainName: 'app.files.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
       },
       // Optional: the Okta Workflows AWS S3 connector. Both values are shown by Okta Workflows
       // when you create the connection.

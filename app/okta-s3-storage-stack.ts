@@ -1,9 +1,11 @@
 import { Annotations, CfnRule, Duration, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { placeholderFields } from './config/placeholders';
-import { MonitoringSettings, ResolvedEnvironment } from './config/types';
+import { MonitoringSettings, ResolvedEnvironment, WebClientSettings } from './config/types';
 import { FederatedUserPool } from '../lib/constructs/federated-user-pool';
 import { IOktaFederation, OktaFederation } from '../lib/constructs/okta-federation';
 import { OktaWebIdentityRole } from '../lib/constructs/okta-web-identity-role';
@@ -12,6 +14,7 @@ import { UserFilesBucket } from '../lib/constructs/user-files-bucket';
 import { UserIdentityPool } from '../lib/constructs/user-identity-pool';
 import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-role';
 import { StorageMonitoring, StorageMonitoringOptions } from '../lib/constructs/storage-monitoring';
+import { WebClient, WebClientOptions } from '../lib/constructs/web-client';
 import { OktaS3Storage } from '../lib/okta-s3-storage';
 
 export interface OktaS3StorageStackProps extends StackProps {
@@ -36,6 +39,8 @@ export class OktaS3StorageStack extends Stack {
   public readonly presignApi: PresignApi;
   /** Present when the configuration names an Okta Workflows connection. */
   public readonly workflowsConnector?: WorkflowsConnectorRole;
+  /** Present when `webClient.enabled` is true. */
+  public readonly webClient?: WebClient;
 
   constructor(scope: Construct, id: string, props: OktaS3StorageStackProps) {
     super(scope, id, props);
@@ -54,6 +59,7 @@ export class OktaS3StorageStack extends Stack {
         : new OktaFederation(this, 'OktaFederation', { issuer, clientIds: [...clientIds] });
 
     const { storage, presign, userPool } = settings;
+    const removalPolicy = storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.store = new OktaS3Storage(this, 'Default', {
       federation: this.federation,
       allowedOrigins: [...settings.allowedOrigins],
@@ -66,7 +72,7 @@ export class OktaS3StorageStack extends Stack {
         abortIncompleteMultipartUploadAfter: Duration.days(storage.abortIncompleteMultipartUploadDays),
         accessLogRetention: Duration.days(storage.accessLogRetentionDays),
         encryption: storage.encryption === 'kms' ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-        removalPolicy: storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+        removalPolicy,
       },
       userPool: {
         webClientId: settings.okta.webClientId,
@@ -89,6 +95,11 @@ export class OktaS3StorageStack extends Stack {
       },
       monitoring: this.monitoringOptions(settings.monitoring),
       workflowsConnector: settings.workflows && { ...settings.workflows },
+      webClient: this.webClientOptions(settings.webClient, {
+        accessLogRetention: Duration.days(storage.accessLogRetentionDays),
+        deploymentLogRetention: presign.logRetentionDays,
+        removalPolicy,
+      }),
     });
     this.storage = this.store.storage;
     this.identityPool = this.store.identityPool;
@@ -97,6 +108,7 @@ export class OktaS3StorageStack extends Stack {
     this.presignApi = this.store.presignApi;
     this.workflowsConnector = this.store.workflowsConnector;
     this.monitoring = this.store.monitoring;
+    this.webClient = this.store.webClient;
     // The outputs the verifier, client-config and the README read: the library's, one source.
     this.store.addOutputs();
   }
@@ -122,6 +134,26 @@ export class OktaS3StorageStack extends Stack {
         },
       ],
     });
+  }
+
+  /**
+   * The environment's `webClient` settings as the store's options; none when turned off. The folder
+   * exists: `configure` refused the configuration otherwise.
+   */
+  private webClientOptions(
+    settings: WebClientSettings,
+    shared: Pick<WebClientOptions, 'accessLogRetention' | 'deploymentLogRetention' | 'removalPolicy'>,
+  ): WebClientOptions | undefined {
+    if (!settings.enabled) return undefined;
+    return {
+      ...shared,
+      source: s3deploy.Source.asset(settings.path),
+      domainName: settings.domainName,
+      certificate:
+        settings.certificateArn === undefined
+          ? undefined
+          : acm.Certificate.fromCertificateArn(this, 'WebClientCertificate', settings.certificateArn),
+    };
   }
 
   /** The environment's `monitoring` settings as the store's options; none when turned off. */

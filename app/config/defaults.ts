@@ -1,6 +1,6 @@
 import { Defaults } from '../../lib/defaults';
 import { DEFAULT_THRESHOLDS } from '../../lib/monitoring/thresholds';
-import { MonitoringSettings, PresignSettings, StorageSettings } from './types';
+import { MonitoringSettings, PresignSettings, StorageSettings, WebClientSettings } from './types';
 
 /*
  * The configuration's view of the constructs' defaults (lib/defaults.ts): the config file only
@@ -33,6 +33,12 @@ export const DEFAULT_MONITORING: MonitoringSettings = {
   enabled: true,
   alarmEmails: [],
   ...DEFAULT_THRESHOLDS,
+};
+
+/** Hosting the web client is opt-in; `npm run build:web` writes the default folder. */
+export const DEFAULT_WEB_CLIENT: WebClientSettings = {
+  enabled: false,
+  path: 'examples/web/dist',
 };
 
 export const DEFAULT_ID_TOKEN_VALIDITY_MINUTES = Defaults.ID_TOKEN_VALIDITY_MINUTES;

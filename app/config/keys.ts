@@ -7,6 +7,7 @@ import type {
   StorageSettings,
   TeamFolderSettings,
   UserPoolSettings,
+  WebClientSettings,
   WorkflowsSettings,
 } from './types';
 
@@ -42,6 +43,7 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'monitoring',
   'userPool',
   'workflows',
+  'webClient',
 ]);
 export const STORAGE_KEYS = keysOf<StorageSettings>()([
   'noncurrentVersionExpirationDays',
@@ -82,6 +84,12 @@ export const USER_POOL_KEYS = keysOf<UserPoolSettings>()([
   'idTokenValidityMinutes',
 ]);
 export const WORKFLOWS_KEYS = keysOf<WorkflowsSettings>()(['accountId', 'externalId']);
+export const WEB_CLIENT_KEYS = keysOf<WebClientSettings>()([
+  'enabled',
+  'path',
+  'domainName',
+  'certificateArn',
+]);
 
 /** Keys earlier versions had, with what to do instead. */
 const RETIRED_KEYS: Readonly<Record<string, string>> = {

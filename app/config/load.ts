@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_MONITORING, DEFAULT_PRESIGN, DEFAULT_STORAGE } from './defaults';
+import { DEFAULT_MONITORING, DEFAULT_PRESIGN, DEFAULT_STORAGE, DEFAULT_WEB_CLIENT } from './defaults';
 import { closest } from './keys';
 import { placeholderFields } from './placeholders';
-import { resolveEnvironment } from './resolve';
+import { PROJECT_DIR, resolveEnvironment } from './resolve';
 import { OktaS3Config, ResolvedEnvironment } from './types';
 import { ConfigValidationError, validateConfig } from './validate';
 
@@ -48,6 +48,11 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   'userPool.idTokenValidityMinutes': 'number',
   'workflows.accountId': 'string',
   'workflows.externalId': 'string',
+  ...Object.fromEntries(
+    Object.entries(DEFAULT_WEB_CLIENT).map(([k, v]) => [`webClient.${k}`, kindOfDefault(v)]),
+  ),
+  'webClient.domainName': 'string',
+  'webClient.certificateArn': 'string',
 };
 /** Fields that `-c <field>=<value>` may override for every environment. */
 const ROOT_FIELDS: Record<string, FieldKind> = {
@@ -153,7 +158,7 @@ export function loadConfig(
 ): LoadedConfig {
   const own = path.join(projectDir, CONFIG_FILE);
   const source = fs.existsSync(own) ? own : path.join(projectDir, EXAMPLE_CONFIG_FILE);
-  const configured = configure(readConfigFile(source), context, given);
+  const configured = configure(readConfigFile(source), context, given, projectDir);
   const placeholders = Object.fromEntries(
     configured.environments.map((e) => [e.name, placeholderFields(e)] as const).filter(([, f]) => f.length),
   );
@@ -222,6 +227,7 @@ export function configure(
   raw: unknown,
   context: ContextLookup,
   given: readonly GivenOverride[] = [],
+  projectDir: string = PROJECT_DIR,
 ): Omit<LoadedConfig, 'source' | 'usesPlaceholders' | 'placeholders'> {
   const problems = unknownOverrideProblems(given);
   const copy = structuredClone(raw) as Record<string, unknown> | undefined;
@@ -264,7 +270,31 @@ export function configure(
   }
   if (problems.length > 0 || !config) throw new ConfigValidationError(problems);
   const valid = config;
-  return { config: valid, environments: chosen.map((name) => resolveEnvironment(valid, name)) };
+  const resolved = chosen.map((name) => resolveEnvironment(valid, name, projectDir));
+  const unbuilt = resolved.flatMap((e) => unbuiltWebClientProblems(e, valid, origins));
+  if (unbuilt.length > 0) throw new ConfigValidationError(unbuilt);
+  return { config: valid, environments: resolved };
+}
+
+/**
+ * An environment that hosts the web client needs it built: CDK would otherwise fail deep inside
+ * the asset staging with a trace. One line naming the folder and the command that fills it.
+ */
+function unbuiltWebClientProblems(
+  environment: ResolvedEnvironment,
+  config: OktaS3Config,
+  origins: ReadonlyMap<string, string>,
+): string[] {
+  const { enabled, path: folder } = environment.webClient;
+  if (!enabled || fs.existsSync(path.join(folder, 'index.html'))) return [];
+  const field = `environments.${environment.name}.webClient.path`;
+  const given = config.environments[environment.name].webClient?.path ?? DEFAULT_WEB_CLIENT.path;
+  return [
+    withOrigin(
+      `${field}: no built web client in ${given} (no index.html there); run \`npm run build:web\` first, or set webClient.enabled: false`,
+      origins,
+    ),
+  ];
 }
 
 /** A problem about a field an override set says so: `region: expected ... (from -c region)`. */

@@ -52,5 +52,11 @@ export function placeholderFields(env: ResolvedEnvironment): string[] {
   );
   check(`${at}.workflows.accountId`, env.workflows?.accountId, isPlaceholderAccount);
   check(`${at}.workflows.externalId`, env.workflows?.externalId, isPlaceholderWord);
+  if (env.webClient.enabled) {
+    check(`${at}.webClient.domainName`, env.webClient.domainName, placeholderHost);
+    check(`${at}.webClient.certificateArn`, env.webClient.certificateArn, (arn) =>
+      isPlaceholderAccount(arn.split(':')[4] ?? ''),
+    );
+  }
   return found;
 }

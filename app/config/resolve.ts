@@ -1,14 +1,26 @@
+import * as path from 'path';
 import {
   DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
   DEFAULT_MONITORING,
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
+  DEFAULT_WEB_CLIENT,
 } from './defaults';
 import { DEFAULT_TEAMS_PREFIX, TeamFolderAccess } from '../../lib/policy/team-folder-names';
-import { OktaS3Config, ResolvedEnvironment } from './types';
+import { OktaS3Config, ResolvedEnvironment, WebClientSettings } from './types';
 
-/** Fills in the defaults of one environment of an already validated configuration. */
-export function resolveEnvironment(config: OktaS3Config, name: string): ResolvedEnvironment {
+/** The project folder: where okta-config.ts lives and relative paths in it start. */
+export const PROJECT_DIR = path.join(__dirname, '..', '..');
+
+/**
+ * Fills in the defaults of one environment of an already validated configuration; the web
+ * client's folder is resolved against `projectDir`.
+ */
+export function resolveEnvironment(
+  config: OktaS3Config,
+  name: string,
+  projectDir: string = PROJECT_DIR,
+): ResolvedEnvironment {
   const env = config.environments[name];
   if (!env) {
     throw new Error(
@@ -38,5 +50,10 @@ export function resolveEnvironment(config: OktaS3Config, name: string): Resolved
       idTokenValidityMinutes: env.userPool.idTokenValidityMinutes ?? DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
     },
     workflows: env.workflows,
+    webClient: webClientOf({ ...DEFAULT_WEB_CLIENT, ...env.webClient }, projectDir),
   };
+}
+
+function webClientOf(settings: WebClientSettings, projectDir: string): WebClientSettings {
+  return { ...settings, path: path.resolve(projectDir, settings.path) };
 }

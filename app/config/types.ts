@@ -92,6 +92,8 @@ export interface EnvironmentConfig {
    * @default no connector role
    */
   readonly workflows?: WorkflowsSettings;
+  /** Hosting of the built web client on CloudFront. @default see {@link WebClientSettings} (off) */
+  readonly webClient?: Partial<WebClientSettings>;
 }
 
 export interface TeamFolderSettings {
@@ -194,6 +196,28 @@ export interface UserPoolSettings {
   readonly idTokenValidityMinutes?: number;
 }
 
+/**
+ * The reference web client, served from a private S3 bucket through CloudFront (README: Host the
+ * web client). Its origin joins `allowedOrigins` and `<origin>/` the user pool's callback and
+ * sign-out URLs.
+ */
+export interface WebClientSettings {
+  /** Host the client. Off unless set to true. */
+  readonly enabled: boolean;
+  /**
+   * The built client, relative to the project folder: `npm run build:web` writes
+   * `examples/web/dist`. It must hold an `index.html` when the environment is synthesized.
+   */
+  readonly path: string;
+  /**
+   * A host name of your own for the client, e.g. `files.example.com` (with `certificateArn`).
+   * @default CloudFront's own `d1234abcd.cloudfront.net`
+   */
+  readonly domainName?: string;
+  /** An ACM certificate in us-east-1 covering `domainName`: CloudFront uses no other region's. */
+  readonly certificateArn?: string;
+}
+
 export interface WorkflowsSettings {
   /** The AWS account id Okta Workflows shows when an S3 connection is created. */
   readonly accountId: string;
@@ -221,4 +245,6 @@ export interface ResolvedEnvironment {
   readonly monitoring: MonitoringSettings;
   readonly userPool: UserPoolSettings & { readonly idTokenValidityMinutes: number };
   readonly workflows?: WorkflowsSettings;
+  /** `path` is absolute here: resolved against the project folder. */
+  readonly webClient: WebClientSettings;
 }

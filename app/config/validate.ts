@@ -2,6 +2,7 @@ import {
   DEFAULT_MONITORING,
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
+  DEFAULT_WEB_CLIENT,
   LOG_RETENTION_DAYS,
   MAX_SINGLE_PUT_BYTES,
   MAX_URL_EXPIRY_SECONDS,
@@ -15,6 +16,8 @@ import {
   STS_EXTERNAL_ID,
   DEFAULT_USERS_PREFIX,
   ID_TOKEN_VALIDITY_MINUTES,
+  cloudFrontCertificateProblem,
+  isDomainName,
 } from '../../lib/validation/rules';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { DEFAULT_TEAMS_PREFIX } from '../../lib/policy/team-folder-names';
@@ -30,6 +33,7 @@ import {
   TEAM_FOLDER_KEYS,
   unknownKeyProblems,
   USER_POOL_KEYS,
+  WEB_CLIENT_KEYS,
   WORKFLOWS_KEYS,
 } from './keys';
 import { OktaS3Config } from './types';
@@ -296,6 +300,8 @@ export function validateConfig(input: unknown): OktaS3Config {
       }
     }
 
+    checkWebClient(p, env);
+
     if (env.workflows !== undefined) {
       const workflows = section(`${p}.workflows`, env.workflows) ?? {};
       known(`${p}.workflows`, workflows, WORKFLOWS_KEYS);
@@ -314,6 +320,37 @@ export function validateConfig(input: unknown): OktaS3Config {
 
   if (problems.length) throw new ConfigValidationError(problems);
   return input as OktaS3Config;
+
+  /** The hosting's fields; whether the built client exists is for `configure`, which reads files. */
+  function checkWebClient(p: string, env: Record<string, unknown>): void {
+    const section = optionalSection(`${p}.webClient`, env.webClient);
+    if (!section) return;
+    known(`${p}.webClient`, section, WEB_CLIENT_KEYS);
+    const webClient = { ...DEFAULT_WEB_CLIENT, ...section };
+    check(`${p}.webClient.enabled`, webClient.enabled, isBoolean);
+    check(`${p}.webClient.path`, webClient.path, (v) =>
+      typeof v === 'string' && v.trim() !== ''
+        ? undefined
+        : 'the folder of the built client, e.g. examples/web/dist',
+    );
+    const { domainName, certificateArn } = webClient;
+    if (domainName !== undefined) {
+      check(`${p}.webClient.domainName`, domainName, (v) =>
+        isDomainName(v) ? undefined : 'a lowercase host name such as files.example.com (no scheme, no path)',
+      );
+    }
+    if (certificateArn !== undefined) {
+      check(`${p}.webClient.certificateArn`, certificateArn, cloudFrontCertificateProblem);
+    }
+    if (domainName !== undefined && certificateArn === undefined) {
+      problems.push(
+        `${p}.webClient.certificateArn: expected an ACM certificate in us-east-1 covering ${describe(domainName)} (CloudFront serves a domain name of its own only with a certificate for it), got nothing`,
+      );
+    }
+    if (certificateArn !== undefined && domainName === undefined) {
+      problems.push(`${p}.webClient.domainName: expected the host name certificateArn covers, got nothing`);
+    }
+  }
 
   /** Each entry's keys and types here; names and AWS's limits by the rule the constructs apply. */
   function checkTeamFolders(p: string, env: Record<string, unknown>): void {

@@ -116,6 +116,22 @@ describe('loadConfig', () => {
   });
 });
 
+describe('the web client from context', () => {
+  test('-c webClient.enabled=true hosts it from the folder relative to the project, which must hold a build', () => {
+    const dir = projectWith({ 'okta-config.ts': testConfig() });
+    const context: Record<string, string> = { env: 'dev', 'webClient.enabled': 'true' };
+    expect(() => loadConfig(dir, (k) => context[k])).toThrow(
+      'environments.dev.webClient.path: no built web client in examples/web/dist (no index.html there); run `npm run build:web` first, or set webClient.enabled: false',
+    );
+    fs.mkdirSync(path.join(dir, 'build'));
+    fs.writeFileSync(path.join(dir, 'build', 'index.html'), '<!doctype html>');
+    const {
+      environments: [environment],
+    } = loadConfig(dir, (k) => ({ ...context, 'webClient.path': 'build' })[k]);
+    expect(environment.webClient).toEqual({ enabled: true, path: path.join(dir, 'build') });
+  });
+});
+
 describe('overrides that name no field', () => {
   const load =
     (context: Record<string, string>, env: Record<string, string> = {}) =>

@@ -5,6 +5,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { configure, loadConfig } from '../../app/config/load';
 import { placeholderFields } from '../../app/config/placeholders';
 import { ConfigValidationError, validateConfig } from '../../app/config/validate';
+import { config as exampleConfig } from '../../okta-config.example';
 import { testConfig } from '../support/config';
 import { synthesize } from '../support/synth';
 
@@ -138,4 +139,21 @@ describe('the Okta admin console is not an issuer', () => {
       ]);
     },
   );
+});
+
+describe('the web client’s placeholders', () => {
+  test('count only when the environment hosts it: its domain name and certificate account', () => {
+    const example = structuredClone(exampleConfig) as any;
+    const fieldsOf = () => {
+      const [prod] = configure(example, (k) => (k === 'env' ? 'prod' : undefined), [], ROOT).environments;
+      return placeholderFields(prod).filter((f) => f.includes('.webClient.'));
+    };
+    expect(fieldsOf()).toEqual([]);
+    example.environments.prod.webClient.enabled = true;
+    example.environments.prod.webClient.path = 'test/support/web-client-build';
+    expect(fieldsOf()).toEqual([
+      'environments.prod.webClient.domainName ("app.files.example.com")',
+      'environments.prod.webClient.certificateArn ("arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000")',
+    ]);
+  });
 });

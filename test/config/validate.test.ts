@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ConfigValidationError, validateConfig } from '../../app/config/validate';
 import { configure } from '../../app/config/load';
 import { testConfig } from '../support/config';
@@ -5,6 +6,7 @@ import { testConfig } from '../support/config';
 type Mutation = (c: any) => void;
 
 const dev = (c: any) => c.environments.dev;
+const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 
 /** Each case: a mutation of a good config, and the field the error must name. */
 const BAD_CONFIGS: [string, Mutation, string][] = [
@@ -235,6 +237,47 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
   ],
   ['no logout URLs', (c) => (dev(c).userPool.logoutUrls = []), 'environments.dev.userPool.logoutUrls'],
   ['missing user pool', (c) => delete dev(c).userPool, 'environments.dev.userPool'],
+  ['webClient not an object', (c) => (dev(c).webClient = true), 'environments.dev.webClient'],
+  [
+    'a typo in a webClient key',
+    (c) => (dev(c).webClient = { enable: true }),
+    'environments.dev.webClient.enable',
+  ],
+  [
+    'webClient.enabled not a boolean',
+    (c) => (dev(c).webClient = { enabled: 'yes' }),
+    'environments.dev.webClient.enabled',
+  ],
+  ['an empty webClient.path', (c) => (dev(c).webClient = { path: ' ' }), 'environments.dev.webClient.path'],
+  [
+    'a URL for webClient.domainName',
+    (c) => (dev(c).webClient = { domainName: 'https://files.test.example', certificateArn: CERTIFICATE }),
+    'environments.dev.webClient.domainName',
+  ],
+  [
+    'a webClient domain name without a certificate',
+    (c) => (dev(c).webClient = { domainName: 'files.test.example' }),
+    'environments.dev.webClient.certificateArn',
+  ],
+  [
+    'a webClient certificate without a domain name',
+    (c) => (dev(c).webClient = { certificateArn: CERTIFICATE }),
+    'environments.dev.webClient.domainName',
+  ],
+  [
+    'a webClient certificate outside us-east-1',
+    (c) =>
+      (dev(c).webClient = {
+        domainName: 'files.test.example',
+        certificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1'),
+      }),
+    'environments.dev.webClient.certificateArn',
+  ],
+  [
+    'a webClient certificate that is no ACM ARN',
+    (c) => (dev(c).webClient = { domainName: 'files.test.example', certificateArn: 'my-certificate' }),
+    'environments.dev.webClient.certificateArn',
+  ],
   [
     'workflows account id malformed',
     (c) => (c.environments.prod.workflows.accountId = 'okta'),
@@ -380,6 +423,45 @@ describe('unknown keys and typos', () => {
     expect(problemsOf((c) => (c.defaultEnvironment = 'dev'))[0]).toMatch(
       /^defaultEnvironment: unknown key; every environment is built unless -c env=<name> picks one/,
     );
+  });
+});
+
+describe('webClient', () => {
+  test('is off unless enabled, and its folder is the project’s examples/web/dist', () => {
+    const [environment] = configure(testConfig(), (key) => (key === 'env' ? 'dev' : undefined)).environments;
+    expect(environment.webClient).toEqual({
+      enabled: false,
+      path: path.join(__dirname, '..', '..', 'examples', 'web', 'dist'),
+    });
+  });
+
+  test('a domain name of its own with a us-east-1 certificate is accepted', () => {
+    const config = testConfig() as any;
+    dev(config).webClient = { enabled: false, domainName: 'files.test.example', certificateArn: CERTIFICATE };
+    expect(() => validateConfig(config)).not.toThrow();
+  });
+
+  test('a certificate in another region is refused, saying why and what to do', () => {
+    expect(
+      problemsOf(
+        (c) =>
+          (dev(c).webClient = {
+            domainName: 'files.test.example',
+            certificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1'),
+          }),
+      ),
+    ).toEqual([
+      // The value is shortened to 80 characters, as every value in these messages.
+      expect.stringMatching(
+        /^environments\.dev\.webClient\.certificateArn: expected a certificate in us-east-1, the only region whose ACM certificates CloudFront can use \(this one is in eu-west-1: request or import it in us-east-1\), got "arn:aws:acm:eu-west-1:123456789012:certificate\//,
+      ),
+    ]);
+  });
+
+  test('a typo in its keys gets the key it probably meant', () => {
+    expect(problemsOf((c) => (dev(c).webClient = { domainname: 'files.test.example' }))).toEqual([
+      'environments.dev.webClient.domainname: unknown key; did you mean "domainName"?',
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { OktaS3Config } from '../../app/config/types';
 
 export const TEST_ISSUER = 'https://test.okta.example/oauth2/default';
@@ -65,4 +66,36 @@ export function testConfig(): OktaS3Config {
       },
     },
   } satisfies OktaS3Config);
+}
+
+/** A built web client for the tests: `npm run build:web`'s output stands in for nothing here. */
+export const TEST_WEB_CLIENT_BUILD = path.join(__dirname, 'web-client-build');
+/** The prod web client's own host name, and its us-east-1 certificate. */
+export const TEST_WEB_DOMAIN = 'app.files.prod.example';
+export const TEST_WEB_CERTIFICATE_ARN =
+  'arn:aws:acm:us-east-1:210987654321:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+
+/**
+ * The test configuration with the web client hosted in both environments: dev on CloudFront's own
+ * domain, prod on a domain name of its own with a certificate. A variant, so the many tests of the
+ * plain configuration keep their templates.
+ */
+export function webClientTestConfig(): OktaS3Config {
+  const config = testConfig();
+  const { dev, prod } = config.environments;
+  return {
+    ...config,
+    environments: {
+      dev: { ...dev, webClient: { enabled: true, path: TEST_WEB_CLIENT_BUILD } },
+      prod: {
+        ...prod,
+        webClient: {
+          enabled: true,
+          path: TEST_WEB_CLIENT_BUILD,
+          domainName: TEST_WEB_DOMAIN,
+          certificateArn: TEST_WEB_CERTIFICATE_ARN,
+        },
+      },
+    },
+  };
 }
