@@ -5,6 +5,7 @@ import {
   staleAcknowledgements,
   unacknowledged,
 } from './support/control-tower-guard';
+import { webClientTestConfig } from './support/config';
 import { templateJson } from './support/template-cache';
 
 /**
@@ -20,9 +21,13 @@ const ENVIRONMENTS = {
   'test prod': templateJson(undefined, { env: 'prod' }),
   'example dev': templateJson(EXAMPLE, { env: 'dev' }),
   'example prod': templateJson(EXAMPLE, { env: 'prod' }),
+  // The test configuration hosting the web client: dev on CloudFront's domain, prod on its own.
+  'test web dev': templateJson(webClientTestConfig(), { env: 'dev' }),
+  'test web prod': templateJson(webClientTestConfig(), { env: 'prod' }),
 };
 const NAMES = Object.keys(ENVIRONMENTS);
-const SSE_S3_DATA_BUCKETS = ['test dev', 'example dev'];
+const SSE_S3_DATA_BUCKETS = ['test dev', 'example dev', 'test web dev'];
+const WEB_CLIENT = ['test web dev', 'test web prod'];
 
 /** A template that must fail: shows the rules really run and findings really reach the ledger. */
 const NEGATIVE_CONTROL = {
@@ -55,7 +60,7 @@ const LEDGER: GuardAcknowledgement[] = [
   {
     control: 'CT.APIGATEWAY.PR.2',
     resource: /^PresignApiDeploymentStagev1/,
-    templates: ['test dev', 'example dev'],
+    templates: ['test dev', 'example dev', 'test web dev'],
     reason:
       'X-Ray tracing is configurable (presign.tracing) and on in the production environments; these development environments leave it off to save cost, and requests stay attributable by the JSON access log and the function logs.',
   },
@@ -113,6 +118,78 @@ const LEDGER: GuardAcknowledgement[] = [
     resource: /^PresignApiDeploymentStagev1/,
     reason:
       'The same decision as the cdk-nag AwsSolutions-APIG6 acknowledgement: execution logging would make API Gateway create its own log group (API-Gateway-Execution-Logs_<id>/v1) outside the stack with no retention, and at INFO with data tracing copy presigned URLs (bearer secrets); the stage has JSON access logs with a set retention, and the function logs every fault.',
+  },
+  // The hosted web client (webClient.enabled). Met: a default root object (PR.1), HTTPS only
+  // (PR.3), access logging (PR.5), origin access control (PR.10); and, with a domain name and a
+  // us-east-1 certificate, a custom certificate (PR.6), SNI (PR.7) and TLSv1.2_2021 (PR.9).
+  {
+    control: 'CT.CLOUDFRONT.PR.4',
+    resource: /^WebClientDistribution[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      "Origin failover needs a second copy of the client in a bucket of another region for CloudFront to fall back to. The client is a static build the stack deploys again in minutes, and an S3 outage in the store's region stops the store's own API, identity pool and data bucket too, so a second origin would keep no working client up.",
+  },
+  ...['CT.CLOUDFRONT.PR.6', 'CT.CLOUDFRONT.PR.7', 'CT.CLOUDFRONT.PR.9'].map((control) => ({
+    control,
+    resource: /^WebClientDistribution[0-9A-F]{8}$/,
+    templates: ['test web dev'],
+    reason:
+      "Without webClient.domainName, CloudFront serves *.cloudfront.net with its own default certificate, whose minimum TLS version CloudFront sets and which has no SNI setting; with a domain name and a us-east-1 certificateArn (as in 'test web prod') the distribution uses that certificate, SNI only and TLSv1.2_2021.",
+  })),
+  {
+    control: 'CT.LAMBDA.PR.3',
+    resource: /^CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      "CDK's BucketDeployment function runs only during deploys and reaches only S3's public endpoint (the asset bucket and the client bucket); a VPC would need S3 endpoints or NAT for no isolation gain.",
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    resource: /^WebClientDeploymentLogs[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      "CloudWatch Logs encrypts the deployment function's log group with service-managed keys; it records only which files a deploy copied, and a customer managed key would add a key policy for logs.<region>.amazonaws.com and a monthly key cost.",
+  },
+  {
+    control: 'CT.S3.PR.10',
+    resource: /^WebClientFiles[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      'The client bucket holds the static build that CloudFront serves to anyone who opens the page, and no user data; SSE-S3 encrypts it at rest, and SSE-KMS would add a key and a key policy for CloudFront and the deployment function for no confidentiality gain.',
+  },
+  {
+    control: 'CT.S3.PR.10',
+    resource: /^WebClientAccessLogs[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      "The web client's log bucket receives the client bucket's server access logs, which cannot be delivered to a bucket whose default encryption is SSE-KMS, so it uses SSE-S3, like the store's log bucket.",
+  },
+  {
+    control: 'CT.S3.PR.11',
+    resource: /^WebClientAccessLogs[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      'Access logs are written once by CloudFront and the S3 logging service and expire by lifecycle; no principal is granted delete, so versions would only keep copies of expired logs.',
+  },
+  {
+    control: 'CT.S3.PR.2',
+    resource: /^WebClientAccessLogs[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason: "This is the web client's access-log destination; logging it into itself would loop.",
+  },
+  {
+    control: 'CT.S3.PR.4',
+    resource: /^WebClient(AccessLogs|Files)[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      "Nothing consumes these buckets' events; an unused notification target would be one more thing to secure.",
+  },
+  {
+    control: 'CT.S3.PR.9',
+    resource: /^WebClient(AccessLogs|Files)[0-9A-F]{8}$/,
+    templates: WEB_CLIENT,
+    reason:
+      "Object Lock would stop the lifecycle rules expiring replaced versions of the client's files and old access logs; the files are a build the stack deploys again, and the logs expire by design.",
   },
 ];
 

@@ -84,6 +84,27 @@ describe('cfn-lint findings against the ledger', () => {
     expect(verdictOf([...today(), other]).verdicts[0].unacknowledged).toEqual([other]);
   });
 
+  test("with webClient.enabled, the BucketDeployment function's redundant DependsOn on its role is acknowledged", () => {
+    // What cfn-lint 1.51 reports on a template hosting the web client.
+    const deploymentDependsOn: CfnLintFinding = {
+      rule: 'W3005',
+      level: 'Warning',
+      path: 'Resources/CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C81C01536/DependsOn/0',
+      message:
+        "'CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756CServiceRole89A01265' dependency already enforced by a 'GetAtt' at 'Resources/CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C81C01536/Properties/Role'",
+      template: 'OktaS3Storage-dev',
+    };
+    const { passed, verdicts } = verdictOf([...today(), deploymentDependsOn]);
+    expect(verdicts[0].acknowledged).toContainEqual(deploymentDependsOn);
+    expect(passed).toBe(true);
+    // Another dependency of that function is not.
+    const other = {
+      ...deploymentDependsOn,
+      message: deploymentDependsOn.message.replace('ServiceRole89A01265', 'Layer'),
+    };
+    expect(verdictOf([...today(), other]).verdicts[0].unacknowledged).toEqual([other]);
+  });
+
   test('an error fails, even where a ledger entry names its rule and path', () => {
     const error: CfnLintFinding = {
       ...today()[0],
@@ -127,7 +148,7 @@ describe('cfn-lint findings against the ledger', () => {
 
 test('the ledger is pinned: each entry names its rule, where it applies, and why it is acceptable', () => {
   expect(CFN_LINT_LEDGER.map((ack) => `${ack.rule} ${ack.path} ${ack.message ?? ''}`)).toEqual([
-    String.raw`W3005 /^Resources\/PresignApiHandler[0-9A-F]{8}\/DependsOn\/\d+$/ /^'PresignApiHandlerRole[0-9A-F]{8}' dependency already enforced by a 'GetAtt'/`,
+    String.raw`W3005 /^Resources\/(PresignApiHandler|CustomCDKBucketDeployment[0-9A-F]{32})[0-9A-F]{8}\/DependsOn\/\d+$/ /^'(PresignApiHandlerRole|CustomCDKBucketDeployment[0-9A-F]{32}ServiceRole)[0-9A-F]{8}' dependency already enforced by a 'GetAtt'/`,
     String.raw`W8003 /^Rules\/NoPlaceholders\/Assertions\/0\/Assert$/ /will always return False/`,
   ]);
   for (const ack of CFN_LINT_LEDGER) {
