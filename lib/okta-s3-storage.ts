@@ -347,6 +347,11 @@ export class OktaS3Storage extends Construct {
     if (this.webClient) {
       output('WebClientUrl', `${this.webClient.origin}/`, 'Where users open the hosted web client');
       output(
+        'WebClientDistributionDomain',
+        this.webClient.distribution.distributionDomainName,
+        "The distribution's own host name: the target of a CNAME for webClient.domainName",
+      );
+      output(
         'WebClientBucketName',
         this.webClient.bucket.bucketName,
         "Bucket holding the web client's files (deployed by the stack)",

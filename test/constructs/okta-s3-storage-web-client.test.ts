@@ -77,6 +77,10 @@ describe('OktaS3Storage with a hosted web client', () => {
     expect(client.LogoutURLs).toEqual(['https://files.example.com/', 'https://app.example.com/']);
     const outputs = template.toJSON().Outputs;
     expect(outputs.WebClientUrl.Value).toBe('https://app.example.com/');
+    const distribution = only(template, 'AWS::CloudFront::Distribution');
+    expect(outputs.WebClientDistributionDomain.Value).toEqual({
+      'Fn::GetAtt': [distribution.id, 'DomainName'],
+    });
     expect(outputs.AllowedOrigins.Value).toBe('https://files.example.com,https://app.example.com');
   });
 
@@ -127,5 +131,6 @@ describe('OktaS3Storage with a hosted web client', () => {
     const plain = Object.keys(Template.fromStack(stack).toJSON().Outputs);
     expect(plain).not.toContain('WebClientUrl');
     expect(plain).not.toContain('WebClientBucketName');
+    expect(plain).not.toContain('WebClientDistributionDomain');
   });
 });
