@@ -74,9 +74,9 @@ export interface OktaS3StorageProps {
   readonly monitoring?: StorageMonitoringOptions;
   /**
    * Hosts a built web client on CloudFront (`WebClient`), with its configuration deployed beside
-   * it. Its origin joins `allowedOrigins` (the bucket's and the API's CORS), and `<origin>/` joins
-   * the user pool client's callback and sign-out URLs; its Content-Security-Policy allows exactly
-   * the endpoints the reference client calls.
+   * it. Its origin joins `allowedOrigins` (the bucket's and the API's CORS), `<origin>/callback`
+   * the user pool client's callback URLs and `<origin>/` its sign-out URLs; its
+   * Content-Security-Policy allows exactly the endpoints the reference client calls.
    * @default - no hosting
    */
   readonly webClient?: WebClientOptions;
@@ -124,8 +124,8 @@ export class OktaS3Storage extends Construct {
       ? withOrigin(props.allowedOrigins, webOrigin)
       : [...props.allowedOrigins];
     this.allowedOrigins = allowedOrigins;
-    this.callbackUrls = withUrl(props.userPool.callbackUrls, webOrigin);
-    this.logoutUrls = withUrl(props.userPool.logoutUrls, webOrigin);
+    this.callbackUrls = withUrl(props.userPool.callbackUrls, this.webClient?.callbackUrl);
+    this.logoutUrls = withUrl(props.userPool.logoutUrls, webOrigin && `${webOrigin}/`);
     this.teamFolders = [...(teamFolders ?? [])];
     this.teamsPrefix = teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
     this.storage = new UserFilesBucket(this, 'Storage', {
@@ -388,9 +388,8 @@ function withOrigin(origins: readonly string[], origin: string): string[] {
   return origins.includes(origin) || origins.includes('*') ? [...origins] : [...origins, origin];
 }
 
-/** The redirect URLs with the web client's `<origin>/` added, unless already there. */
-function withUrl(urls: readonly string[], origin: string | undefined): string[] {
-  const url = origin && `${origin}/`;
+/** The redirect URLs with the web client's added, unless already there. */
+function withUrl(urls: readonly string[], url: string | undefined): string[] {
   return !url || urls.includes(url) ? [...urls] : [...urls, url];
 }
 

@@ -71,12 +71,12 @@ describe.each([
     expect(template.outputs.AllowedOrigins).toBe([...configured, origin].join(','));
   });
 
-  test('<origin>/ joins the user pool client’s callback and sign-out URLs, and the outputs', () => {
+  test('<origin>/callback joins the user pool client’s callback URLs, <origin>/ its sign-out URLs', () => {
     const [client] = resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
     const host = env === 'dev' ? 'https://files.test.example' : 'https://files.prod.example';
-    expect(client.props.CallbackURLs).toEqual([`${host}/callback`, `${origin}/`]);
+    expect(client.props.CallbackURLs).toEqual([`${host}/callback`, `${origin}/callback`]);
     expect(client.props.LogoutURLs).toEqual([`${host}/`, `${origin}/`]);
-    expect(template.outputs.CallbackUrls).toBe(`${host}/callback,${origin}/`);
+    expect(template.outputs.CallbackUrls).toBe(`${host}/callback,${origin}/callback`);
     expect(template.outputs.WebClientUrl).toBe(`${origin}/`);
   });
 

@@ -85,6 +85,8 @@ const UPPER_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 // CloudFront ids: `E` and 13 more capitals or digits for a distribution, 14 for an origin access control.
 const distributionId = (r: ResourceView) => `E${stableToken(r.logicalId, 13, UPPER_AND_DIGITS)}`;
 const originAccessControlId = (r: ResourceView) => `E${stableToken(r.logicalId, 13, UPPER_AND_DIGITS)}`;
+const cloudFrontFunctionArn = (r: ResourceView) =>
+  `${arnPrefix(r, 'cloudfront', false)}:function/${stringProp(r, 'Name') ?? r.logicalId}`;
 const layerVersionArn = (r: ResourceView) =>
   `${arnPrefix(r, 'lambda', true)}:layer:${stringProp(r, 'LayerName') ?? r.logicalId}:1`;
 
@@ -188,6 +190,11 @@ export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
       Id: distributionId,
       DomainName: (r) => `d${stableToken(r.logicalId, 13)}.cloudfront.net`,
     },
+  },
+  // A function's Ref is its ARN (arn:aws:cloudfront::<account>:function/<Name>).
+  'AWS::CloudFront::Function': {
+    ref: cloudFrontFunctionArn,
+    attributes: { FunctionARN: cloudFrontFunctionArn, 'FunctionMetadata.FunctionARN': cloudFrontFunctionArn },
   },
   'AWS::CloudFront::OriginAccessControl': {
     ref: originAccessControlId,

@@ -35,6 +35,13 @@ export interface WebClientOptions {
    */
   readonly certificate?: acm.ICertificate;
   /**
+   * The client's sign-in callback: the one path besides `/` that CloudFront answers with
+   * `index.html` (a CloudFront Function rewrites it), because Okta and Cognito send users back
+   * there and the bucket holds no such object.
+   * @default '/callback'
+   */
+  readonly callbackPath?: string;
+  /**
    * How long CloudFront's access logs and the client bucket's server access logs are kept (whole
    * days).
    * @default Duration.days(365)
@@ -75,6 +82,8 @@ export interface WebClientProps extends WebClientOptions {
 export const CLOUDFRONT_LOG_PREFIX = 'cloudfront/';
 /** Folder of the log bucket that receives the client bucket's server access logs. */
 export const WEB_BUCKET_LOG_PREFIX = 'web-client-bucket/';
+/** The reference client's sign-in callback path (`examples/web/src/config.ts`). */
+export const DEFAULT_CALLBACK_PATH = '/callback';
 /** How long browsers must use HTTPS only for the client's host (two years, in seconds). */
 export const HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 60 * 60;
 
@@ -102,6 +111,8 @@ export class WebClient extends Construct {
   public readonly deployment: s3deploy.BucketDeployment;
   /** Where users open the client: `https://<domainName>`, or `https://<distribution domain>` (a token). */
   public readonly origin: string;
+  /** Where Okta and the hosted UI send users back after sign-in: `<origin><callbackPath>`. */
+  public readonly callbackUrl: string;
   /**
    * Whether the client is served at a domain name of its own (`domainName`), so that its origin is
    * known before the distribution exists.
@@ -181,6 +192,14 @@ export class WebClient extends Construct {
     });
 
     const certificate = props.certificate;
+    const callbackPath = props.callbackPath ?? DEFAULT_CALLBACK_PATH;
+    // A viewer-request function: no Lambda, and nothing but this one path is rewritten, so a
+    // missing file is still a missing file (no error response turns every 403 into index.html).
+    const callbackToIndex = new cloudfront.Function(this, 'CallbackToIndex', {
+      comment: `okta-s3-storage web client: ${callbackPath} is index.html`,
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(callbackRewrite(callbackPath)),
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'okta-s3-storage web client',
       defaultBehavior: {
@@ -190,9 +209,10 @@ export class WebClient extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.responseHeadersPolicy,
         compress: true,
+        functionAssociations: [
+          { function: callbackToIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
-      // Sign-in returns to `<origin>/` (the configured callback), so every page the client has is
-      // the root: no error response has to turn a missing object into index.html.
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       ...(certificate && props.domainName
@@ -210,6 +230,7 @@ export class WebClient extends Construct {
     this.origin = props.domainName
       ? `https://${props.domainName}`
       : `https://${this.distribution.distributionDomainName}`;
+    this.callbackUrl = `${this.origin}${callbackPath}`;
 
     // CloudFormation has no resource that writes objects into a bucket, so the files and the
     // configuration (whose values exist only once the stack's other resources do) are copied by a
@@ -375,8 +396,28 @@ const DEPLOYMENT_WILDCARD_ACTIONS = [
   's3:Abort*',
 ];
 
+/** The CloudFront Function (cloudfront-js-2.0) that serves `index.html` at the callback path. */
+function callbackRewrite(callbackPath: string): string {
+  return [
+    'function handler(event) {',
+    '  var request = event.request;',
+    `  if (request.uri === ${JSON.stringify(callbackPath)}) request.uri = '/index.html';`,
+    '  return request;',
+    '}',
+  ].join('\n');
+}
+
 function hostingProblems(props: WebClientOptions): string[] {
   const problems: string[] = [];
+  const callbackPath = props.callbackPath;
+  if (
+    callbackPath !== undefined &&
+    !(/^(\/[A-Za-z0-9._~-]+)+$/.test(callbackPath) && !callbackPath.split('/').includes('..'))
+  ) {
+    problems.push(
+      `callbackPath: "${callbackPath}" is not a path such as /callback (segments of letters, digits and . _ ~ -)`,
+    );
+  }
   const { domainName, certificate } = props;
   if (domainName !== undefined && !Token.isUnresolved(domainName) && !isDomainName(domainName)) {
     problems.push(`domainName: "${domainName}" is not a host name such as files.example.com`);

@@ -73,7 +73,10 @@ describe('OktaS3Storage with a hosted web client', () => {
       'https://app.example.com',
     ]);
     const client = only(template, 'AWS::Cognito::UserPoolClient').Properties;
-    expect(client.CallbackURLs).toEqual(['https://files.example.com/callback', 'https://app.example.com/']);
+    expect(client.CallbackURLs).toEqual([
+      'https://files.example.com/callback',
+      'https://app.example.com/callback',
+    ]);
     expect(client.LogoutURLs).toEqual(['https://files.example.com/', 'https://app.example.com/']);
     const outputs = template.toJSON().Outputs;
     expect(outputs.WebClientUrl.Value).toBe('https://app.example.com/');
@@ -95,7 +98,7 @@ describe('OktaS3Storage with a hosted web client', () => {
     expect(rules.map((r: any) => r.AllowedOrigins)).toEqual([['*']]);
     expect(only(template, 'AWS::Cognito::UserPoolClient').Properties.CallbackURLs).toEqual([
       'https://files.example.com/callback',
-      'https://app.example.com/',
+      'https://app.example.com/callback',
     ]);
   });
 

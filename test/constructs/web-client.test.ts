@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as vm from 'vm';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -47,6 +48,12 @@ const withDomain = (stack: Stack): Partial<WebClientProps> => ({
 
 const distributionConfig = (template: Template) =>
   only(template, 'AWS::CloudFront::Distribution').Properties.DistributionConfig;
+
+/** What the CloudFront Function's code does to a request's URI, run as CloudFront runs its handler. */
+function rewriteOf(code: string): (uri: string) => string {
+  const handler = vm.runInNewContext(`${code}\n;handler`) as (event: unknown) => { uri: string };
+  return (uri) => handler({ request: { uri, method: 'GET', querystring: {}, headers: {}, cookies: {} } }).uri;
+}
 
 /** The deployed CSP with every token resolved as CloudFormation would (test account and region). */
 function resolvedCsp(template: Template): string {
@@ -140,6 +147,18 @@ describe('WebClient on CloudFront’s own domain', () => {
   test('index.html is the default root object, and no error response hides a missing file', () => {
     expect(distributionConfig(template).DefaultRootObject).toBe('index.html');
     expect(distributionConfig(template).CustomErrorResponses).toBeUndefined();
+  });
+
+  test('answers the sign-in callback, and only it, with index.html (a CloudFront Function)', () => {
+    const fn = only(template, 'AWS::CloudFront::Function');
+    expect(distributionConfig(template).DefaultCacheBehavior.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn.id, 'FunctionARN'] } },
+    ]);
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    const rewrite = rewriteOf(fn.Properties.FunctionCode);
+    expect(rewrite('/callback')).toBe('/index.html');
+    for (const uri of ['/', '/app.js', '/callback/', '/callback/x', '/CALLBACK', '/okta-s3-client.json'])
+      expect(rewrite(uri)).toBe(uri);
   });
 
   test('logs every request: CloudFront to an ACL-enabled log bucket, the client bucket by bucket policy', () => {
@@ -260,6 +279,7 @@ describe('WebClient on a domain name of its own', () => {
       SslSupportMethod: 'sni-only',
     });
     expect(web.origin).toBe('https://files.example.com');
+    expect(web.callbackUrl).toBe('https://files.example.com/callback');
     expect(web.hasOwnDomain).toBe(true);
   });
 });
@@ -328,6 +348,14 @@ describe('WebClient’s configuration file', () => {
 });
 
 describe('WebClient options', () => {
+  test('another callback path is the one rewritten, and the one in callbackUrl', () => {
+    const { template, web } = bare({ callbackPath: '/auth/done' });
+    const rewrite = rewriteOf(only(template, 'AWS::CloudFront::Function').Properties.FunctionCode);
+    expect(rewrite('/auth/done')).toBe('/index.html');
+    expect(rewrite('/callback')).toBe('/callback');
+    expect(web.callbackUrl.endsWith('/auth/done')).toBe(true);
+  });
+
   test('a destroy removal policy empties and deletes the buckets, and log retention is configurable', () => {
     const { template } = bare({
       removalPolicy: RemovalPolicy.DESTROY,
@@ -379,6 +407,13 @@ describe('WebClient refuses bad props, naming each', () => {
     ],
     ['a source with a path', () => ({ connectSources: ['https://api.example.com/v1'] }), 'connectSources:'],
     ['a bare wildcard', () => ({ connectSources: ['https://*'] }), 'connectSources: "https://*"'],
+    ...['callback', '/', '/a/../b', '/call back', "/x';alert(1)//"].map(
+      (callbackPath): [string, (stack: Stack) => Partial<WebClientProps>, string] => [
+        `the callback path ${callbackPath}`,
+        () => ({ callbackPath }),
+        `callbackPath: "${callbackPath}" is not a path such as /callback`,
+      ],
+    ),
     [
       'a fraction of a day',
       () => ({ accessLogRetention: Duration.hours(36) }),
