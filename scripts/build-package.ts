@@ -67,7 +67,16 @@ function packTarball(destination: string): string {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     for (const field of DEVELOPMENT_FIELDS) delete manifest[field];
     fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-    for (const entry of ['.jsii', 'README.md', 'API.md', 'LICENSE', 'dist']) {
+    for (const entry of [
+      '.jsii',
+      'README.md',
+      'API.md',
+      'API.python.md',
+      'API.java.md',
+      'docs',
+      'LICENSE',
+      'dist',
+    ]) {
       const from = path.join(root, entry);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
     }

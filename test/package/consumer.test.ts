@@ -42,6 +42,9 @@ const PACKAGE_INPUTS = [
   'package-lock.json',
   'README.md',
   'API.md',
+  'API.python.md',
+  'API.java.md',
+  'docs',
   'LICENSE',
 ];
 const TARBALLS = path.join(ROOT, 'node_modules', '.cache', 'okta-s3-storage', 'package');
@@ -177,6 +180,14 @@ describe('the packed package in a fresh app', () => {
     expect(consumer.installed).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs', 'okta-s3-storage']);
     const shipped = fs.readdirSync(path.join(consumer.dir, 'node_modules', 'okta-s3-storage', 'dist'));
     expect(shipped.sort()).toEqual(['cli', 'lambda', 'lib']);
+  });
+
+  test('every relative link of the packed README resolves inside the package', () => {
+    const root = path.join(consumer.dir, 'node_modules', 'okta-s3-storage');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const targets = [...readme.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g)].map((m) => m[1]);
+    expect(targets.length).toBeGreaterThan(5);
+    expect([...new Set(targets)].filter((target) => !fs.existsSync(path.join(root, target)))).toEqual([]);
   });
 
   test('the packed package.json carries no scripts and no development fields', () => {
