@@ -20,6 +20,7 @@ import { buildSync } from 'esbuild';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
 import { bundleCli } from './cli-bundle';
 import { JSII_ARGS } from './jsii-args';
+import { PACKED_BESIDE_DIST } from './package-contents';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -67,16 +68,7 @@ function packTarball(destination: string): string {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     for (const field of DEVELOPMENT_FIELDS) delete manifest[field];
     fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-    for (const entry of [
-      '.jsii',
-      'README.md',
-      'API.md',
-      'API.python.md',
-      'API.java.md',
-      'docs',
-      'LICENSE',
-      'dist',
-    ]) {
+    for (const entry of [...PACKED_BESIDE_DIST, 'dist']) {
       const from = path.join(root, entry);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
     }

@@ -13,15 +13,18 @@ import {
 } from '../emulator/model/content-security-policy';
 import { lambdaEnvironment, presignFunctionOf } from '../emulator/model/lambda-rules';
 import { resourcesOfType } from '../emulator/model/template-query';
-import { testConfig, TEST_ORIGINS, TEST_WEB_DOMAIN, webClientTestConfig } from './support/config';
+import {
+  testConfig,
+  TEST_ENVIRONMENT_PLACES,
+  TEST_ORIGINS,
+  TEST_WEB_DOMAIN,
+  webClientTestConfig,
+} from './support/config';
 import { synthesize, SynthesizedStack } from './support/synth';
 import { templateJson } from './support/template-cache';
 
 /** The environments' test values for the pseudo parameters (their own accounts and regions). */
-const ENV = {
-  dev: { account: '123456789012', region: 'eu-west-1' },
-  prod: { account: '210987654321', region: 'us-east-1' },
-} as const;
+const ENV = TEST_ENVIRONMENT_PLACES;
 
 const resolved = (env: keyof typeof ENV, json = templateJson(webClientTestConfig(), { env })) =>
   resolveTemplate(json, ENV[env]);

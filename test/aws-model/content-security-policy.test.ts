@@ -7,7 +7,7 @@ import {
   refusedCalls,
   sourceMatches,
 } from '../../emulator/model/content-security-policy';
-import { webClientTestConfig } from '../support/config';
+import { TEST_ENVIRONMENT_PLACES, webClientTestConfig } from '../support/config';
 import { templateJson } from '../support/template-cache';
 
 /**
@@ -15,10 +15,7 @@ import { templateJson } from '../support/template-cache';
  * (emulator/model/content-security-policy.ts). The environments are the test configuration's,
  * hosting the web client: dev on CloudFront's own domain, prod on a domain name of its own.
  */
-const ENVIRONMENTS = {
-  dev: { account: '123456789012', region: 'eu-west-1' },
-  prod: { account: '210987654321', region: 'us-east-1' },
-} as const;
+const ENVIRONMENTS = TEST_ENVIRONMENT_PLACES;
 type Env = keyof typeof ENVIRONMENTS;
 
 const webTemplate = (env: Env) =>

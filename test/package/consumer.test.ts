@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { REQUIRED_OUTPUTS } from '../../cli/verify/outputs';
 import { resolveTemplate } from '../../emulator/iam/resolve-template';
+import { PACKED_BESIDE_DIST } from '../../scripts/package-contents';
 import { contentStamp } from '../support/content-stamp';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -40,12 +41,7 @@ const PACKAGE_INPUTS = [
   'tsconfig.jsii.json',
   'package.json',
   'package-lock.json',
-  'README.md',
-  'API.md',
-  'API.python.md',
-  'API.java.md',
-  'docs',
-  'LICENSE',
+  ...PACKED_BESIDE_DIST,
 ];
 const TARBALLS = path.join(ROOT, 'node_modules', '.cache', 'okta-s3-storage', 'package');
 

@@ -99,3 +99,9 @@ export function webClientTestConfig(): OktaS3Config {
     },
   };
 }
+
+/** Each test environment's account and region: the values its pseudo parameters resolve to. */
+export const TEST_ENVIRONMENT_PLACES = {
+  dev: { account: testConfig().environments.dev.account!, region: testConfig().environments.dev.region },
+  prod: { account: testConfig().environments.prod.account!, region: testConfig().environments.prod.region },
+} as const;
