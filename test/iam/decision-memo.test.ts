@@ -72,7 +72,11 @@ test('a failed simulation is not remembered', async () => {
 test('a line another process is still writing is skipped, not misread', async () => {
   await openMemo().recall(REQUEST, 'Allowed');
   const [version] = fs.readdirSync(root);
-  fs.writeFileSync(path.join(root, version, 'other.jsonl'), '{"k":"abc","v":"Allo');
+  // Cut off mid-line, once where the text happens to end in a brace.
+  fs.writeFileSync(
+    path.join(root, version, 'other.jsonl'),
+    '{"k":"abc","v":"Allo\n{"k":"abd","v":{"decision":"A"}',
+  );
   const memo = openMemo();
   expect(await memo.recall(REQUEST, 'Denied')).toBe('Allowed');
   expect(memo.asked()).toBe(0);
