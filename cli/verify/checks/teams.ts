@@ -4,7 +4,7 @@ import { TEAMS_TAG_KEY } from '../../../lib/policy/team-folder-names';
 import { CheckResult, guarded, skip, verdict } from '../check';
 import { Outputs, teamFoldersOutput } from '../outputs';
 import { buildTeamMatrix, ClaimedTeamUser, tallyTeamMatrix, verifyTeamUsers } from '../team-matrix';
-import { batches, simulateBatches } from './simulate';
+import { batches, missingRoleOutput, simulateBatches } from './simulate';
 
 interface TeamRoute {
   readonly check: string;
@@ -71,13 +71,7 @@ export async function teamSimulationChecks(client: IAMClient, o: Outputs): Promi
   for (const route of routes) {
     const expected = expectedOf(route);
     if (!route.roleArn) {
-      rows.push(
-        skip(
-          route.check,
-          expected,
-          `The outputs file has no ${route.output} output: redeploy the current stack.`,
-        ),
-      );
+      rows.push(missingRoleOutput(route, expected));
       continue;
     }
     const roleArn = route.roleArn;
