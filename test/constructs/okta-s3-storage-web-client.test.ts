@@ -13,17 +13,11 @@ import {
   parseContentSecurityPolicy,
 } from '../../emulator/model/content-security-policy';
 import { resourcesOfType } from '../../emulator/model/template-query';
-import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import { TEST_CLIENT_IDS, TEST_ISSUER, STORE_ENV, STORE_USER_POOL } from '../support/config';
 import { only } from '../support/resources';
 
-const ENV = { account: '111122223333', region: 'eu-west-1' };
-const USER_POOL = {
-  webClientId: '0oaWEBclient00000001',
-  webClientSecretName: 'okta/web-client-secret',
-  callbackUrls: ['https://files.example.com/callback'],
-  logoutUrls: ['https://files.example.com/'],
-  domainPrefix: 'example-files',
-};
+const ENV = STORE_ENV;
+const USER_POOL = STORE_USER_POOL;
 const CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/11111111-2222-3333-4444-555555555555';
 
 let build: string;

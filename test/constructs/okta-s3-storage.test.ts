@@ -15,18 +15,12 @@ import {
 } from '../../lib';
 import { Construct } from 'constructs';
 import { OPTIONAL_OUTPUTS, REQUIRED_OUTPUTS } from '../../cli/verify/outputs';
-import { TEST_CLIENT_IDS, TEST_ISSUER } from '../support/config';
+import { TEST_CLIENT_IDS, TEST_ISSUER, STORE_ENV, STORE_USER_POOL } from '../support/config';
 import { allOf, only } from '../support/resources';
 
-const ENV = { account: '111122223333', region: 'eu-west-1' };
+const ENV = STORE_ENV;
 const ORIGINS = ['https://files.example.com'];
-const USER_POOL = {
-  webClientId: '0oaWEBclient00000001',
-  webClientSecretName: 'okta/web-client-secret',
-  callbackUrls: ['https://files.example.com/callback'],
-  logoutUrls: ['https://files.example.com/'],
-  domainPrefix: 'example-files',
-};
+const USER_POOL = STORE_USER_POOL;
 
 function storeIn(stack: Stack, extra: Partial<OktaS3StorageProps> = {}): OktaS3Storage {
   const federation = new OktaFederation(stack, 'Okta', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS });

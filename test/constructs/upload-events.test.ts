@@ -12,7 +12,7 @@ import {
   objectCreatedEvent,
   sendsEventsToEventBridge,
 } from '../../emulator/model/eventbridge-pattern';
-import { TEST_CLIENT_IDS, TEST_ISSUER, TEST_ORIGINS } from '../support/config';
+import { STORE_ENV, STORE_USER_POOL, TEST_CLIENT_IDS, TEST_ISSUER, TEST_ORIGINS } from '../support/config';
 import { allOf } from '../support/resources';
 
 /** The bucket name a rule pattern names, as the template writes it (a Ref to the data bucket). */
@@ -109,17 +109,11 @@ describe('onObjectCreated', () => {
 });
 
 test('OktaS3Storage.onObjectCreated: the users folder and the team folders by default', () => {
-  const stack = new Stack(undefined, 'Store', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const stack = new Stack(undefined, 'Store', { env: STORE_ENV });
   const store = new OktaS3Storage(stack, 'Store', {
     federation: new OktaFederation(stack, 'Okta', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS }),
     allowedOrigins: TEST_ORIGINS,
-    userPool: {
-      webClientId: '0oaWEBclient00000001',
-      webClientSecretName: 'okta/web-client-secret',
-      callbackUrls: ['https://files.test.example/callback'],
-      logoutUrls: ['https://files.test.example/'],
-      domainPrefix: 'upload-events-test',
-    },
+    userPool: STORE_USER_POOL,
   });
   const rule: events.Rule = store.onObjectCreated('Uploads');
   expect(rule.node.path).toBe('Store/Store/Storage/Uploads');

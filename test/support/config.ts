@@ -105,3 +105,15 @@ export const TEST_ENVIRONMENT_PLACES = {
   dev: { account: testConfig().environments.dev.account!, region: testConfig().environments.dev.region },
   prod: { account: testConfig().environments.prod.account!, region: testConfig().environments.prod.region },
 } as const;
+
+/** Where the construct tests of the whole store deploy it. */
+export const STORE_ENV = { account: '111122223333', region: 'eu-west-1' };
+
+/** The user pool settings the construct tests of the whole store give it. */
+export const STORE_USER_POOL = {
+  webClientId: '0oaWEBclient00000001',
+  webClientSecretName: 'okta/web-client-secret',
+  callbackUrls: ['https://files.example.com/callback'],
+  logoutUrls: ['https://files.example.com/'],
+  domainPrefix: 'example-files',
+};
