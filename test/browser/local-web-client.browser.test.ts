@@ -245,13 +245,17 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
   await page.goto(`${web}/`);
   await signOut();
   await signIn('Sign in with Okta (routes 1 and 2)', 'alice');
+  expect(await page.locator('#files-heading').textContent()).toBe('Your files');
   await page.locator('#folder').selectOption('finance');
   await pageShows(page.locator('#route', { hasText: 'team folder finance' }));
+  // The list is the team's, and the heading says so, after an upload too.
+  expect(await page.locator('#files-heading').textContent()).toBe('Files in the finance team folder');
   const budget = Buffer.from('quarter,amount\nQ3,1200\n');
   await page.locator('#file').setInputFiles({ name: 'budget.csv', mimeType: 'text/csv', buffer: budget });
   await page.getByRole('button', { name: 'Upload' }).click();
   await pageShows(page.locator('#status', { hasText: 'Uploaded teams/finance/' }));
   await page.locator('#files tr[data-key$="/budget.csv"]').waitFor();
+  expect(await page.locator('#files-heading').textContent()).toBe('Files in the finance team folder');
   await shot('09-alice-team-folder-uploaded.png');
   await signOut();
 

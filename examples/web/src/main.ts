@@ -77,6 +77,10 @@ function teamFoldersOf(claim: unknown): TeamFolderChoice[] {
 
 async function show(route: Route) {
   $('route').textContent = route.label;
+  // In a team folder the list is the team's, not "Your files".
+  $('files-heading').textContent = route.teamFolder
+    ? `Files in the ${route.teamFolder} team folder`
+    : 'Your files';
   // Route 2 (web identity) is personal: no folder choice there.
   const webIdentity = !$('route-choice').hidden && checked('route') === 'web-identity';
   $('folder-choice').hidden = $<HTMLSelectElement>('folder').options.length < 2 || webIdentity;

@@ -30,6 +30,8 @@ export interface Route {
   readonly remove?: (key: string) => Promise<void>;
   /** A team folder the user may only read: no upload, no delete (IAM refuses them anyway). */
   readonly readOnly?: boolean;
+  /** The team folder it reads and writes; absent for the user's own files. */
+  readonly teamFolder?: string;
 }
 
 /** S3's smallest part size (all parts but the last): files above it go up in parts, two at a time. */
@@ -92,6 +94,7 @@ export function sdkRoute(
       (via === 'identity-pool' ? 'Route 1 · Cognito identity pool → S3' : 'Route 2 · STS web identity → S3') +
       (team ? ` · team folder ${team.folder}${team.readOnly ? ' (read only)' : ''}` : ''),
     readOnly: team?.readOnly ?? false,
+    teamFolder: team?.folder,
     async list() {
       const files: StoredFile[] = [];
       let ContinuationToken: string | undefined;
@@ -143,6 +146,7 @@ export function presignRoute(
       `Route 3 · presign API (${method === 'PUT' ? 'presigned PUT' : 'presigned POST'})` +
       (team ? ` · team folder ${team.folder}${team.readOnly ? ' (read only)' : ''}` : ''),
     readOnly: team?.readOnly ?? false,
+    teamFolder: team?.folder,
     async list() {
       const files: StoredFile[] = [];
       let nextToken: string | null = null;
