@@ -13,6 +13,8 @@ export class Defaults {
   public static readonly URL_EXPIRY_SECONDS = 300;
   /** Largest upload a presigned URL allows, in bytes (100 MiB). */
   public static readonly MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+  /** Largest file a multipart upload through the presign API may assemble, in bytes (5 GiB). */
+  public static readonly MAX_MULTIPART_UPLOAD_BYTES = 5 * 1024 * 1024 * 1024;
   /** Steady-state requests per second of the presign API's stage. */
   public static readonly THROTTLING_RATE_LIMIT = 50;
   /** Burst capacity of the presign API's stage. */

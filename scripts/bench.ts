@@ -170,6 +170,7 @@ async function presignLatency(): Promise<Table> {
     teamsPrefix: 'teams/',
     teamFolders: [],
     teamMembershipMaxAgeSeconds: 3600,
+    maxMultipartUploadBytes: 5 * 1024 ** 3,
   };
   const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300 });
   const handler = createHandler({

@@ -6,7 +6,9 @@ import {
   isUsersPrefix,
   MAX_SINGLE_PUT_BYTES,
   MAX_URL_EXPIRY_SECONDS,
+  MULTIPART_LIMITS,
 } from '../../lib/validation/rules';
+import { Defaults } from '../../lib/defaults';
 
 /**
  * Names of the environment variables the presign Lambda reads. The library ships without the
@@ -18,6 +20,7 @@ export const PRESIGN_ENV = {
   presignRoleArn: 'PRESIGN_ROLE_ARN',
   urlExpirySeconds: 'URL_EXPIRY_SECONDS',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  maxMultipartUploadBytes: 'MAX_MULTIPART_UPLOAD_BYTES',
   listPageSize: 'LIST_PAGE_SIZE',
   allowedOrigins: 'ALLOWED_ORIGINS',
   identityProviderName: 'IDENTITY_PROVIDER_NAME',
@@ -34,6 +37,8 @@ export interface PresignConfig {
   readonly presignRoleArn: string;
   readonly urlExpirySeconds: number;
   readonly maxUploadBytes: number;
+  /** Largest file a multipart upload may assemble (`Defaults.MAX_MULTIPART_UPLOAD_BYTES` when unset). */
+  readonly maxMultipartUploadBytes: number;
   readonly listPageSize: number;
   /** Exact origins whose requests get `Access-Control-Allow-Origin`; `*` allows any. */
   readonly allowedOrigins: readonly string[];
@@ -126,6 +131,10 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
     presignRoleArn: text(PRESIGN_ENV.presignRoleArn, ROLE_ARN, 'an IAM role ARN'),
     urlExpirySeconds: integer(PRESIGN_ENV.urlExpirySeconds, MIN_URL_EXPIRY_SECONDS, MAX_URL_EXPIRY_SECONDS),
     maxUploadBytes: integer(PRESIGN_ENV.maxUploadBytes, 1, MAX_SINGLE_PUT_BYTES),
+    maxMultipartUploadBytes:
+      env[PRESIGN_ENV.maxMultipartUploadBytes] === undefined
+        ? Defaults.MAX_MULTIPART_UPLOAD_BYTES
+        : integer(PRESIGN_ENV.maxMultipartUploadBytes, 1, MULTIPART_LIMITS.maxObjectBytes),
     listPageSize: integer(PRESIGN_ENV.listPageSize, 1, 1000),
     allowedOrigins: origins(PRESIGN_ENV.allowedOrigins),
     identityProviderName: text(

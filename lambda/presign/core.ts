@@ -40,17 +40,8 @@ const S3_TOKEN = /^[\x21-\x7e]{1,1024}$/;
 
 export function parseUploadRequest(event: APIGatewayProxyEvent, maxUploadBytes: number): UploadRequest {
   const body = parseJsonObject(event, UPLOAD_FIELDS);
-  const { fileName, contentType, size, checksumSha256, method = 'PUT', folder } = body;
-  if (typeof fileName !== 'string' || fileName.length === 0 || [...fileName].length > MAX_FILE_NAME_CHARS) {
-    throw badRequest(`fileName must be a string of 1 to ${MAX_FILE_NAME_CHARS} characters`);
-  }
-  if (
-    typeof contentType !== 'string' ||
-    contentType.length > MAX_CONTENT_TYPE_CHARS ||
-    !MIME_TYPE.test(contentType)
-  ) {
-    throw badRequest('contentType must be a MIME type such as "image/png"');
-  }
+  const { size, checksumSha256, method = 'PUT' } = body;
+  const target = parseUploadTarget(body);
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
     throw badRequest('size must be a positive integer number of bytes');
   }
@@ -61,14 +52,30 @@ export function parseUploadRequest(event: APIGatewayProxyEvent, maxUploadBytes: 
     throw badRequest('checksumSha256 must be the base64 of a 32-byte SHA-256 digest');
   }
   if (method !== 'PUT' && method !== 'POST') throw badRequest('method must be "PUT" or "POST"');
-  return {
-    fileName,
-    contentType,
-    size,
-    method,
-    ...(checksumSha256 ? { checksumSha256 } : {}),
-    ...(folder === undefined ? {} : { folder: folderName(folder) }),
-  };
+  return { ...target, size, method, ...(checksumSha256 ? { checksumSha256 } : {}) };
+}
+
+/** What every upload names, single or multipart: the file's name and type, and where it goes. */
+export interface UploadTarget {
+  readonly fileName: string;
+  readonly contentType: string;
+  /** The team folder to upload into, by name; the caller's own prefix when absent. */
+  readonly folder?: string;
+}
+
+export function parseUploadTarget(body: Record<string, unknown>): UploadTarget {
+  const { fileName, contentType, folder } = body;
+  if (typeof fileName !== 'string' || fileName.length === 0 || [...fileName].length > MAX_FILE_NAME_CHARS) {
+    throw badRequest(`fileName must be a string of 1 to ${MAX_FILE_NAME_CHARS} characters`);
+  }
+  if (
+    typeof contentType !== 'string' ||
+    contentType.length > MAX_CONTENT_TYPE_CHARS ||
+    !MIME_TYPE.test(contentType)
+  ) {
+    throw badRequest('contentType must be a MIME type such as "image/png"');
+  }
+  return { fileName, contentType, ...(folder === undefined ? {} : { folder: folderName(folder) }) };
 }
 
 /** The team folder of `GET /files?folder=`, or undefined for the caller's own files. */
@@ -195,7 +202,10 @@ export function fileListUnder(
   return { files, nextToken: s3NextToken ? encodePageToken(s3NextToken) : null };
 }
 
-function parseJsonObject(event: APIGatewayProxyEvent, allowedFields: Set<string>): Record<string, unknown> {
+export function parseJsonObject(
+  event: APIGatewayProxyEvent,
+  allowedFields: ReadonlySet<string>,
+): Record<string, unknown> {
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) {
     throw new HttpError(415, 'UnsupportedMediaType', 'The body must be application/json');

@@ -15,7 +15,7 @@ import {
   badRequest,
   corsHeaders,
   errorResponse,
-  forbidden,
+
   header,
   isRecord,
   jsonResponse,
@@ -26,11 +26,13 @@ import { CallerSessions, CredentialsSource, SessionCredentials } from './credent
 import { calling, classifyFailure, Fault } from './faults';
 import { sdkClientOptions } from './sdk-clients';
 import { traced } from './tracing';
-import { buildKeyUnder, isKeyUnder, teamFolderPrefix, userPrefix } from './keys';
+import { buildKeyUnder, isKeyUnder, userPrefix } from './keys';
 import { CallerTeams, callerTeams } from './teams';
 import { authorizerClaims, verifiedPayload } from './token-binding';
 import { TeamFolderAccess } from '../../lib/policy/team-folder-names';
-import { CallerStorage, isBadContinuationToken, s3Storage, Signing } from './s3';
+import { MULTIPART_ROUTES } from './multipart-routes';
+import { configuredFolders, readablePrefixFor, Route, RouteRequest, teamFolder } from './route-request';
+import { CallerStorage, isBadContinuationToken, s3Storage } from './s3';
 
 export type PresignHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -74,26 +76,12 @@ export interface RequestLog {
   readonly teams?: string;
 }
 
-interface RouteRequest {
-  readonly event: APIGatewayProxyEvent;
-  readonly sub: string;
-  readonly config: PresignConfig;
-  readonly signing: Signing;
-  readonly expiresAt: Date;
-  readonly newId: () => string;
-  /** Lazy, so invalid requests are refused before any STS call. */
-  readonly storage: () => Promise<CallerStorage>;
-  /** The caller's fresh, configured team memberships. */
-  readonly teams: CallerTeams;
-  /** Records the team folder a request names, for the log. */
-  readonly noteFolder: (folder: string) => void;
-}
-
-const ROUTES: Record<string, (request: RouteRequest) => Promise<unknown>> = {
+const ROUTES: Record<string, Route> = {
   'POST /uploads': createUpload,
   'GET /files': listFiles,
   'POST /downloads': createDownload,
   'GET /folders': listFolders,
+  ...MULTIPART_ROUTES,
 };
 
 export function createHandler(deps: HandlerDeps): PresignHandler {
@@ -215,52 +203,13 @@ async function listFolders({ teams }: RouteRequest) {
   };
 }
 
-/**
- * The prefix of a team folder the caller may use at `needed` access. Unknown folders and folders
- * the caller is not a member of get the same 403, so folder names cannot be probed.
- */
-function teamFolder({ teams, config, noteFolder }: RouteRequest, folder: string, needed: TeamFolderAccess) {
-  noteFolder(folder);
-  const access = teams.folders.get(folder);
-  if (access === undefined) {
-    throw forbidden(
-      teams.stale
-        ? 'Team memberships are only believed shortly after sign-in: sign in again'
-        : 'You have no access to this folder',
-    );
-  }
-  if (needed === TeamFolderAccess.READ_WRITE && access !== TeamFolderAccess.READ_WRITE) {
-    throw forbidden('Your access to this folder is read-only');
-  }
-  return teamFolderPrefix(folder, config.teamsPrefix);
-}
-
-/**
- * The prefix a key must be under for the caller to read it: their own, or for a key under the teams
- * prefix its folder's, if they are a member; undefined (refused) otherwise.
- */
-function readablePrefixFor(request: RouteRequest, key: string): string | undefined {
-  const { sub, teams, config, noteFolder } = request;
-  if (!key.startsWith(config.teamsPrefix)) return userPrefix(sub, config.usersPrefix);
-  const folder = key.slice(config.teamsPrefix.length).split('/')[0];
-  noteFolder(folder);
-  return teams.folders.has(folder) ? teamFolderPrefix(folder, config.teamsPrefix) : undefined;
-}
-
-/** Folder names the deployment configured: the only ones a log line names. */
-function configuredFolders(config: PresignConfig): Set<string> {
-  return new Set(config.teamFolders.map((entry) => entry.slice(0, entry.indexOf('='))));
-}
-
 /** The caller's storage, with every failure tagged as S3's (HttpErrors pass through). */
 function faultsTagged(storage: CallerStorage): CallerStorage {
-  return {
-    presignPut: (...args) => calling('s3', () => storage.presignPut(...args)),
-    presignPost: (...args) => calling('s3', () => storage.presignPost(...args)),
-    presignGet: (...args) => calling('s3', () => storage.presignGet(...args)),
-    exists: (...args) => calling('s3', () => storage.exists(...args)),
-    list: (...args) => calling('s3', () => storage.list(...args)),
-  };
+  const tagged = Object.entries(storage).map(([name, call]) => [
+    name,
+    (...args: unknown[]) => calling('s3', () => (call as (...a: unknown[]) => Promise<unknown>)(...args)),
+  ]);
+  return Object.fromEntries(tagged) as CallerStorage;
 }
 
 /**

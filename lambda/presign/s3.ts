@@ -10,6 +10,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ListedObject, UploadRequest } from './core';
 import type { SessionCredentials } from './credentials';
 import type { SdkClientOptions } from './sdk-clients';
+import { multipartStorage, MultipartStorage } from './s3-multipart';
 
 export interface S3Options {
   readonly bucket: string;
@@ -33,7 +34,7 @@ export type PolicyCondition = NonNullable<PresignedPostOptions['Conditions']>[nu
 export type UploadSpec = Pick<UploadRequest, 'contentType' | 'size' | 'checksumSha256'>;
 
 /** Everything the handler does with S3, always as one caller's session. */
-export interface CallerStorage {
+export interface CallerStorage extends MultipartStorage {
   presignPut(key: string, upload: UploadSpec, signing: Signing): Promise<string>;
   presignPost(key: string, upload: UploadSpec, signing: Signing): Promise<PresignedPostForm>;
   presignGet(key: string, signing: Signing): Promise<string>;
@@ -120,6 +121,7 @@ export function isBadContinuationToken(error: unknown): boolean {
 
 function storageFor(client: S3Client, bucket: string): CallerStorage {
   return {
+    ...multipartStorage(client, bucket),
     presignPut: (key, upload, signing) =>
       getSignedUrl(
         client,

@@ -20,7 +20,12 @@ import {
 import { teamFolderProblems } from '../validation/team-folders';
 import { Defaults } from '../defaults';
 import { originListProblems, throwIfProblems, usersPrefixProblems } from '../validation/problems';
-import { isCognitoProviderName, MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../validation/rules';
+import {
+  isCognitoProviderName,
+  MAX_SINGLE_PUT_BYTES,
+  MAX_URL_EXPIRY_SECONDS,
+  MULTIPART_LIMITS,
+} from '../validation/rules';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY, USERS_PREFIX } from '../policy/user-prefix-names';
 import {
   hasPrebuiltPresignBundle,
@@ -50,6 +55,12 @@ export interface PresignApiOptions {
    * @default 104857600 (100 MiB)
    */
   readonly maxUploadBytes?: number;
+  /**
+   * Largest file a multipart upload (`POST /multipart-uploads`) may assemble, in bytes: at most
+   * 48.8 TiB, S3's largest object. Parts are 5 MiB, or larger once a file needs over 10,000.
+   * @default 5368709120 (5 GiB)
+   */
+  readonly maxMultipartUploadBytes?: number;
   /**
    * Objects per page of `GET /files` (1 to 1000).
    * @default 100
@@ -204,6 +215,9 @@ export class PresignApi extends Construct {
         PRESIGN_ROLE_ARN: this.presignRole.roleArn,
         URL_EXPIRY_SECONDS: String(urlExpiry.toSeconds()),
         MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? Defaults.MAX_UPLOAD_BYTES),
+        MAX_MULTIPART_UPLOAD_BYTES: String(
+          props.maxMultipartUploadBytes ?? Defaults.MAX_MULTIPART_UPLOAD_BYTES,
+        ),
         LIST_PAGE_SIZE: String(props.listPageSize ?? Defaults.LIST_PAGE_SIZE),
         ALLOWED_ORIGINS: props.allowedOrigins.join(','),
         IDENTITY_PROVIDER_NAME: props.providerName ?? Defaults.PROVIDER_NAME,
@@ -427,6 +441,13 @@ function propProblems(props: PresignApiProps, urlExpiry: Duration): string[] {
     if (!Number.isInteger(value) || value < min || value > max) problems.push(`${prop}: must be ${expected}`);
   };
   integer('maxUploadBytes', props.maxUploadBytes, 1, MAX_SINGLE_PUT_BYTES, 'an integer from 1 to 5 GiB');
+  integer(
+    'maxMultipartUploadBytes',
+    props.maxMultipartUploadBytes,
+    1,
+    MULTIPART_LIMITS.maxObjectBytes,
+    'an integer from 1 to 53687091200000 (48.8 TiB, S3’s largest object)',
+  );
   integer('listPageSize', props.listPageSize, 1, 1000, 'an integer from 1 to 1000');
   return problems;
 }

@@ -40,6 +40,61 @@ export const DOWNLOAD_REQUEST_SCHEMA: apigw.JsonSchema = {
   properties: { key: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 1024 } },
 };
 
+/** S3 upload ids are opaque; every one seen is base64-like. */
+const UPLOAD_ID_PATTERN = '^[A-Za-z0-9._~+/=-]{1,1024}$';
+const KEY = { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 1024 };
+const UPLOAD_ID = { type: apigw.JsonSchemaType.STRING, pattern: UPLOAD_ID_PATTERN };
+const SIZE = { type: apigw.JsonSchemaType.INTEGER, minimum: 1 };
+
+const objectSchema = (title: string, properties: Record<string, apigw.JsonSchema>): apigw.JsonSchema => ({
+  schema: apigw.JsonSchemaVersion.DRAFT4,
+  title,
+  type: apigw.JsonSchemaType.OBJECT,
+  required: Object.keys(properties).filter((name) => name !== 'folder'),
+  additionalProperties: false,
+  properties,
+});
+
+/**
+ * The multipart steps' bodies. Sizes have no maximum here, so a file over the cap gets the Lambda's
+ * 413; part numbers are checked against the file's plan there too.
+ */
+export const MULTIPART_REQUEST_SCHEMAS: Record<string, apigw.JsonSchema> = {
+  CreateMultipartUploadRequest: objectSchema('CreateMultipartUploadRequest', {
+    fileName: UPLOAD_REQUEST_SCHEMA.properties!.fileName,
+    contentType: UPLOAD_REQUEST_SCHEMA.properties!.contentType,
+    size: SIZE,
+    folder: UPLOAD_REQUEST_SCHEMA.properties!.folder,
+  }),
+  SignPartsRequest: objectSchema('SignPartsRequest', {
+    key: KEY,
+    uploadId: UPLOAD_ID,
+    size: SIZE,
+    partNumbers: {
+      type: apigw.JsonSchemaType.ARRAY,
+      minItems: 1,
+      maxItems: 100,
+      uniqueItems: true,
+      items: { type: apigw.JsonSchemaType.INTEGER, minimum: 1, maximum: 10_000 },
+    },
+  }),
+  CompleteMultipartUploadRequest: objectSchema('CompleteMultipartUploadRequest', {
+    key: KEY,
+    uploadId: UPLOAD_ID,
+    size: SIZE,
+  }),
+  MultipartUploadRequest: objectSchema('MultipartUploadRequest', { key: KEY, uploadId: UPLOAD_ID }),
+};
+
+/** `/multipart-uploads` and its steps, each a POST with its body's model. */
+const MULTIPART_STEPS: [string | undefined, string][] = [
+  [undefined, 'CreateMultipartUploadRequest'],
+  ['parts', 'SignPartsRequest'],
+  ['status', 'MultipartUploadRequest'],
+  ['complete', 'CompleteMultipartUploadRequest'],
+  ['abort', 'MultipartUploadRequest'],
+];
+
 /** API Gateway's own errors (authorizer, validation, throttling) in the Lambda's `{error, message}` shape. */
 const GATEWAY_ERRORS: [apigw.ResponseType, string][] = [
   [apigw.ResponseType.UNAUTHORIZED, 'Unauthorized'],
@@ -52,8 +107,9 @@ const GATEWAY_ERRORS: [apigw.ResponseType, string][] = [
 ];
 
 /**
- * `POST /uploads`, `GET /files` (`?folder=` for a team folder), `POST /downloads` (own or team keys)
- * and `GET /folders` (the caller's team folders), each behind the Cognito authorizer.
+ * `POST /uploads`, `GET /files` (`?folder=` for a team folder), `POST /downloads` (own or team keys),
+ * `GET /folders` (the caller's team folders) and `POST /multipart-uploads` with its steps `parts`,
+ * `status`, `complete` and `abort`, each behind the Cognito authorizer.
  */
 export function addPresignRoutes(api: apigw.RestApi, { handler, authorizer }: PresignRoutesOptions): void {
   const integration = new apigw.LambdaIntegration(handler, { allowTestInvoke: false });
@@ -85,6 +141,18 @@ export function addPresignRoutes(api: apigw.RestApi, { handler, authorizer }: Pr
     requestValidator: validator,
     requestModels: jsonBody('DownloadRequest', DOWNLOAD_REQUEST_SCHEMA),
   });
+
+  const multipart = api.root.addResource('multipart-uploads');
+  const models = new Map<string, ReturnType<typeof jsonBody>>();
+  for (const [step, modelName] of MULTIPART_STEPS) {
+    if (!models.has(modelName))
+      models.set(modelName, jsonBody(modelName, MULTIPART_REQUEST_SCHEMAS[modelName]));
+    (step ? multipart.addResource(step) : multipart).addMethod('POST', integration, {
+      ...auth,
+      requestValidator: validator,
+      requestModels: models.get(modelName),
+    });
+  }
 
   for (const [type, error] of GATEWAY_ERRORS) {
     api.addGatewayResponse(`${error}${type.responseType}`, {

@@ -41,6 +41,19 @@ export const MAX_URL_EXPIRY_SECONDS = 1800;
 /** S3's limit for a single PUT. */
 export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 
+/**
+ * S3's multipart limits, from the user guide's quick facts
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html): part numbers 1 to 10,000,
+ * each part 5 MiB to 5 GiB except the last, which has no minimum, and objects up to 48.8 TiB,
+ * which is exactly 10,000 parts of 5 GiB.
+ */
+export const MULTIPART_LIMITS = {
+  maxParts: 10_000,
+  minPartBytes: 5 * 1024 ** 2,
+  maxPartBytes: 5 * 1024 ** 3,
+  maxObjectBytes: 10_000 * 5 * 1024 ** 3,
+} as const;
+
 /** A Cognito hosted-domain prefix: Cognito refuses the AWS brand names in it. */
 export function isCognitoDomainPrefix(value: unknown): boolean {
   return (

@@ -5,6 +5,7 @@ const VALID = {
   PRESIGN_ROLE_ARN: 'arn:aws:iam::123456789012:role/Store-PresignRole-ABC',
   URL_EXPIRY_SECONDS: '300',
   MAX_UPLOAD_BYTES: '104857600',
+  MAX_MULTIPART_UPLOAD_BYTES: '10737418240',
   LIST_PAGE_SIZE: '100',
   ALLOWED_ORIGINS: 'https://files.example.com,http://localhost:5173',
   IDENTITY_PROVIDER_NAME: 'Okta',
@@ -23,6 +24,7 @@ describe('readConfig', () => {
       presignRoleArn: VALID.PRESIGN_ROLE_ARN,
       urlExpirySeconds: 300,
       maxUploadBytes: 104857600,
+      maxMultipartUploadBytes: 10737418240,
       listPageSize: 100,
       allowedOrigins: ['https://files.example.com', 'http://localhost:5173'],
       identityProviderName: 'Okta',
@@ -45,6 +47,21 @@ describe('readConfig', () => {
       3600,
     ]);
     expect(readConfig({ ...VALID, TEAM_FOLDERS: '' }).teamFolders).toEqual([]);
+  });
+
+  it('caps multipart uploads at 5 GiB when MAX_MULTIPART_UPLOAD_BYTES is unset, and at S3’s 48.8 TiB at most', () => {
+    const { MAX_MULTIPART_UPLOAD_BYTES, ...unset } = VALID;
+    void MAX_MULTIPART_UPLOAD_BYTES;
+    expect(readConfig(unset).maxMultipartUploadBytes).toBe(5 * 1024 ** 3);
+    expect(
+      readConfig({ ...VALID, MAX_MULTIPART_UPLOAD_BYTES: String(10_000 * 5 * 1024 ** 3) })
+        .maxMultipartUploadBytes,
+    ).toBe(53_687_091_200_000);
+    for (const bad of ['0', String(10_000 * 5 * 1024 ** 3 + 1), '1e9', '']) {
+      expect(() => readConfig({ ...VALID, MAX_MULTIPART_UPLOAD_BYTES: bad })).toThrow(
+        /MAX_MULTIPART_UPLOAD_BYTES must be an integer in 1\.\.53687091200000/,
+      );
+    }
   });
 
   it('refuses a teams prefix that contains the users prefix, or the reverse', () => {

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { encodePageToken } from '../../lambda/presign/core';
 import { createHandler } from '../../lambda/presign/handler';
+import { MAX_PARTS_PER_REQUEST, partLength, partPlan } from '../../lambda/presign/multipart';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
 import { authenticate, flattenClaims } from '../../emulator/model/apigateway-cognito-authorizer';
 import {
@@ -43,7 +44,10 @@ const SESSION = {
   sessionToken: 'fake-token',
   expiration: new Date(Date.now() + 3600_000),
 };
-const RUNS = { uploads: 1000, downloads: 300, listings: 200, anything: 300, teams: 500 };
+const RUNS = { uploads: 1000, downloads: 300, listings: 200, anything: 300, teams: 500, multipart: 600 };
+/** The upload S3 holds for every key in this stub: three parts of a 12 MiB file, all there. */
+const STORED_SIZE = 12 * 1024 * 1024;
+const KNOWN_UPLOAD = 'upload-0f8fad5b';
 
 let requestsRun = 0;
 const statusCounts: Record<number, number> = {};
@@ -53,6 +57,8 @@ const verdicts: Record<string, number> = {};
 let acceptedInOtherCase = 0;
 /** Keys signed or checked, and prefixes listed, during the current request. */
 let touchedKeys: string[] = [];
+/** Successful multipart requests, by resource. */
+const multipartSuccesses: Record<string, number> = {};
 /** Successful requests that reached a team folder, by route. */
 const teamFolderSuccesses: Record<string, number> = {};
 
@@ -76,6 +82,25 @@ const storage: CallerStorage = {
     ],
     nextToken: 'opaque+/=',
   }),
+  createMultipartUpload: (key) => touch(key, Promise.resolve(KNOWN_UPLOAD)),
+  presignUploadPart: (key, uploadId, partNumber, length, signing) =>
+    touch(key, signer.presignUploadPart(key, uploadId, partNumber, length, signing)),
+  // S3 knows one upload id; any other is another user's or made up, and S3 answers NoSuchUpload.
+  listParts: (key, uploadId) =>
+    touch(
+      key,
+      Promise.resolve(
+        uploadId === KNOWN_UPLOAD
+          ? [1, 2, 3].map((partNumber) => ({
+              partNumber,
+              size: partLength(partPlan(STORED_SIZE), partNumber),
+              etag: `"e${partNumber}"`,
+            }))
+          : undefined,
+      ),
+    ),
+  completeMultipartUpload: (key) => touch(key, Promise.resolve()),
+  abortMultipartUpload: (key, uploadId) => touch(key, Promise.resolve(uploadId === KNOWN_UPLOAD)),
 };
 const handler = createHandler({
   config: CONFIG,
@@ -496,6 +521,76 @@ const teamRequest = fc.oneof(
   fc.constant(['GET', '/folders', undefined, undefined] as const),
 );
 
+/** Usually a key the caller may write, so that enough requests get far enough to be signed. */
+const multipartKey = mostly(
+  fc.constantFrom('users/{sub}/id/film.mp4', 'teams/finance/id/q3.mp4', 'teams/fin/id/x.mp4'),
+  downloadKey,
+);
+/** The multipart steps' bodies: usually plausible, with keys anyone's and ids S3's or not. */
+const multipartRequest = fc.oneof(
+  fc
+    .record({
+      fileName: mostly(hostileName, fc.jsonValue()),
+      contentType: mostly(fc.constant('video/mp4'), fc.string()),
+      size: multipartSize(),
+      folder: fc.option(fc.constantFrom('finance', 'fin', 'auditors', 'payroll', '../users'), {
+        nil: undefined,
+      }),
+    })
+    .map((body) => ['/multipart-uploads', body] as const),
+  fc
+    .record({
+      key: multipartKey,
+      uploadId: uploadIdSent(),
+      size: multipartSize(),
+      partNumbers: mostly(
+        fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.oneof(
+          fc.constantFrom([], [0], [-1], [1, 1], [10_001], [1.5], ['1'], null),
+          fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 90, maxLength: 120 }),
+        ),
+      ),
+    })
+    .map((body) => ['/multipart-uploads/parts', body] as const),
+  fc
+    .record({
+      key: multipartKey,
+      uploadId: uploadIdSent(),
+      size: mostly(fc.constant(STORED_SIZE), multipartSize()),
+    })
+    .map((body) => ['/multipart-uploads/complete', body] as const),
+  fc
+    .record({ key: multipartKey, uploadId: uploadIdSent() })
+    .chain((body) =>
+      fc.constantFrom('/multipart-uploads/status', '/multipart-uploads/abort').map((r) => [r, body] as const),
+    ),
+);
+
+function multipartSize() {
+  return mostly(
+    fc.oneof(
+      fc.constant(STORED_SIZE),
+      fc.integer({ min: 1, max: 4 * 5 * 1024 * 1024 }),
+      fc.constant(CONFIG.maxMultipartUploadBytes),
+    ),
+    fc.oneof(
+      fc.constantFrom(0, -1, 1.5, CONFIG.maxMultipartUploadBytes + 1, 2 ** 53, 10_000 * 5 * 1024 ** 3 + 1),
+      fc.jsonValue(),
+    ),
+  );
+}
+
+function uploadIdSent() {
+  return mostly(
+    fc.constantFrom(KNOWN_UPLOAD, 'bobs-upload-id'),
+    fc.oneof(
+      fc.constantFrom('', 'a b', 'x&partNumber=9', '../x', 'a'.repeat(1025)),
+      fc.string(),
+      fc.integer(),
+    ),
+  );
+}
+
 // ---- invariants --------------------------------------------------------------------------
 
 async function run(event: APIGatewayProxyEvent): Promise<void> {
@@ -507,7 +602,7 @@ async function run(event: APIGatewayProxyEvent): Promise<void> {
 }
 
 function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyResult): void {
-  expect([200, 400, 401, 403, 404, 413, 415]).toContain(response.statusCode);
+  expect([200, 400, 401, 403, 404, 409, 413, 415]).toContain(response.statusCode);
   const verdict = claimsVerdict(event);
   verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
   if (verdict !== 'agree') expect([verdict, response.statusCode]).not.toEqual([verdict, 200]);
@@ -527,7 +622,7 @@ function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyRes
   expect(caller).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
   const memberships = expectedMemberships(event);
   // Uploads need read-write; everything else reads.
-  const writing = event.resource === '/uploads';
+  const writing = event.resource === '/uploads' || event.resource.startsWith('/multipart-uploads');
   const prefixes = [
     `users/${caller}/`,
     ...[...memberships]
@@ -553,6 +648,43 @@ function checkResponse(event: APIGatewayProxyEvent, response: APIGatewayProxyRes
     if (body.method !== 'POST') expect(decodeURIComponent(url.pathname.slice(1))).toBe(body.key);
   }
   if (body.fields) expect(body.fields.key).toBe(body.key);
+  if (event.resource.startsWith('/multipart-uploads')) checkMultipart(event, body);
+}
+
+/**
+ * This test's own reading of a multipart answer: part URLs only for the named upload and key, only
+ * for part numbers asked for and inside the declared size's plan, each with its exact length
+ * signed; a completion only of a size within the cap whose stored parts are exactly the plan.
+ */
+function checkMultipart(event: APIGatewayProxyEvent, body: Record<string, any>): void {
+  const sent = JSON.parse(
+    event.isBase64Encoded ? Buffer.from(event.body!, 'base64').toString() : (event.body ?? 'null'),
+  );
+  if (event.resource === '/multipart-uploads') {
+    expect(sent.size).toBeLessThanOrEqual(CONFIG.maxMultipartUploadBytes);
+    expect(body.partSize * (body.partCount - 1)).toBeLessThan(sent.size);
+    expect(body.partCount).toBeLessThanOrEqual(10_000);
+  }
+  if (event.resource === '/multipart-uploads/parts') {
+    expect(sent.size).toBeLessThanOrEqual(CONFIG.maxMultipartUploadBytes);
+    expect(body.parts.length).toBeLessThanOrEqual(MAX_PARTS_PER_REQUEST);
+    const plan = partPlan(sent.size);
+    for (const part of body.parts) {
+      expect(sent.partNumbers).toContain(part.partNumber);
+      expect(part.partNumber).toBeLessThanOrEqual(plan.partCount);
+      const url = new URL(part.url);
+      expect(url.host).toBe(HOST);
+      expect(decodeURIComponent(url.pathname.slice(1))).toBe(sent.key);
+      expect(url.searchParams.get('uploadId')).toBe(sent.uploadId);
+      expect(url.searchParams.get('partNumber')).toBe(String(part.partNumber));
+      expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host');
+      expect(part.headers['content-length']).toBe(String(partLength(plan, part.partNumber)));
+    }
+  }
+  if (event.resource === '/multipart-uploads/complete') {
+    expect([sent.uploadId, sent.size]).toEqual([KNOWN_UPLOAD, STORED_SIZE]);
+  }
+  multipartSuccesses[event.resource] = (multipartSuccesses[event.resource] ?? 0) + 1;
 }
 
 type Verdict =
@@ -732,6 +864,13 @@ describe('hostile requests', () => {
       expect(verdicts[verdict]).toBeGreaterThanOrEqual(30);
     }
     expect(acceptedInOtherCase).toBeGreaterThanOrEqual(5); // about 30 in a typical run
+    // Every multipart step succeeded often enough for its invariants to bite.
+    console.log(`multipart successes by resource ${JSON.stringify(multipartSuccesses)}`);
+    for (const step of ['', '/parts', '/status', '/complete', '/abort']) {
+      const resource = `/multipart-uploads${step}`;
+      expect([resource, multipartSuccesses[resource] ?? 0]).toEqual([resource, expect.any(Number)]);
+      expect(multipartSuccesses[resource]).toBeGreaterThanOrEqual(5);
+    }
     // Enough requests got through for the invariants on signed URLs to mean something.
     expect(statusCounts[200]).toBeGreaterThanOrEqual(150);
   });
@@ -799,6 +938,26 @@ describe('hostile requests', () => {
     );
   });
 
+  it('multipart: part URLs only for the caller’s writable keys and the named upload, within the declared plan and the cap', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof({ weight: 1, arbitrary: authorization }, { weight: 2, arbitrary: teamCaller }),
+        multipartRequest,
+        async (auth, [resource, body]) => {
+          const key =
+            typeof (body as { key?: unknown }).key === 'string'
+              ? (body as { key: string }).key
+                  .replaceAll('{sub}', () => String(('sub' in auth && auth.sub) || ''))
+                  .replaceAll('{other}', OTHER)
+              : undefined;
+          const sent = key === undefined ? body : { ...body, key };
+          await run(request('POST', resource, auth, sent, 'json', undefined));
+        },
+      ),
+      { numRuns: RUNS.multipart },
+    );
+  });
+
   it('any method, resource and body gets a JSON answer below 500', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -809,6 +968,9 @@ describe('hostile requests', () => {
             '/files',
             '/downloads',
             '/folders',
+            '/multipart-uploads',
+            '/multipart-uploads/parts',
+            '/multipart-uploads/complete',
             '/',
             '/uploads/..',
             '/{proxy+}',

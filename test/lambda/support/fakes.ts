@@ -27,6 +27,7 @@ export function presignConfig(overrides: Partial<PresignConfig> = {}): PresignCo
     presignRoleArn: ROLE_ARN,
     urlExpirySeconds: 300,
     maxUploadBytes: 1024 * 1024,
+    maxMultipartUploadBytes: 64 * 1024 * 1024,
     listPageSize: 100,
     allowedOrigins: [ALLOWED_ORIGIN, 'http://localhost:5173'],
     identityProviderName: PROVIDER,
