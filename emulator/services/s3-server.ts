@@ -33,6 +33,7 @@ export async function startLocalS3(buckets: BucketSetup[], keepIn?: string): Pro
   const S3rver: S3rverClass = require('@20minutes/s3rver');
   if (keepIn) fs.mkdirSync(keepIn, { recursive: true });
   const directory = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  addListPartsAndAbort();
   const restoreCrypto = supportSingleDes();
   const restoreEncoding = encodeQueriesAsSigV4Does();
   const server = new S3rver({
@@ -127,4 +128,74 @@ function supportSingleDes(): () => void {
     nodeCrypto.createCipheriv = createCipheriv;
     nodeCrypto.createDecipheriv = createDecipheriv;
   };
+}
+
+let listPartsAndAbortAdded = false;
+
+/**
+ * s3rver 4 stores multipart uploads but answers ListParts (`GET ?uploadId`) and
+ * AbortMultipartUpload (`DELETE ?uploadId`) with MethodNotAllowed. This adds both to its router,
+ * after its signature check and before its own object routes, reading and removing the upload
+ * folder its store keeps (`<bucket>/.._S3rver_uploads/<uploadId>/<part>` with `<part>.md5` and the
+ * upload's `key`). Answers follow the API reference: ListPartsResult with each part's number, ETag
+ * and size; 204 for an abort; 404 NoSuchUpload for an id unknown for that key.
+ */
+function addListPartsAndAbort(): void {
+  if (listPartsAndAbortAdded) return;
+  listPartsAndAbortAdded = true;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const router = require('@20minutes/s3rver/lib/routes');
+  const S3Error = require('@20minutes/s3rver/lib/models/error');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  router.all('/:bucket/:key+', async (ctx: any, next: () => Promise<void>) => {
+    if (ctx.params.queryMethod !== 'uploadId' || !['GET', 'DELETE'].includes(ctx.method)) return next();
+    const { bucket, key } = ctx.params;
+    const uploadId = String(ctx.query.uploadId);
+    // s3rver's own ids are 32 hex digits; anything else cannot name one of its folders.
+    const folder = /^[0-9a-f]{32}$/.test(uploadId)
+      ? path.join(ctx.app.store.getResourcePath(bucket, undefined, 'uploads'), uploadId)
+      : undefined;
+    const storedKey =
+      folder && fs.existsSync(path.join(folder, 'key'))
+        ? fs.readFileSync(path.join(folder, 'key'), 'utf8')
+        : undefined;
+    if (!folder || storedKey !== key) {
+      throw new S3Error('NoSuchUpload', 'The specified upload does not exist.', { UploadId: uploadId });
+    }
+    if (ctx.method === 'DELETE') {
+      fs.rmSync(folder, { recursive: true, force: true });
+      ctx.status = 204;
+      return;
+    }
+    const parts = fs
+      .readdirSync(folder)
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((partNumber) => {
+        const file = path.join(folder, String(partNumber));
+        return {
+          PartNumber: partNumber,
+          LastModified: fs.statSync(file).mtime.toISOString(),
+          ETag: JSON.stringify(fs.readFileSync(`${file}.md5`, 'utf8')),
+          Size: fs.statSync(file).size,
+        };
+      });
+    ctx.body = {
+      ListPartsResult: {
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MaxParts: 1000,
+        IsTruncated: false,
+        Part: parts,
+      },
+    };
+  });
+  // The new layer went last; it has to run before s3rver's own `/:bucket/:key+` method routes.
+  const layer = router.stack.pop();
+  const firstObjectRoute = router.stack.findIndex(
+    (l: { path: string; methods: string[] }) => l.path === '/:bucket/:key+' && l.methods.length > 0,
+  );
+  router.stack.splice(firstObjectRoute, 0, layer);
 }
