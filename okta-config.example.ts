@@ -48,6 +48,7 @@ export const config: OktaS3Config = {
       presign: {
         urlExpirySeconds: 300,
         maxUploadBytes: 100 * 1024 * 1024,
+        maxMultipartUploadBytes: 20 * 1024 * 1024 * 1024,
         throttlingRateLimit: 20,
         throttlingBurstLimit: 40,
         listPageSize: 100,

@@ -85,6 +85,7 @@ export class OktaS3StorageStack extends Stack {
       presignApi: {
         urlExpiry: Duration.seconds(presign.urlExpirySeconds),
         maxUploadBytes: presign.maxUploadBytes,
+        maxMultipartUploadBytes: presign.maxMultipartUploadBytes,
         listPageSize: presign.listPageSize,
         throttlingRateLimit: presign.throttlingRateLimit,
         throttlingBurstLimit: presign.throttlingBurstLimit,

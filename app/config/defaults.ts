@@ -19,6 +19,7 @@ export const DEFAULT_STORAGE: StorageSettings = {
 export const DEFAULT_PRESIGN: PresignSettings = {
   urlExpirySeconds: Defaults.URL_EXPIRY_SECONDS,
   maxUploadBytes: Defaults.MAX_UPLOAD_BYTES,
+  maxMultipartUploadBytes: Defaults.MAX_MULTIPART_UPLOAD_BYTES,
   throttlingRateLimit: Defaults.THROTTLING_RATE_LIMIT,
   throttlingBurstLimit: Defaults.THROTTLING_BURST_LIMIT,
   listPageSize: Defaults.LIST_PAGE_SIZE,
@@ -43,7 +44,7 @@ export const DEFAULT_WEB_CLIENT: WebClientSettings = {
 
 export const DEFAULT_ID_TOKEN_VALIDITY_MINUTES = Defaults.ID_TOKEN_VALIDITY_MINUTES;
 
-export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS } from '../../lib/validation/rules';
+export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS, MULTIPART_LIMITS } from '../../lib/validation/rules';
 
 /** The retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [

@@ -56,6 +56,7 @@ export const STORAGE_KEYS = keysOf<StorageSettings>()([
 export const PRESIGN_KEYS = keysOf<PresignSettings>()([
   'urlExpirySeconds',
   'maxUploadBytes',
+  'maxMultipartUploadBytes',
   'throttlingRateLimit',
   'throttlingBurstLimit',
   'listPageSize',

@@ -130,6 +130,8 @@ export interface PresignSettings {
   readonly urlExpirySeconds: number;
   /** Largest upload a presigned URL allows, in bytes (at most 5 GiB, S3's single-PUT limit). */
   readonly maxUploadBytes: number;
+  /** Largest file a multipart upload may assemble, in bytes (at most 48.8 TiB, S3's largest object). */
+  readonly maxMultipartUploadBytes: number;
   /** Steady-state requests per second across the API stage. */
   readonly throttlingRateLimit: number;
   /** Burst capacity of the API stage. */

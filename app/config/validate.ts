@@ -5,6 +5,7 @@ import {
   DEFAULT_WEB_CLIENT,
   LOG_RETENTION_DAYS,
   MAX_SINGLE_PUT_BYTES,
+  MULTIPART_LIMITS,
   MAX_URL_EXPIRY_SECONDS,
 } from './defaults';
 import { isLocalHttp, originProblem, parseUrl } from '../../lib/validation/origins';
@@ -236,6 +237,11 @@ export function validateConfig(input: unknown): OktaS3Config {
     const presign = { ...DEFAULT_PRESIGN, ...presignSection };
     check(`${p}.presign.urlExpirySeconds`, presign.urlExpirySeconds, integerIn(60, MAX_URL_EXPIRY_SECONDS));
     check(`${p}.presign.maxUploadBytes`, presign.maxUploadBytes, integerIn(1, MAX_SINGLE_PUT_BYTES));
+    check(
+      `${p}.presign.maxMultipartUploadBytes`,
+      presign.maxMultipartUploadBytes,
+      integerIn(1, MULTIPART_LIMITS.maxObjectBytes),
+    );
     check(`${p}.presign.throttlingRateLimit`, presign.throttlingRateLimit, integerIn(1, 10_000));
     check(`${p}.presign.throttlingBurstLimit`, presign.throttlingBurstLimit, integerIn(1, 5_000));
     check(`${p}.presign.listPageSize`, presign.listPageSize, integerIn(1, 1000));

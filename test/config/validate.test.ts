@@ -186,6 +186,11 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
     'environments.dev.presign.maxUploadBytes',
   ],
   [
+    'multipart cap over S3’s largest object (48.8 TiB)',
+    (c) => (dev(c).presign.maxMultipartUploadBytes = 10_000 * 5 * 1024 ** 3 + 1),
+    'environments.dev.presign.maxMultipartUploadBytes',
+  ],
+  [
     'negative throttling rate',
     (c) => (dev(c).presign.throttlingRateLimit = -1),
     'environments.dev.presign.throttlingRateLimit',

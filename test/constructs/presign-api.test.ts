@@ -49,7 +49,8 @@ describe('PresignApi: authorization and validation', () => {
     const methods = ofType('AWS::ApiGateway::Method').map((m) => m.Properties);
     const authorizerId = idOf('AWS::ApiGateway::Authorizer', 'PresignApiAuthorizer');
     const guarded = methods.filter((m) => m.HttpMethod !== 'OPTIONS');
-    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
+    // GET /files and /folders; POST /uploads, /downloads, /multipart-uploads and its four steps.
+    expect(guarded.map((m) => m.HttpMethod).sort()).toEqual(['GET', 'GET', ...Array(7).fill('POST')]);
     for (const m of guarded) {
       expect(m.AuthorizationType).toBe('COGNITO_USER_POOLS');
       expect(m.AuthorizerId).toEqual({ Ref: authorizerId });
@@ -91,8 +92,32 @@ describe('PresignApi: authorization and validation', () => {
     expect(models.DownloadRequest.Schema).toMatchObject({ required: ['key'], additionalProperties: false });
     const posts = ofType('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod === 'POST');
     expect(posts.map((m) => m.Properties.RequestModels['application/json'].Ref).sort()).toEqual(
-      [models.UploadRequest.id, models.DownloadRequest.id].sort(),
+      [
+        models.UploadRequest.id,
+        models.DownloadRequest.id,
+        models.CreateMultipartUploadRequest.id,
+        models.SignPartsRequest.id,
+        models.CompleteMultipartUploadRequest.id,
+        // status and abort name an upload and nothing else.
+        models.MultipartUploadRequest.id,
+        models.MultipartUploadRequest.id,
+      ].sort(),
     );
+    expect(models.SignPartsRequest.Schema).toMatchObject({
+      required: ['key', 'uploadId', 'size', 'partNumbers'],
+      additionalProperties: false,
+      properties: {
+        // S3's part numbers (1 to 10,000); the plan of the declared size bounds them further.
+        partNumbers: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 100,
+          uniqueItems: true,
+          items: { minimum: 1, maximum: 10000 },
+        },
+      },
+    });
+    expect(models.CreateMultipartUploadRequest.Schema.required).toEqual(['fileName', 'contentType', 'size']);
     for (const m of posts) expect(m.Properties.RequestValidatorId).toEqual({ Ref: validator.id });
     expect(UPLOAD_REQUEST_SCHEMA.properties!.checksumSha256.pattern).toBe('^[A-Za-z0-9+/]{43}=$');
     expect(DOWNLOAD_REQUEST_SCHEMA.properties!.key.maxLength).toBe(1024);
@@ -121,7 +146,7 @@ describe('PresignApi: authorization and validation', () => {
 describe('PresignApi: CORS, throttling and logs', () => {
   test('preflights allow exactly the given origins and never *', () => {
     const options = ofType('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod === 'OPTIONS');
-    expect(options).toHaveLength(5);
+    expect(options).toHaveLength(10);
     for (const m of options) {
       const [response] = m.Properties.Integration.IntegrationResponses;
       const staticOrigin = response.ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
@@ -193,6 +218,7 @@ describe('PresignApi: the Lambda and its roles', () => {
       PRESIGN_ROLE_ARN: { 'Fn::GetAtt': [idOf('AWS::IAM::Role', 'PresignApiPresignRole'), 'Arn'] },
       URL_EXPIRY_SECONDS: '300',
       MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
+      MAX_MULTIPART_UPLOAD_BYTES: String(5 * 1024 ** 3),
       LIST_PAGE_SIZE: '100',
       ALLOWED_ORIGINS: TEST_ORIGINS.join(','),
       // The Lambda takes the caller from the identities entry of this provider, in ID tokens of
@@ -353,11 +379,12 @@ describe('PresignApi with imported resources', () => {
           allowedOrigins: [],
           urlExpiry: Duration.hours(2),
           maxUploadBytes: 0,
+          maxMultipartUploadBytes: 10_000 * 5 * 1024 ** 3 + 1,
           listPageSize: 5000,
           providerName: 'Okta_Workforce',
         }),
     ).toThrow(
-      /^PresignApi at \S+\/Bad: urlExpiry: must be 1 to 30 minutes; allowedOrigins: must name at least one origin; providerName: must be 3-32 characters, no whitespace, no _ after the first \(Cognito ProviderName\); maxUploadBytes: must be an integer from 1 to 5 GiB; listPageSize: must be an integer from 1 to 1000$/,
+      /^PresignApi at \S+\/Bad: urlExpiry: must be 1 to 30 minutes; allowedOrigins: must name at least one origin; providerName: must be 3-32 characters, no whitespace, no _ after the first \(Cognito ProviderName\); maxUploadBytes: must be an integer from 1 to 5 GiB; maxMultipartUploadBytes: must be an integer from 1 to 53687091200000 \(48\.8 TiB, S3’s largest object\); listPageSize: must be an integer from 1 to 1000$/,
     );
   });
 
