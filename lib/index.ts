@@ -11,6 +11,9 @@ export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
 export * from './constructs/storage-monitoring';
 export * from './constructs/web-client';
+export * from './constructs/private-network';
+export * from './constructs/logs-key';
+export * from './compliance';
 
 // Defaults and pure policy builders, as static methods
 export * from './defaults';

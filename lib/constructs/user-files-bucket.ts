@@ -7,7 +7,11 @@ import { NagSuppressions } from '../peer';
 import { Construct } from 'constructs';
 import { Defaults } from '../defaults';
 import { CorsRules } from '../policy/cors-rules';
-import { KMS_CRYPTO_ACTIONS, s3ViaService } from '../policy/grant-key-through-s3';
+import {
+  denyGrantsExceptForAwsServices,
+  KMS_CRYPTO_ACTIONS,
+  s3ViaService,
+} from '../policy/grant-key-through-s3';
 import { grantUserPrefixAccess } from '../policy/grant-user-prefix';
 import { uploadEncryptionDenials } from '../policy/upload-encryption';
 import { USERS_PREFIX } from '../policy/user-prefix-names';
@@ -25,6 +29,27 @@ export interface ObjectCreatedRuleOptions extends events.OnEventOptions {
 
 /** The data bucket's own settings: everything but who may reach it from a browser. */
 export interface UserFilesBucketOptions {
+  /**
+   * An existing bucket to deliver the data bucket's server access logs to, under
+   * `<accessLogsPrefix>`, for example a central log bucket in a Log Archive account. Its bucket
+   * policy must let `logging.s3.amazonaws.com` write there; the construct cannot change it. When
+   * given, the construct creates no log bucket of its own.
+   * @default - a new log bucket, with its own delivery policy
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Where the data bucket's access logs go in `accessLogsBucket` (or the construct's own log bucket).
+   * @default 'data-bucket/'
+   */
+  readonly accessLogsPrefix?: string;
+  /**
+   * Turn on S3 Object Lock for a new data bucket (it cannot be turned on for an existing one in
+   * CloudFormation). No default retention is set: one would make every upload send `Content-MD5`
+   * or a checksum, and would stop lifecycle expiry of noncurrent versions and moves out of a
+   * prefix. Object Lock also needs versioning, which the data bucket always has.
+   * @default false
+   */
+  readonly objectLockEnabled?: boolean;
   /**
    * User metadata keys browsers may send and read, without the `x-amz-meta-` prefix (a key given
    * with it is taken without it).
@@ -98,8 +123,8 @@ export const DATA_BUCKET_LOG_PREFIX = 'data-bucket/';
 export class UserFilesBucket extends Construct {
   /** The data bucket. */
   public readonly bucket: s3.Bucket;
-  /** The bucket that receives the data bucket's server access logs. */
-  public readonly logBucket: s3.Bucket;
+  /** The bucket that receives the data bucket's server access logs: the construct's own, or `accessLogsBucket`. */
+  public readonly logBucket: s3.IBucket;
   /** The data bucket's KMS key, when it uses SSE-KMS. */
   public readonly encryptionKey?: kms.IKey;
   /** The folder every user's own prefix lives under. */
@@ -112,28 +137,7 @@ export class UserFilesBucket extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
 
-    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // Log delivery cannot write to SSE-KMS buckets; SSE-S3 is the strongest option here.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [
-        {
-          id: 'expire-access-logs',
-          expiration: props.accessLogRetention ?? Duration.days(Defaults.ACCESS_LOG_RETENTION_DAYS),
-        },
-      ],
-      removalPolicy,
-      autoDeleteObjects,
-    });
-    NagSuppressions.addResourceSuppressions(this.logBucket, [
-      {
-        id: 'AwsSolutions-S1',
-        reason: 'This is the access-log destination; logging it into itself would loop.',
-      },
-    ]);
+    this.logBucket = props.accessLogsBucket ?? this.createLogBucket(props, removalPolicy);
 
     const encryption =
       props.encryption ?? (props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED);
@@ -150,6 +154,7 @@ export class UserFilesBucket extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
+      objectLockEnabled: props.objectLockEnabled || undefined,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       cors: props.allowedOrigins?.length
         ? CorsRules.forBrowsers({
@@ -174,7 +179,7 @@ export class UserFilesBucket extends Construct {
       removalPolicy,
       autoDeleteObjects,
     });
-    this.deliverAccessLogsByPolicy();
+    this.deliverAccessLogsByPolicy(props.accessLogsPrefix ?? DATA_BUCKET_LOG_PREFIX);
     this.sendEventsToEventBridge();
     for (const statement of uploadEncryptionDenials(
       this.bucket.arnForObjects('*'),
@@ -182,6 +187,33 @@ export class UserFilesBucket extends Construct {
     )) {
       this.bucket.addToResourcePolicy(statement);
     }
+  }
+
+  private createLogBucket(props: UserFilesBucketOptions, removalPolicy: RemovalPolicy): s3.Bucket {
+    const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
+    const logBucket = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // Log delivery cannot write to SSE-KMS buckets; SSE-S3 is the strongest option here.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: props.accessLogRetention ?? Duration.days(Defaults.ACCESS_LOG_RETENTION_DAYS),
+        },
+      ],
+      removalPolicy,
+      autoDeleteObjects,
+    });
+    NagSuppressions.addResourceSuppressions(logBucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the access-log destination; logging it into itself would loop.',
+      },
+    ]);
+    return logBucket;
   }
 
   /**
@@ -209,21 +241,7 @@ export class UserFilesBucket extends Construct {
         conditions: { StringNotEquals: { 'kms:ViaService': s3ViaService(Stack.of(this)) } },
       }),
     );
-    // Grants are a second way to hand out key use; S3 needs none for SSE-KMS, so only AWS services
-    // acting for an AWS resource may create them (the statement Control Tower's CT.KMS.PR.3 asks for,
-    // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsExceptForAwsServices',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    key.addToResourcePolicy(denyGrantsExceptForAwsServices());
     return key;
   }
 
@@ -288,16 +306,17 @@ export class UserFilesBucket extends Construct {
    * choose an ACL in apps without the `serverAccessLogsUseBucketPolicy` feature flag, so importing
    * stacks would get a weaker log bucket than ours.
    */
-  private deliverAccessLogsByPolicy() {
+  private deliverAccessLogsByPolicy(prefix: string) {
     (this.bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
       destinationBucketName: this.logBucket.bucketName,
-      logFilePrefix: DATA_BUCKET_LOG_PREFIX,
+      logFilePrefix: prefix,
     };
+    // An imported bucket's policy is its owner's to write (addToResourcePolicy does nothing there).
     this.logBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
         actions: ['s3:PutObject'],
-        resources: [this.logBucket.arnForObjects(`${DATA_BUCKET_LOG_PREFIX}*`)],
+        resources: [this.logBucket.arnForObjects(`${prefix}*`)],
         conditions: {
           ArnLike: { 'aws:SourceArn': this.bucket.bucketArn },
           StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
@@ -330,6 +349,11 @@ function propProblems(props: UserFilesBucketProps): string[] {
     const n = d.toDays({ integral: false });
     if (!Number.isInteger(n) || n < 1) problems.push(`${name}: expected a whole number of days, at least 1`);
   }
+  const logsPrefix = props.accessLogsPrefix;
+  if (logsPrefix !== undefined && !Token.isUnresolved(logsPrefix) && !/^([^/]+\/)+$/.test(logsPrefix))
+    problems.push(
+      `accessLogsPrefix: "${logsPrefix}" must be folder names, each ending in "/" (e.g. data-bucket/)`,
+    );
   if (props.encryptionKey && props.encryption !== undefined && props.encryption !== s3.BucketEncryption.KMS)
     problems.push('encryptionKey: given, but encryption is not BucketEncryption.KMS');
   if (

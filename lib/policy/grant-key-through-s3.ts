@@ -47,3 +47,21 @@ export function grantKeyThroughS3(bucket: s3.IBucket, key: kms.IKey, grantee: ia
     },
   });
 }
+
+/**
+ * Grants are a second way to hand out key use; S3 and CloudWatch Logs need none, so only AWS
+ * services acting for an AWS resource may create them (the statement Control Tower's CT.KMS.PR.3
+ * asks for, https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html).
+ */
+export function denyGrantsExceptForAwsServices(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: {
+      BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+    },
+  });
+}
