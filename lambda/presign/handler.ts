@@ -11,16 +11,7 @@ import {
   postResponse,
   putResponse,
 } from './core';
-import {
-  badRequest,
-  corsHeaders,
-  errorResponse,
-
-  header,
-  isRecord,
-  jsonResponse,
-  notFound,
-} from './http';
+import { badRequest, corsHeaders, errorResponse, header, isRecord, jsonResponse, notFound } from './http';
 import { callerSub } from './identity';
 import { CallerSessions, CredentialsSource, SessionCredentials } from './credentials';
 import { calling, classifyFailure, Fault } from './faults';

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { StoredPart } from './multipart';
-import type { Signing } from './s3';
+import type { Signing } from './signing';
 
 /** The multipart half of a caller's storage; every call is made as the caller's own session. */
 export interface MultipartStorage {

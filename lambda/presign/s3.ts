@@ -11,6 +11,9 @@ import type { ListedObject, UploadRequest } from './core';
 import type { SessionCredentials } from './credentials';
 import type { SdkClientOptions } from './sdk-clients';
 import { multipartStorage, MultipartStorage } from './s3-multipart';
+import type { Signing } from './signing';
+
+export type { Signing } from './signing';
 
 export interface S3Options {
   readonly bucket: string;
@@ -22,11 +25,6 @@ export interface S3Options {
   readonly clientOptions?: SdkClientOptions;
   /** For tests: adjust each new client, e.g. add middleware. */
   readonly customizeClient?: (client: S3Client) => void;
-}
-
-export interface Signing {
-  readonly signingDate: Date;
-  readonly expiresIn: number;
 }
 
 export type PolicyCondition = NonNullable<PresignedPostOptions['Conditions']>[number];

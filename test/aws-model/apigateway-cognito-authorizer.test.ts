@@ -88,7 +88,8 @@ describe('the REST Cognito authorizer model', () => {
         template.resources[id].Type === 'AWS::ApiGateway::Method' &&
         template.resources[id].Properties.HttpMethod !== 'OPTIONS',
     );
-    expect(methods).toHaveLength(4);
+    // uploads, files, folders, downloads, and the five multipart steps.
+    expect(methods).toHaveLength(9);
     for (const id of methods) {
       const authorization = methodAuthorizationOf(template, id, [stackPool]);
       expect(authorization.userPools).toEqual([stackPool]);
