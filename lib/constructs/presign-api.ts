@@ -1,6 +1,8 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -41,6 +43,9 @@ import { addPresignRoutes } from './presign-routes';
  * answered with a 503 before Lambda ends the invocation.
  */
 export const PRESIGN_TIMEOUT_SECONDS = 10;
+
+/** The API's one stage; a literal, as the execution log group's name must not refer to the stage. */
+const STAGE_NAME = 'v1';
 
 /** The presign API's own settings: everything but the pool, the bucket and the origins. */
 export interface PresignApiOptions {
@@ -106,6 +111,33 @@ export interface PresignApiOptions {
    * @default Duration.minutes(60)
    */
   readonly teamMembershipMaxAge?: Duration;
+  /**
+   * Encrypts the API's access and execution logs and the function's logs. Its key policy must let
+   * CloudWatch Logs use it (`LogsKey` does).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * API Gateway execution logging for every method, to the log group API Gateway writes to,
+   * `API-Gateway-Execution-Logs_<api-id>/v1`, which the construct creates with the retention and key
+   * of the other logs (otherwise API Gateway would create it, unencrypted and kept forever). Data
+   * tracing stays off: it would copy presigned URLs, which are bearer secrets, into the logs.
+   * Needs the account's API Gateway logging role (`createApiGatewayLogRole`).
+   * @default apigw.MethodLoggingLevel.OFF
+   */
+  readonly executionLogLevel?: apigw.MethodLoggingLevel;
+  /**
+   * Run the function in this VPC. It calls only STS and S3, so the subnets need routes to those
+   * (an S3 gateway endpoint and an STS interface endpoint, as `PrivateNetwork` creates) and nothing
+   * else.
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of `vpc` the function runs in.
+   * @default - the VPC's private subnets, else its isolated ones
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 export interface PresignApiProps extends PresignApiOptions {
@@ -171,6 +203,8 @@ export class PresignApi extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** The function's log group: one JSON line per request (route, status, sub, fault, credentials). */
   public readonly handlerLogGroup: logs.LogGroup;
+  /** API Gateway's execution logs, when `executionLogLevel` is not OFF. */
+  public readonly executionLogGroup?: logs.LogGroup;
   /** The function's timeout. */
   public readonly handlerTimeout = Duration.seconds(PRESIGN_TIMEOUT_SECONDS);
   /** Guards every route; add your own methods behind it. */
@@ -199,7 +233,8 @@ export class PresignApi extends Construct {
       grantTeamFolderAccess(props.bucket, this.presignRole, teamFolders, teamsPrefix);
     }
 
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy });
+    const logOptions = { retention, removalPolicy, encryptionKey: props.logEncryptionKey };
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', logOptions);
     this.handlerLogGroup = handlerLogs;
     const functionProps: lambda.FunctionOptions = {
       architecture: lambda.Architecture.ARM_64,
@@ -210,6 +245,8 @@ export class PresignApi extends Construct {
       role: this.executionRole,
       logGroup: handlerLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? (props.vpcSubnets ?? privateOrIsolated(props.vpc)) : undefined,
       environment: {
         BUCKET_NAME: props.bucket.bucketName,
         PRESIGN_ROLE_ARN: this.presignRole.roleArn,
@@ -244,6 +281,7 @@ export class PresignApi extends Construct {
           bundling: PRESIGN_BUNDLING,
         });
     this.grantLogWrites(handlerLogs);
+    if (props.vpc) this.grantNetworkInterfaces();
     this.executionRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'AssumePresignRoleTagged',
@@ -252,19 +290,23 @@ export class PresignApi extends Construct {
       }),
     );
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy });
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', logOptions);
+    const executionLogLevel = props.executionLogLevel ?? apigw.MethodLoggingLevel.OFF;
     this.api = new apigw.RestApi(this, 'Api', {
       description: 'Presigned URLs into users/<okta_sub>/ of the signed-in caller',
       restApiName: `${Stack.of(this).stackName}-${this.node.id}`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: props.createApiGatewayLogRole ?? Defaults.CREATE_API_GATEWAY_LOG_ROLE,
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         throttlingRateLimit: props.throttlingRateLimit ?? Defaults.THROTTLING_RATE_LIMIT,
         throttlingBurstLimit: props.throttlingBurstLimit ?? Defaults.THROTTLING_BURST_LIMIT,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
         tracingEnabled: props.tracing ?? false,
+        ...(executionLogLevel === apigw.MethodLoggingLevel.OFF
+          ? {}
+          : { loggingLevel: executionLogLevel, dataTraceEnabled: false }),
       },
       defaultCorsPreflightOptions: {
         allowOrigins: [...props.allowedOrigins],
@@ -279,8 +321,18 @@ export class PresignApi extends Construct {
       cognitoUserPools: [props.userPool],
     });
     addPresignRoutes(this.api, { handler: this.handler, authorizer: this.authorizer });
+    this.nameSourceAccount();
+    if (executionLogLevel !== apigw.MethodLoggingLevel.OFF) {
+      this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+        ...logOptions,
+        // The name API Gateway writes to (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
+        logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      });
+      // Created before the stage, so API Gateway never creates it first without retention or key.
+      this.api.deploymentStage.node.addDependency(this.executionLogGroup);
+    }
     this.onlyThisFunctionMayAssume();
-    this.acknowledgeFindings(props.tracing ?? false);
+    this.acknowledgeFindings(props.tracing ?? false, executionLogLevel !== apigw.MethodLoggingLevel.OFF);
   }
 
   /**
@@ -366,7 +418,53 @@ export class PresignApi extends Construct {
     );
   }
 
-  private acknowledgeFindings(tracing: boolean) {
+  /**
+   * Each invoke permission names its method's ARN (`SourceArn`); with a concrete account it also
+   * names the account (`SourceAccount`), which AWS documents for service principals
+   * (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Control
+   * Tower's CT.LAMBDA.PR.2 recognises a `SourceArn` only as a plain string or a local reference,
+   * not the `Fn::Join` CDK builds, but accepts a literal `SourceAccount`.
+   */
+  private nameSourceAccount() {
+    const account = Stack.of(this).account;
+    if (Token.isUnresolved(account)) return;
+    for (const child of this.api.node.findAll()) {
+      if (child instanceof lambda.CfnPermission) child.sourceAccount = account;
+    }
+  }
+
+  /**
+   * Lambda adds the ENI permissions of AWSLambdaVPCAccessExecutionRole only to a role it creates.
+   * These are the actions Lambda's VPC guide lists for the execution role
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions);
+   * the describe actions support no resource-level permissions, and Lambda creates the interfaces.
+   */
+  private grantNetworkInterfaces() {
+    this.executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageVpcNetworkInterfaces',
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+    NagSuppressions.addResourceSuppressions(this.executionRole.node.findChild('DefaultPolicy'), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "Lambda's VPC guide lists these network-interface actions for a function in a VPC; EC2's describe actions support no resource-level permissions, and Lambda, not the function's code, calls them.",
+        appliesTo: ['Resource::*'],
+      },
+    ]);
+  }
+
+  private acknowledgeFindings(tracing: boolean, executionLogs: boolean) {
     NagSuppressions.addResourceSuppressions(this.executionRole.node.findChild('DefaultPolicy'), [
       {
         id: 'AwsSolutions-IAM5',
@@ -386,11 +484,15 @@ export class PresignApi extends Construct {
         reason:
           'Every method needs a Cognito token and the stage is throttled; attach an organisation WAF ACL to the stage if one is mandated.',
       },
-      {
-        id: 'AwsSolutions-APIG6',
-        reason:
-          'JSON access logs are on. Execution logging is left to the operator: at INFO with data tracing it would copy presigned URLs, which are bearer secrets, into CloudWatch.',
-      },
+      ...(executionLogs
+        ? []
+        : [
+            {
+              id: 'AwsSolutions-APIG6',
+              reason:
+                'JSON access logs are on. Execution logging is left to the operator (executionLogLevel): at INFO with data tracing it would copy presigned URLs, which are bearer secrets, into CloudWatch.',
+            },
+          ]),
     ]);
     const accountLogRole = this.api.node.tryFindChild('CloudWatchRole');
     if (accountLogRole) {
@@ -522,4 +624,12 @@ function accessLogFormat(): apigw.AccessLogFormat {
       userSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
     }),
   );
+}
+
+/** A VPC's private subnets if it has any, else its isolated ones (a VPC without NAT has only those). */
+function privateOrIsolated(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return {
+    subnetType:
+      vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
+  };
 }
