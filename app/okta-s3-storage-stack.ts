@@ -16,6 +16,7 @@ import { WorkflowsConnectorRole } from '../lib/constructs/workflows-connector-ro
 import { StorageMonitoring, StorageMonitoringOptions } from '../lib/constructs/storage-monitoring';
 import { WebClient, WebClientOptions } from '../lib/constructs/web-client';
 import { OktaS3Storage } from '../lib/okta-s3-storage';
+import { ComplianceProfile } from '../lib/compliance';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
@@ -59,6 +60,7 @@ export class OktaS3StorageStack extends Stack {
         : new OktaFederation(this, 'OktaFederation', { issuer, clientIds: [...clientIds] });
 
     const { storage, presign, userPool } = settings;
+    const controlTower = settings.compliance === 'control-tower';
     const removalPolicy = storage.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     this.store = new OktaS3Storage(this, 'Default', {
       federation: this.federation,
@@ -73,7 +75,12 @@ export class OktaS3StorageStack extends Stack {
         accessLogRetention: Duration.days(storage.accessLogRetentionDays),
         encryption: storage.encryption === 'kms' ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
         removalPolicy,
+        accessLogsBucket:
+          storage.accessLogsBucketName === undefined
+            ? undefined
+            : s3.Bucket.fromBucketName(this, 'CentralAccessLogs', storage.accessLogsBucketName),
       },
+      compliance: controlTower ? ComplianceProfile.CONTROL_TOWER : ComplianceProfile.DEFAULT,
       userPool: {
         webClientId: settings.okta.webClientId,
         webClientSecretName: settings.okta.webClientSecretName,
@@ -91,7 +98,8 @@ export class OktaS3StorageStack extends Stack {
         throttlingBurstLimit: presign.throttlingBurstLimit,
         logRetention: presign.logRetentionDays,
         createApiGatewayLogRole: presign.createApiGatewayLogRole,
-        tracing: presign.tracing,
+        // The Control Tower profile turns X-Ray on itself.
+        tracing: controlTower ? undefined : presign.tracing,
         teamMembershipMaxAge: Duration.minutes(presign.teamMembershipMaxAgeMinutes),
       },
       monitoring: this.monitoringOptions(settings.monitoring),

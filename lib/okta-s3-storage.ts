@@ -1,4 +1,6 @@
 import { CfnOutput, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { DEFAULT_TEAMS_PREFIX, TeamFolder, TeamFolderAccess } from './policy/team-folder-names';
@@ -17,6 +19,10 @@ import { UserIdentityPool } from './constructs/user-identity-pool';
 import { WebClient, WebClientOptions } from './constructs/web-client';
 import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/workflows-connector-role';
 import { clientConfigOf } from './client-config';
+import { ComplianceProfile } from './compliance';
+import { LogsKey } from './constructs/logs-key';
+import { PrivateNetwork } from './constructs/private-network';
+import { throwIfProblems } from './validation/problems';
 
 export interface OktaS3StorageProps {
   /** The Okta issuer AWS trusts: `new OktaFederation(...)` or `OktaFederation.fromIssuer(...)`. */
@@ -80,6 +86,21 @@ export interface OktaS3StorageProps {
    * @default - no hosting
    */
   readonly webClient?: WebClientOptions;
+  /**
+   * The rule pack the resources are built to pass. `CONTROL_TOWER` passes AWS Control Tower's
+   * proactive controls: log groups under a new customer-managed key (`LogsKey`), API execution
+   * logging at ERROR, X-Ray, the presign function in `vpc` (or a new `PrivateNetwork`), Object Lock
+   * on the data bucket (a new bucket only), and access logs to `bucket.accessLogsBucket`, which it
+   * requires. Hosting the web client is not yet supported in that profile.
+   * @default ComplianceProfile.DEFAULT
+   */
+  readonly compliance?: ComplianceProfile;
+  /**
+   * The VPC the presign function runs in, under the Control Tower profile. Its subnets must reach
+   * STS and S3 (endpoints or NAT).
+   * @default - a new `PrivateNetwork` (isolated subnets, S3 and STS endpoints), under that profile
+   */
+  readonly vpc?: ec2.IVpc;
 }
 
 /**
@@ -112,9 +133,20 @@ export class OktaS3Storage extends Construct {
   private readonly logoutUrls: string[];
   private readonly teamFolders: TeamFolder[];
   private readonly teamsPrefix: string;
+  /** The key of the log groups, under the Control Tower profile. */
+  public readonly logsKey?: LogsKey;
+  /** The presign function's network, when the Control Tower profile created one. */
+  public readonly network?: PrivateNetwork;
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
+    const controlTower = props.compliance === ComplianceProfile.CONTROL_TOWER;
+    if (controlTower) {
+      throwIfProblems(this, controlTowerProblems(props));
+      this.logsKey = new LogsKey(this, 'LogsKey');
+      if (!props.vpc)
+        this.network = new PrivateNetwork(this, 'Network', { logEncryptionKey: this.logsKey.key });
+    }
     const { federation, allowAnyOrigin, usersPrefix, teamFolders, teamsPrefix } = props;
     this.federation = federation;
     // First, so that its origin can join the CORS rules and the user pool client's redirects.
@@ -130,6 +162,7 @@ export class OktaS3Storage extends Construct {
     this.teamsPrefix = teamsPrefix ?? DEFAULT_TEAMS_PREFIX;
     this.storage = new UserFilesBucket(this, 'Storage', {
       ...props.bucket,
+      ...(controlTower ? { objectLockEnabled: true } : {}),
       allowedOrigins: [...allowedOrigins],
       allowAnyOrigin,
       usersPrefix,
@@ -164,6 +197,14 @@ export class OktaS3Storage extends Construct {
     });
     this.presignApi = new PresignApi(this, 'PresignApi', {
       ...props.presignApi,
+      ...(controlTower
+        ? {
+            tracing: true,
+            executionLogLevel: props.presignApi?.executionLogLevel ?? apigw.MethodLoggingLevel.ERROR,
+            logEncryptionKey: this.logsKey!.key,
+            vpc: props.vpc ?? this.network!.vpc,
+          }
+        : {}),
       userPool: this.userPool.userPool,
       userPoolClients: [this.userPool.client],
       providerName: this.userPool.identityProvider.providerName,
@@ -174,6 +215,7 @@ export class OktaS3Storage extends Construct {
       teamFolders,
       teamsPrefix,
     });
+    this.network?.allowFrom(this.presignApi.handler);
     if (props.monitoring) {
       this.monitoring = new StorageMonitoring(this, 'Monitoring', {
         ...props.monitoring,
@@ -407,4 +449,27 @@ const OUTPUTS_MARKER = Symbol.for('okta-s3-storage.OktaS3Storage.outputs');
 /** A list as one comma-separated output value, also when it holds tokens. */
 function joinList(values: readonly string[]): string {
   return values.some((v) => Token.isUnresolved(v)) ? Fn.join(',', [...values]) : values.join(',');
+}
+
+/** What the Control Tower profile cannot build from these props, each naming the prop. */
+function controlTowerProblems(props: OktaS3StorageProps): string[] {
+  const problems: string[] = [];
+  if (!props.bucket?.accessLogsBucket) {
+    problems.push(
+      'bucket.accessLogsBucket: the control-tower profile needs a central log bucket (S3 cannot deliver access logs to a bucket with SSE-KMS or Object Lock, which CT.S3.PR.9 and CT.S3.PR.10 require of a bucket the stack makes)',
+    );
+  }
+  if (props.presignApi?.tracing === false) {
+    problems.push(
+      'presignApi.tracing: the control-tower profile needs X-Ray (CT.APIGATEWAY.PR.2); leave it unset',
+    );
+  }
+  if (props.presignApi?.executionLogLevel === apigw.MethodLoggingLevel.OFF) {
+    problems.push(
+      'presignApi.executionLogLevel: the control-tower profile needs execution logging (CT.APIGATEWAY.PR.1)',
+    );
+  }
+  if (props.webClient)
+    problems.push('webClient: hosting the web client is not yet supported in the control-tower profile');
+  return problems;
 }

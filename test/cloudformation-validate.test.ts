@@ -5,7 +5,7 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { configure } from '../app/config/load';
 import { OktaS3StorageStack } from '../app/okta-s3-storage-stack';
 import { config as exampleConfig } from '../okta-config.example';
-import { testConfig } from './support/config';
+import { controlTowerTestConfig, testConfig } from './support/config';
 import { projectContext } from './support/synth';
 
 /**
@@ -38,7 +38,11 @@ function violationsOf(build: (app: App) => void): string[] {
   }
 }
 
-const CONFIGURATIONS = { 'test config': testConfig(), 'okta-config.example': exampleConfig };
+const CONFIGURATIONS = {
+  'test config': testConfig(),
+  'okta-config.example': exampleConfig,
+  'the Control Tower profile': controlTowerTestConfig(),
+};
 
 test.each(Object.entries(CONFIGURATIONS))('%s: every environment passes with no finding', (_, raw) => {
   const violations = violationsOf((app) => {

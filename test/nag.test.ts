@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { webClientTestConfig } from './support/config';
+import { controlTowerTestConfig, webClientTestConfig } from './support/config';
 import { synthesize, SynthesizedStack } from './support/synth';
 
 interface Acknowledgement {
@@ -17,8 +17,12 @@ interface Acknowledgement {
 const BUCKET_DEPLOYMENT = 'Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C';
 
 const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[]> = {
-  common: [
+  // The stack's own access-log bucket, and no API execution logs (the default profile).
+  defaultProfile: [
     { path: 'Storage/AccessLogs/Resource', id: 'AwsSolutions-S1' },
+    { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG6' },
+  ],
+  common: [
     {
       path: 'IdentityPool/AuthenticatedRole/DefaultPolicy/Resource',
       id: 'AwsSolutions-IAM5',
@@ -39,13 +43,19 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       ['AwsSolutions-COG2', 'AwsSolutions-COG3', 'AwsSolutions-COG8'].map((id) => ({ path, id })),
     ),
     { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG3' },
-    { path: 'PresignApi/Api/DeploymentStage.v1/Resource', id: 'AwsSolutions-APIG6' },
-    ...['Default', 'Default/uploads', 'Default/files', 'Default/downloads', 'Default/folders'].flatMap(
-      (resource) =>
-        ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
-          path: `PresignApi/Api/${resource}/OPTIONS/Resource`,
-          id,
-        })),
+    ...[
+      'Default',
+      'Default/uploads',
+      'Default/files',
+      'Default/downloads',
+      'Default/folders',
+      'Default/multipart-uploads',
+      ...['parts', 'status', 'complete', 'abort'].map((step) => `Default/multipart-uploads/${step}`),
+    ].flatMap((resource) =>
+      ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+        path: `PresignApi/Api/${resource}/OPTIONS/Resource`,
+        id,
+      })),
     ),
     {
       // Lambda names its own log streams: the function may write any stream of its own log group.
@@ -125,6 +135,14 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       ],
     },
   ],
+  // The Control Tower profile: the function in a VPC manages its network interfaces through Lambda.
+  controlTower: [
+    {
+      path: 'PresignApi/HandlerRole/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: ['Resource::*'],
+    },
+  ],
   // Without a domain name of its own, CloudFront's default certificate sets the minimum TLS version.
   webClientOnCloudFrontDomain: [{ path: 'WebClient/Distribution/Resource', id: 'AwsSolutions-CFR4' }],
 };
@@ -152,15 +170,21 @@ function acknowledgements({ stack }: SynthesizedStack): Acknowledgement[] {
 }
 
 const CASES: [string, string, unknown, string[]][] = [
-  ['dev', 'dev', undefined, ['dev']],
-  ['prod', 'prod', undefined, ['prod']],
+  ['dev', 'dev', undefined, ['defaultProfile', 'dev']],
+  ['prod', 'prod', undefined, ['defaultProfile', 'prod']],
   [
     'dev, hosting the web client',
     'dev',
     webClientTestConfig(),
-    ['dev', 'webClient', 'webClientOnCloudFrontDomain'],
+    ['defaultProfile', 'dev', 'webClient', 'webClientOnCloudFrontDomain'],
   ],
-  ['prod, hosting the web client at its own domain', 'prod', webClientTestConfig(), ['prod', 'webClient']],
+  [
+    'prod, hosting the web client at its own domain',
+    'prod',
+    webClientTestConfig(),
+    ['defaultProfile', 'prod', 'webClient'],
+  ],
+  ['prod, under the Control Tower profile', 'prod', controlTowerTestConfig(), ['prod', 'controlTower']],
 ];
 
 describe.each(CASES)('cdk-nag AwsSolutions on the %s environment', (_name, env, config, sets) => {

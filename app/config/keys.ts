@@ -44,6 +44,7 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'userPool',
   'workflows',
   'webClient',
+  'compliance',
 ]);
 export const STORAGE_KEYS = keysOf<StorageSettings>()([
   'noncurrentVersionExpirationDays',
@@ -52,6 +53,7 @@ export const STORAGE_KEYS = keysOf<StorageSettings>()([
   'exposedMetadataKeys',
   'encryption',
   'removalPolicy',
+  'accessLogsBucketName',
 ]);
 export const PRESIGN_KEYS = keysOf<PresignSettings>()([
   'urlExpirySeconds',

@@ -36,6 +36,8 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   oidcProvider: 'string',
   identityPoolAudiences: 'string',
   teamsPrefix: 'string',
+  compliance: 'string',
+  'storage.accessLogsBucketName': 'string',
   ...Object.fromEntries(Object.entries(DEFAULT_STORAGE).map(([k, v]) => [`storage.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(Object.entries(DEFAULT_PRESIGN).map(([k, v]) => [`presign.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(

@@ -40,6 +40,7 @@ export function resolveEnvironment(
       access: t.access === 'read' ? TeamFolderAccess.READ : TeamFolderAccess.READ_WRITE,
     })),
     teamsPrefix: env.teamsPrefix ?? DEFAULT_TEAMS_PREFIX,
+    compliance: env.compliance ?? 'default',
     allowedOrigins: env.allowedOrigins,
     allowAnyOrigin: env.allowAnyOrigin ?? false,
     storage: { ...DEFAULT_STORAGE, ...env.storage },

@@ -94,6 +94,11 @@ export interface EnvironmentConfig {
   readonly workflows?: WorkflowsSettings;
   /** Hosting of the built web client on CloudFront. @default see {@link WebClientSettings} (off) */
   readonly webClient?: Partial<WebClientSettings>;
+  /**
+   * The rule pack to pass: `'control-tower'` passes AWS Control Tower's proactive controls and needs
+   * `storage.accessLogsBucketName`; `'default'` unless set.
+   */
+  readonly compliance?: 'default' | 'control-tower';
 }
 
 export interface TeamFolderSettings {
@@ -123,6 +128,11 @@ export interface StorageSettings {
    * first: for throwaway development environments only.
    */
   readonly removalPolicy: 'retain' | 'destroy';
+  /**
+   * An existing (central) bucket to deliver the data bucket's access logs to, instead of a log bucket
+   * of the stack's own. Required by `compliance: 'control-tower'`.
+   */
+  readonly accessLogsBucketName?: string;
 }
 
 export interface PresignSettings {
@@ -249,4 +259,5 @@ export interface ResolvedEnvironment {
   readonly workflows?: WorkflowsSettings;
   /** `path` is absolute here: resolved against the project folder. */
   readonly webClient: WebClientSettings;
+  readonly compliance: 'default' | 'control-tower';
 }

@@ -61,6 +61,8 @@ const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** S3's bucket naming rules for general purpose buckets (3-63 of a-z, 0-9, dot and hyphen). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const OKTA_CLIENT_ID = 'an Okta client id (8-100 of A-Z a-z 0-9 _ -)';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -210,6 +212,7 @@ export function validateConfig(input: unknown): OktaS3Config {
     const storageSection = optionalSection(`${p}.storage`, env.storage);
     known(`${p}.storage`, storageSection, STORAGE_KEYS);
     const storage = { ...DEFAULT_STORAGE, ...storageSection };
+    checkCompliance(p, env, storage.accessLogsBucketName);
     check(
       `${p}.storage.noncurrentVersionExpirationDays`,
       storage.noncurrentVersionExpirationDays,
@@ -326,6 +329,27 @@ export function validateConfig(input: unknown): OktaS3Config {
 
   if (problems.length) throw new ConfigValidationError(problems);
   return input as OktaS3Config;
+
+  /** The Control Tower profile's needs: a central access-log bucket, and no hosted client yet. */
+  function checkCompliance(p: string, env: Record<string, unknown>, accessLogsBucketName: unknown): void {
+    if (accessLogsBucketName !== undefined)
+      check(
+        `${p}.storage.accessLogsBucketName`,
+        accessLogsBucketName,
+        matching(BUCKET_NAME, 'an S3 bucket name'),
+      );
+    if (env.compliance === undefined) return;
+    check(`${p}.compliance`, env.compliance, oneOf(['default', 'control-tower']));
+    if (env.compliance !== 'control-tower') return;
+    if (accessLogsBucketName === undefined)
+      problems.push(
+        `${p}.storage.accessLogsBucketName: expected a central log bucket's name with compliance 'control-tower' (S3 cannot deliver access logs to a bucket with SSE-KMS or Object Lock, which the profile requires of buckets it makes), got nothing`,
+      );
+    if ((env.webClient as { enabled?: unknown } | undefined)?.enabled === true)
+      problems.push(
+        `${p}.webClient.enabled: expected false with compliance 'control-tower' (hosting the web client is not yet supported there), got true`,
+      );
+  }
 
   /** The hosting's fields; whether the built client exists is for `configure`, which reads files. */
   function checkWebClient(p: string, env: Record<string, unknown>): void {

@@ -190,6 +190,26 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
     (c) => (dev(c).presign.maxMultipartUploadBytes = 10_000 * 5 * 1024 ** 3 + 1),
     'environments.dev.presign.maxMultipartUploadBytes',
   ],
+  ['an unknown compliance profile', (c) => (dev(c).compliance = 'pci'), 'environments.dev.compliance'],
+  [
+    'the Control Tower profile without a central access-log bucket',
+    (c) => (dev(c).compliance = 'control-tower'),
+    'environments.dev.storage.accessLogsBucketName',
+  ],
+  [
+    'the Control Tower profile hosting the web client',
+    (c) => {
+      dev(c).compliance = 'control-tower';
+      dev(c).storage.accessLogsBucketName = 'central-logs';
+      dev(c).webClient = { enabled: true };
+    },
+    'environments.dev.webClient.enabled',
+  ],
+  [
+    'an access-log bucket name S3 would refuse',
+    (c) => (dev(c).storage.accessLogsBucketName = 'Central_Logs'),
+    'environments.dev.storage.accessLogsBucketName',
+  ],
   [
     'negative throttling rate',
     (c) => (dev(c).presign.throttlingRateLimit = -1),

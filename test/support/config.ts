@@ -100,6 +100,25 @@ export function webClientTestConfig(): OktaS3Config {
   };
 }
 
+/** The central bucket the Control Tower profile's data bucket logs to (in a Log Archive account). */
+export const TEST_CENTRAL_ACCESS_LOGS = 'org-log-archive-s3-access-444455556666';
+
+/** The test configuration with its prod environment under the Control Tower profile. */
+export function controlTowerTestConfig(): OktaS3Config {
+  const config = testConfig();
+  const { prod } = config.environments;
+  return {
+    ...config,
+    environments: {
+      prod: {
+        ...prod,
+        compliance: 'control-tower',
+        storage: { ...prod.storage, accessLogsBucketName: TEST_CENTRAL_ACCESS_LOGS },
+      },
+    },
+  };
+}
+
 /** Each test environment's account and region: the values its pseudo parameters resolve to. */
 export const TEST_ENVIRONMENT_PLACES = {
   dev: { account: testConfig().environments.dev.account!, region: testConfig().environments.dev.region },
