@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -142,6 +144,19 @@ describe('OktaS3Storage under the Control Tower profile', () => {
         .synth()
         .manifest.missing?.map((m) => m.provider),
     ).toEqual(['availability-zones']);
+  });
+
+  test('the endpoints are exactly the AWS services the presign function’s code has clients for', () => {
+    const dir = path.join(__dirname, '..', '..', 'lambda', 'presign');
+    const clients = new Set(
+      fs
+        .readdirSync(dir)
+        .flatMap((file) => [
+          ...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/'@aws-sdk\/client-([a-z0-9-]+)'/g),
+        ])
+        .map((match) => match[1]),
+    );
+    expect([...clients].sort()).toEqual([...PrivateNetwork.PRESIGN_FUNCTION_SERVICES].sort());
   });
 
   test('the STS endpoint admits HTTPS from the function’s security group only', () => {
