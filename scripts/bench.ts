@@ -12,16 +12,16 @@ import { gzipSync } from 'zlib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { build, BuildOptions, Format } from 'esbuild';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
 import { iamDecisionSection } from './bench-iam';
 import { localSection } from './bench-local';
+import { multipartSection } from './bench-multipart';
 import { suiteLayersSection } from './bench-suite';
 import { synthTimeSection, templateFiguresSection } from './bench-synth';
 import { CallerSessions } from '../lambda/presign/credentials';
 import { createHandler } from '../lambda/presign/handler';
 import { s3Storage } from '../lambda/presign/s3';
-import { authorizerDateText } from '../lambda/presign/token-binding';
+import { apiEventFor } from './bench-events';
 
 interface Table {
   readonly title: string;
@@ -46,6 +46,7 @@ const SECTIONS: (() => Promise<Table>)[] = [
   templateFigures,
   iamDecisions,
   localStack,
+  multipartUpload,
   suiteLayers,
 ];
 
@@ -85,6 +86,14 @@ async function iamDecisions(): Promise<Table> {
 
 async function localStack(): Promise<Table> {
   return { title: 'npm run local (whole process)', columns: ['', ''], rows: await localSection() };
+}
+
+async function multipartUpload(): Promise<Table> {
+  return {
+    title: 'Route 3: a 64 MiB upload, single PUT against multipart, through the local S3',
+    columns: ['', ''],
+    rows: await multipartSection(),
+  };
 }
 
 async function suiteLayers(): Promise<Table> {
@@ -179,7 +188,11 @@ async function presignLatency(): Promise<Table> {
     storageFor: s3Storage({ bucket: config.bucketName, region: config.region }),
     log: () => undefined,
   });
-  const event = uploadEvent();
+  const event = apiEventFor('/uploads', {
+    fileName: 'report.pdf',
+    contentType: 'application/pdf',
+    size: 123456,
+  });
   // Timing a refusal would flatter the figures: the bench only measures a successful presign.
   const probe = await handler(event);
   if (probe.statusCode !== 200)
@@ -270,45 +283,6 @@ async function timeCalls(call: () => Promise<unknown>): Promise<number[]> {
     times.push(performance.now() - started);
   }
   return times;
-}
-
-/**
- * An upload as API Gateway hands it over after the Cognito authorizer: the ID token in the
- * Authorization header (the Lambda checks no signature, so a placeholder one will do) and its
- * claims flattened to strings, `iat` as date text.
- */
-function uploadEvent(): APIGatewayProxyEvent {
-  const iat = Math.floor(Date.now() / 1000);
-  const payload = {
-    sub: '6f1c2d3e-0000-4000-8000-00000000b1b1',
-    aud: 'benchclient0001',
-    token_use: 'id',
-    'cognito:username': 'Okta_00uBench0000000000b1',
-    identities: [
-      { userId: '00uBench0000000000b1', providerName: 'Okta', providerType: 'OIDC', primary: 'true' },
-    ],
-    jti: 'bench-jti',
-    iat,
-    exp: iat + 3600,
-  };
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const authorization = `Bearer ${encode({ alg: 'RS256' })}.${encode(payload)}.c2ln`;
-  const { identities, ...flat } = payload;
-  void identities;
-  return {
-    resource: '/uploads',
-    httpMethod: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: authorization },
-    multiValueHeaders: { 'Content-Type': ['application/json'], Authorization: [authorization] },
-    body: JSON.stringify({ fileName: 'report.pdf', contentType: 'application/pdf', size: 123456 }),
-    isBase64Encoded: false,
-    requestContext: {
-      authorizer: {
-        claims: { ...flat, iat: authorizerDateText(iat), exp: authorizerDateText(payload.exp) },
-      },
-      requestId: 'bench',
-    },
-  } as unknown as APIGatewayProxyEvent;
 }
 
 function directoryBytes(dir: string): number {
