@@ -13,6 +13,7 @@ import { fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-provi
 import { Upload } from '@aws-sdk/lib-storage';
 import { XhrHttpHandler } from '@aws-sdk/xhr-http-handler';
 import type { ClientConfig } from './config';
+import { resumableUpload } from './resumable-upload';
 
 export interface StoredFile {
   readonly key: string;
@@ -162,6 +163,24 @@ export function presignRoute(
       return files;
     },
     async upload(file, onProgress) {
+      if (method === 'PUT' && file.size > PART_SIZE) {
+        // Above one part: the API's multipart steps, resumable after a reload of the page.
+        const { key, resumedParts } = await resumableUpload(file, {
+          api: (path, body) => api('POST', path, body),
+          sendPart: (url, headers, bytes, onBytes) =>
+            send('PUT', url, bytes, (fraction) => onBytes(fraction * bytes.size), headers),
+          kept: window.localStorage,
+          folder: team?.folder,
+          onProgress,
+        });
+        return {
+          key,
+          how:
+            resumedParts > 0
+              ? `presigned multipart, resumed after ${resumedParts} parts`
+              : 'presigned multipart',
+        };
+      }
       const contentType = file.type || 'application/octet-stream';
       const signed = await api('POST', 'uploads', {
         fileName: file.name,
