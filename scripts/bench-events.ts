@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { PresignConfig } from '../lambda/presign/config';
 import { authorizerDateText } from '../lambda/presign/token-binding';
 
 /**
@@ -38,4 +39,25 @@ export function apiEventFor(resource: string, body: unknown): APIGatewayProxyEve
       requestId: 'bench',
     },
   } as unknown as APIGatewayProxyEvent;
+}
+
+/** The presign handler's configuration for the bench's caller (client `benchclient0001`). */
+export function benchPresignConfig(overrides: Partial<PresignConfig> = {}): PresignConfig {
+  return {
+    bucketName: 'bench-bucket',
+    presignRoleArn: 'arn:aws:iam::123456789012:role/presign',
+    urlExpirySeconds: 300,
+    maxUploadBytes: 100 * 1024 * 1024,
+    maxMultipartUploadBytes: 5 * 1024 ** 3,
+    listPageSize: 100,
+    allowedOrigins: ['https://files.example.com'],
+    region: 'eu-west-1',
+    identityProviderName: 'Okta',
+    allowedClientIds: ['benchclient0001'],
+    usersPrefix: 'users/',
+    teamsPrefix: 'teams/',
+    teamFolders: [],
+    teamMembershipMaxAgeSeconds: 3600,
+    ...overrides,
+  };
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import { createHandler } from '../lambda/presign/handler';
 import { s3Storage } from '../lambda/presign/s3';
 import { S3RVER_KEY, startLocalS3, stripBucketSlash } from '../emulator/services/s3-server';
-import { apiEventFor } from './bench-events';
+import { apiEventFor, benchPresignConfig } from './bench-events';
 
 const BUCKET = 'bench-bucket';
 const MIB = 1024 * 1024;
@@ -20,22 +20,8 @@ export async function multipartSection(): Promise<string[][]> {
   const s3 = await startLocalS3([{ name: BUCKET }]);
   try {
     const handler = createHandler({
-      config: {
-        bucketName: BUCKET,
-        presignRoleArn: 'arn:aws:iam::123456789012:role/presign',
-        urlExpirySeconds: 300,
-        maxUploadBytes: SIZE,
-        maxMultipartUploadBytes: SIZE,
-        listPageSize: 100,
-        allowedOrigins: ['https://files.example.com'],
-        region: 'eu-west-1',
-        identityProviderName: 'Okta',
-        allowedClientIds: ['benchclient0001'],
-        usersPrefix: 'users/',
-        teamsPrefix: 'teams/',
-        teamFolders: [],
-        teamMembershipMaxAgeSeconds: 3600,
-      },
+      config: benchPresignConfig({ bucketName: BUCKET, maxUploadBytes: SIZE, maxMultipartUploadBytes: SIZE }),
+
       credentialsFor: async () => ({ ...S3RVER_KEY, expiration: new Date(Date.now() + 3600_000) }),
       storageFor: s3Storage({
         bucket: BUCKET,

@@ -21,7 +21,7 @@ import { synthTimeSection, templateFiguresSection } from './bench-synth';
 import { CallerSessions } from '../lambda/presign/credentials';
 import { createHandler } from '../lambda/presign/handler';
 import { s3Storage } from '../lambda/presign/s3';
-import { apiEventFor } from './bench-events';
+import { apiEventFor, benchPresignConfig } from './bench-events';
 
 interface Table {
   readonly title: string;
@@ -165,22 +165,7 @@ async function presignLatency(): Promise<Table> {
       },
     }),
   };
-  const config = {
-    bucketName: 'bench-bucket',
-    presignRoleArn: 'arn:aws:iam::123456789012:role/presign',
-    urlExpirySeconds: 300,
-    maxUploadBytes: 1024 ** 3,
-    listPageSize: 100,
-    allowedOrigins: ['https://files.example.com'],
-    region: 'eu-west-1',
-    identityProviderName: 'Okta',
-    allowedClientIds: ['benchclient0001'],
-    usersPrefix: 'users/',
-    teamsPrefix: 'teams/',
-    teamFolders: [],
-    teamMembershipMaxAgeSeconds: 3600,
-    maxMultipartUploadBytes: 5 * 1024 ** 3,
-  };
+  const config = benchPresignConfig({ maxUploadBytes: 1024 ** 3 });
   const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300 });
   const handler = createHandler({
     config,

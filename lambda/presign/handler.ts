@@ -17,12 +17,19 @@ import { CallerSessions, CredentialsSource, SessionCredentials } from './credent
 import { calling, classifyFailure, Fault } from './faults';
 import { sdkClientOptions } from './sdk-clients';
 import { traced } from './tracing';
-import { buildKeyUnder, isKeyUnder, userPrefix } from './keys';
+import { isKeyUnder, userPrefix } from './keys';
 import { CallerTeams, callerTeams } from './teams';
 import { authorizerClaims, verifiedPayload } from './token-binding';
 import { TeamFolderAccess } from '../../lib/policy/team-folder-names';
 import { MULTIPART_ROUTES } from './multipart-routes';
-import { configuredFolders, readablePrefixFor, Route, RouteRequest, teamFolder } from './route-request';
+import {
+  configuredFolders,
+  newUploadKey,
+  readablePrefixFor,
+  Route,
+  RouteRequest,
+  teamFolder,
+} from './route-request';
 import { CallerStorage, isBadContinuationToken, s3Storage } from './s3';
 
 export type PresignHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -143,14 +150,9 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
 }
 
 async function createUpload(request: RouteRequest) {
-  const { event, sub, config, signing, expiresAt, newId, storage } = request;
+  const { event, config, signing, expiresAt, storage } = request;
   const upload = parseUploadRequest(event, config.maxUploadBytes);
-  const prefix =
-    upload.folder === undefined
-      ? userPrefix(sub, config.usersPrefix)
-      : teamFolder(request, upload.folder, TeamFolderAccess.READ_WRITE);
-  const key = buildKeyUnder(prefix, newId(), upload.fileName);
-  if (key === undefined) throw badRequest('fileName has no usable characters');
+  const key = newUploadKey(request, upload.fileName, upload.folder);
   const s3 = await storage();
   return upload.method === 'POST'
     ? postResponse(key, await s3.presignPost(key, upload, signing), expiresAt)

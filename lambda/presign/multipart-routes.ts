@@ -3,9 +3,8 @@
  * A key outside what the caller may write, and an upload S3 does not know for that key, both get
  * the same 404, so no caller learns whether another user's upload exists.
  */
-import { TeamFolderAccess } from '../../lib/policy/team-folder-names';
-import { badRequest, HttpError, notFound } from './http';
-import { buildKeyUnder, isKeyUnder, userPrefix } from './keys';
+import { HttpError, notFound } from './http';
+import { isKeyUnder } from './keys';
 import {
   MAX_PARTS_PER_REQUEST,
   parseCompleteRequest,
@@ -17,17 +16,12 @@ import {
   planMismatch,
   UploadRef,
 } from './multipart';
-import { Route, RouteRequest, teamFolder, writablePrefixFor } from './route-request';
+import { newUploadKey, Route, RouteRequest, writablePrefixFor } from './route-request';
 
 async function createMultipartUpload(request: RouteRequest) {
-  const { event, sub, config, newId, storage } = request;
+  const { event, config, storage } = request;
   const upload = parseCreateMultipartRequest(event, config.maxMultipartUploadBytes);
-  const prefix =
-    upload.folder === undefined
-      ? userPrefix(sub, config.usersPrefix)
-      : teamFolder(request, upload.folder, TeamFolderAccess.READ_WRITE);
-  const key = buildKeyUnder(prefix, newId(), upload.fileName);
-  if (key === undefined) throw badRequest('fileName has no usable characters');
+  const key = newUploadKey(request, upload.fileName, upload.folder);
   const uploadId = await (await storage()).createMultipartUpload(key, upload.contentType);
   const { partSize, partCount } = partPlan(upload.size);
   return { key, uploadId, size: upload.size, partSize, partCount, maxPartsPerRequest: MAX_PARTS_PER_REQUEST };

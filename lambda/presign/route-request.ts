@@ -5,8 +5,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { TeamFolderAccess } from '../../lib/policy/team-folder-names';
 import type { PresignConfig } from './config';
-import { forbidden } from './http';
-import { teamFolderPrefix, userPrefix } from './keys';
+import { badRequest, forbidden } from './http';
+import { buildKeyUnder, teamFolderPrefix, userPrefix } from './keys';
 import type { CallerStorage, Signing } from './s3';
 import type { CallerTeams } from './teams';
 
@@ -66,6 +66,21 @@ export function readablePrefixFor(request: RouteRequest, key: string): string | 
 /** Folder names the deployment configured: the only ones a log line names. */
 export function configuredFolders(config: PresignConfig): Set<string> {
   return new Set(config.teamFolders.map((entry) => entry.slice(0, entry.indexOf('='))));
+}
+
+/**
+ * The server-built key of a new upload, `<prefix><uuid>/<sanitized name>`: in the caller's own
+ * prefix, or in `folder` if they may write it.
+ */
+export function newUploadKey(request: RouteRequest, fileName: string, folder: string | undefined): string {
+  const { sub, config, newId } = request;
+  const prefix =
+    folder === undefined
+      ? userPrefix(sub, config.usersPrefix)
+      : teamFolder(request, folder, TeamFolderAccess.READ_WRITE);
+  const key = buildKeyUnder(prefix, newId(), fileName);
+  if (key === undefined) throw badRequest('fileName has no usable characters');
+  return key;
 }
 
 /**

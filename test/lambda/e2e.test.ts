@@ -1,11 +1,10 @@
 import { createCipheriv, createHash, randomBytes } from 'crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { encodePageToken } from '../../lambda/presign/core';
-import { CallerSessions } from '../../lambda/presign/credentials';
-import { createHandler, RequestLog } from '../../lambda/presign/handler';
-import { s3Storage } from '../../lambda/presign/s3';
-import { ALICE, apiEvent, BOB, headersForFetch, parse, presignConfig, stubSts } from './support/fakes';
-import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
+import type { RequestLog } from '../../lambda/presign/handler';
+import { ALICE, apiEvent, BOB, headersForFetch, parse, presignConfig } from './support/fakes';
+import { handlerOnLocalS3 } from './support/local-handler';
+import { LocalS3, S3RVER_KEY, startLocalS3 } from '../../emulator/services/s3-server';
 
 /*
  * The presign Lambda end to end against s3rver, which verifies SigV4 like S3 does. Credentials
@@ -40,22 +39,8 @@ function presignApi(options: { now?: () => Date; listPageSize?: number; teamFold
     listPageSize: options.listPageSize ?? 100,
     teamFolders: options.teamFolders ?? [],
   });
-  const sts = stubSts(now);
-  const sessions = new CallerSessions({ sts, roleArn: config.presignRoleArn, urlExpirySeconds: 300, now });
   const logs: RequestLog[] = [];
-  const handler = createHandler({
-    config,
-    now,
-    credentialsFor: (sub, observe, teams) => sessions.credentialsFor(sub, observe, teams),
-    storageFor: s3Storage({
-      bucket: BUCKET,
-      region: config.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      customizeClient: stripBucketSlash,
-    }),
-    log: (line) => logs.push(line),
-  });
+  const { handler, sts } = handlerOnLocalS3(s3.endpoint, config, { now, log: (line) => logs.push(line) });
   const call = async (
     sub: string,
     method: string,

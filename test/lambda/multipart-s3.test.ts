@@ -1,10 +1,8 @@
 import { randomBytes } from 'crypto';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CallerSessions } from '../../lambda/presign/credentials';
-import { createHandler } from '../../lambda/presign/handler';
-import { s3Storage } from '../../lambda/presign/s3';
 import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
-import { ALICE, apiEvent, BOB, headersForFetch, parse, presignConfig, stubSts } from './support/fakes';
+import { ALICE, apiEvent, BOB, headersForFetch, parse, presignConfig } from './support/fakes';
+import { handlerOnLocalS3 } from './support/local-handler';
 
 /*
  * Multipart uploads through the presign API end to end against s3rver, which checks SigV4 as S3
@@ -37,25 +35,9 @@ afterAll(async () => {
 });
 
 const config = presignConfig({ bucketName: BUCKET, maxMultipartUploadBytes: 64 * MIB });
-const sessions = new CallerSessions({
-  sts: stubSts(),
-  roleArn: config.presignRoleArn,
-  urlExpirySeconds: 300,
-});
 /** The API as a client calls it, against this file's s3rver. */
 function api() {
-  const live = createHandler({
-    config,
-    credentialsFor: (sub, observe, teams) => sessions.credentialsFor(sub, observe, teams),
-    storageFor: s3Storage({
-      bucket: BUCKET,
-      region: config.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      customizeClient: stripBucketSlash,
-    }),
-    log: () => undefined,
-  });
+  const live = handlerOnLocalS3(s3.endpoint, config).handler;
   return async (sub: string, resource: string, body: unknown) =>
     parse(await live(apiEvent({ method: 'POST', resource, sub, body })));
 }

@@ -54,10 +54,16 @@ const refusal = (act: () => unknown): { status: number; message: string } => {
 };
 
 describe('the part plan', () => {
-  it.each([1, 5 * MIB - 1, 5 * MIB, 5 * MIB + 1, 64 * MIB, Math.floor(48.8 * GIB), 100 * GIB, 5 * 1024 * GIB])(
-    'keeps a file of %d bytes within S3’s part limits',
-    (size) => expectWithinS3Limits(size),
-  );
+  it.each([
+    1,
+    5 * MIB - 1,
+    5 * MIB,
+    5 * MIB + 1,
+    64 * MIB,
+    Math.floor(48.8 * GIB),
+    100 * GIB,
+    5 * 1024 * GIB,
+  ])('keeps a file of %d bytes within S3’s part limits', (size) => expectWithinS3Limits(size));
 
   it('keeps the largest object S3 allows within 10,000 parts of at most 5 GiB', () => {
     const largest = 10_000 * 5 * GIB;

@@ -1,11 +1,9 @@
 import { randomBytes } from 'crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CallerSessions } from '../../lambda/presign/credentials';
-import { createHandler } from '../../lambda/presign/handler';
-import { s3Storage } from '../../lambda/presign/s3';
-import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
+import { LocalS3, S3RVER_KEY, startLocalS3 } from '../../emulator/services/s3-server';
 import { keptUploadName, KeptUploads, resumableUpload } from '../../examples/web/src/resumable-upload';
-import { ALICE, apiEvent, presignConfig, stubSts } from '../lambda/support/fakes';
+import { ALICE, apiEvent, presignConfig } from '../lambda/support/fakes';
+import { handlerOnLocalS3 } from '../lambda/support/local-handler';
 
 /*
  * The developer view's resumable upload (examples/web/src/resumable-upload.ts) against the real
@@ -32,23 +30,7 @@ afterAll(async () => {
 
 function api() {
   const config = presignConfig({ bucketName: BUCKET });
-  const sessions = new CallerSessions({
-    sts: stubSts(),
-    roleArn: config.presignRoleArn,
-    urlExpirySeconds: 300,
-  });
-  const handler = createHandler({
-    config,
-    credentialsFor: (sub) => sessions.credentialsFor(sub),
-    storageFor: s3Storage({
-      bucket: BUCKET,
-      region: config.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      customizeClient: stripBucketSlash,
-    }),
-    log: () => undefined,
-  });
+  const { handler } = handlerOnLocalS3(s3.endpoint, config);
   return async (path: string, body: unknown) => {
     const response = await handler(apiEvent({ method: 'POST', resource: `/${path}`, sub: ALICE, body }));
     if (response.statusCode !== 200) throw new Error(`${path}: ${response.statusCode} ${response.body}`);
