@@ -17,6 +17,7 @@ import { identityPoliciesOf, simulate, type Decision } from '../iam/simulate';
 import { bucketCorsHeaders, withHeaders } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer, xmlText } from './loopback-server';
 import { credentialOf, formFields, NotModelled, s3Authorization, type S3Authorization } from './s3-request';
+import { listObjectsV2AsS3 } from './list-objects-v2';
 import { bucketOfHost, pathStyleFor } from './s3-virtual-host';
 import { checkSignature } from './sigv4';
 import { sessionContext, SessionStore } from './sessions';
@@ -180,7 +181,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       decisions.push({ method, action, resource, sessionArn: session.sessionArn, decision });
       if (decision !== 'Allowed') return s3Error(403, 'AccessDenied', 'Access Denied', method === 'HEAD');
     }
-    return { ...(await toS3rver(true)), fromS3rver: true };
+    const reply = await toS3rver(true);
+    return {
+      ...(isListing(method, authorization, reply) ? asS3Listing(reply, url) : reply),
+      fromS3rver: true,
+    };
   }
 
   return {
@@ -238,6 +243,16 @@ function forward(
     proxied.on('error', reject);
     proxied.end(body);
   });
+}
+
+/** A ListObjectsV2 that s3rver answered: its reply needs S3's KeyCount and encoding (list-objects-v2.ts). */
+function isListing(method: string, authorization: S3Authorization, reply: Reply): boolean {
+  return method === 'GET' && authorization.action === 's3:ListBucket' && reply.status === 200;
+}
+
+function asS3Listing(reply: Reply, url: URL): Reply {
+  const body = Buffer.from(listObjectsV2AsS3(String(reply.body ?? ''), url.searchParams));
+  return { ...reply, headers: { ...reply.headers, 'content-length': String(body.length) }, body };
 }
 
 function singleValued(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
