@@ -30,6 +30,9 @@ import type { StackModel } from './stack-model';
  */
 const TRANSPORT = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
 
+/** The header of the front's IAM refusals: the decision and the action (`ImplicitlyDenied s3:GetObject`). */
+export const DECISION_HEADER = 'x-local-iam-decision';
+
 /** One request the front decided, for assertions and the journey record. */
 export interface FrontDecision {
   readonly method: string;
@@ -179,7 +182,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       });
       if (decisions.length >= (options.keepDecisions ?? 10_000)) decisions.shift();
       decisions.push({ method, action, resource, sessionArn: session.sessionArn, decision });
-      if (decision !== 'Allowed') return s3Error(403, 'AccessDenied', 'Access Denied', method === 'HEAD');
+      if (decision !== 'Allowed') {
+        const refusal = s3Error(403, 'AccessDenied', 'Access Denied', method === 'HEAD');
+        // Not S3's: says which IAM decision refused this request, for a test or a person to read.
+        return withHeaders(refusal, { [DECISION_HEADER]: `${decision} ${action}` });
+      }
     }
     const reply = await toS3rver(true);
     return {
