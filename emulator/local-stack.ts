@@ -40,6 +40,13 @@ export interface LocalStackOptions {
   readonly s3Directory?: string;
   /** Origins of browser pages that call Cognito Identity and STS (AWS's endpoints answer CORS). */
   readonly browserOrigins?: readonly string[];
+  /** An HTTPS listener for virtual-hosted S3 requests (`<bucket>.s3.localhost`): see s3-front.ts. */
+  readonly s3VirtualHost?: {
+    readonly host: string;
+    readonly key: string;
+    readonly cert: string;
+    readonly port?: number;
+  };
 }
 
 /** The local issuer as the endpoints use it: its own `iss`, under the configured issuer's name. */
@@ -72,7 +79,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ),
     );
     const corsOrigins = options.browserOrigins ?? [];
-    const s3 = track(await startS3Front({ model, sessions, s3Endpoint: s3rver.endpoint, port: ports.s3 }));
+    const s3 = track(
+      await startS3Front({
+        model,
+        sessions,
+        s3Endpoint: s3rver.endpoint,
+        port: ports.s3,
+        virtualHost: options.s3VirtualHost,
+      }),
+    );
     const cognitoIdentity = track(
       await startCognitoIdentityEndpoint({
         model,

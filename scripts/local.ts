@@ -34,7 +34,8 @@ test aid, not AWS. Ctrl-C, SIGTERM or SIGHUP stops everything and leaves no port
 Options:
   --env NAME       the environment to run (default: the configuration's first)
   --port-base N    moves every port: web client N, Okta N+1, hosted UI N+2, presign API N+3,
-                   S3 N+4, Cognito Identity N+5, STS N+6 (default: ${DEFAULT_PORT_BASE})
+                   S3 N+4, Cognito Identity N+5, STS N+6, S3 over HTTPS N+7
+                   (default: ${DEFAULT_PORT_BASE})
   --data-dir DIR   where files and the client configuration are kept (default: .local/)
   --reset          empties that directory first
   --help           show this help
@@ -95,15 +96,21 @@ export function parseLocalArgs(argv: readonly string[]): LocalArgs {
 export function summary(local: LocalEnvironment, seconds: number): string {
   const subWidth = Math.max(...TEST_USERS.map((u) => u.sub.length));
   const rows: [string, string][] = [
-    ['web client (open this)', `${local.endpoints.web}/`],
+    ['file browser (open this)', `${local.endpoints.web}/`],
+    ['developer view (3 routes)', `${local.endpoints.web}/developer.html`],
     ['Okta stand-in (issuer)', `${local.endpoints.okta}/oauth2/default`],
     ['hosted UI (route 3)', local.endpoints.hostedUi],
     ['presign API (route 3)', local.endpoints.api],
     ['S3 (IAM-enforcing front)', local.endpoints.s3],
+    ['S3 over HTTPS (file browser)', `${local.endpoints.s3Https}  <bucket>.s3.localhost, certificate below`],
     ['Cognito Identity (route 1)', local.endpoints.cognitoIdentity],
     ['STS (route 2)', local.endpoints.sts],
     ...TEST_USERS.map((u): [string, string] => [`user ${u.name}`, `${u.sub.padEnd(subWidth)}  ${u.note}`]),
     ['client config', path.relative(process.cwd(), local.clientConfigFile) || local.clientConfigFile],
+    [
+      'HTTPS certificate',
+      path.relative(process.cwd(), local.certificate.certFile) || local.certificate.certFile,
+    ],
     ['bucket', local.stack.model.bucketName],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));

@@ -19,6 +19,7 @@ import { startLocalStack, type LocalStack } from '../local-stack';
 import { startOktaStandIn } from '../services/okta-stand-in';
 import { oktaTeamsClaimExpression } from '../../lib/policy/team-folder-names';
 import { bundleWebClient } from '../../examples/web/build';
+import { localCertificate, S3_HOST, type LocalCertificate } from '../services/local-certificate';
 import { startWebClientServer } from './web-client-server';
 
 /** Each endpoint's offset from `--port-base`. */
@@ -30,6 +31,7 @@ export const PORT_OFFSETS = {
   s3: 4,
   cognitoIdentity: 5,
   sts: 6,
+  s3Https: 7,
 } as const;
 export type Endpoint = keyof typeof PORT_OFFSETS;
 export const DEFAULT_PORT_BASE = 4400;
@@ -51,6 +53,8 @@ export interface LocalEnvironment {
   readonly usesPlaceholders: boolean;
   readonly endpoints: Readonly<Record<Endpoint, string>>;
   readonly clientConfigFile: string;
+  /** The HTTPS S3 endpoint's certificate, kept in the data directory (for a person to trust). */
+  readonly certificate: LocalCertificate;
   readonly stack: LocalStack;
   close(): Promise<void>;
 }
@@ -66,6 +70,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const endpoints = Object.fromEntries(
     Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`]),
   ) as Record<Endpoint, string>;
+  // Virtual-hosted S3 over HTTPS, as Storage Browser addresses it: `<bucket>.s3.localhost:<port>`.
+  endpoints.s3Https = `https://${S3_HOST}:${ports.s3Https}`;
   const origin = endpoints.web;
   const { environment, source, usesPlaceholders } = environmentFor(options, origin);
 
@@ -85,6 +91,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   }).then((okta) => (closers.push(okta.close), okta));
   const bundling = bundleWebClient();
   try {
+    const certificate = await localCertificate(options.dataDir);
     const template = synthesize(environment, options.projectDir);
     const [okta, script] = await Promise.all([oktaStarting, bundling]);
     const stack = await startLocalStack({
@@ -94,6 +101,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       ports: { s3: ports.s3, cognitoIdentity: ports.cognitoIdentity, sts: ports.sts, api: ports.api },
       s3Directory: path.join(options.dataDir, 's3'),
       browserOrigins: [origin],
+      s3VirtualHost: { host: S3_HOST, key: certificate.key, cert: certificate.cert, port: ports.s3Https },
     });
     closers.push(stack.close);
     const hostedUi = await startHostedUi({
@@ -105,9 +113,18 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     });
     closers.push(hostedUi.close);
     const clientConfigFile = writeLocalClientConfig(template, endpoints, okta.issuerUrl, options.dataDir);
-    const web = await startWebClientServer({ port: ports.web, script, clientConfigFile });
+    const web = await startWebClientServer({ port: ports.web, bundle: script, clientConfigFile });
     closers.push(web.close);
-    return { environment, configSource: source, usesPlaceholders, endpoints, clientConfigFile, stack, close };
+    return {
+      environment,
+      configSource: source,
+      usesPlaceholders,
+      endpoints,
+      clientConfigFile,
+      certificate,
+      stack,
+      close,
+    };
   } catch (error) {
     // Whatever started is stopped, including what was still starting.
     await Promise.allSettled([oktaStarting, bundling]);
@@ -176,7 +193,13 @@ function writeLocalClientConfig(
     ...frontEnd,
     // Sign-in goes to the Okta stand-in; the identity pool still names the configured issuer.
     okta: { ...frontEnd.okta, issuer: oktaIssuerUrl },
-    endpoints: { s3: endpoints.s3, cognitoIdentity: endpoints.cognitoIdentity, sts: endpoints.sts },
+    endpoints: {
+      s3: endpoints.s3,
+      // amplify's `customEndpoint`: a host, to which it adds `https://` and the bucket.
+      s3VirtualHost: new URL(endpoints.s3Https).host,
+      cognitoIdentity: endpoints.cognitoIdentity,
+      sts: endpoints.sts,
+    },
   };
   const dir = path.join(dataDir, 'client-config');
   fs.mkdirSync(dir, { recursive: true });

@@ -1,4 +1,5 @@
 import * as http from 'http';
+import * as https from 'https';
 import type { AddressInfo } from 'net';
 import type { VerifiedClaims } from './oidc-issuer';
 
@@ -20,9 +21,14 @@ export interface Reply {
 /**
  * Starts a server that reads each request's body whole, then answers with `handle`'s reply. A
  * handler that throws answers 500, so a bug in a local endpoint shows up as a failed request.
+ * With `tls` (a PEM key and certificate) it speaks HTTPS, and `url` says `https://`.
  */
-export async function startLoopbackServer(handle: RequestHandler, port = 0): Promise<LoopbackServer> {
-  const server = http.createServer((request, response) => {
+export async function startLoopbackServer(
+  handle: RequestHandler,
+  port = 0,
+  tls?: { readonly key: string; readonly cert: string },
+): Promise<LoopbackServer> {
+  const listener: http.RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -37,7 +43,10 @@ export async function startLoopbackServer(handle: RequestHandler, port = 0): Pro
           response.end(reply.body);
         });
     });
-  });
+  };
+  const server = tls
+    ? https.createServer({ key: tls.key, cert: tls.cert }, listener)
+    : http.createServer(listener);
   // A port in use rejects here (EADDRINUSE, with `port`), rather than crashing the process.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -47,7 +56,7 @@ export async function startLoopbackServer(handle: RequestHandler, port = 0): Pro
     });
   });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -5,13 +5,21 @@
  * bucket policy, both from the synthesized template. An allowed request is passed on unchanged,
  * and s3rver then checks its SigV4 signature with the session's secret key, which the front
  * registers with it; so a request needs both a valid signature and an IAM allow.
+ *
+ * With `virtualHost`, a second listener speaks HTTPS on `s3.localhost` and takes virtual-hosted
+ * requests (`<bucket>.s3.localhost`), as amplify's Storage Browser sends them: the front checks
+ * their signature itself, with the Host header as sent, and decides them the same way
+ * (s3-virtual-host.ts).
  */
 import * as http from 'http';
 import { randomUUID } from 'crypto';
 import { identityPoliciesOf, simulate, type Decision } from '../iam/simulate';
 import { bucketCorsHeaders, withHeaders } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer, xmlText } from './loopback-server';
-import { credentialOf, formFields, NotModelled, s3Authorization } from './s3-request';
+import { credentialOf, formFields, NotModelled, s3Authorization, type S3Authorization } from './s3-request';
+import { listObjectsV2AsS3 } from './list-objects-v2';
+import { bucketOfHost, pathStyleFor } from './s3-virtual-host';
+import { checkSignature } from './sigv4';
 import { sessionContext, SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
 
@@ -21,6 +29,9 @@ import type { StackModel } from './stack-model';
  * HTTP is what the bucket policy denies; these local journeys do not test transport.
  */
 const TRANSPORT = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
+
+/** The header of the front's IAM refusals: the decision and the action (`ImplicitlyDenied s3:GetObject`). */
+export const DECISION_HEADER = 'x-local-iam-decision';
 
 /** One request the front decided, for assertions and the journey record. */
 export interface FrontDecision {
@@ -33,6 +44,8 @@ export interface FrontDecision {
 
 export interface S3Front extends LoopbackServer {
   readonly decisions: readonly FrontDecision[];
+  /** The HTTPS listener's host and port (`s3.localhost:<port>`), as amplify's `customEndpoint` takes it. */
+  readonly virtualHostEndpoint?: string;
 }
 
 export interface S3FrontOptions {
@@ -43,6 +56,13 @@ export interface S3FrontOptions {
   readonly port?: number;
   /** How many recent decisions to keep, so a long-running local stack does not grow without bound. */
   readonly keepDecisions?: number;
+  /** The HTTPS listener for virtual-hosted requests: its host (`s3.localhost`), certificate and port. */
+  readonly virtualHost?: {
+    readonly host: string;
+    readonly key: string;
+    readonly cert: string;
+    readonly port?: number;
+  };
 }
 
 interface S3rverAccount {
@@ -65,16 +85,45 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
 
   const corsRules =
     (model.template.resources[model.bucketLogicalId].Properties.CorsConfiguration as any)?.CorsRules ?? [];
-  const server = await startLoopbackServer(async (request, body) => {
-    const reply = await decide(request, body);
+  const handler = (virtualHost?: string) => async (request: http.IncomingMessage, body: Buffer) => {
+    const reply = await decide(request, body, virtualHost);
     // s3rver adds CORS headers to what it answers; the front's own refusals get them here.
     return reply.fromS3rver ? reply : withHeaders(reply, bucketCorsHeaders(corsRules, request));
-  }, options.port);
+  };
+  const server = await startLoopbackServer(handler(), options.port);
+  const vhost = options.virtualHost;
+  const secure = vhost
+    ? await startLoopbackServer(handler(vhost.host), vhost.port, vhost).catch(async (error) => {
+        await server.close();
+        throw error;
+      })
+    : undefined;
 
-  async function decide(request: http.IncomingMessage, body: Buffer): Promise<Reply & { fromS3rver?: true }> {
+  /** `virtualHost`: the request came to the HTTPS listener, whose Host may name the bucket. */
+  async function decide(
+    request: http.IncomingMessage,
+    body: Buffer,
+    virtualHost?: string,
+  ): Promise<Reply & { fromS3rver?: true }> {
     const method = request.method ?? 'GET';
+    const hostBucket = virtualHost ? bucketOfHost(request.headers.host, virtualHost) : undefined;
+    const toS3rver = (sign: boolean) =>
+      hostBucket === undefined
+        ? forward(upstream, request, body)
+        : forward(
+            upstream,
+            request,
+            body,
+            pathStyleFor(
+              { method, rawUrl: request.url ?? '/', headers: request.headers },
+              hostBucket,
+              upstream,
+              model.region,
+              sign,
+            ),
+          );
     // CORS preflights carry no credentials; S3 answers them from the bucket's CORS rules.
-    if (method === 'OPTIONS') return { ...(await forward(upstream, request, body)), fromS3rver: true };
+    if (method === 'OPTIONS') return { ...(await toS3rver(false)), fromS3rver: true };
     const headers = singleValued(request.headers);
     const url = new URL(request.url ?? '/', 'http://front');
     const form = method === 'POST' ? formFields(headers['content-type'], body) : undefined;
@@ -91,9 +140,23 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       return s3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
     if (sessions.isExpired(session)) return s3Error(400, 'ExpiredToken', 'The provided token has expired.');
 
-    let authorization;
+    if (virtualHost) {
+      // s3rver cannot check a virtual-hosted signature: the front does, on the request as sent.
+      const problem = checkSignature(
+        { method, rawUrl: request.url ?? '/', headers, body },
+        (id) => sessions.find(id)?.credentials.secretAccessKey,
+      );
+      if (problem)
+        return s3Error(
+          problem.code === 'XAmzContentSHA256Mismatch' ? 400 : 403,
+          problem.code,
+          problem.message,
+        );
+    }
+
+    let authorization: S3Authorization;
     try {
-      authorization = s3Authorization(method, url, headers, form);
+      authorization = s3Authorization(method, url, headers, form, hostBucket);
     } catch (error) {
       if (error instanceof NotModelled)
         return s3Error(501, 'NotImplemented', `Not modelled locally: ${error.message}`);
@@ -101,52 +164,73 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     }
     if (authorization.bucket !== model.bucketName)
       return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
-    const { decision } = await simulate({
-      identityPolicies: identityPoliciesOf(model.template, session.roleLogicalId),
-      resourcePolicy: model.bucketPolicy,
-      action: authorization.action,
-      resource: authorization.resource,
-      principal: session.sessionArn,
-      context: {
-        ...TRANSPORT,
-        ...sessionContext(session),
-        ...authorization.context,
-        's3:authType': credential.authType,
-        's3:signatureversion': 'AWS4-HMAC-SHA256',
-      },
-    });
-    if (decisions.length >= (options.keepDecisions ?? 10_000)) decisions.shift();
-    decisions.push({
-      method,
-      action: authorization.action,
-      resource: authorization.resource,
-      sessionArn: session.sessionArn,
-      decision,
-    });
-    if (decision !== 'Allowed') return s3Error(403, 'AccessDenied', 'Access Denied', method === 'HEAD');
-    return { ...(await forward(upstream, request, body)), fromS3rver: true };
+    // Every action the request needs (a copy's source too) must be allowed.
+    for (const { action, resource } of [authorization, ...(authorization.alsoRequires ?? [])]) {
+      const { decision } = await simulate({
+        identityPolicies: identityPoliciesOf(model.template, session.roleLogicalId),
+        resourcePolicy: model.bucketPolicy,
+        action,
+        resource,
+        principal: session.sessionArn,
+        context: {
+          ...TRANSPORT,
+          ...sessionContext(session),
+          ...(resource === authorization.resource ? authorization.context : {}),
+          's3:authType': credential.authType,
+          's3:signatureversion': 'AWS4-HMAC-SHA256',
+        },
+      });
+      if (decisions.length >= (options.keepDecisions ?? 10_000)) decisions.shift();
+      decisions.push({ method, action, resource, sessionArn: session.sessionArn, decision });
+      if (decision !== 'Allowed') {
+        const refusal = s3Error(403, 'AccessDenied', 'Access Denied', method === 'HEAD');
+        // Not S3's: says which IAM decision refused this request, for a test or a person to read.
+        return withHeaders(refusal, { [DECISION_HEADER]: `${decision} ${action}` });
+      }
+    }
+    const reply = await toS3rver(true);
+    return {
+      ...(isListing(method, authorization, reply) ? asS3Listing(reply, url) : reply),
+      fromS3rver: true,
+    };
   }
 
   return {
     url: server.url,
     decisions,
+    virtualHostEndpoint: secure && vhost ? `${vhost.host}:${new URL(secure.url).port}` : undefined,
     close: async () => {
+      await secure?.close();
       await server.close();
       for (const accessKeyId of registered) account.revokeAccessKey(accessKeyId);
     },
   };
 }
 
-/** Passes the request on byte for byte, Host header included: the signature covers it. */
-function forward(upstream: URL, request: http.IncomingMessage, body: Buffer): Promise<Reply> {
-  const headers = { ...request.headers };
+/**
+ * Passes the request on byte for byte, Host header included: the signature covers it. A
+ * virtual-hosted request goes as its path-style form (`as`).
+ */
+function forward(
+  upstream: URL,
+  request: http.IncomingMessage,
+  body: Buffer,
+  as?: { path: string; headers: http.OutgoingHttpHeaders },
+): Promise<Reply> {
+  const headers = { ...(as?.headers ?? request.headers) };
   if (headers['transfer-encoding']) {
     delete headers['transfer-encoding'];
     headers['content-length'] = String(body.length);
   }
   return new Promise((resolve, reject) => {
     const proxied = http.request(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: as?.path ?? request.url,
+        headers,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -166,6 +250,16 @@ function forward(upstream: URL, request: http.IncomingMessage, body: Buffer): Pr
     proxied.on('error', reject);
     proxied.end(body);
   });
+}
+
+/** A ListObjectsV2 that s3rver answered: its reply needs S3's KeyCount and encoding (list-objects-v2.ts). */
+function isListing(method: string, authorization: S3Authorization, reply: Reply): boolean {
+  return method === 'GET' && authorization.action === 's3:ListBucket' && reply.status === 200;
+}
+
+function asS3Listing(reply: Reply, url: URL): Reply {
+  const body = Buffer.from(listObjectsV2AsS3(String(reply.body ?? ''), url.searchParams));
+  return { ...reply, headers: { ...reply.headers, 'content-length': String(body.length) }, body };
 }
 
 function singleValued(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {

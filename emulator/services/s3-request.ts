@@ -5,7 +5,10 @@
  * "Required permissions for Amazon S3 API operations"
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html):
  * e.g. HeadObject needs s3:GetObject, UploadPart and CompleteMultipartUpload need s3:PutObject,
- * HeadBucket and ListObjectsV2 need s3:ListBucket. Requests not listed here are not modelled.
+ * HeadBucket and ListObjectsV2 (with or without a delimiter) need s3:ListBucket, CopyObject needs
+ * s3:PutObject on its key and s3:GetObject on its source. Flexible-checksum headers
+ * (`x-amz-checksum-*`, sent by Storage Browser on every upload) are no condition key and need no
+ * permission of their own. Requests not listed here (DeleteObjects among them) are not modelled.
  */
 import type { RequestContext } from '../iam/simulate';
 
@@ -17,6 +20,12 @@ export interface S3Authorization {
   readonly key?: string;
   /** Keys from the request itself (not the caller): `s3:prefix`, SSE headers, `s3:authType`. */
   readonly context: RequestContext;
+  /**
+   * What else the same request must be allowed: CopyObject reads its source, so it needs
+   * s3:GetObject (s3:GetObjectVersion for a version) there besides s3:PutObject on its key
+   * ("Required permissions for Amazon S3 API operations", CopyObject).
+   */
+  readonly alsoRequires?: readonly Pick<S3Authorization, 'action' | 'resource'>[];
 }
 
 export interface S3Credential {
@@ -62,14 +71,20 @@ export function credentialOf(
   return undefined;
 }
 
-/** The authorization a path-style request needs. Throws NotModelled for anything else. */
+/**
+ * The authorization a request needs: path-style (`/<bucket>/<key>`), or virtual-hosted when
+ * `hostBucket` is the bucket its Host header names (`<bucket>.s3...`, the path then being the key
+ * alone, as amplify's Storage Browser addresses S3). Throws NotModelled for anything else.
+ */
 export function s3Authorization(
   method: string,
   url: URL,
   headers: Readonly<Record<string, string | undefined>>,
   form?: Readonly<Record<string, string>>,
+  hostBucket?: string,
 ): S3Authorization {
-  const [bucket, ...keyParts] = url.pathname.slice(1).split('/');
+  const path = hostBucket === undefined ? url.pathname : `/${encodeURIComponent(hostBucket)}${url.pathname}`;
+  const [bucket, ...keyParts] = path.slice(1).split('/');
   const key =
     keyParts.length > 0 && keyParts.join('/') !== '' ? decodeURIComponent(keyParts.join('/')) : undefined;
   const query = url.searchParams;
@@ -131,7 +146,10 @@ export function s3Authorization(
     case 'HEAD':
       return on(versioned ? 's3:GetObjectVersion' : 's3:GetObject');
     case 'PUT':
-      if (headers['x-amz-copy-source'] !== undefined) throw new NotModelled('CopyObject and UploadPartCopy');
+      if (headers['x-amz-copy-source'] !== undefined) {
+        if (has('acl') || has('tagging')) throw new NotModelled('a copy onto a subresource');
+        return { ...on('s3:PutObject'), alsoRequires: [copySource(headers['x-amz-copy-source'])] };
+      }
       if (has('acl')) return on(versioned ? 's3:PutObjectVersionAcl' : 's3:PutObjectAcl');
       if (has('tagging')) return on(versioned ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging');
       return on('s3:PutObject', key, has('uploadId') ? {} : fromHeaders(PUT_HEADER_KEYS, headers));
@@ -146,6 +164,25 @@ export function s3Authorization(
     default:
       throw new NotModelled(`${method} on an object`);
   }
+}
+
+/**
+ * CopyObject's (and UploadPartCopy's) `x-amz-copy-source`: `[/]<bucket>/<key>[?versionId=<id>]`,
+ * the key URL-encoded (CopyObject, Request Syntax,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html). Access points and
+ * Outposts ARNs as sources are not modelled.
+ */
+function copySource(header: string): Pick<S3Authorization, 'action' | 'resource'> {
+  const [path, query = ''] = header.replace(/^\//, '').split('?');
+  const [bucket, ...keyParts] = path.split('/');
+  const key = decodeURIComponent(keyParts.join('/'));
+  if (!bucket || !key || bucket.startsWith('arn:')) throw new NotModelled(`a copy source of ${header}`);
+  if (key.includes('*')) throw new NotModelled('an object key containing *');
+  const versioned = new URLSearchParams(query).has('versionId');
+  return {
+    action: versioned ? 's3:GetObjectVersion' : 's3:GetObject',
+    resource: `arn:aws:s3:::${decodeURIComponent(bucket)}/${key}`,
+  };
 }
 
 /**

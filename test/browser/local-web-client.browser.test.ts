@@ -12,8 +12,8 @@ import { TEST_USERS } from '../../emulator/services/test-users';
 import { launchBrowser } from './launch';
 
 /*
- * `npm run local` as a person uses it: the script is started as a process, the reference web client
- * is driven in headless Chromium, and Ctrl-C (SIGINT) must stop it and leave no port open. Every
+ * `npm run local` as a person uses it: the script is started as a process, the developer view
+ * (developer.html, the three routes) is driven in headless Chromium, and Ctrl-C (SIGINT) must stop it and leave no port open. Every
  * step saves a screenshot under test-artifacts/local-web-client/ (git-ignored).
  */
 
@@ -62,11 +62,12 @@ async function signIn(
   button: 'Sign in with Okta (routes 1 and 2)' | 'Sign in through the hosted UI (route 3)',
   user: string,
 ) {
-  await page.goto(`${web}/`);
+  await page.goto(`${web}/developer.html`);
   await page.getByRole('button', { name: button }).click();
   await page.waitForURL(/\/oauth2\/default\/v1\/authorize/);
   await page.locator(`button[data-user="${user}"]`).click();
-  await page.waitForURL(`${web}/`);
+  // The callback is /callback (the file browser's page), which forwards to the page that signed in.
+  await page.waitForURL(`${web}/developer.html`);
   await page.locator('#signed-in').waitFor();
 }
 
@@ -121,12 +122,12 @@ const listedNames = () =>
     .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.key!.split('/').pop()));
 
 test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipart) and two notes (route 3, presigned PUT and POST), downloads all byte-identical; bob sees none on routes 1 and 3 and is refused her key; alice shares a team folder bob reads; Ctrl-C closes every port', async () => {
-  await page.goto(`${web}/`);
+  await page.goto(`${web}/developer.html`);
   await page.locator('#signed-out').waitFor();
   await shot('01-signed-out.png');
 
   // Route 1: alice at the Okta stand-in, then a 5 MiB upload with the SDK's managed upload.
-  await page.goto(`${web}/`);
+  await page.goto(`${web}/developer.html`);
   await page.getByRole('button', { name: 'Sign in with Okta (routes 1 and 2)' }).click();
   await page.locator(`button[data-user="alice"]`).waitFor();
   await shot('02-okta-sign-in-page.png');
@@ -242,7 +243,7 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
 
   // A team folder shared by two users (route 1): alice (Okta group Finance) writes teams/finance/,
   // bob ("Finance readers") reads the same bytes, with no upload or delete offered to him.
-  await page.goto(`${web}/`);
+  await page.goto(`${web}/developer.html`);
   await signOut();
   await signIn('Sign in with Okta (routes 1 and 2)', 'alice');
   expect(await page.locator('#files-heading').textContent()).toBe('Your files');

@@ -2,6 +2,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -275,6 +276,41 @@ describe('the S3 front', () => {
     );
     const got = await client.send(new GetObjectCommand({ Bucket, Key }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(parts))).toBe(true);
+  });
+
+  test('answers ListObjectsV2 as S3 does: KeyCount counts common prefixes, and encoding-type=url encodes Prefix, Delimiter, Key and StartAfter', async () => {
+    const client = s3(
+      await fromCognitoIdentityPool({
+        identityPoolId: stack.model.identityPool.id,
+        logins: { [provider()]: await token(ALICE) },
+        clientConfig: cognito(),
+      })(),
+    );
+    const Bucket = stack.model.bucketName;
+    const Prefix = `users/${ALICE}/listing & more/`;
+    for (const Key of [`${Prefix}sub folder/`, `${Prefix}a b+c.txt`, `${Prefix}d.txt`])
+      await client.send(new PutObjectCommand({ Bucket, Key, Body: Key.endsWith('/') ? '' : 'x' }));
+    const plain = await client.send(new ListObjectsV2Command({ Bucket, Prefix, Delimiter: '/' }));
+    expect(plain.Contents?.map((o) => o.Key)).toEqual([`${Prefix}a b+c.txt`, `${Prefix}d.txt`]);
+    expect(plain.CommonPrefixes?.map((p) => p.Prefix)).toEqual([`${Prefix}sub folder/`]);
+    expect(plain.KeyCount).toBe(3);
+    expect(plain.EncodingType).toBeUndefined();
+
+    const encoded = await client.send(
+      new ListObjectsV2Command({
+        Bucket,
+        Prefix,
+        Delimiter: '/',
+        EncodingType: 'url',
+        StartAfter: `${Prefix}a`,
+      }),
+    );
+    const asS3 = `users/${ALICE}/listing+%26+more/`;
+    expect(encoded.EncodingType).toBe('url');
+    expect([encoded.Prefix, encoded.Delimiter, encoded.StartAfter]).toEqual([asS3, '/', `${asS3}a`]);
+    expect(encoded.Contents?.map((o) => o.Key)).toEqual([`${asS3}a+b%2Bc.txt`, `${asS3}d.txt`]);
+    expect(encoded.CommonPrefixes?.map((p) => p.Prefix)).toEqual([`${asS3}sub+folder/`]);
+    expect(encoded.KeyCount).toBe(3);
   });
 
   test('decides presigned POST form uploads as s3:PutObject on the form’s key', async () => {

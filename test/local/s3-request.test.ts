@@ -45,13 +45,35 @@ describe('S3 request → IAM authorization', () => {
     });
   });
 
+  test('CopyObject needs s3:PutObject on its key and s3:GetObject on its source (the version, if named)', () => {
+    const copy = s3Authorization('PUT', at(KEY), { 'x-amz-copy-source': 'b/users/00uB/a%20b.txt' });
+    expect(copy).toMatchObject({
+      action: 's3:PutObject',
+      resource: `arn:aws:s3:::b/${KEY}`,
+      alsoRequires: [{ action: 's3:GetObject', resource: 'arn:aws:s3:::b/users/00uB/a b.txt' }],
+    });
+    const versioned = s3Authorization('PUT', at(KEY), { 'x-amz-copy-source': '/b/k?versionId=v1' });
+    expect(versioned.alsoRequires).toEqual([{ action: 's3:GetObjectVersion', resource: 'arn:aws:s3:::b/k' }]);
+  });
+
+  test('a virtual-hosted request takes its bucket from the Host, its key from the whole path', () => {
+    const url = new URL('https://b.s3.localhost/users/00uA/f.txt');
+    expect(s3Authorization('GET', url, {}, undefined, 'b').resource).toBe(`arn:aws:s3:::b/${KEY}`);
+    const list = new URL('https://b.s3.localhost/?list-type=2&prefix=users%2F00uA%2F&delimiter=%2F');
+    expect(s3Authorization('GET', list, {}, undefined, 'b')).toMatchObject({
+      action: 's3:ListBucket',
+      resource: 'arn:aws:s3:::b',
+      context: { 's3:prefix': 'users/00uA/', 's3:delimiter': '/' },
+    });
+  });
+
   test('an upload carries its encryption headers as condition keys', () => {
     const put = s3Authorization('PUT', at(KEY), { 'x-amz-server-side-encryption': 'aws:kms' });
     expect(put.context).toEqual({ 's3:x-amz-server-side-encryption': 'aws:kms' });
   });
 
   test.each([
-    ['PUT', KEY, { 'x-amz-copy-source': '/b/users/00uB/f.txt' }],
+    ['PUT', `${KEY}?tagging`, { 'x-amz-copy-source': '/b/users/00uB/f.txt' }],
     ['GET', `${KEY}?attributes`, {}],
     ['POST', '?delete', {}],
     ['GET', 'users/00uA/*.txt', {}],

@@ -50,7 +50,7 @@ describe('npm run local arguments', () => {
       '--env needs a value',
       '--env is given twice',
       '--reset takes no value',
-      '--port-base must be a whole number from 1024 to 65529, got "70000"',
+      '--port-base must be a whole number from 1024 to 65528, got "70000"',
       'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]',
     ]);
   });

@@ -21,7 +21,13 @@ export interface ClientConfig {
     };
   };
   /** Only from `npm run local`: the stand-ins to call instead of AWS's endpoints. */
-  readonly endpoints?: { readonly s3: string; readonly cognitoIdentity: string; readonly sts: string };
+  readonly endpoints?: {
+    readonly s3: string;
+    /** The HTTPS, virtual-hosted S3 endpoint's host and port, as amplify's `customEndpoint`. */
+    readonly s3VirtualHost?: string;
+    readonly cognitoIdentity: string;
+    readonly sts: string;
+  };
 }
 
 export async function loadConfig(): Promise<ClientConfig> {

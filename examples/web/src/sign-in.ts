@@ -8,6 +8,8 @@ import { callbackUrl, ClientConfig, hostedUiUrl } from './config';
 
 export type Provider = 'okta' | 'hosted-ui';
 const PENDING = 'okta-s3-signing-in-with';
+/** The page that started a sign-in: the callback (`/callback`, the file browser's page) sends it back there. */
+const RETURN_TO = 'okta-s3-return-to';
 
 export function userManagers(config: ClientConfig): Record<Provider, UserManager> {
   const common = {
@@ -40,7 +42,21 @@ export function userManagers(config: ClientConfig): Record<Provider, UserManager
 
 export async function signIn(managers: Record<Provider, UserManager>, provider: Provider): Promise<void> {
   sessionStorage.setItem(PENDING, provider);
+  sessionStorage.setItem(RETURN_TO, window.location.pathname);
   await managers[provider].signinRedirect();
+}
+
+/**
+ * On the sign-in callback, sends the browser on to the page that started the sign-in (the
+ * developer page), with the code and state; true when it does, and the caller then stops.
+ */
+export function forwardCallback(): boolean {
+  const returnTo = sessionStorage.getItem(RETURN_TO);
+  const here = window.location.pathname;
+  const isCallback = new URLSearchParams(window.location.search).has('code');
+  if (!isCallback || !returnTo || returnTo === here || !/^\/[a-z-]+\.html$/.test(returnTo)) return false;
+  window.location.replace(`${returnTo}${window.location.search}`);
+  return true;
 }
 
 /** Finishes a sign-in when the page is the callback; returns who signed in where, if anyone has. */
@@ -50,8 +66,11 @@ export async function currentUser(
   const pending = sessionStorage.getItem(PENDING) as Provider | null;
   if (pending && new URLSearchParams(window.location.search).has('code')) {
     sessionStorage.removeItem(PENDING);
+    const returnTo = sessionStorage.getItem(RETURN_TO);
+    sessionStorage.removeItem(RETURN_TO);
     const user = await managers[pending].signinRedirectCallback();
-    window.history.replaceState({}, '', '/');
+    // Back to the page's own address: the callback's query is spent.
+    window.history.replaceState({}, '', returnTo === window.location.pathname ? returnTo : '/');
     return { provider: pending, user };
   }
   for (const provider of ['okta', 'hosted-ui'] as const) {

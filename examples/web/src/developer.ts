@@ -1,11 +1,12 @@
 /**
- * The reference web client: sign in, pick a route, upload with progress, list, download, delete.
+ * The developer view (developer.html): sign in, pick a route, upload with progress, list,
+ * download, delete, over each of the three routes. End users get the file browser (index.html).
  * It reads okta-s3-client.json, so the same build runs against `npm run local` or a deployment.
  */
 import { loadConfig, type ClientConfig } from './config';
 import { parseTeamsClaim, TeamFolderAccess } from '../../../lib/policy/team-folder-names';
 import { presignFolders, presignRoute, sdkRoute, type Route, type TeamFolderChoice } from './routes';
-import { currentUser, signIn, signOut, userManagers, type Provider } from './sign-in';
+import { currentUser, forwardCallback, signIn, signOut, userManagers, type Provider } from './sign-in';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const checked = (name: string) =>
@@ -25,7 +26,7 @@ async function start() {
   $('who').textContent = `${user.profile.email ?? user.profile.sub}`;
   $('sign-out').onclick = async () => {
     await signOut(managers);
-    window.location.assign('/');
+    window.location.assign(window.location.pathname);
   };
   // Okta's ID token serves routes 1 and 2; the hosted UI's serves route 3 (its `sub` is the pool's own id).
   $('route-choice').hidden = provider !== 'okta';
@@ -143,4 +144,4 @@ const fail = (error: unknown) =>
   ($('error').textContent = error instanceof Error ? error.message : String(error));
 
 window.addEventListener('unhandledrejection', (event) => fail(event.reason));
-start().catch(fail);
+if (!forwardCallback()) start().catch(fail);

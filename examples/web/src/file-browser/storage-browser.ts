@@ -1,0 +1,44 @@
+/**
+ * Storage Browser for S3 (`@aws-amplify/ui-react-storage`) with a custom configuration and no
+ * Amplify backend: the user's locations, their identity-pool credentials (route 1), and, for the
+ * local stack only, the HTTPS virtual-hosted S3 endpoint as `customEndpoint`.
+ */
+import { createStorageBrowser } from '@aws-amplify/ui-react-storage/browser';
+import { Amplify } from 'aws-amplify';
+import type { ComponentType } from 'react';
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
+import type { ClientConfig } from '../config';
+import { locationCredentialsHandler } from './credentials';
+import type { Location } from './locations';
+
+export interface SignedInUser {
+  readonly idToken: string;
+  readonly locations: readonly Location[];
+  /** Storage Browser's sign-out hook: its cached credentials are dropped when called. */
+  readonly onSignOut: (listener: () => void) => void;
+}
+
+/** The `StorageBrowser` component for this user. Its styles are app.css (examples/web/build.ts). */
+export function storageBrowserFor(config: ClientConfig, user: SignedInUser): ComponentType {
+  // amplify 6.22's storage calls read a global context even when every call carries its own
+  // credentials and bucket: an empty configuration sets it (no Amplify backend is involved).
+  Amplify.configure({});
+  const local = config.endpoints;
+  // The SDK's provider caches the identity-pool credentials and refreshes them before they expire.
+  const credentials = fromCognitoIdentityPool({
+    identityPoolId: config.identityPool.id,
+    logins: { [config.identityPool.loginsKey]: user.idToken },
+    clientConfig: { region: config.region, ...(local ? { endpoint: local.cognitoIdentity } : {}) },
+  });
+  const { StorageBrowser } = createStorageBrowser({
+    config: {
+      region: config.region,
+      listLocations: async () => ({ items: [...user.locations], nextToken: undefined }),
+      getLocationCredentials: locationCredentialsHandler(user.locations, () => credentials()),
+      registerAuthListener: user.onSignOut,
+      // AWS's own endpoint in a deployment; only `npm run local` names one.
+      ...(local?.s3VirtualHost ? { customEndpoint: local.s3VirtualHost } : {}),
+    },
+  });
+  return StorageBrowser;
+}
