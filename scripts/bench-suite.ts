@@ -1,6 +1,6 @@
 /**
  * Where `npm test`'s time goes: each layer alone, one after another, then the whole command as it
- * runs them (jest beside the static checks). The slowest jest files are listed by their own time.
+ * runs them (vitest beside the static checks). The slowest test files are listed by their own time.
  * Then the edit loop and the whole command with what the runs keep between them
  * (node_modules/.cache/okta-s3-storage: IAM answers, templates, the packed tarball, the static
  * checks' caches) first warm, then removed, as on a fresh clone.
@@ -22,7 +22,8 @@ function seconds(command: string, args: string[]): number {
   return (performance.now() - started) / 1000;
 }
 
-interface JestFile {
+/** A test file in vitest's json report. */
+interface TestFile {
   readonly name: string;
   readonly startTime: number;
   readonly endTime: number;
@@ -35,16 +36,19 @@ export function suiteLayersSection(): string[][] {
   add('eslint', seconds(bin('eslint'), ['.']));
   add('prettier --check', seconds(bin('prettier'), ['--check', '.', '--log-level', 'warn']));
 
-  const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-bench-')), 'jest.json');
-  add('jest (2 workers)', seconds(bin('jest'), ['--silent', '--json', '--outputFile', results]));
-  const files: JestFile[] = JSON.parse(fs.readFileSync(results, 'utf8')).testResults;
+  const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-bench-')), 'vitest.json');
+  add(
+    'vitest (2 workers)',
+    seconds(bin('vitest'), ['run', '--silent', '--reporter=json', `--outputFile=${results}`]),
+  );
+  const files: TestFile[] = JSON.parse(fs.readFileSync(results, 'utf8')).testResults;
   const slowest = files
     .map((f) => ({ name: path.relative(ROOT, f.name), s: (f.endTime - f.startTime) / 1000 }))
     .sort((a, b) => b.s - a.s)
     .slice(0, SLOWEST_FILES);
   for (const file of slowest) add(`  ${file.name}`, file.s);
 
-  add('npm test (jest beside the static checks)', seconds('npm', ['test', '--silent']));
+  add('npm test (vitest beside the static checks)', seconds('npm', ['test', '--silent']));
   add('npm run test:quick, caches warm', seconds('npm', ['run', 'test:quick', '--silent']));
   add('npm test, caches warm', seconds('npm', ['test', '--silent']));
   fs.rmSync(CACHE, { recursive: true, force: true });

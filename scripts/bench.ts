@@ -101,7 +101,7 @@ async function suiteLayers(): Promise<Table> {
     title: 'npm test, layer by layer',
     columns: ['', 'wall time'],
     rows: suiteLayersSection(),
-    note: 'each layer alone, then together; jest files by their own time',
+    note: 'each layer alone, then together; test files by their own time',
   };
 }
 

@@ -3,25 +3,31 @@
  * and its tests.
  */
 
-/** jest options whose value may follow as the next argument, so that value is no path. */
+/** vitest options whose value may follow as the next argument, so that value is no path. */
 const OPTIONS_WITH_A_VALUE = new Set([
   '-t',
   '--testNamePattern',
   '-c',
   '--config',
-  '-w',
+  '-r',
+  '--root',
+  '--dir',
+  '--project',
   '--maxWorkers',
-  '--reporters',
+  '--pool',
+  '--reporter',
   '--outputFile',
   '--testTimeout',
   '--shard',
-  '--seed',
-  '--selectProjects',
-  '--testPathIgnorePatterns',
+  '--sequence.seed',
+  '--exclude',
 ]);
 
-/** The test paths among jest's arguments (`npm test -- test/config` gives `test/config`). */
-export function jestPathArguments(args: readonly string[]): string[] {
+/** The variable naming the file where scripts/summary-reporter.ts writes the run's counts. */
+export const SUMMARY_FILE_VARIABLE = 'TEST_SUMMARY_FILE';
+
+/** The test paths among vitest's arguments (`npm test -- test/config` gives `test/config`). */
+export function testPathArguments(args: readonly string[]): string[] {
   return args.filter((arg, i) => !arg.startsWith('-') && !OPTIONS_WITH_A_VALUE.has(args[i - 1]));
 }
 
@@ -30,20 +36,22 @@ export interface CheckOutcome {
   readonly passed: boolean;
 }
 
-export interface JestCounts {
+/** The test run's counts, as scripts/summary-reporter.ts writes them. */
+export interface RunCounts {
   readonly numPassedTests: number;
   readonly numFailedTests: number;
+  readonly numTotalTests?: number;
 }
 
 /**
- * jest's own counts, then the static checks on a line of their own (they are not tests), or why
- * they did not run.
+ * The test runner's own counts, then the static checks on a line of their own (they are not
+ * tests), or why they did not run.
  */
 export function closingLines(
-  jest: JestCounts | undefined,
+  tests: RunCounts | undefined,
   checks: readonly CheckOutcome[] | 'skipped',
 ): string[] {
-  const lines = jest ? [`${jest.numPassedTests} passed, ${jest.numFailedTests} failed`] : [];
+  const lines = tests ? [`${tests.numPassedTests} passed, ${tests.numFailedTests} failed`] : [];
   if (checks === 'skipped') {
     return [...lines, 'static checks skipped: a test path was given (npm test with no arguments runs them)'];
   }

@@ -1,15 +1,15 @@
 /**
- * `npm test`: the static checks (type-check, eslint, prettier) run alongside jest, whose workers
+ * `npm test`: the static checks (type-check, eslint, prettier) run alongside vitest, whose workers
  * use every core, instead of before it. Every check runs on every full call, and the command fails
  * if any of them does. The static checks' output is shown once they finish, so it never interleaves
- * with jest's. Extra arguments go to jest; with a test path (`npm test -- test/config`) only jest
- * runs, since the static checks look at the whole repository whatever part is being tested.
+ * with vitest's. Extra arguments go to vitest; with a test path (`npm test -- test/config`) only
+ * vitest runs, since the static checks look at the whole repository whatever part is being tested.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { closingLines, jestPathArguments } from './test-arguments';
+import { closingLines, SUMMARY_FILE_VARIABLE, testPathArguments } from './test-arguments';
 
 const root = path.join(__dirname, '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
@@ -39,8 +39,8 @@ function run(name: string, command: string, args: string[], show: boolean): Prom
 async function staticChecks(): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const [name, command, args] of [
-    // TypeScript 7, the native compiler: the same checks as the TypeScript 6 that ts-node, ts-jest
-    // and jsii load as a library, in a third of the time. Called by path: both packages ship `tsc`.
+    // TypeScript 7, the native compiler: the same checks as the TypeScript 6 that ts-node and jsii
+    // load as a library, in a third of the time. Called by path: both packages ship `tsc`.
     [
       'type-check',
       path.join(root, 'node_modules', 'typescript-native', 'bin', 'tsc'),
@@ -69,29 +69,25 @@ async function main(): Promise<number> {
   );
   if (browser.code !== 0) return browser.code;
 
-  const jestArgs = process.argv.slice(2);
-  const partial = jestPathArguments(jestArgs).length > 0;
-  const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-test-')), 'jest-summary.json');
-  // Last, so that jest's array option takes no test path after it for a reporter.
-  const reporters = [
-    '--reporters=default',
-    `--reporters=${path.join(__dirname, 'jest-summary-reporter.js')}`,
-  ];
-  process.env.JEST_SUMMARY_FILE = summaryFile;
-  const [jest, checks] = await Promise.all([
-    run('jest', bin('jest'), [...jestArgs, ...reporters], true),
+  const args = process.argv.slice(2);
+  const partial = testPathArguments(args).length > 0;
+  const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-test-')), 'summary.json');
+  const reporters = ['--reporter=default', `--reporter=${path.join(__dirname, 'summary-reporter.ts')}`];
+  process.env[SUMMARY_FILE_VARIABLE] = summaryFile;
+  const [tests, checks] = await Promise.all([
+    run('vitest', bin('vitest'), ['run', ...args, ...reporters], true),
     partial ? Promise.resolve([]) : staticChecks(),
   ]);
   for (const check of checks.filter((c) => c.code !== 0)) {
     process.stderr.write(`\n${check.name} failed:\n${check.output}\n`);
   }
-  const timings = [...checks, jest].map((c) => `${c.name} ${c.seconds.toFixed(1)} s`).join(', ');
+  const timings = [...checks, tests].map((c) => `${c.name} ${c.seconds.toFixed(1)} s`).join(', ');
   process.stdout.write(`\n${timings}\n`);
   const counts = fs.existsSync(summaryFile) ? JSON.parse(fs.readFileSync(summaryFile, 'utf8')) : undefined;
   fs.rmSync(path.dirname(summaryFile), { recursive: true, force: true });
   const outcomes = checks.map((c) => ({ name: c.name, passed: c.code === 0 }));
   for (const line of closingLines(counts, partial ? 'skipped' : outcomes)) process.stdout.write(`${line}\n`);
-  return jest.code !== 0 || outcomes.some((c) => !c.passed) ? 1 : 0;
+  return tests.code !== 0 || outcomes.some((c) => !c.passed) ? 1 : 0;
 }
 
 main().then((code) => (process.exitCode = code));

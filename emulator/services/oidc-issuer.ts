@@ -34,8 +34,9 @@ export interface OidcIssuer {
 }
 
 /**
- * oauth2-mock-server 8 and jose 6 are ES modules, which Jest cannot load on Node 20 without
- * experimental flags. So the issuer runs in a plain Node child process and answers over IPC.
+ * oauth2-mock-server 8 and jose 6 are ES modules, which this CommonJS code cannot require on Node
+ * 20 without experimental flags (compiled to CommonJS, even `import()` becomes `require`). So the
+ * issuer runs in a plain Node child process and answers over IPC.
  */
 const CHILD_SCRIPT = `
 import { OAuth2Server } from 'oauth2-mock-server';

@@ -35,13 +35,18 @@ export interface SdkClientOptions {
   };
 }
 
-export function sdkClientOptions(): SdkClientOptions {
+/**
+ * The Lambda's options. `requestTimeoutMs` is for tests only: a test of a dependency that never
+ * answers waits a shorter attempt out (test/lambda/faults.test.ts) instead of a real second per
+ * attempt; the handler always takes SDK_REQUEST_TIMEOUT_MS.
+ */
+export function sdkClientOptions({ requestTimeoutMs = SDK_REQUEST_TIMEOUT_MS } = {}): SdkClientOptions {
   return {
     maxAttempts: SDK_MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
-      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
-      socketTimeout: SDK_REQUEST_TIMEOUT_MS,
+      requestTimeout: requestTimeoutMs,
+      socketTimeout: requestTimeoutMs,
       throwOnRequestTimeout: true,
     },
   };

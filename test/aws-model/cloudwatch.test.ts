@@ -163,8 +163,8 @@ describe('metric filter patterns on real log lines', () => {
     const records: unknown[] = [];
     const capture = (level: string) => (entry: unknown) =>
       records.push({ timestamp: new Date().toISOString(), level, requestId: 'r-1', message: entry });
-    const info = jest.spyOn(console, 'info').mockImplementation(capture('INFO'));
-    const error = jest.spyOn(console, 'error').mockImplementation(capture('ERROR'));
+    const info = vi.spyOn(console, 'info').mockImplementation(capture('INFO'));
+    const error = vi.spyOn(console, 'error').mockImplementation(capture('ERROR'));
     const format = process.env.AWS_LAMBDA_LOG_FORMAT;
     process.env.AWS_LAMBDA_LOG_FORMAT = 'JSON';
     try {

@@ -42,7 +42,7 @@ export const ENVIRONMENTS: readonly ExampleEnvironment[] = [
 /** `describe.each` rows: the label, then the environment. */
 export const ENVIRONMENT_ROWS = ENVIRONMENTS.map((e) => [e.label, e] as const);
 
-/** The synthesized template of an environment (cached per jest run), resolved as deployed. */
+/** The synthesized template of an environment (cached per test run), resolved as deployed. */
 export function environmentTemplate(environment: ExampleEnvironment): ResolvedTemplate {
   const { raw, env, account, region } = environment;
   return resolveTemplate(templateJson(raw, { env }), { account, region });

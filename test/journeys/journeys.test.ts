@@ -201,7 +201,7 @@ describe('route 3 takes the identity only from what Cognito controls', () => {
     // The defect class, put back: the caller's sub taken from a claim the user can write
     // (here the first of the client's WriteAttributes, after the token binding), not from `identities`.
     const writable = stack.userPool.writableAttributes[0];
-    const spy = jest.spyOn(identity, 'callerSub').mockImplementation((event) => {
+    const spy = vi.spyOn(identity, 'callerSub').mockImplementation((event) => {
       const claim = verifiedPayload(event, authorizerClaims(event))[writable];
       return String(claim);
     });

@@ -51,12 +51,21 @@ async function service(reply: () => Reply | undefined) {
   return { url: server.url, requests: () => requests };
 }
 
-function handlerWith(deps: { sts?: string; s3?: string }) {
+/**
+ * An attempt's timeout for the tests of a dependency that never answers: the SDK's timeout and
+ * retries run as in the Lambda, on a shorter clock than its SDK_REQUEST_TIMEOUT_MS (a second per
+ * attempt, two seconds of waiting per test). Tests of a dependency that answers keep the Lambda's
+ * own timeout, so a slow loopback answer on a busy machine is never taken for a timeout.
+ */
+const SHORT_ATTEMPT_MS = 200;
+
+function handlerWith(deps: { sts?: string; s3?: string; requestTimeoutMs?: number }) {
   const config = presignConfig();
+  const options = sdkClientOptions({ requestTimeoutMs: deps.requestTimeoutMs });
   const logs: RequestLog[] = [];
   const sessions = new CallerSessions({
     sts: new STSClient({
-      ...sdkClientOptions(),
+      ...options,
       region: config.region,
       endpoint: deps.sts,
       credentials: KEY,
@@ -72,7 +81,7 @@ function handlerWith(deps: { sts?: string; s3?: string }) {
       region: config.region,
       endpoint: deps.s3 ?? 'http://127.0.0.1:9',
       forcePathStyle: true,
-      clientOptions: sdkClientOptions(),
+      clientOptions: options,
     }),
     log: (entry) => logs.push(entry),
   };
@@ -126,7 +135,7 @@ describe('dependency faults reach the client honestly', () => {
 
   it('answers 503 when STS never answers, after the per-attempt timeout and bounded retries', async () => {
     const sts = await service(() => undefined);
-    const { call, logs } = handlerWith({ sts: sts.url });
+    const { call, logs } = handlerWith({ sts: sts.url, requestTimeoutMs: SHORT_ATTEMPT_MS });
     expectRetryLater(await call());
     expect(sts.requests()).toBe(SDK_MAX_ATTEMPTS);
     expect(logs[0].fault).toEqual({ dependency: 'sts', name: 'TimeoutError' });
@@ -134,7 +143,7 @@ describe('dependency faults reach the client honestly', () => {
 
   it('answers 503 when S3 never answers a listing', async () => {
     const s3 = await service(() => undefined);
-    const { call, logs } = handlerWith({ s3: s3.url });
+    const { call, logs } = handlerWith({ s3: s3.url, requestTimeoutMs: SHORT_ATTEMPT_MS });
     expectRetryLater(await call());
     expect(logs[0].fault).toEqual({ dependency: 's3', name: 'TimeoutError' });
   });

@@ -258,7 +258,7 @@ describe('Lambda entry point', () => {
     const saved = { ...process.env };
     Object.assign(process.env, ENV);
     const logged: unknown[] = [];
-    const spy = jest.spyOn(console, 'info').mockImplementation((entry: unknown) => void logged.push(entry));
+    const spy = vi.spyOn(console, 'info').mockImplementation((entry: unknown) => void logged.push(entry));
     const tooBig = () => handler(apiEvent(uploadRequest({ fileName: 'a', contentType: 'a/b', size: 1025 })));
     try {
       expect(parse(await tooBig()).status).toBe(413);

@@ -61,7 +61,7 @@ describe('npm run local arguments', () => {
     );
     expect(parseLocalArgs(['--help', '--nope'])).toMatchObject({ help: true });
     const out: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((t) => (out.push(String(t)), true));
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((t) => (out.push(String(t)), true));
     try {
       expect(await main(['--help'], false)).toBe(0);
     } finally {
@@ -184,7 +184,7 @@ describe('npm run local stops cleanly on a signal sent to the npm process', () =
 async function runMain(argv: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
   const spies = (['log', 'error'] as const).map((level) =>
-    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
       lines.push(...args.map(String).join(' ').split('\n'));
     }),
   );

@@ -1,23 +1,25 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { closingLines, jestPathArguments } from '../../scripts/test-arguments';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const JestSummaryReporter = require('../../scripts/jest-summary-reporter');
+import type { TestModule } from 'vitest/node';
+import SummaryReporter from '../../scripts/summary-reporter';
+import { closingLines, SUMMARY_FILE_VARIABLE, testPathArguments } from '../../scripts/test-arguments';
 
 const ALL_PASS = ['type-check', 'eslint', 'prettier'].map((name) => ({ name, passed: true }));
 
 describe("npm test's arguments", () => {
   test('a test path selects part of the suite; options and their values do not', () => {
-    expect(jestPathArguments(['test/config'])).toEqual(['test/config']);
-    expect(jestPathArguments(['--ci', 'test/config', 'test/iam'])).toEqual(['test/config', 'test/iam']);
-    expect(jestPathArguments([])).toEqual([]);
-    expect(jestPathArguments(['-t', 'refuses', '--ci', '--maxWorkers', '2', '--seed=3'])).toEqual([]);
+    expect(testPathArguments(['test/config'])).toEqual(['test/config']);
+    expect(testPathArguments(['--ci', 'test/config', 'test/iam'])).toEqual(['test/config', 'test/iam']);
+    expect(testPathArguments([])).toEqual([]);
+    expect(
+      testPathArguments(['-t', 'refuses', '--project', 'quick', '--maxWorkers', '2', '--sequence.seed=3']),
+    ).toEqual([]);
   });
 });
 
 describe("npm test's closing lines", () => {
-  test("count jest's tests only, and name the static checks on a line of their own", () => {
+  test("count the runner's tests only, and name the static checks on a line of their own", () => {
     expect(closingLines({ numPassedTests: 1035, numFailedTests: 0 }, ALL_PASS)).toEqual([
       '1035 passed, 0 failed',
       'static checks: type-check, eslint, prettier passed',
@@ -40,25 +42,34 @@ describe("npm test's closing lines", () => {
   });
 });
 
-test("the summary reporter writes jest's counts to the file npm test reads, and prints nothing", () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'summary-')), 'jest-summary.json');
-  const write = jest.spyOn(process.stdout, 'write');
-  const before = process.env.JEST_SUMMARY_FILE;
-  process.env.JEST_SUMMARY_FILE = file;
+/** A finished test file as vitest's reporters see it, holding tests in these states. */
+const testModule = (...states: string[]) =>
+  ({
+    children: {
+      *allTests() {
+        for (const state of states) yield { result: () => ({ state }) };
+      },
+    },
+  }) as unknown as TestModule;
+
+test("the summary reporter writes the run's counts to the file npm test reads, and prints nothing", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'summary-')), 'summary.json');
+  const write = vi.spyOn(process.stdout, 'write');
+  const before = process.env[SUMMARY_FILE_VARIABLE];
+  process.env[SUMMARY_FILE_VARIABLE] = file;
   try {
-    new JestSummaryReporter().onRunComplete(new Set(), {
-      numPassedTests: 7,
-      numFailedTests: 2,
-      numTotalTests: 9,
-    });
+    new SummaryReporter().onTestRunEnd([
+      testModule('passed', 'passed', 'failed', 'skipped'),
+      testModule('passed', 'passed', 'passed', 'passed', 'passed', 'failed'),
+    ]);
   } finally {
-    process.env.JEST_SUMMARY_FILE = before;
-    if (before === undefined) delete process.env.JEST_SUMMARY_FILE;
+    process.env[SUMMARY_FILE_VARIABLE] = before;
+    if (before === undefined) delete process.env[SUMMARY_FILE_VARIABLE];
   }
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
     numPassedTests: 7,
     numFailedTests: 2,
-    numTotalTests: 9,
+    numTotalTests: 10,
   });
   expect(write).not.toHaveBeenCalled();
   write.mockRestore();

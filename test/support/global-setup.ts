@@ -4,7 +4,7 @@ import { compactDecisionMemo, DECISION_MEMO_VARIABLE } from '../../emulator/iam/
 import { generateRsaKeysPem, PREGENERATED_KEYS_VARIABLE } from '../../emulator/model/cognito-id-token';
 import { TEMPLATE_CACHE_VARIABLE, templateCacheForCurrentSources } from './template-cache';
 
-/** What every test process of one `jest` run shares; worker processes inherit the variables. */
+/** What every test file of one vitest run shares: vitest runs it once, and its workers inherit the variables. */
 export default function globalSetup(): void {
   process.env[TEMPLATE_CACHE_VARIABLE] = templateCacheForCurrentSources();
   // The user pools of the emulator take these keys in turn: made once and kept, rather than

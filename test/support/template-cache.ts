@@ -5,7 +5,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { testConfig } from './config';
 import { contentStamp } from './content-stamp';
 
-/** The folder of templates for the current sources, set by global-setup.ts for a `jest` run. */
+/** The folder of templates for the current sources, set by global-setup.ts for a test run. */
 export const TEMPLATE_CACHE_VARIABLE = 'TEST_TEMPLATE_CACHE';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -35,11 +35,11 @@ export function synthesizedTemplate(
 }
 
 /**
- * The template as JSON. A file that finds it cached never loads aws-cdk-lib or the app: in a jest
+ * The template as JSON. A file that finds it cached never loads aws-cdk-lib or the app: in a test
  * worker, loading them costs more CPU than most test files spend testing.
  */
 export function templateJson(raw: unknown = testConfig(), context: Record<string, unknown> = {}) {
-  // Set by global-setup.ts for a `jest` run; without it nothing is cached.
+  // Set by global-setup.ts for a test run; without it nothing is cached.
   const dir = process.env[TEMPLATE_CACHE_VARIABLE];
   const file = dir && path.join(dir, `${hash([raw, context])}.json`);
   if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
