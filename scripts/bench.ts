@@ -16,6 +16,7 @@ import { PRESIGN_BUNDLING } from '../lib/constructs/presign-handler-code';
 import { iamDecisionSection } from './bench-iam';
 import { localSection } from './bench-local';
 import { multipartSection } from './bench-multipart';
+import { webClientSection } from './bench-web';
 import { suiteLayersSection } from './bench-suite';
 import { synthTimeSection, templateFiguresSection } from './bench-synth';
 import { CallerSessions } from '../lambda/presign/credentials';
@@ -47,6 +48,7 @@ const SECTIONS: (() => Promise<Table>)[] = [
   iamDecisions,
   localStack,
   multipartUpload,
+  webClient,
   suiteLayers,
 ];
 
@@ -93,6 +95,14 @@ async function multipartUpload(): Promise<Table> {
     title: 'Route 3: a 64 MiB upload, single PUT against multipart, through the local S3',
     columns: ['', ''],
     rows: await multipartSection(),
+  };
+}
+
+async function webClient(): Promise<Table> {
+  return {
+    title: 'The file browser (Storage Browser for S3) in headless Chromium against npm run local',
+    columns: ['', ''],
+    rows: await webClientSection(),
   };
 }
 

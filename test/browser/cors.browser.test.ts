@@ -9,7 +9,7 @@ import { ALICE, apiEvent, headersForFetch, parse, presignConfig, stubSts } from 
 import { LocalS3, startLocalS3 } from '../../emulator/services/s3-server';
 import { synthesize } from '../support/synth';
 import { bucketCorsRules, CfnCorsRule, corsConfigurationXml } from '../../emulator/model/cors-config';
-import { launchBrowser } from './launch';
+import { launchBrowser } from '../../scripts/launch-browser';
 
 /*
  * A real browser against the bucket's CORS rules as the synthesized template states them, served

@@ -14,7 +14,7 @@ import { localCertificate, type LocalCertificate } from '../../emulator/services
 import { DECISION_HEADER } from '../../emulator/services/s3-front';
 import { TEST_USERS } from '../../emulator/services/test-users';
 import { seriousFindings, type Finding } from './axe';
-import { launchBrowser } from './launch';
+import { launchBrowser } from '../../scripts/launch-browser';
 
 /*
  * The file browser (examples/web, Storage Browser for S3) as a person uses it, in headless

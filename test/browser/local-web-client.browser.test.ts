@@ -9,7 +9,7 @@ import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PORT_OFFSETS } from '../../emulator/local/environment';
 import { TEST_USERS } from '../../emulator/services/test-users';
-import { launchBrowser } from './launch';
+import { launchBrowser } from '../../scripts/launch-browser';
 
 /*
  * `npm run local` as a person uses it: the script is started as a process, the developer view

@@ -1,8 +1,8 @@
 import { Browser, chromium } from 'playwright-core';
-import { findBrowser, systemBrowserLookup } from '../../scripts/browser-path';
+import { findBrowser, systemBrowserLookup } from './browser-path';
 
 /**
- * Headless Chromium (or Chrome) as the browser tests run it: found on this machine, never
+ * Headless Chromium (or Chrome) as the browser tests and the bench run it: found on this machine, never
  * downloaded, with nothing that calls home, and `localhost` resolving to 127.0.0.1 only.
  */
 export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
