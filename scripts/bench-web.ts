@@ -54,7 +54,7 @@ async function bundleRows(): Promise<string[][]> {
     ['file browser: app.js + app.css, minified (raw / gzip)', sizes(ours)],
     [
       'a bare app rendering only Storage Browser, with its CSS (raw / gzip)',
-      sizes([bare.outputFiles[0].contents.toString(), bareCss]),
+      sizes([bare.outputFiles[0].text, bareCss]),
     ],
   ];
 }
