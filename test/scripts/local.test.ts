@@ -164,9 +164,15 @@ describe('npm run local stops cleanly on a signal sent to the npm process', () =
           if (open.length) await new Promise((r) => setTimeout(r, 200));
         }
         expect(open).toEqual([]);
-        const left = spawnSync('pgrep', ['-f', '--', `--data-dir ${dataDir}`], {
-          encoding: 'utf8',
-        }).stdout.trim();
+        // A closed port stops listening at once; the process exits once its servers' close
+        // callbacks have run (the HTTPS front's among them), within the same deadline.
+        const running = () =>
+          spawnSync('pgrep', ['-f', '--', `--data-dir ${dataDir}`], { encoding: 'utf8' }).stdout.trim();
+        let left = running();
+        while (left && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          left = running();
+        }
         expect(left).toBe('');
       } finally {
         if (npm.exitCode === null) npm.kill('SIGKILL');
