@@ -7,6 +7,8 @@ export interface Finding {
   readonly impact: string;
   readonly help: string;
   readonly targets: string[];
+  /** axe's own account of each element's failure (for contrast: the colours and the ratio). */
+  readonly summaries: string[];
   /** Whether every element is inside Storage Browser's own markup (`container`). */
   readonly insideLibrary: boolean;
 }
@@ -31,7 +33,8 @@ export async function seriousFindings(page: Page, container: string): Promise<Fi
           const element = document.querySelector(String(n.target[0]));
           return Boolean(element?.closest(inside));
         });
-        return { rule: v.id, impact: v.impact, help: v.help, targets, insideLibrary };
+        const summaries: string[] = v.nodes.map((n: any) => String(n.failureSummary ?? ''));
+        return { rule: v.id, impact: v.impact, help: v.help, targets, summaries, insideLibrary };
       });
   }, container);
 }
