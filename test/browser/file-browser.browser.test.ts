@@ -2,19 +2,18 @@ import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { PORT_OFFSETS } from '../../emulator/local/environment';
 import { localCertificate, type LocalCertificate } from '../../emulator/services/local-certificate';
 import { DECISION_HEADER } from '../../emulator/services/s3-front';
 import { TEST_USERS } from '../../emulator/services/test-users';
 import { seriousFindings, type Finding } from './axe';
 import { launchBrowser } from '../../scripts/launch-browser';
+import { freePortBase, readyLine } from './local-process';
 
 /*
  * The file browser (examples/web, Storage Browser for S3) as a person uses it, in headless
@@ -356,36 +355,5 @@ function overFront(url: string): Promise<{ status: number; body: Buffer; decisio
         },
       )
       .on('error', reject);
-  });
-}
-
-/** The first line that says the stack is ready; rejects with everything printed if it exits first. */
-function readyLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.includes('ready in'));
-      if (line) resolve(line);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`npm run local exited with ${code}:\n${output}`)));
-  });
-}
-
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(Object.values(PORT_OFFSETS).map((o) => canListen(base + o)));
-    if (free.every(Boolean)) return base;
-  }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }

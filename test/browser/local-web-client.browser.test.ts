@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PORT_OFFSETS } from '../../emulator/local/environment';
 import { TEST_USERS } from '../../emulator/services/test-users';
 import { launchBrowser } from '../../scripts/launch-browser';
+import { freePortBase, readyLine } from './local-process';
 
 /*
  * `npm run local` as a person uses it: the script is started as a process, the developer view
@@ -297,38 +298,6 @@ test('alice uploads 5 MiB (route 1, progress advancing), 6 MiB (route 1 multipar
     if (await listening(portBase + offset)) open.push(portBase + offset);
   expect(open).toEqual([]);
 }, 90_000);
-
-/** The first line that says the stack is ready; rejects with everything printed if it exits first. */
-function readyLine(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.includes('ready in'));
-      if (line) resolve(line);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`npm run local exited with ${code}:\n${output}`)));
-  });
-}
-
-/** A port base whose seven ports are all free now. */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(Object.values(PORT_OFFSETS).map((o) => canListen(base + o)));
-    if (free.every(Boolean)) return base;
-  }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
