@@ -228,6 +228,11 @@ test('alice deletes one file after confirming it; the others stay', async () => 
 test('on a phone (360 px) alice’s files fit, and bob sees none of them', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await screen(page, '13-phone-alice-files');
+  // Nothing runs past the screen's edge, and words stay whole: the toolbar once overflowed to the
+  // right and set "Include subfolders" one letter per line.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  const label = await page.getByText('Include subfolders').boundingBox();
+  expect(label!.width).toBeGreaterThan(label!.height);
   const phone = await browser.newContext({ viewport: { width: 360, height: 800 } });
   try {
     const bobPage = await phone.newPage();
