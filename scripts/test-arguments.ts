@@ -41,6 +41,8 @@ export interface RunCounts {
   readonly numPassedTests: number;
   readonly numFailedTests: number;
   readonly numTotalTests?: number;
+  /** Files failed in a hook or on import while their tests passed, plus unhandled errors. */
+  readonly numErrorsOutsideTests?: number;
 }
 
 /**
@@ -51,7 +53,10 @@ export function closingLines(
   tests: RunCounts | undefined,
   checks: readonly CheckOutcome[] | 'skipped',
 ): string[] {
-  const lines = tests ? [`${tests.numPassedTests} passed, ${tests.numFailedTests} failed`] : [];
+  const outside = tests?.numErrorsOutsideTests
+    ? `; ${tests.numErrorsOutsideTests} failed outside any test (a hook, an import or an unhandled error: see above)`
+    : '';
+  const lines = tests ? [`${tests.numPassedTests} passed, ${tests.numFailedTests} failed${outside}`] : [];
   if (checks === 'skipped') {
     return [...lines, 'static checks skipped: a test path was given (npm test with no arguments runs them)'];
   }

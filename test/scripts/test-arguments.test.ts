@@ -34,6 +34,15 @@ describe("npm test's closing lines", () => {
     ]);
   });
 
+  test('say when something failed outside any test, so "0 failed" never ends a failed run', () => {
+    expect(
+      closingLines({ numPassedTests: 1521, numFailedTests: 0, numErrorsOutsideTests: 1 }, ALL_PASS),
+    ).toEqual([
+      '1521 passed, 0 failed; 1 failed outside any test (a hook, an import or an unhandled error: see above)',
+      'static checks: type-check, eslint, prettier passed',
+    ]);
+  });
+
   test('say the static checks were skipped for a partial run, and how to run them', () => {
     expect(closingLines({ numPassedTests: 40, numFailedTests: 0 }, 'skipped')).toEqual([
       '40 passed, 0 failed',
@@ -43,8 +52,10 @@ describe("npm test's closing lines", () => {
 });
 
 /** A finished test file as vitest's reporters see it, holding tests in these states. */
-const testModule = (...states: string[]) =>
+const testModule = (...states: string[]) => moduleIn(states.includes('failed') ? 'failed' : 'passed', states);
+const moduleIn = (moduleState: string, states: string[]) =>
   ({
+    state: () => moduleState,
     children: {
       *allTests() {
         for (const state of states) yield { result: () => ({ state }) };
@@ -58,18 +69,25 @@ test("the summary reporter writes the run's counts to the file npm test reads, a
   const before = process.env[SUMMARY_FILE_VARIABLE];
   process.env[SUMMARY_FILE_VARIABLE] = file;
   try {
-    new SummaryReporter().onTestRunEnd([
-      testModule('passed', 'passed', 'failed', 'skipped'),
-      testModule('passed', 'passed', 'passed', 'passed', 'passed', 'failed'),
-    ]);
+    new SummaryReporter().onTestRunEnd(
+      [
+        testModule('passed', 'passed', 'failed', 'skipped'),
+        testModule('passed', 'passed', 'passed', 'passed', 'passed', 'failed'),
+        // An afterAll that failed while every test passed.
+        moduleIn('failed', ['passed']),
+        testModule('passed'),
+      ],
+      [new Error('unhandled')],
+    );
   } finally {
     process.env[SUMMARY_FILE_VARIABLE] = before;
     if (before === undefined) delete process.env[SUMMARY_FILE_VARIABLE];
   }
   expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
-    numPassedTests: 7,
+    numPassedTests: 9,
     numFailedTests: 2,
-    numTotalTests: 10,
+    numTotalTests: 12,
+    numErrorsOutsideTests: 2,
   });
   expect(write).not.toHaveBeenCalled();
   write.mockRestore();
