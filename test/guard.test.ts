@@ -1,4 +1,5 @@
 import {
+  applicableRuleFiles,
   GuardAcknowledgement,
   GuardFinding,
   runControlTowerGuard,
@@ -6,7 +7,11 @@ import {
   unacknowledged,
 } from './support/control-tower-guard';
 import { controlTowerTestConfig, webClientTestConfig } from './support/config';
+import { contentsOf, memoizedForSources } from './support/source-memo';
 import { templateJson } from './support/template-cache';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VALIDATOR_VERSION = require('@cdklabs/cdk-validator-cfnguard/package.json').version as string;
 
 /**
  * AWS Control Tower's proactive controls (the cfn-guard rules bundled with
@@ -204,10 +209,17 @@ const LEDGER = DEFAULT_PROFILE_LEDGER.map((ack) => ({ ...ack, templates: ack.tem
 let findings: GuardFinding[];
 let ruleFileCount: number;
 beforeAll(() => {
-  ({ findings, ruleFileCount } = runControlTowerGuard({
-    ...ENVIRONMENTS,
-    'negative control': NEGATIVE_CONTROL,
-  }));
+  // The environments' findings are kept between runs, by the templates, the rules and the
+  // validator's version: cfn-guard over seven templates costs about 10 s of CPU. The negative
+  // control runs every time, so a broken engine still fails here.
+  const environments = memoizedForSources(
+    'control-tower-guard',
+    [ENVIRONMENTS, contentsOf(applicableRuleFiles(Object.values(ENVIRONMENTS))), VALIDATOR_VERSION],
+    () => runControlTowerGuard(ENVIRONMENTS),
+  );
+  const negative = runControlTowerGuard({ 'negative control': NEGATIVE_CONTROL });
+  findings = [...environments.findings, ...negative.findings];
+  ruleFileCount = environments.ruleFileCount;
 });
 const ofEnvironments = () => findings.filter((f) => NAMES.includes(f.template));
 

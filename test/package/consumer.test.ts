@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import { builtinModules } from 'module';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -41,7 +42,8 @@ const PACKAGE_INPUTS = [
   'tsconfig.jsii.json',
   'package.json',
   'package-lock.json',
-  ...PACKED_BESIDE_DIST,
+  // Not .jsii: the build writes it, so hashing it would build twice after every edit.
+  ...PACKED_BESIDE_DIST.filter((entry) => entry !== '.jsii'),
 ];
 const TARBALLS = path.join(ROOT, 'node_modules', '.cache', 'okta-s3-storage', 'package');
 
@@ -89,6 +91,68 @@ function packAndInstall(): Omit<Consumer, 'template' | 'outdir'> {
   return { dir, tarball, manifest, installed: fs.readdirSync(modules).sort() };
 }
 
+const PEER_INSTALLS = path.join(ROOT, 'node_modules', '.cache', 'okta-s3-storage', 'peer-installs');
+
+/**
+ * node_modules of `npm install --strict-peer-deps` of the tarball with these peers, kept by a hash
+ * of the tarball, the versions asked for and npm's version: the same inputs install the same tree,
+ * and the two installs cost 18 s of CPU. Any change to the package (its peer ranges included)
+ * makes a new tarball, so npm judges the peers again. Installs of earlier inputs are removed.
+ */
+function peerInstall(tarball: string, versions: Record<string, string>): string {
+  const hash = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 16);
+  const npmVersion = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
+  const ofTarball = hash(fs.readFileSync(tarball));
+  const kept = path.join(PEER_INSTALLS, `${ofTarball}-${hash(JSON.stringify([versions, npmVersion]))}`);
+  if (fs.existsSync(path.join(kept, 'node_modules'))) return path.join(kept, 'node_modules');
+  fs.mkdirSync(PEER_INSTALLS, { recursive: true });
+  for (const earlier of fs.readdirSync(PEER_INSTALLS).filter((name) => !name.startsWith(`${ofTarball}-`))) {
+    fs.rmSync(path.join(PEER_INSTALLS, earlier), { recursive: true, force: true });
+  }
+  // Installed beside where it is kept, then renamed: a run stopped midway leaves nothing found.
+  const installing = fs.mkdtempSync(path.join(PEER_INSTALLS, '.installing-'));
+  fs.writeFileSync(
+    path.join(installing, 'package.json'),
+    JSON.stringify({ name: 'team-app', private: true }),
+  );
+  run(
+    'npm',
+    [
+      'install',
+      '--strict-peer-deps',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      tarball,
+      ...Object.entries(versions).map(([name, version]) => `${name}@${version}`),
+    ],
+    installing,
+    { npm_config_loglevel: 'error' },
+  );
+  fs.renameSync(installing, kept);
+  return path.join(kept, 'node_modules');
+}
+
+/**
+ * The team app's template on an install from peerInstall, kept beside it, by the app's source,
+ * Node's version and this repository's lock file (the compiler's version): the same install, app
+ * and tools make the same template, and compiling and synthesizing costs 4 s of CPU per install.
+ */
+function keptBeside(modules: string, synth: () => { Resources: Record<string, any> }) {
+  const key = createHash('sha256')
+    .update(fs.readFileSync(FIXTURE))
+    .update(process.version)
+    .update(fs.readFileSync(path.join(ROOT, 'package-lock.json')))
+    .digest('hex')
+    .slice(0, 16);
+  const file = path.join(path.dirname(modules), `template-${key}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const template = synth();
+  fs.writeFileSync(`${file}.partial`, JSON.stringify(template));
+  fs.renameSync(`${file}.partial`, file);
+  return template;
+}
+
 /** Runs a command, failing with its output so a broken package explains itself. */
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   try {
@@ -111,6 +175,19 @@ function linkBins(dir: string, bin: Record<string, string> = {}) {
     fs.chmodSync(file, 0o755);
     fs.symlinkSync(path.relative(binDir, file), path.join(binDir, name));
   }
+}
+
+/**
+ * The bin npm linked into node_modules/.bin, run as a shell would run it (by its shebang). The
+ * tests that are about npx itself use `npx` below; the rest skip npm's start-up, half a second each.
+ */
+function installedBin(cwd: string, args: string[], env: Record<string, string | undefined> = {}) {
+  return spawnSync(path.join(consumer.dir, 'node_modules', '.bin', 'okta-s3-storage'), args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
 }
 
 /** `npx --no` runs the installed bin and never fetches a package. */
@@ -226,16 +303,12 @@ describe('the packed package in a fresh app', () => {
         .filter((k) => k.startsWith('AWS_'))
         .map((k) => [k, undefined]),
     );
-    const r = npx(
-      consumer.dir,
-      ['okta-s3-storage', 'verify', '--outputs', outputs, '--stack', 'OktaS3Storage-prod'],
-      {
-        ...env,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: empty,
-        AWS_SHARED_CREDENTIALS_FILE: empty,
-      },
-    );
+    const r = installedBin(consumer.dir, ['verify', '--outputs', outputs, '--stack', 'OktaS3Storage-prod'], {
+      ...env,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: empty,
+      AWS_SHARED_CREDENTIALS_FILE: empty,
+    });
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^okta-s3-storage verify: no AWS credentials found/),
     ]);
@@ -362,7 +435,7 @@ describe('the README example, installed: its outputs feed verify and client-conf
   });
 
   test('verify reads them through the installed bin: --print-policy needs no credentials', () => {
-    const r = npx(app, ['okta-s3-storage', 'verify', '--outputs', outputsFile, '--print-policy']);
+    const r = installedBin(app, ['verify', '--outputs', outputsFile, '--print-policy']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const policy = JSON.stringify(JSON.parse(r.stdout));
@@ -371,7 +444,7 @@ describe('the README example, installed: its outputs feed verify and client-conf
   });
 
   test('verify reads them, then stops at the credentials: one line, exit 1', () => {
-    const r = npx(app, ['okta-s3-storage', 'verify', '--outputs', outputsFile], noCredentials(app));
+    const r = installedBin(app, ['verify', '--outputs', outputsFile], noCredentials(app));
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^okta-s3-storage verify: no AWS credentials found/),
     ]);
@@ -380,7 +453,7 @@ describe('the README example, installed: its outputs feed verify and client-conf
 
   test('client-config writes both files from them through the installed bin', () => {
     const out = path.join(app, 'public');
-    const r = npx(app, ['okta-s3-storage', 'client-config', '--outputs', outputsFile, '--out-dir', out]);
+    const r = installedBin(app, ['client-config', '--outputs', outputsFile, '--out-dir', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const client = JSON.parse(fs.readFileSync(path.join(out, 'okta-s3-client.json'), 'utf8'));
@@ -449,21 +522,9 @@ describe.each(['lowest', 'highest'])(
       );
       dir = fs.mkdtempSync(path.join(os.tmpdir(), `okta-s3-peers-${end}-`));
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'team-app', private: true }));
-      run(
-        'npm',
-        [
-          'install',
-          '--strict-peer-deps',
-          '--prefer-offline',
-          '--no-audit',
-          '--no-fund',
-          consumer.tarball,
-          ...Object.entries(versions).map(([name, version]) => `${name}@${version}`),
-        ],
-        dir,
-        { npm_config_loglevel: 'error' },
-      );
-      template = compileAndSynth(dir).template;
+      const modules = peerInstall(consumer.tarball, versions);
+      fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+      template = keptBeside(modules, () => compileAndSynth(dir).template);
     }, 240_000);
 
     test('installs the versions asked for, with no peer conflict', () => {
