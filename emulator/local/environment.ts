@@ -18,7 +18,7 @@ import { startHostedUi } from '../services/hosted-ui';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { startOktaStandIn } from '../services/okta-stand-in';
 import { oktaTeamsClaimExpression } from '../../lib/policy/team-folder-names';
-import { bundleWebClient } from '../../examples/web/build';
+import { webClientBundle } from './web-bundle-cache';
 import { localCertificate, S3_HOST, type LocalCertificate } from '../services/local-certificate';
 import { startWebClientServer } from './web-client-server';
 
@@ -89,7 +89,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     corsOrigins: [origin],
     teamsExpression: oktaTeamsClaimExpression(environment.teamFolders),
   }).then((okta) => (closers.push(okta.close), okta));
-  const bundling = bundleWebClient();
+  const bundling = webClientBundle();
   try {
     const certificate = await localCertificate(options.dataDir);
     const template = synthesize(environment, options.projectDir);
