@@ -3,12 +3,14 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test files that `npm run test:quick`, the edit loop, leaves to `npm test`: the browser, the
  * package build and install, local servers, `*.e2e.test.ts` (a command run as a process),
+ * `*.server.test.ts` (code against a local S3 server, s3rver, often with MiBs of data),
  * `*.property.test.ts` (thousands of generated requests), and the two rule packs that run engines
  * of their own (cfn-guard; CDK's CloudFormation validation starts a WebAssembly engine, 9 s of CPU).
  * Both judge templates that rarely change in an edit.
  */
 const OUTSIDE_QUICK = [
   'test/**/*.e2e.test.ts',
+  'test/**/*.server.test.ts',
   'test/**/*.property.test.ts',
   'test/browser/**/*.test.ts',
   'test/package/**/*.test.ts',
