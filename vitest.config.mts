@@ -37,6 +37,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Transformed modules kept between runs, by each file's hash (vitest's own cache).
+    experimental: { fsModuleCache: true, fsModuleCachePath: 'node_modules/.cache/vitest-modules' },
     isolate: false,
     // Every core: npm test's static checks share them (measured in `npm run bench -- suiteLayers`).
     maxWorkers: '100%',
