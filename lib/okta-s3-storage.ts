@@ -241,18 +241,23 @@ export class OktaS3Storage extends Construct {
     const stack = Stack.of(this);
     const regional = (service: string) => `https://${service}.${stack.region}.${stack.urlSuffix}`;
     const hostedDomain = `${this.userPool.domain.domainName}.auth.${stack.region}.amazoncognito.com`;
+    // The bucket's exact host would close a dependency cycle when the client is served from
+    // CloudFront's own domain: the bucket's CORS names the distribution, the distribution's
+    // headers would name the bucket. Then any bucket's virtual-hosted host in this region is
+    // allowed; with a domain name of its own, only this bucket's.
+    const bucketSource = webClient.hasOwnDomain
+      ? regional(`${this.storage.bucket.bucketName}.s3`)
+      : regional('*.s3');
     webClient.addConnectSources(
       originOf(this.federation.issuer),
       `https://${hostedDomain}`,
       regional('cognito-identity'),
       regional('sts'),
       regional(`${this.presignApi.api.restApiId}.execute-api`),
-      // The bucket's exact host would close a dependency cycle when the client is served from
-      // CloudFront's own domain: the bucket's CORS names the distribution, the distribution's
-      // headers would name the bucket. Then any bucket's virtual-hosted host in this region is
-      // allowed; with a domain name of its own, only this bucket's.
-      webClient.hasOwnDomain ? regional(`${this.storage.bucket.bucketName}.s3`) : regional('*.s3'),
+      bucketSource,
     );
+    // Storage Browser previews a file from a presigned GET URL in an <img> or <video> element.
+    webClient.addMediaSources(bucketSource);
     webClient.deployClientConfig(
       clientConfigOf({
         region: stack.region,

@@ -11,6 +11,13 @@
  *   https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/connect-src,
  *   and default-src,
  *   https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/default-src).
+ * - `img-src` governs `<img>` and `media-src` governs `<audio>` and `<video>`, each falling back to
+ *   `default-src` when absent (MDN, CSP img-src,
+ *   https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/img-src, and
+ *   media-src, https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/media-src).
+ *   Storage Browser previews a file in an `<img>` or a `<video>` whose `src` is a presigned GET URL
+ *   from `getUrl` (@aws-amplify/ui-react-storage 3.18, `useFilePreview`, `ImagePreview`,
+ *   `VideoPreview`).
  * - A URL is allowed when one source expression of the list matches it: `'self'` the page's own
  *   origin; a scheme source its scheme; a host source its scheme (http also matching https), its
  *   host (`*.example.com` any subdomain of example.com, not example.com itself), its port (the
@@ -60,9 +67,20 @@ export function parseContentSecurityPolicy(text: string): ContentSecurityPolicy 
   return policy;
 }
 
+/** The fetch directives the client's loads are checked against. */
+export type FetchDirective = 'connect-src' | 'img-src' | 'media-src';
+
+/** The source list a directive's loads are checked against; undefined when nothing restricts them. */
+export function sourceListFor(
+  policy: ContentSecurityPolicy,
+  directive: FetchDirective,
+): readonly string[] | undefined {
+  return policy.get(directive) ?? policy.get('default-src');
+}
+
 /** The source list `fetch()` and XHR are checked against; undefined when nothing restricts them. */
 export function connectSourceList(policy: ContentSecurityPolicy): readonly string[] | undefined {
-  return policy.get('connect-src') ?? policy.get('default-src');
+  return sourceListFor(policy, 'connect-src');
 }
 
 const HOST_SOURCE =
@@ -119,7 +137,17 @@ export function sourceMatches(expression: string, url: URL, selfOrigin: string):
 
 /** Whether the policy lets the page at `selfOrigin` call `url` with fetch or XHR. */
 export function allowsConnection(policy: ContentSecurityPolicy, url: string, selfOrigin: string): boolean {
-  const sources = connectSourceList(policy);
+  return allowsLoad(policy, 'connect-src', url, selfOrigin);
+}
+
+/** Whether the policy lets the page at `selfOrigin` load `url` under `directive`. */
+export function allowsLoad(
+  policy: ContentSecurityPolicy,
+  directive: FetchDirective,
+  url: string,
+  selfOrigin: string,
+): boolean {
+  const sources = sourceListFor(policy, directive);
   if (!sources) return true;
   return sources.some((source) => sourceMatches(source, new URL(url), selfOrigin));
 }
@@ -167,6 +195,30 @@ export function hostedClient(template: ResolvedTemplate): HostedClient {
     contentSecurityPolicy: csp?.ContentSecurityPolicy,
     overridesOrigin: csp?.Override === true,
   };
+}
+
+/** One file preview Storage Browser shows: the element's directive and its presigned GET URL. */
+export interface PreviewLoad {
+  readonly what: string;
+  readonly directive: FetchDirective;
+  readonly url: string;
+}
+
+/**
+ * The previews of a file in the caller's prefix, as Storage Browser shows them on route 1: an
+ * image and a video, each from the URL the AWS SDK presigns for GetObject on the stack's bucket.
+ */
+export async function previewLoads(template: ResolvedTemplate): Promise<PreviewLoad[]> {
+  const { region, bucket } = frontEndConfig(template.outputs as unknown as Outputs);
+  const options = { region, credentials: OFFLINE_CREDENTIALS, requestHandler: NO_NETWORK };
+  const url = await sdkRequestUrl(
+    new S3Client(options),
+    new GetObjectCommand({ Bucket: bucket, Key: 'users/00u0example/photo.jpg' }),
+  );
+  return [
+    { what: 'image preview', directive: 'img-src', url },
+    { what: 'video preview', directive: 'media-src', url },
+  ];
 }
 
 /** One request the reference client makes, and why. */

@@ -70,6 +70,13 @@ export interface WebClientProps extends WebClientOptions {
    */
   readonly connectSources?: string[];
   /**
+   * Where the client may show images and play audio and video from besides its own origin: the
+   * Content-Security-Policy's `img-src` and `media-src`, for file previews from presigned URLs.
+   * The same forms as `connectSources`. More can be added with `addMediaSources`.
+   * @default - images only from the client's own origin and `data:`, no audio or video
+   */
+  readonly mediaSources?: string[];
+  /**
    * The client's configuration, deployed beside `index.html` as `okta-s3-client.json`. Its values
    * may be tokens: they are written at deploy time. Can also be given later with
    * `deployClientConfig`.
@@ -124,14 +131,20 @@ export class WebClient extends Construct {
   public readonly contentSecurityPolicy: string;
 
   private readonly connectSources: string[] = [];
+  private readonly mediaSources: string[] = [];
   private clientConfigDeployed = false;
 
   constructor(scope: Construct, id: string, props: WebClientProps) {
     super(scope, id);
-    throwIfProblems(this, [...hostingProblems(props), ...connectSourceProblems(props.connectSources ?? [])]);
+    throwIfProblems(this, [
+      ...hostingProblems(props),
+      ...sourceProblems('connectSources', props.connectSources ?? []),
+      ...sourceProblems('mediaSources', props.mediaSources ?? []),
+    ]);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
     this.connectSources.push(...(props.connectSources ?? []));
+    this.mediaSources.push(...(props.mediaSources ?? []));
 
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -257,8 +270,18 @@ export class WebClient extends Construct {
    * origin (`https://host[:port]`) or a wildcard host source (`https://*.host`), tokens allowed.
    */
   public addConnectSources(...sources: string[]): void {
-    throwIfProblems(this, connectSourceProblems(sources));
+    throwIfProblems(this, sourceProblems('connectSources', sources));
     this.connectSources.push(...sources);
+  }
+
+  /**
+   * Allows the client to show images and play audio and video from more origins (the
+   * Content-Security-Policy's `img-src` and `media-src`), as file previews from presigned URLs
+   * need: the same forms as `addConnectSources`.
+   */
+  public addMediaSources(...sources: string[]): void {
+    throwIfProblems(this, sourceProblems('mediaSources', sources));
+    this.mediaSources.push(...sources);
   }
 
   /**
@@ -274,18 +297,21 @@ export class WebClient extends Construct {
   }
 
   /**
-   * The policy, directive by directive: nothing by default; scripts, styles, fonts and images
-   * only from the client's own origin (styles also inline: the reference client's page holds a
-   * `<style>` element, and style can run no script); requests only to its origin and
-   * `connectSources`; no framing, no `<base>`, no form posts.
+   * The policy, directive by directive: nothing by default; scripts, styles and fonts only from
+   * the client's own origin (styles also inline: the reference client's page holds a `<style>`
+   * element, and style can run no script); images from it, `data:` and `mediaSources`; audio and
+   * video only from `mediaSources`; requests only to its origin and `connectSources`; no framing,
+   * no `<base>`, no form posts.
    */
   private renderContentSecurityPolicy(): string {
     const connect = ["'self'", ...new Set(this.connectSources)];
+    const media = [...new Set(this.mediaSources)];
     return [
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
+      `img-src ${["'self'", 'data:', ...media].join(' ')}`,
+      ...(media.length ? [`media-src ${media.join(' ')}`] : []),
       "font-src 'self'",
       "manifest-src 'self'",
       `connect-src ${connect.join(' ')}`,
@@ -444,10 +470,10 @@ function hostingProblems(props: WebClientOptions): string[] {
   return problems;
 }
 
-function connectSourceProblems(sources: readonly string[]): string[] {
+function sourceProblems(prop: string, sources: readonly string[]): string[] {
   return sources.flatMap((source) => {
     if (Token.isUnresolved(source)) return [];
     const problem = connectSourceProblem(source);
-    return problem ? [`connectSources: "${source}" is not ${problem}`] : [];
+    return problem ? [`${prop}: "${source}" is not ${problem}`] : [];
   });
 }

@@ -1,8 +1,10 @@
 import { resolveTemplate } from '../../emulator/iam/resolve-template';
 import {
   allowsConnection,
+  allowsLoad,
   hostedClient,
   parseContentSecurityPolicy,
+  previewLoads,
   referenceClientCalls,
   refusedCalls,
   sourceMatches,
@@ -34,6 +36,22 @@ function withCsp(env: Env, change: (csp: string) => string) {
   return template;
 }
 const dropping = (source: RegExp) => (csp: string) => csp.replace(source, '');
+
+/** The previews a directive of the hosted client's CSP refuses. */
+async function refusedPreviews(template: ReturnType<typeof webTemplate>): Promise<string[]> {
+  const client = hostedClient(template);
+  const policy = parseContentSecurityPolicy(client.contentSecurityPolicy!);
+  return (await previewLoads(template))
+    .filter((load) => !allowsLoad(policy, load.directive, load.url, client.origin))
+    .map((load) => load.what);
+}
+
+/** A fixture's change to one directive of the CSP only. */
+const inDirective = (directive: string, change: (sources: string) => string) => (csp: string) =>
+  csp.replace(
+    new RegExp(`(${directive} )([^;]*)`),
+    (_, name: string, sources: string) => name + change(sources),
+  );
 
 describe('CSP source matching, as browsers apply it', () => {
   const self = 'https://d111111abcdef8.cloudfront.net';
@@ -107,6 +125,30 @@ describe.each(Object.keys(ENVIRONMENTS) as Env[])('the hosted client of the test
   test('every one of those calls is allowed by its connect-src', async () => {
     expect(await refusedCalls(template)).toEqual([]);
   });
+
+  test('Storage Browser’s image and video previews of a file are allowed by img-src and media-src', async () => {
+    const loads = await previewLoads(template);
+    expect(loads.map((l) => new URL(l.url).host)).toEqual([
+      `${template.outputs.BucketName}.s3.${ENVIRONMENTS[env].region}.amazonaws.com`,
+      `${template.outputs.BucketName}.s3.${ENVIRONMENTS[env].region}.amazonaws.com`,
+    ]);
+    expect(await refusedPreviews(template)).toEqual([]);
+  });
+});
+
+describe('the preview rule fails on a CSP without the bucket in img-src or media-src', () => {
+  test('img-src without the bucket: the image preview is refused, the video still plays', async () => {
+    const broken = withCsp(
+      'dev',
+      inDirective('img-src', (sources) => sources.replace(/ https:\/\/\S+/, '')),
+    );
+    expect(await refusedPreviews(broken)).toEqual(['image preview']);
+  });
+
+  test('no media-src: default-src applies, and the video preview is refused', async () => {
+    const broken = withCsp('prod', (csp) => csp.replace(/media-src [^;]*; /, ''));
+    expect(await refusedPreviews(broken)).toEqual(['video preview']);
+  });
 });
 
 describe('the rule fails on a CSP missing an origin the client calls', () => {
@@ -118,7 +160,9 @@ describe('the rule fails on a CSP missing an origin the client calls', () => {
   test('without the data bucket, every S3 request and presigned URL is refused', async () => {
     const broken = withCsp(
       'prod',
-      dropping(/ https:\/\/storagedata[a-z0-9]+\.s3\.us-east-1\.amazonaws\.com/),
+      inDirective('connect-src', (sources) =>
+        dropping(/ https:\/\/storagedata[a-z0-9]+\.s3\.us-east-1\.amazonaws\.com/)(sources),
+      ),
     );
     expect((await refusedCalls(broken)).map((c) => c.what)).toEqual([
       'S3 list (routes 1 and 2)',
@@ -132,10 +176,13 @@ describe('the rule fails on a CSP missing an origin the client calls', () => {
   });
 
   test('on a path-style or other-region host, the client’s virtual-hosted bucket is refused', async () => {
-    const broken = withCsp('dev', (csp) =>
-      csp.replace(
-        'https://*.s3.eu-west-1.amazonaws.com',
-        'https://s3.eu-west-1.amazonaws.com https://*.s3.us-east-1.amazonaws.com',
+    const broken = withCsp(
+      'dev',
+      inDirective('connect-src', (sources) =>
+        sources.replace(
+          'https://*.s3.eu-west-1.amazonaws.com',
+          'https://s3.eu-west-1.amazonaws.com https://*.s3.us-east-1.amazonaws.com',
+        ),
       ),
     );
     expect((await refusedCalls(broken)).length).toBe(7);

@@ -11,8 +11,10 @@ import { WebClient, WebClientProps } from '../../lib/constructs/web-client';
 import { resolveTemplate } from '../../emulator/iam/resolve-template';
 import {
   allowsConnection,
+  allowsLoad,
   connectSourceList,
   parseContentSecurityPolicy,
+  sourceListFor,
 } from '../../emulator/model/content-security-policy';
 import { allOf, named, only } from '../support/resources';
 
@@ -311,6 +313,35 @@ describe('WebClient’s Content-Security-Policy', () => {
     expect(allowsConnection(csp, 'https://sts.us-east-1.amazonaws.com/', self)).toBe(false);
     expect(allowsConnection(csp, 'https://attacker.s3.eu-west-1.amazonaws.com/x', self)).toBe(false);
   });
+
+  test('images only from its origin and data: and video from nowhere, until media sources are given', () => {
+    const plain = parseContentSecurityPolicy(resolvedCsp(bare({}).template));
+    const self = 'https://d111111abcdef8.cloudfront.net';
+    const photo = 'https://data.s3.eu-west-1.amazonaws.com/users/u/photo.jpg?X-Amz-Signature=x';
+    expect(sourceListFor(plain, 'img-src')).toEqual(["'self'", 'data:']);
+    expect(sourceListFor(plain, 'media-src')).toEqual(["'none'"]);
+    expect(allowsLoad(plain, 'img-src', photo, self)).toBe(false);
+
+    const { template } = bare({ mediaSources: ['https://data.s3.eu-west-1.amazonaws.com'] }, (web) =>
+      web.addMediaSources('https://media.example.com', 'https://data.s3.eu-west-1.amazonaws.com'),
+    );
+    const csp = parseContentSecurityPolicy(resolvedCsp(template));
+    expect(sourceListFor(csp, 'img-src')).toEqual([
+      "'self'",
+      'data:',
+      'https://data.s3.eu-west-1.amazonaws.com',
+      'https://media.example.com',
+    ]);
+    expect(sourceListFor(csp, 'media-src')).toEqual([
+      'https://data.s3.eu-west-1.amazonaws.com',
+      'https://media.example.com',
+    ]);
+    expect(allowsLoad(csp, 'img-src', photo, self)).toBe(true);
+    expect(allowsLoad(csp, 'media-src', photo, self)).toBe(true);
+    expect(allowsLoad(csp, 'media-src', 'https://other.s3.eu-west-1.amazonaws.com/v.mp4', self)).toBe(false);
+    // Media sources widen neither fetch() nor XHR.
+    expect(allowsConnection(csp, photo, self)).toBe(false);
+  });
 });
 
 describe('WebClient’s configuration file', () => {
@@ -407,6 +438,11 @@ describe('WebClient refuses bad props, naming each', () => {
     ],
     ['a source with a path', () => ({ connectSources: ['https://api.example.com/v1'] }), 'connectSources:'],
     ['a bare wildcard', () => ({ connectSources: ['https://*'] }), 'connectSources: "https://*"'],
+    [
+      'a plain-http media source',
+      () => ({ mediaSources: ['http://cdn.example.com'] }),
+      'mediaSources: "http://cdn.example.com"',
+    ],
     ...['callback', '/', '/a/../b', '/call back', "/x';alert(1)//"].map(
       (callbackPath): [string, (stack: Stack) => Partial<WebClientProps>, string] => [
         `the callback path ${callbackPath}`,
@@ -432,6 +468,12 @@ describe('WebClient refuses bad props, naming each', () => {
   test('addConnectSources checks what it adds', () => {
     expect(() => bare({}, (web) => web.addConnectSources('https://ok.example', '*'))).toThrow(
       'WebClient at Default/Web: connectSources: "*" is not',
+    );
+  });
+
+  test('addMediaSources checks what it adds', () => {
+    expect(() => bare({}, (web) => web.addMediaSources('https://ok.example', 'data:'))).toThrow(
+      'WebClient at Default/Web: mediaSources: "data:" is not',
     );
   });
 
