@@ -38,7 +38,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Transformed modules kept between runs, by each file's hash (vitest's own cache).
-    experimental: { fsModuleCache: true, fsModuleCachePath: 'node_modules/.cache/vitest-modules' },
+    experimental: {
+      fsModuleCache: true,
+      fsModuleCachePath: 'node_modules/.cache/okta-s3-storage/vitest-modules',
+    },
     isolate: false,
     // Every core: npm test's static checks share them (measured in `npm run bench -- suiteLayers`).
     maxWorkers: '100%',
