@@ -131,3 +131,21 @@ export function cloudFrontCertificateProblem(value: unknown): string | undefined
     ? undefined
     : `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region whose ACM certificates CloudFront can use (this one is in ${region}: request or import it in us-east-1)`;
 }
+
+/**
+ * Share links and file requests (issue 21). A link lives in the sharing table, not in a URL's
+ * signature, so its life is bounded by this, not by STS; each visit gets a fresh presigned URL of
+ * `visitUrlSeconds`, well inside the one-hour role-chained session that signs it.
+ */
+export const SHARING_LIMITS = {
+  defaultMaxLinkDays: 7,
+  maxLinkDays: 30,
+  visitUrlSeconds: 120,
+  defaultFileRequestMaxFiles: 20,
+  maxFileRequestMaxFiles: 1000,
+  defaultFileRequestMaxFileBytes: 100 * 1024 * 1024,
+  maxContentTypes: 50,
+} as const;
+
+/** A DynamoDB table name (CreateTable's TableName: 3-255 of letters, digits, `_ - .`). */
+export const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
