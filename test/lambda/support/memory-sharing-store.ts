@@ -16,7 +16,10 @@ export function memorySharingStore(): SharingStore & { rows: Map<string, unknown
   return {
     rows,
     put: async (item) => {
-      if (items.has(item.id)) throw new Error('ConditionalCheckFailedException');
+      if (items.has(item.id))
+        throw Object.assign(new Error('The conditional request failed'), {
+          name: 'ConditionalCheckFailedException',
+        });
       save(item);
     },
     get: async (id) => items.get(id),
