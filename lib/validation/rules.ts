@@ -149,3 +149,16 @@ export const SHARING_LIMITS = {
 
 /** A DynamoDB table name (CreateTable's TableName: 3-255 of letters, digits, `_ - .`). */
 export const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * The sharing table's layout, shared by the construct (lib/constructs/sharing-table.ts) and the
+ * Lambda's store: partition key `pk`, TTL attribute `expiresAt` (epoch seconds), and the index
+ * `byCreator` that lists a creator's links (`creatorKind` = `<sub>#<kind>`, sorted by `createdAt`).
+ */
+export const SHARING_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  ttlAttribute: 'expiresAt',
+  creatorIndex: 'byCreator',
+  creatorIndexPartitionKey: 'creatorKind',
+  creatorIndexSortKey: 'createdAt',
+} as const;

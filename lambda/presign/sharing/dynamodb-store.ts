@@ -7,20 +7,11 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { SHARING_TABLE_LAYOUT } from '../../../lib/validation/rules';
 import type { LinkKind, SeenMembership, SharedItem, SharingStore } from './store';
 
-/**
- * The table's layout, which the construct (lib/constructs/sharing-table.ts) creates with the same
- * names: partition key `pk`; `expiresAt` is the TTL attribute; the index `byCreator` lists a
- * creator's links or requests (`creatorKind` = `<sub>#<kind>`, sorted by `createdAt`).
- */
-export const SHARING_TABLE = {
-  partitionKey: 'pk',
-  ttlAttribute: 'expiresAt',
-  creatorIndex: 'byCreator',
-  creatorIndexPartitionKey: 'creatorKind',
-  creatorIndexSortKey: 'createdAt',
-} as const;
+/** The table's layout, as the construct creates it (lib/validation/rules.ts). */
+export const SHARING_TABLE = SHARING_TABLE_LAYOUT;
 
 const itemKey = (id: string) => `share#${id}`;
 const memberKey = (sub: string) => `member#${sub}`;

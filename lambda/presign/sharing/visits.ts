@@ -6,11 +6,11 @@
  * wrong kind of link, the creator's lost access, an object gone or overwritten under a pinned
  * link): the same status, headers and body, so a stranger learns nothing by probing. The reason
  * goes only to the log, for the operator. Expiry is checked here, not left to the table's TTL:
- * "Items are typically deleted within a few days of their expiration time" and "Items that have
- * expired, but haven't yet been deleted by TTL, still appear in reads, queries, and scans"
- * (DynamoDB developer guide, "Using time to live (TTL) in DynamoDB",
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html; the cited model is
- * emulator/model/dynamodb-rules.ts).
+ * "DynamoDB typically deletes expired items within two days of expiration. [...] Items that have
+ * expired and not been deleted will still show up in reads, queries, and scans" (DynamoDB API
+ * reference, UpdateTimeToLive,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html; the
+ * cited model is emulator/model/dynamodb-rules.ts).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { parseTeamsClaim } from '../../../lib/policy/team-folder-names';
