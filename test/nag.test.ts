@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { controlTowerTestConfig, webClientTestConfig } from './support/config';
+import { controlTowerTestConfig, sharingTestConfig, webClientTestConfig } from './support/config';
 import { synthesize, SynthesizedStack } from './support/synth';
 
 interface Acknowledgement {
@@ -142,6 +142,32 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       appliesTo: ['Resource::*'],
     },
   ],
+  // Sharing (presign.sharing): the visit methods take no token of the pool (the link's token is the
+  // credential, checked by the Lambda), and every new resource has a CORS preflight.
+  sharing: [
+    ...['s/{token}/GET', 'r/{token}/GET', 'r/{token}/uploads/POST'].flatMap((method) =>
+      ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+        path: `PresignApi/Api/Default/${method}/Resource`,
+        id,
+      })),
+    ),
+    ...[
+      'share-links',
+      'share-links/revoke',
+      'file-requests',
+      'file-requests/revoke',
+      's',
+      's/{token}',
+      'r',
+      'r/{token}',
+      'r/{token}/uploads',
+    ].flatMap((resource) =>
+      ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+        path: `PresignApi/Api/Default/${resource}/OPTIONS/Resource`,
+        id,
+      })),
+    ),
+  ],
   // Without a domain name of its own, CloudFront's default certificate sets the minimum TLS version.
   webClientOnCloudFrontDomain: [{ path: 'WebClient/Distribution/Resource', id: 'AwsSolutions-CFR4' }],
 };
@@ -184,6 +210,7 @@ const CASES: [string, string, unknown, string[]][] = [
     ['defaultProfile', 'prod', 'webClient'],
   ],
   ['prod, under the Control Tower profile', 'prod', controlTowerTestConfig(), ['prod', 'controlTower']],
+  ['prod, with sharing', 'prod', sharingTestConfig(), ['defaultProfile', 'prod', 'sharing']],
 ];
 
 describe.each(CASES)('cdk-nag AwsSolutions on the %s environment', (_name, env, config, sets) => {

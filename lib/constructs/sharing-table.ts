@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { denyGrantsExceptForAwsServices } from '../policy/grant-key-through-s3';
 import { MAX_SINGLE_PUT_BYTES, SHARING_LIMITS, SHARING_TABLE_LAYOUT } from '../validation/rules';
 
 /**
@@ -82,6 +83,9 @@ export class SharingTable extends Construct {
       removalPolicy,
       pendingWindow: Duration.days(30),
     });
+    // DynamoDB creates its own grants on a table's key (an AWS service, for an AWS resource); no
+    // one else needs one (CT.KMS.PR.3).
+    this.key.addToResourcePolicy(denyGrantsExceptForAwsServices());
     const L = SHARING_TABLE_LAYOUT;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: L.partitionKey, type: dynamodb.AttributeType.STRING },
