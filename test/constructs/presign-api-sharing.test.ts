@@ -46,6 +46,17 @@ describe('PresignApi sharing: the table', () => {
     expect(p.DeletionProtectionEnabled).toBe(true);
     const key = only(template, 'AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
+    // Only AWS services (DynamoDB itself) may create grants on the key (Control Tower's CT.KMS.PR.3).
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DenyGrantsExceptForAwsServices',
+        Effect: 'Deny',
+        Action: 'kms:CreateGrant',
+        Condition: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
     expect(key.DeletionPolicy).toBe('Retain');
     expect(p.SSESpecification).toEqual({
       SSEEnabled: true,
