@@ -89,6 +89,20 @@ describe.each([
     expect((await store.get(item.id))?.revokedAt).toBe(NOW + 1);
   });
 
+  it('offboarding revokes every live link and request of the creator, and nobody else’s', async () => {
+    const leaver = `00uLeaver${Math.random().toString(36).slice(2, 12)}`;
+    const mine = [link(leaver), link(leaver, NOW - 5), request(leaver)];
+    const already = link(leaver);
+    const theirs = link(BOB);
+    for (const item of [...mine, already, theirs]) await store.put(item);
+    await store.revoke(already.id, 'link', leaver, NOW - 1);
+    expect(await store.revokeAllBy(leaver, NOW)).toBe(3);
+    for (const item of mine) expect((await store.get(item.id))?.revokedAt).toBe(NOW);
+    expect((await store.get(already.id))?.revokedAt).toBe(NOW - 1);
+    expect((await store.get(theirs.id))?.revokedAt).toBeUndefined();
+    expect(await store.revokeAllBy(leaver, NOW + 1)).toBe(0);
+  });
+
   it('counts uploads atomically: twenty concurrent claims on a request of three get exactly three', async () => {
     const req = request(ALICE, 3);
     await store.put(req);

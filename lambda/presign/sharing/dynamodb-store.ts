@@ -59,6 +59,38 @@ export function dynamoDbSharingStore(client: Pick<DynamoDBClient, 'send'>, table
       return Items.map(fromItem);
     },
 
+    revokeAllBy: async (creator, at) => {
+      let revoked = 0;
+      for (const kind of ['link', 'request'] as const) {
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: SHARING_TABLE.creatorIndex,
+              KeyConditionExpression: 'creatorKind = :ck',
+              ExpressionAttributeValues: { ':ck': { S: `${creator}#${kind}` } },
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of (page.Items ?? []).map(fromItem)) {
+            if (item.revokedAt !== undefined) continue;
+            await client.send(
+              new UpdateItemCommand({
+                TableName: tableName,
+                Key: key(itemKey(item.id)),
+                UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+                ExpressionAttributeValues: { ':at': { N: String(at) } },
+              }),
+            );
+            revoked += 1;
+          }
+          start = page.LastEvaluatedKey;
+        } while (start !== undefined);
+      }
+      return revoked;
+    },
+
     revoke: async (id, kind, creator, at) =>
       conditionally(() =>
         client.send(

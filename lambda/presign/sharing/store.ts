@@ -63,6 +63,11 @@ export interface SharingStore {
    * false (and nothing counted) otherwise. Atomic, so concurrent visitors cannot exceed the count.
    */
   claimUpload(id: string, now: number): Promise<boolean>;
+  /**
+   * Revokes every live link and file request of `creator` (offboarding: the lifecycle's hook for a
+   * person who leaves); returns how many it revoked.
+   */
+  revokeAllBy(creator: string, at: number): Promise<number>;
   putMembership(seen: SeenMembership, ttl: number): Promise<void>;
   getMembership(sub: string): Promise<SeenMembership | undefined>;
 }

@@ -34,6 +34,11 @@ export function memorySharingStore(): SharingStore & { rows: Map<string, unknown
       if (item.revokedAt === undefined) save({ ...item, revokedAt: at });
       return true;
     },
+    revokeAllBy: async (creator, at) => {
+      const live = [...items.values()].filter((i) => i.creator === creator && i.revokedAt === undefined);
+      for (const item of live) save({ ...item, revokedAt: at });
+      return live.length;
+    },
     claimUpload: async (id, now) => {
       const item = items.get(id);
       if (item?.kind !== 'request' || item.revokedAt !== undefined || !(item.expiresAt > now)) return false;
