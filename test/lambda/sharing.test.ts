@@ -1,10 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createHandler, RequestLog } from '../../lambda/presign/handler';
+import { createHandler, dependenciesFromEnvironment, RequestLog } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
 import { readSharingConfig, SharingConfig } from '../../lambda/presign/sharing/config';
 import { isTokenShaped, newToken, tokenHash } from '../../lambda/presign/sharing/tokens';
 import { REFUSAL_BODY } from '../../lambda/presign/sharing/visits';
-import { ALICE, apiEvent, BOB, presignConfig, RequestOptions } from './support/fakes';
+import { ALICE, apiEvent, BOB, CLIENT_ID, presignConfig, RequestOptions } from './support/fakes';
 import { memorySharingStore } from './support/memory-sharing-store';
 
 /*
@@ -391,5 +391,42 @@ describe('sharing configuration', () => {
     );
     expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/SHARE_LINK_MAX_DAYS must be an integer in 1..30/);
+  });
+});
+
+describe('the Lambda’s own dependencies', () => {
+  const ENV = {
+    BUCKET_NAME: 'user-files-test',
+    PRESIGN_ROLE_ARN: 'arn:aws:iam::123456789012:role/presign',
+    URL_EXPIRY_SECONDS: '300',
+    MAX_UPLOAD_BYTES: '1024',
+    LIST_PAGE_SIZE: '10',
+    ALLOWED_ORIGINS: 'https://files.test.example',
+    IDENTITY_PROVIDER_NAME: 'Okta',
+    ALLOWED_CLIENT_IDS: CLIENT_ID,
+    AWS_REGION: 'eu-west-1',
+  };
+
+  it('include the DynamoDB store exactly when the construct names a sharing table', () => {
+    expect(dependenciesFromEnvironment(ENV).sharingStore).toBeUndefined();
+    const sharing = dependenciesFromEnvironment({ ...ENV, SHARING_TABLE_NAME: 'Stack-Sharing-1A2B' });
+    expect(sharing.config.sharing?.tableName).toBe('Stack-Sharing-1A2B');
+    expect(Object.keys(sharing.sharingStore ?? {}).sort()).toEqual(
+      [
+        'claimUpload',
+        'get',
+        'getMembership',
+        'listByCreator',
+        'put',
+        'putMembership',
+        'revoke',
+        'revokeAllBy',
+      ].sort(),
+    );
+    expect(() =>
+      dependenciesFromEnvironment({ ...ENV, SHARING_TABLE_NAME: 'x', SHARE_LINK_MAX_DAYS: '0' }),
+    ).toThrow(
+      /SHARING_TABLE_NAME must be a DynamoDB table name.*SHARE_LINK_MAX_DAYS must be an integer in 1..30/,
+    );
   });
 });
