@@ -101,6 +101,7 @@ export class OktaS3StorageStack extends Stack {
         // The Control Tower profile turns X-Ray on itself.
         tracing: controlTower ? undefined : presign.tracing,
         teamMembershipMaxAge: Duration.minutes(presign.teamMembershipMaxAgeMinutes),
+        ...(presign.sharing ? { sharing: { ...presign.sharing } } : {}),
       },
       monitoring: this.monitoringOptions(settings.monitoring),
       workflowsConnector: settings.workflows && { ...settings.workflows },

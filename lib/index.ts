@@ -21,3 +21,4 @@ export * from './policy/user-prefix-policy';
 export * from './policy/team-folder';
 export * from './policy/team-folder-policy';
 export * from './policy/cors-rules';
+export * from './constructs/sharing-table';

@@ -224,6 +224,7 @@ export class OktaS3Storage extends Construct {
         handlerLogGroup: this.presignApi.handlerLogGroup,
         stage: this.presignApi.api.deploymentStage,
         accessLogGroup: this.presignApi.accessLogGroup,
+        sharingTable: this.presignApi.sharingTable?.table,
       });
     }
     if (this.webClient) this.serveWebClient(this.webClient);

@@ -23,6 +23,7 @@ import { CallerSessions } from '../lambda/presign/credentials';
 import { createHandler } from '../lambda/presign/handler';
 import { s3Storage } from '../lambda/presign/s3';
 import { apiEventFor, benchPresignConfig } from './bench-events';
+import { sharingSection } from './bench-sharing';
 
 interface Table {
   readonly title: string;
@@ -43,6 +44,7 @@ const SECTIONS: (() => Promise<Table>)[] = [
   bundleSize,
   coldImport,
   presignLatency,
+  shareLinks,
   synthTime,
   templateFigures,
   iamDecisions,
@@ -218,6 +220,16 @@ async function presignLatency(): Promise<Table> {
       ['baseline: new S3Client + getSignedUrl per call', ...percentiles(naive)],
     ],
     note: 'presigning is local computation; no request leaves the process',
+  };
+}
+
+async function shareLinks(): Promise<Table> {
+  const { rows, note } = await sharingSection();
+  return {
+    title: 'Share-link resolution beside a plain presign',
+    columns: ['path', 'p50', 'p99'],
+    rows,
+    note,
   };
 }
 

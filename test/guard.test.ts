@@ -6,7 +6,7 @@ import {
   staleAcknowledgements,
   unacknowledged,
 } from './support/control-tower-guard';
-import { controlTowerTestConfig, webClientTestConfig } from './support/config';
+import { controlTowerTestConfig, sharingTestConfig, webClientTestConfig } from './support/config';
 import { contentsOf, memoizedForSources } from './support/source-memo';
 import { templateJson } from './support/template-cache';
 
@@ -31,6 +31,8 @@ const ENVIRONMENTS = {
   'test web prod': templateJson(webClientTestConfig(), { env: 'prod' }),
   // The Control Tower profile (compliance: 'control-tower'): no finding may be acknowledged there.
   'test control-tower prod': templateJson(controlTowerTestConfig(), { env: 'prod' }),
+  // Share links and file requests on (presign.sharing): the table, its key and the public methods.
+  'test sharing prod': templateJson(sharingTestConfig(), { env: 'prod' }),
 };
 const NAMES = Object.keys(ENVIRONMENTS);
 const CONTROL_TOWER_PROFILE = 'test control-tower prod';

@@ -4,6 +4,7 @@ import type {
   OktaS3Config,
   OktaSettings,
   PresignSettings,
+  SharingSettings,
   StorageSettings,
   TeamFolderSettings,
   UserPoolSettings,
@@ -66,6 +67,15 @@ export const PRESIGN_KEYS = keysOf<PresignSettings>()([
   'createApiGatewayLogRole',
   'tracing',
   'teamMembershipMaxAgeMinutes',
+  'sharing',
+]);
+export const SHARING_KEYS = keysOf<SharingSettings>()([
+  'maxLinkDays',
+  'fileRequestMaxFiles',
+  'fileRequestMaxFileBytes',
+  'fileRequestContentTypes',
+  'visitRateLimit',
+  'visitBurstLimit',
 ]);
 export const TEAM_FOLDER_KEYS = keysOf<TeamFolderSettings>()(['group', 'access', 'folder']);
 export const MONITORING_KEYS = keysOf<MonitoringSettings>()([

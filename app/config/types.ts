@@ -163,6 +163,24 @@ export interface PresignSettings {
    * does not ask Okta again, so this bounds how long a removal from a group takes on route 3.
    */
   readonly teamMembershipMaxAgeMinutes: number;
+  /** Share links and file requests (a DynamoDB table and public visit routes); off when absent. */
+  readonly sharing?: SharingSettings;
+}
+
+/** `presign.sharing`: limits of share links and file requests (see SharingOptions in lib). */
+export interface SharingSettings {
+  /** Longest life of a link or file request, in days (1 to 30; default 7). */
+  readonly maxLinkDays?: number;
+  /** Most files one file request may receive (1 to 1000; default 20). */
+  readonly fileRequestMaxFiles?: number;
+  /** Largest file a file-request visitor may upload, in bytes (default 100 MiB, at most 5 GiB). */
+  readonly fileRequestMaxFileBytes?: number;
+  /** Lower-case content types visitors may upload (default: any). */
+  readonly fileRequestContentTypes?: string[];
+  /** Requests per second of each public visit method (default 10). */
+  readonly visitRateLimit?: number;
+  /** Burst of each public visit method (default 20). */
+  readonly visitBurstLimit?: number;
 }
 
 /**

@@ -23,12 +23,14 @@ import {
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { DEFAULT_TEAMS_PREFIX } from '../../lib/policy/team-folder-names';
 import { teamFolderProblems } from '../../lib/validation/team-folders';
+import { SharingOptions, sharingProblems } from '../../lib/constructs/sharing-table';
 import {
   closest,
   ENVIRONMENT_KEYS,
   OKTA_KEYS,
   MONITORING_KEYS,
   PRESIGN_KEYS,
+  SHARING_KEYS,
   ROOT_KEYS,
   STORAGE_KEYS,
   TEAM_FOLDER_KEYS,
@@ -256,6 +258,19 @@ export function validateConfig(input: unknown): OktaS3Config {
       presign.teamMembershipMaxAgeMinutes,
       integerIn(5, 24 * 60),
     );
+    if (presign.sharing !== undefined) {
+      const sharing = section(`${p}.presign.sharing`, presign.sharing);
+      known(`${p}.presign.sharing`, sharing, SHARING_KEYS);
+      const types = sharing?.fileRequestContentTypes;
+      if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) {
+        problems.push(
+          `${p}.presign.sharing.fileRequestContentTypes: expected a list of content types, got ${describe(types)}`,
+        );
+      } else if (sharing) {
+        // The construct's own rule, so configuration and construct cannot disagree.
+        problems.push(...sharingProblems(`${p}.presign.sharing`, sharing as SharingOptions));
+      }
+    }
 
     const monitoringSection = optionalSection(`${p}.monitoring`, env.monitoring);
     known(`${p}.monitoring`, monitoringSection, MONITORING_KEYS);

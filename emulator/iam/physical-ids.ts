@@ -73,6 +73,9 @@ const userPoolId = (r: ResourceView) => `${r.env.region}_${stableToken(r.logical
 const userPoolProviderName = (r: ResourceView) =>
   `cognito-idp.${r.env.region}.${r.env.urlSuffix}/${userPoolId(r)}`;
 const functionName = (r: ResourceView) => stringProp(r, 'FunctionName') ?? r.logicalId;
+/** CloudFormation names an unnamed table `<stack>-<logical id>-<suffix>`; a table's ARN ends `table/<name>`. */
+const tableName = (r: ResourceView) =>
+  stringProp(r, 'TableName') ?? `${r.env.stackName}-${r.logicalId}-${stableToken(r.logicalId, 12)}`;
 const logGroupName = (r: ResourceView) => stringProp(r, 'LogGroupName') ?? r.logicalId;
 const apiGatewayId = (r: ResourceView) => stableToken(r.logicalId, 10);
 const identityPoolId = (r: ResourceView) => `${r.env.region}:${uuidLike(r.logicalId)}`;
@@ -153,6 +156,10 @@ export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
     attributes: { KeyId: kmsKeyId, Arn: (r) => `${arnPrefix(r, 'kms', true)}:key/${kmsKeyId(r)}` },
   },
   'AWS::KMS::Alias': { ref: (r) => requiredProp(r, 'AliasName') },
+  'AWS::DynamoDB::Table': {
+    ref: tableName,
+    attributes: { Arn: (r) => `${arnPrefix(r, 'dynamodb', true)}:table/${tableName(r)}` },
+  },
   'AWS::ApiGateway::RestApi': {
     ref: apiGatewayId,
     attributes: { RestApiId: apiGatewayId, RootResourceId: (r) => stableToken(`${r.logicalId}/`, 10) },

@@ -19,6 +19,8 @@ import { LoopbackServer, startLoopbackServer } from './loopback-server';
 import type { SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
 import type { LocalUserPool } from './user-pool';
+import { createSharingTable, LocalDynamoDb, startDynamoDb } from './dynamodb';
+import { dynamoDbSharingStore } from '../../lambda/presign/sharing/dynamodb-store';
 
 export interface PresignApiOptions {
   readonly model: StackModel;
@@ -108,6 +110,13 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     urlExpirySeconds: config.urlExpirySeconds,
   });
   const logs: RequestLog[] = [];
+  // Sharing's table on a DynamoDB-compatible server. Only S3 is IAM-enforced locally: the
+  // execution role's table grant is proven by the construct test and the IAM simulator instead.
+  let dynamo: LocalDynamoDb | undefined;
+  if (config.sharing) {
+    dynamo = await startDynamoDb(config.region);
+    await createSharingTable(dynamo.client, config.sharing.tableName);
+  }
   const handler = createHandler({
     config,
     credentialsFor: (sub, observe, teams) => callerSessions.credentialsFor(sub, observe, teams),
@@ -119,19 +128,28 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
       customizeClient: stripBucketSlash,
     }),
     log: (entry) => logs.push(entry),
+    ...(dynamo && config.sharing
+      ? { sharingStore: dynamoDbSharingStore(dynamo.client, config.sharing.tableName) }
+      : {}),
   });
   const methods = methodsOf(model.template);
 
   const server = await startLoopbackServer(async (request, body) => {
     const url = new URL(request.url ?? '/', 'http://api');
-    const methodId = methods.get(`${request.method} ${url.pathname}`);
+    const { methodId, resource, pathParameters } = matchMethod(methods, `${request.method} ${url.pathname}`);
     // API Gateway's answers for an unknown route and a refused token.
     if (!methodId) return { status: 403, body: JSON.stringify({ message: 'Missing Authentication Token' }) };
     // A browser's preflight: the OPTIONS method's MOCK integration answers it, without the authorizer.
     if (request.method === 'OPTIONS')
       return mockPreflightReply(model.template.resources[methodId].Properties, request.headers.origin);
-    const authorization = methodAuthorizationOf(model.template, methodId, [userPool.pool]);
-    const decision = authorize(request.headers.authorization, authorization);
+    // A method without an authorizer (a share-link visit) reaches the Lambda with no claims.
+    const open = model.template.resources[methodId].Properties.AuthorizationType === 'NONE';
+    const decision = open
+      ? { allowed: true as const, claims: undefined }
+      : authorize(
+          request.headers.authorization,
+          methodAuthorizationOf(model.template, methodId, [userPool.pool]),
+        );
     if (!decision.allowed)
       return { status: decision.status, body: JSON.stringify({ message: 'Unauthorized' }) };
     const headers: [string, string][] = [];
@@ -139,18 +157,53 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
       headers.push([request.rawHeaders[i], request.rawHeaders[i + 1]]);
     const event = proxyEvent({
       method: request.method ?? 'GET',
-      resource: url.pathname,
+      resource,
       headers,
       body: body.length > 0 ? body.toString('utf8') : null,
       query: url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null,
       claims: decision.claims,
     });
-    const response = await handler(event);
+    const response = await handler({ ...event, path: url.pathname, pathParameters });
     return {
       status: response.statusCode,
       headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)])),
       body: response.body,
     };
   }, options.port);
-  return { ...server, logs };
+  return {
+    ...server,
+    logs,
+    close: async () => {
+      await server.close();
+      await dynamo?.close();
+    },
+  };
+}
+
+/**
+ * The method a request reaches: an exact path, else a path with `{name}` segments, as API Gateway
+ * matches resources; the segments' values are the event's `pathParameters`.
+ */
+function matchMethod(methods: Map<string, string>, request: string) {
+  const exact = methods.get(request);
+  if (exact !== undefined)
+    return { methodId: exact, resource: request.slice(request.indexOf(' ') + 1), pathParameters: null };
+  for (const [route, methodId] of methods) {
+    if (!route.includes('{')) continue;
+    const names: string[] = [];
+    const pattern = route
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+    const found = new RegExp(`^${pattern}$`).exec(request);
+    if (found) {
+      const pathParameters = Object.fromEntries(
+        names.map((name, i) => [name, decodeURIComponent(found[i + 1])]),
+      );
+      return { methodId, resource: route.slice(route.indexOf(' ') + 1), pathParameters };
+    }
+  }
+  return { methodId: undefined, resource: '', pathParameters: null };
 }

@@ -9,6 +9,7 @@ import {
   MULTIPART_LIMITS,
 } from '../../lib/validation/rules';
 import { Defaults } from '../../lib/defaults';
+import { readSharingConfig, SharingConfig } from './sharing/config';
 
 /**
  * Names of the environment variables the presign Lambda reads. The library ships without the
@@ -63,6 +64,8 @@ export interface PresignConfig {
    */
   readonly teamMembershipMaxAgeSeconds: number;
   readonly region: string;
+  /** Share links and file requests; absent (routes answer 404) when no sharing table is set. */
+  readonly sharing?: SharingConfig;
 }
 
 /** Default of `teamMembershipMaxAgeSeconds`: one hour, the ID token's default lifetime. */
@@ -151,6 +154,7 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
         ? DEFAULT_TEAM_MEMBERSHIP_MAX_AGE_SECONDS
         : integer(PRESIGN_ENV.teamMembershipMaxAgeSeconds, 60, MAX_TEAM_MEMBERSHIP_MAX_AGE_SECONDS),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
+    ...withSharing(readSharingConfig(env, problems)),
   };
   if (
     config.teamsPrefix.startsWith(config.usersPrefix) ||
@@ -161,3 +165,5 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
   if (problems.length > 0) throw new Error(`Invalid presign configuration: ${problems.join('; ')}`);
   return config;
 }
+
+const withSharing = (sharing: SharingConfig | undefined) => (sharing === undefined ? {} : { sharing });

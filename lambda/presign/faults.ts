@@ -1,7 +1,7 @@
 import { HttpError } from './http';
 
 /** What the handler calls over the network; `handler` is a fault in its own code. */
-export type Dependency = 'sts' | 's3';
+export type Dependency = 'sts' | 's3' | 'dynamodb';
 
 /** How a failed request is logged: which dependency failed and the error's name, never its message. */
 export interface Fault {
@@ -29,6 +29,8 @@ const UNAVAILABLE_CODES = new Set([
   'RequestThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  // DynamoDB: "You exceeded your maximum allowed provisioned throughput" (on-demand tables too, per partition).
+  'ProvisionedThroughputExceededException',
   'SlowDown',
   'ServiceUnavailable',
   'ServiceUnavailableException',

@@ -31,6 +31,12 @@ import {
   teamFolder,
 } from './route-request';
 import { CallerStorage, isBadContinuationToken, s3Storage } from './s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbSharingStore } from './sharing/dynamodb-store';
+import { faultsTaggedStore, membershipRecorder } from './sharing/membership';
+import { SHARING_OWNER_ROUTES } from './sharing/owner-routes';
+import type { SharingStore } from './sharing/store';
+import { PUBLIC_ROUTES, visit, VisitLog } from './sharing/visits';
 
 export type PresignHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -52,6 +58,8 @@ export interface HandlerDeps {
   readonly newId?: () => string;
   /** Receives one entry per request. */
   readonly log?: (entry: RequestLog) => void;
+  /** Share links and file requests (config.sharing); without it, their routes answer 404. */
+  readonly sharingStore?: SharingStore;
 }
 
 /** What is logged per request: never bodies, URLs or credentials, which are bearer secrets. */
@@ -72,6 +80,14 @@ export interface RequestLog {
   readonly folder?: string;
   /** The `okta_teams` tag of the caller's session: which memberships the request could use. */
   readonly teams?: string;
+  /** Sharing: the link or file request's id (its token's hash, never the token). */
+  readonly link?: string;
+  /** Sharing visits: the Okta sub of whoever created the link, so every visit is attributable. */
+  readonly creator?: string;
+  /** Sharing visits: served or refused (or failed on the server's side). */
+  readonly outcome?: VisitLog['outcome'];
+  /** Sharing visits: why a visit was refused; logged only, the visitor gets one uniform answer. */
+  readonly reason?: VisitLog['reason'];
 }
 
 const ROUTES: Record<string, Route> = {
@@ -80,6 +96,7 @@ const ROUTES: Record<string, Route> = {
   'POST /downloads': createDownload,
   'GET /folders': listFolders,
   ...MULTIPART_ROUTES,
+  ...SHARING_OWNER_ROUTES,
 };
 
 export function createHandler(deps: HandlerDeps): PresignHandler {
@@ -87,11 +104,21 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   const log = deps.log ?? logToConsole;
+  const sharingStore = deps.sharingStore && config.sharing ? faultsTaggedStore(deps.sharingStore) : undefined;
+  const recordMembership =
+    sharingStore && config.teamFolders.length > 0
+      ? membershipRecorder(sharingStore, config.teamMembershipMaxAgeSeconds)
+      : undefined;
 
   return async (event) => {
     const started = performance.now();
     const cors = corsHeaders(header(event, 'origin'), config.allowedOrigins);
     const routeKey = `${event.httpMethod} ${event.resource}`;
+    if (sharingStore && PUBLIC_ROUTES.has(routeKey)) {
+      const visited = await visit(routeKey, event, { ...deps, store: sharingStore, now, newId });
+      log({ ...visited.log, latencyMs: Math.round((performance.now() - started) * 10) / 10 });
+      return visited.response;
+    }
     const route = Object.hasOwn(ROUTES, routeKey) ? ROUTES[routeKey] : undefined;
     let sub: string | undefined;
     let response: APIGatewayProxyResult;
@@ -100,6 +127,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
     let key: string | undefined;
     let folder: string | undefined;
     let teams: CallerTeams | undefined;
+    let link: string | undefined;
     try {
       if (!route) throw notFound('No such route');
       const caller = callerSub(event, config);
@@ -125,9 +153,13 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
         noteFolder: (named) => {
           if (configuredFolders(config).has(named)) folder = named;
         },
+        now,
+        sharingStore,
       });
+      await recordMembership?.(caller, memberships);
       response = jsonResponse(200, body, cors);
       if (isRecord(body) && typeof body.key === 'string') key = body.key;
+      if (isRecord(body) && typeof body.id === 'string') link = body.id;
     } catch (error) {
       const failure = classifyFailure(error);
       fault = failure.fault;
@@ -143,6 +175,7 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
       ...(credentials ? { credentials } : {}),
       ...(folder ? { folder } : {}),
       ...(teams?.tag ? { teams: teams.tag } : {}),
+      ...(link ? { link } : {}),
       ...(fault ? { fault } : {}),
     });
     return response;
@@ -231,6 +264,14 @@ export function dependenciesFromEnvironment(env: Record<string, string | undefin
       clientOptions: sdkClientOptions(),
       customizeClient: traced,
     }),
+    ...(config.sharing
+      ? {
+          sharingStore: dynamoDbSharingStore(
+            traced(new DynamoDBClient({ region: config.region, ...sdkClientOptions() })),
+            config.sharing.tableName,
+          ),
+        }
+      : {}),
   };
 }
 

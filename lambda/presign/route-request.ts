@@ -9,6 +9,7 @@ import { badRequest, forbidden } from './http';
 import { buildKeyUnder, teamFolderPrefix, userPrefix } from './keys';
 import type { CallerStorage, Signing } from './s3';
 import type { CallerTeams } from './teams';
+import type { SharingStore } from './sharing/store';
 
 export interface RouteRequest {
   readonly event: APIGatewayProxyEvent;
@@ -23,6 +24,10 @@ export interface RouteRequest {
   readonly teams: CallerTeams;
   /** Records the team folder a request names, for the log. */
   readonly noteFolder: (folder: string) => void;
+  /** The request's clock. */
+  readonly now: () => Date;
+  /** Share links and file requests; absent when the deployment has no sharing table. */
+  readonly sharingStore?: SharingStore;
 }
 
 export type Route = (request: RouteRequest) => Promise<unknown>;

@@ -38,6 +38,12 @@ export interface CallerStorage extends MultipartStorage {
   presignGet(key: string, signing: Signing): Promise<string>;
   /** False also when S3 denies the HEAD: the caller learns nothing about keys they cannot read. */
   exists(key: string): Promise<boolean>;
+  /**
+   * The current version of `key` as the caller's HEAD sees it: `versionId` is S3's
+   * `x-amz-version-id` (absent in an unversioned bucket); undefined when there is no such object
+   * or S3 denies the HEAD.
+   */
+  versionOf(key: string): Promise<{ versionId?: string } | undefined>;
   list(prefix: string, pageSize: number, continuationToken?: string): Promise<ListPage>;
 }
 
@@ -168,6 +174,17 @@ function storageFor(client: S3Client, bucket: string): CallerStorage {
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || status === 403) return false;
+        throw error;
+      }
+    },
+
+    versionOf: async (key) => {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return head.VersionId === undefined ? {} : { versionId: head.VersionId };
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || status === 403) return undefined;
         throw error;
       }
     },

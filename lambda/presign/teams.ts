@@ -37,6 +37,8 @@ export interface CallerTeams {
   readonly stale: boolean;
   /** The `okta_teams` session tag for the caller's session, or undefined when no folder is configured. */
   readonly tag?: string;
+  /** The sign-in time at Okta (`auth_time`) the memberships were believed on; absent when stale. */
+  readonly authTime?: number;
 }
 
 const unauthorized = () => new HttpError(401, 'Unauthorized', 'The token does not match the verified claims');
@@ -67,7 +69,12 @@ export function callerTeams(
     if (config.teamFolders.includes(membershipEntry(folder, access))) folders.set(folder, access);
   }
   const entries = [...folders].map(([folder, access]) => membershipEntry(folder, access)).sort();
-  return { folders, stale: !fresh, tag: teamsClaimValue(entries) };
+  return {
+    folders,
+    stale: !fresh,
+    tag: teamsClaimValue(entries),
+    ...(fresh ? { authTime: authTime as number } : {}),
+  };
 }
 
 /** The authorizer's rendering (a string, numbers in decimal) of the payload's value, or both absent. */

@@ -36,6 +36,8 @@ import {
   PRESIGN_HANDLER_ENTRY,
 } from './presign-handler-code';
 import { addPresignRoutes } from './presign-routes';
+import { addSharingRoutes, visitMethodOptions } from './sharing-routes';
+import { SharingOptions, SharingTable, sharingProblems } from './sharing-table';
 
 /**
  * The presign function's timeout: inside API Gateway's 29-second integration timeout, and above the
@@ -138,6 +140,13 @@ export interface PresignApiOptions {
    * @default - the VPC's private subnets, else its isolated ones
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Share links and file requests: a `SharingTable`, the owner routes `/share-links` and
+   * `/file-requests` (behind the authorizer) and the public visit routes `/s/{token}` and
+   * `/r/{token}` (no authorizer, throttled per method).
+   * @default - no sharing
+   */
+  readonly sharing?: SharingOptions;
 }
 
 export interface PresignApiProps extends PresignApiOptions {
@@ -209,6 +218,8 @@ export class PresignApi extends Construct {
   public readonly handlerTimeout = Duration.seconds(PRESIGN_TIMEOUT_SECONDS);
   /** Guards every route; add your own methods behind it. */
   public readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  /** The sharing table, when `sharing` is set. */
+  public readonly sharingTable?: SharingTable;
 
   constructor(scope: Construct, id: string, props: PresignApiProps) {
     super(scope, id);
@@ -220,6 +231,7 @@ export class PresignApi extends Construct {
     throwIfProblems(this, [
       ...propProblems(props, urlExpiry),
       ...teamProblems(props, teamFolders, teamsPrefix, membershipMaxAge),
+      ...sharingProblems('sharing', props.sharing),
     ]);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
@@ -233,6 +245,10 @@ export class PresignApi extends Construct {
       grantTeamFolderAccess(props.bucket, this.presignRole, teamFolders, teamsPrefix);
     }
 
+    if (props.sharing) {
+      this.sharingTable = new SharingTable(this, 'Sharing');
+      this.sharingTable.grantSharingAccess(this.executionRole);
+    }
     const logOptions = { retention, removalPolicy, encryptionKey: props.logEncryptionKey };
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', logOptions);
     this.handlerLogGroup = handlerLogs;
@@ -264,6 +280,7 @@ export class PresignApi extends Construct {
         // Every membership IAM has a statement for; the Lambda honours no other claim entry.
         TEAM_FOLDERS: [...new Set(teamFolders.map((t) => membershipEntry(folderOf(t), t.access)))].join(','),
         TEAM_MEMBERSHIP_MAX_AGE_SECONDS: String(membershipMaxAge.toSeconds()),
+        ...(this.sharingTable && props.sharing ? sharingEnvironment(this.sharingTable, props.sharing) : {}),
       },
     };
     // A checkout bundles the TypeScript source at synth; the published package ships the bundle.
@@ -304,6 +321,7 @@ export class PresignApi extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
         tracingEnabled: props.tracing ?? false,
+        ...(props.sharing ? { methodOptions: visitMethodOptions(props.sharing) } : {}),
         ...(executionLogLevel === apigw.MethodLoggingLevel.OFF
           ? {}
           : { loggingLevel: executionLogLevel, dataTraceEnabled: false }),
@@ -321,6 +339,7 @@ export class PresignApi extends Construct {
       cognitoUserPools: [props.userPool],
     });
     addPresignRoutes(this.api, { handler: this.handler, authorizer: this.authorizer });
+    if (props.sharing) addSharingRoutes(this.api, { handler: this.handler, authorizer: this.authorizer });
     this.nameSourceAccount();
     if (executionLogLevel !== apigw.MethodLoggingLevel.OFF) {
       this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
@@ -624,6 +643,23 @@ function accessLogFormat(): apigw.AccessLogFormat {
       userSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
     }),
   );
+}
+
+/** The sharing variables the Lambda reads (lambda/presign/sharing/config.ts, SHARING_ENV). */
+function sharingEnvironment(sharing: SharingTable, options: SharingOptions): Record<string, string> {
+  return {
+    SHARING_TABLE_NAME: sharing.table.tableName,
+    ...(options.maxLinkDays === undefined ? {} : { SHARE_LINK_MAX_DAYS: String(options.maxLinkDays) }),
+    ...(options.fileRequestMaxFiles === undefined
+      ? {}
+      : { FILE_REQUEST_MAX_FILES: String(options.fileRequestMaxFiles) }),
+    ...(options.fileRequestMaxFileBytes === undefined
+      ? {}
+      : { FILE_REQUEST_MAX_FILE_BYTES: String(options.fileRequestMaxFileBytes) }),
+    ...(options.fileRequestContentTypes === undefined
+      ? {}
+      : { FILE_REQUEST_CONTENT_TYPES: options.fileRequestContentTypes.join(',') }),
+  };
 }
 
 /** A VPC's private subnets if it has any, else its isolated ones (a VPC without NAT has only those). */

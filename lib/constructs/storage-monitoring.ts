@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +12,13 @@ import { Construct } from 'constructs';
 import { ApiMetric, buildDashboard } from '../monitoring/dashboard';
 import { LOG_METRICS, LogMetric, REFUSED_IDENTITIES, S3_FAULTS, STS_FAULTS } from '../monitoring/log-metrics';
 import { durationThresholdMillis, resolveThresholds } from '../monitoring/thresholds';
+import {
+  DYNAMODB_FAULTS,
+  REFUSED_VISITS,
+  SHARING_LOG_METRICS,
+  SHARING_THRESHOLDS,
+  THROTTLED_VISITS,
+} from '../monitoring/sharing-metrics';
 
 /** When each alarm fires. Every field has a default that suits a small organisation's store. */
 export interface MonitoringThresholds {
@@ -93,6 +101,12 @@ export interface StorageMonitoringProps extends StorageMonitoringOptions {
   readonly stage: apigw.IStage;
   /** The stage's JSON access log group: it feeds the per-route request counts and refusals. */
   readonly accessLogGroup: logs.ILogGroup;
+  /**
+   * The sharing table, when the presign API shares links: adds alarms on its throttles and
+   * errors, on refused and throttled visits, and on DynamoDB faults.
+   * @default - no sharing alarms
+   */
+  readonly sharingTable?: dynamodb.ITable;
 }
 
 /**
@@ -117,7 +131,10 @@ export class StorageMonitoring extends Construct {
     const namespace = props.metricNamespace ?? `OktaS3Storage/${Stack.of(this).stackName}`;
     this.alarmTopic = props.alarmTopic ?? this.createTopic(props.alarmEmails ?? []);
     this.logMetrics = Object.fromEntries(
-      LOG_METRICS.map((m) => [m.metricName, this.logMetric(m, namespace, props)]),
+      [...LOG_METRICS, ...(props.sharingTable ? SHARING_LOG_METRICS : [])].map((m) => [
+        m.metricName,
+        this.logMetric(m, namespace, props),
+      ]),
     );
 
     const fiveMinutes = Duration.minutes(5);
@@ -168,6 +185,8 @@ export class StorageMonitoring extends Construct {
       description: 'A burst of 401/403 answers on the presign API: stolen, forged or replayed tokens.',
     });
 
+    if (props.sharingTable) this.sharingAlarms(props.sharingTable);
+
     if (props.dashboard ?? true) {
       this.dashboard = buildDashboard(this, 'Dashboard', {
         handler: fn,
@@ -177,6 +196,48 @@ export class StorageMonitoring extends Construct {
         alarms: this.alarms,
       });
     }
+  }
+
+  /** Share links and file requests: the table's throttles and errors, refused and throttled visits. */
+  private sharingAlarms(table: dynamodb.ITable) {
+    const fiveMinutes = Duration.minutes(5);
+    const operations = [
+      dynamodb.Operation.GET_ITEM,
+      dynamodb.Operation.PUT_ITEM,
+      dynamodb.Operation.UPDATE_ITEM,
+      dynamodb.Operation.QUERY,
+    ];
+    this.alarm('SharingTableThrottles', {
+      metric: table.metricThrottledRequestsForOperations({ operations, period: fiveMinutes }),
+      threshold: SHARING_THRESHOLDS.tableErrors,
+      description: 'DynamoDB throttled requests to the sharing table (share links and file requests).',
+    });
+    this.alarm('SharingTableSystemErrors', {
+      metric: table.metricSystemErrorsForOperations({ operations, period: fiveMinutes }),
+      threshold: SHARING_THRESHOLDS.tableErrors,
+      description: 'DynamoDB answered the sharing table’s requests with internal server errors.',
+    });
+    this.alarm('DynamoDbFaults', {
+      metric: this.logMetrics[DYNAMODB_FAULTS.metricName].with({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: SHARING_THRESHOLDS.dynamoDbFaults,
+      description:
+        'Presign requests failed on DynamoDB (the sharing table): throttled, unavailable, slow or refused.',
+    });
+    this.alarm('SharingRefusedVisitsSpike', {
+      metric: this.logMetrics[REFUSED_VISITS.metricName].with({
+        period: Duration.minutes(1),
+        statistic: 'Sum',
+      }),
+      threshold: SHARING_THRESHOLDS.refusedVisitsPerMinute,
+      description:
+        'A burst of refused share-link or file-request visits: tokens being guessed, or dead links replayed.',
+    });
+    this.alarm('SharingThrottledVisits', {
+      metric: this.logMetrics[THROTTLED_VISITS.metricName].with({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: SHARING_THRESHOLDS.throttledVisits,
+      description:
+        'API Gateway throttled share-link or file-request visits (429): the per-method limit is reached.',
+    });
   }
 
   private alarm(

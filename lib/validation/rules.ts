@@ -131,3 +131,34 @@ export function cloudFrontCertificateProblem(value: unknown): string | undefined
     ? undefined
     : `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region whose ACM certificates CloudFront can use (this one is in ${region}: request or import it in us-east-1)`;
 }
+
+/**
+ * Share links and file requests (issue 21). A link lives in the sharing table, not in a URL's
+ * signature, so its life is bounded by this, not by STS; each visit gets a fresh presigned URL of
+ * `visitUrlSeconds`, well inside the one-hour role-chained session that signs it.
+ */
+export const SHARING_LIMITS = {
+  defaultMaxLinkDays: 7,
+  maxLinkDays: 30,
+  visitUrlSeconds: 120,
+  defaultFileRequestMaxFiles: 20,
+  maxFileRequestMaxFiles: 1000,
+  defaultFileRequestMaxFileBytes: 100 * 1024 * 1024,
+  maxContentTypes: 50,
+} as const;
+
+/** A DynamoDB table name (CreateTable's TableName: 3-255 of letters, digits, `_ - .`). */
+export const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * The sharing table's layout, shared by the construct (lib/constructs/sharing-table.ts) and the
+ * Lambda's store: partition key `pk`, TTL attribute `expiresAt` (epoch seconds), and the index
+ * `byCreator` that lists a creator's links (`creatorKind` = `<sub>#<kind>`, sorted by `createdAt`).
+ */
+export const SHARING_TABLE_LAYOUT = {
+  partitionKey: 'pk',
+  ttlAttribute: 'expiresAt',
+  creatorIndex: 'byCreator',
+  creatorIndexPartitionKey: 'creatorKind',
+  creatorIndexSortKey: 'createdAt',
+} as const;

@@ -136,3 +136,13 @@ export const STORE_USER_POOL = {
   logoutUrls: ['https://files.example.com/'],
   domainPrefix: 'example-files',
 };
+
+/** The test configuration with share links and file requests on in prod (`presign.sharing`). */
+export function sharingTestConfig(): OktaS3Config {
+  const config = testConfig();
+  const { prod } = config.environments;
+  return {
+    ...config,
+    environments: { ...config.environments, prod: { ...prod, presign: { ...prod.presign, sharing: {} } } },
+  };
+}
