@@ -22,6 +22,8 @@ import { clientConfigOf } from './client-config';
 import { ComplianceProfile } from './compliance';
 import { LogsKey } from './constructs/logs-key';
 import { PrivateNetwork } from './constructs/private-network';
+import { MalwareProtection } from './constructs/malware-protection';
+import { MalwareScanning } from './malware-scanning';
 import { throwIfProblems } from './validation/problems';
 
 export interface OktaS3StorageProps {
@@ -101,6 +103,13 @@ export interface OktaS3StorageProps {
    * @default - a new `PrivateNetwork` (isolated subnets, S3 and STS endpoints), under that profile
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Scan uploads for malware. `GUARDDUTY` puts GuardDuty Malware Protection for S3 on the users'
+   * and team folders (`MalwareProtection`): no user route reads an object until GuardDuty tags it
+   * `NO_THREATS_FOUND`, and none may set or change that tag.
+   * @default MalwareScanning.OFF
+   */
+  readonly malwareScanning?: MalwareScanning;
 }
 
 /**
@@ -137,6 +146,8 @@ export class OktaS3Storage extends Construct {
   public readonly logsKey?: LogsKey;
   /** The presign function's network, when the Control Tower profile created one. */
   public readonly network?: PrivateNetwork;
+  /** GuardDuty's malware protection plan and the read gate, when `malwareScanning` is `GUARDDUTY`. */
+  public readonly malwareProtection?: MalwareProtection;
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
@@ -216,6 +227,19 @@ export class OktaS3Storage extends Construct {
       teamsPrefix,
     });
     this.network?.allowFrom(this.presignApi.handler);
+    if (props.malwareScanning === MalwareScanning.GUARDDUTY) {
+      this.malwareProtection = new MalwareProtection(this, 'MalwareProtection', {
+        bucket,
+        objectPrefixes: [this.storage.usersPrefix, this.teamsPrefix],
+      });
+      // Every principal a user's request runs as: routes 1, 2 and 3, and Okta Workflows' connector.
+      this.malwareProtection.gateReads([
+        this.identityPool.authenticatedRole,
+        this.webIdentityRole.role,
+        this.presignApi.presignRole,
+        ...(this.workflowsConnector ? [this.workflowsConnector.role] : []),
+      ]);
+    }
     if (props.monitoring) {
       this.monitoring = new StorageMonitoring(this, 'Monitoring', {
         ...props.monitoring,

@@ -104,6 +104,18 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       id: 'AwsSolutions-IAM5',
       appliesTo: [{ regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/` }],
     },
+    // malwareScanning 'guardduty': AWS's role template for the plan (GuardDuty names its managed
+    // rules, and scans and tags any object of the bucket).
+    {
+      path: 'MalwareProtection/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        {
+          regex: String.raw`/^Resource::arn:[^:]+:events:[^:]+:[^:]+:rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*$/`,
+        },
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/` },
+      ],
+    },
   ],
   // The hosted web client (webClient.enabled), in either environment.
   webClient: [

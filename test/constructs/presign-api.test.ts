@@ -324,6 +324,7 @@ describe('PresignApi: the Lambda and its roles', () => {
         's3:AbortMultipartUpload',
         's3:DeleteObject',
         's3:GetObject',
+        's3:GetObjectTagging',
         's3:ListMultipartUploadParts',
         's3:PutObject',
       ],
