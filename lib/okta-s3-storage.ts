@@ -216,6 +216,7 @@ export class OktaS3Storage extends Construct {
             vpc: props.vpc ?? this.network!.vpc,
           }
         : {}),
+      malwareScanning: props.malwareScanning,
       userPool: this.userPool.userPool,
       userPoolClients: [this.userPool.client],
       providerName: this.userPool.identityProvider.providerName,

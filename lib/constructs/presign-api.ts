@@ -36,6 +36,7 @@ import {
   PRESIGN_HANDLER_ENTRY,
 } from './presign-handler-code';
 import { addPresignRoutes } from './presign-routes';
+import { MalwareScanning } from '../malware-scanning';
 
 /**
  * The presign function's timeout: inside API Gateway's 29-second integration timeout, and above the
@@ -111,6 +112,12 @@ export interface PresignApiOptions {
    * @default Duration.minutes(60)
    */
   readonly teamMembershipMaxAge?: Duration;
+  /**
+   * Whether GuardDuty scans uploads (`MalwareScanning.GUARDDUTY`): downloads then answer 409
+   * `ScanPending` or 403 `Blocked` for a file not scanned clean, instead of a URL S3 refuses.
+   * @default MalwareScanning.OFF
+   */
+  readonly malwareScanning?: MalwareScanning;
   /**
    * Encrypts the API's access and execution logs and the function's logs. Its key policy must let
    * CloudWatch Logs use it (`LogsKey` does).
@@ -264,6 +271,7 @@ export class PresignApi extends Construct {
         // Every membership IAM has a statement for; the Lambda honours no other claim entry.
         TEAM_FOLDERS: [...new Set(teamFolders.map((t) => membershipEntry(folderOf(t), t.access)))].join(','),
         TEAM_MEMBERSHIP_MAX_AGE_SECONDS: String(membershipMaxAge.toSeconds()),
+        MALWARE_SCANNING: props.malwareScanning ?? MalwareScanning.OFF,
       },
     };
     // A checkout bundles the TypeScript source at synth; the published package ships the bundle.

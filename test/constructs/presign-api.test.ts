@@ -230,6 +230,7 @@ describe('PresignApi: the Lambda and its roles', () => {
       TEAMS_PREFIX: 'teams/',
       TEAM_FOLDERS: '',
       TEAM_MEMBERSHIP_MAX_AGE_SECONDS: '3600',
+      MALWARE_SCANNING: 'off',
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });

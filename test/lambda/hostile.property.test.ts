@@ -68,6 +68,7 @@ const storage: CallerStorage = {
   presignPost: (key, upload, signing) => touch(key, signer.presignPost(key, upload, signing)),
   presignGet: (key, signing) => touch(key, signer.presignGet(key, signing)),
   exists: (key) => touch(key, Promise.resolve(true)),
+  scanStatus: (key) => touch(key, Promise.resolve({ found: true, status: 'NO_THREATS_FOUND' } as const)),
   list: async (prefix) => ({
     objects: [
       ...touchList(prefix),
