@@ -42,12 +42,12 @@ function setup(malwareScanning: 'off' | 'guardduty' | undefined, scan: ScanTag) 
 
 describe('POST /downloads with malware scanning', () => {
   test.each([
-    ['not scanned yet (no tag)', { found: true } as ScanTag, 409, 'ScanPending'],
-    ['THREATS_FOUND', { found: true, status: 'THREATS_FOUND' } as ScanTag, 403, 'Blocked'],
-    ['FAILED', { found: true, status: 'FAILED' } as ScanTag, 403, 'Blocked'],
-    ['UNSUPPORTED', { found: true, status: 'UNSUPPORTED' } as ScanTag, 403, 'Blocked'],
-    ['gone (S3 said 404 or 403)', { found: false } as ScanTag, 404, 'NotFound'],
-  ])('a file %s: %i %s, and no URL', async (_state, scan, status, error) => {
+    ['not scanned yet (no tag)', 409, 'ScanPending', { found: true } as ScanTag],
+    ['THREATS_FOUND', 403, 'Blocked', { found: true, status: 'THREATS_FOUND' } as ScanTag],
+    ['FAILED', 403, 'Blocked', { found: true, status: 'FAILED' } as ScanTag],
+    ['UNSUPPORTED', 403, 'Blocked', { found: true, status: 'UNSUPPORTED' } as ScanTag],
+    ['gone (S3 said 404 or 403)', 404, 'NotFound', { found: false } as ScanTag],
+  ])('a file %s: %i %s, and no URL', async (_state, status, error, scan) => {
     const { download, logs } = setup('guardduty', scan);
     const response = await download();
     expect(response.status).toBe(status);
