@@ -23,6 +23,7 @@ import { ComplianceProfile } from './compliance';
 import { LogsKey } from './constructs/logs-key';
 import { PrivateNetwork } from './constructs/private-network';
 import { MalwareProtection } from './constructs/malware-protection';
+import { MalwareQuarantine } from './constructs/malware-quarantine';
 import { MalwareScanning } from './malware-scanning';
 import { throwIfProblems } from './validation/problems';
 
@@ -148,6 +149,8 @@ export class OktaS3Storage extends Construct {
   public readonly network?: PrivateNetwork;
   /** GuardDuty's malware protection plan and the read gate, when `malwareScanning` is `GUARDDUTY`. */
   public readonly malwareProtection?: MalwareProtection;
+  /** The move of infected objects to quarantine/, and its alarms, when `malwareScanning` is `GUARDDUTY`. */
+  public readonly malwareQuarantine?: MalwareQuarantine;
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
@@ -249,6 +252,14 @@ export class OktaS3Storage extends Construct {
         handlerLogGroup: this.presignApi.handlerLogGroup,
         stage: this.presignApi.api.deploymentStage,
         accessLogGroup: this.presignApi.accessLogGroup,
+      });
+    }
+    if (this.malwareProtection) {
+      this.malwareQuarantine = new MalwareQuarantine(this, 'MalwareQuarantine', {
+        bucket,
+        protectedPrefixes: [this.storage.usersPrefix, this.teamsPrefix],
+        alarmTopic: this.monitoring?.alarmTopic,
+        ...(controlTower ? { vpc: props.vpc ?? this.network!.vpc, logEncryptionKey: this.logsKey!.key } : {}),
       });
     }
     if (this.webClient) this.serveWebClient(this.webClient);

@@ -116,6 +116,17 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
         { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/` },
       ],
     },
+    // The quarantine function: any object of the scanned folders, quarantine/, its own log streams.
+    {
+      path: 'MalwareQuarantine/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/[A-Za-z0-9._/-]+\/\*$/` },
+        {
+          regex: String.raw`/^Resource::arn:[^:]+:logs:[^:]+:[^:]+:log-group:<[A-Za-z0-9]+>:log-stream:\*$/`,
+        },
+      ],
+    },
   ],
   // The hosted web client (webClient.enabled), in either environment.
   webClient: [
@@ -150,6 +161,11 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
   controlTower: [
     {
       path: 'PresignApi/HandlerRole/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: ['Resource::*'],
+    },
+    {
+      path: 'MalwareQuarantine/Role/DefaultPolicy/Resource',
       id: 'AwsSolutions-IAM5',
       appliesTo: ['Resource::*'],
     },

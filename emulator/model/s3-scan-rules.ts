@@ -81,3 +81,44 @@ export function scannedPrefixes(template: ResolvedTemplate, bucketName: string):
   if (!plan) return undefined;
   return [((plan.props as any).ProtectedResource.S3Bucket.ObjectPrefixes ?? []) as string[]].flat();
 }
+
+/**
+ * The event GuardDuty sends to EventBridge's default bus when it finishes scanning an object, in
+ * the documented shape ("Monitoring S3 object scans with Amazon EventBridge",
+ * https://docs.aws.amazon.com/guardduty/latest/ug/monitor-with-eventbridge-s3-malware-protection.html):
+ * source `aws.guardduty`, detail type `GuardDuty Malware Protection Object Scan Result`, the
+ * object in `detail.s3ObjectDetails` and the result in `detail.scanResultDetails`.
+ */
+export function scanResultEvent(
+  bucket: string,
+  key: string,
+  scanResultStatus: string,
+  versionId = 'v1',
+): Record<string, unknown> {
+  return {
+    version: '0',
+    id: '72c7d362-737a-6dce-fc78-9e27a0171419',
+    'detail-type': 'GuardDuty Malware Protection Object Scan Result',
+    source: 'aws.guardduty',
+    account: '111122223333',
+    time: '2024-02-28T01:01:01Z',
+    region: 'us-east-1',
+    resources: ['arn:aws:guardduty:us-east-1:111122223333:malware-protection-plan/b4c7f464ab3a4EXAMPLE'],
+    detail: {
+      schemaVersion: '1.0',
+      scanStatus: 'COMPLETED',
+      resourceType: 'S3_OBJECT',
+      s3ObjectDetails: {
+        bucketName: bucket,
+        objectKey: key,
+        eTag: 'ASIAI44QH8DHBEXAMPLE',
+        versionId,
+        s3Throttled: false,
+      },
+      scanResultDetails: {
+        scanResultStatus,
+        threats: scanResultStatus === 'THREATS_FOUND' ? [{ name: 'EICAR-Test-File (not a virus)' }] : null,
+      },
+    },
+  };
+}

@@ -19,6 +19,7 @@ export interface ScanResultEvent {
       objectKey?: unknown;
       versionId?: unknown;
       eTag?: unknown;
+      s3Throttled?: unknown;
     };
     readonly scanResultDetails?: { scanResultStatus?: unknown; threats?: unknown };
   };

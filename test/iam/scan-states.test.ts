@@ -141,6 +141,16 @@ describe.each(ROUTES)('$name', (route) => {
     expect(await ask(route, 's3:GetObject', `users/${BOB}/f.txt`, STATES[state])).not.toBe('Allowed');
   });
 
+  test('never reaches quarantine/, whatever the object', async () => {
+    for (const action of ['s3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:DeleteObject']) {
+      for (const key of [`quarantine/v1/users/${ALICE}/f.txt`, 'quarantine/v1/teams/finance/f.txt']) {
+        expect(await ask(route, action, key, action.startsWith('s3:Get') ? STATES.clean : {})).not.toBe(
+          'Allowed',
+        );
+      }
+    }
+  });
+
   test('sees the scan state: GetObjectTagging on its own objects whatever their state, not on another user', async () => {
     for (const state of Object.keys(STATES) as State[]) {
       expect(await ask(route, 's3:GetObjectTagging', `users/${ALICE}/f.txt`, STATES[state])).toBe('Allowed');

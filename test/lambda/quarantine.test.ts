@@ -41,7 +41,7 @@ function scanResult(overrides: { key?: string; versionId?: string; status?: stri
         threats: [{ name: 'EICAR-Test-File (not a virus)' }],
       },
     },
-  } satisfies ScanResultEvent;
+  } as ScanResultEvent;
 }
 
 /** A versioned bucket in memory: key → versionId → facts. */
