@@ -75,7 +75,7 @@ describe('s3:ExistingObjectTag, as the model and the simulator have it', () => {
   const roleId = resourcesOfType(template, 'AWS::IAM::Role').find((r) =>
     r.id.startsWith('PresignApiPresignRole'),
   )!.id;
-  const ask = (action: string, context: Record<string, string>) =>
+  const ask = (action: string, context: RequestContext) =>
     decide({
       identityPolicies: identityPoliciesOf(template, roleId),
       action,
