@@ -3,6 +3,7 @@ import {
   decide,
   IgnoredContextKeyError,
   identityPoliciesOf,
+  type RequestContext,
   sessionArnOf,
 } from '../../emulator/iam/simulate';
 import {
