@@ -422,6 +422,11 @@ export class OktaS3Storage extends Construct {
       teamFoldersOutput(this.teamFolders, this.teamsPrefix),
       'Team folders and the highest access a group gives (folder=read|read-write, comma-separated; prefixed with teamsPrefix when not teams/; none when there are none)',
     );
+    output(
+      'MalwareScanning',
+      this.malwareProtection ? 'guardduty' : 'off',
+      'Whether GuardDuty scans uploads and users read only objects tagged NO_THREATS_FOUND (guardduty or off)',
+    );
     if (this.webClient) {
       output('WebClientUrl', `${this.webClient.origin}/`, 'Where users open the hosted web client');
       output(
