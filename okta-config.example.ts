@@ -102,6 +102,9 @@ export const config: OktaS3Config = {
         encryption: 'kms',
       },
       presign: { logRetentionDays: 365, tracing: true },
+      // GuardDuty Malware Protection for S3: nothing is readable until scanned clean, threats are
+      // quarantined (README: Malware scanning; run the backfill once after turning it on).
+      malwareScanning: 'guardduty',
       monitoring: { alarmEmails: ['platform-oncall@example.com'] },
       userPool: {
         domainPrefix: 'example-okta-files',

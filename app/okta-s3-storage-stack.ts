@@ -17,6 +17,7 @@ import { StorageMonitoring, StorageMonitoringOptions } from '../lib/constructs/s
 import { WebClient, WebClientOptions } from '../lib/constructs/web-client';
 import { OktaS3Storage } from '../lib/okta-s3-storage';
 import { ComplianceProfile } from '../lib/compliance';
+import { MalwareScanning } from '../lib/malware-scanning';
 
 export interface OktaS3StorageStackProps extends StackProps {
   /** One validated environment of the configuration (see `configure`/`loadConfig`). */
@@ -81,6 +82,8 @@ export class OktaS3StorageStack extends Stack {
             : s3.Bucket.fromBucketName(this, 'CentralAccessLogs', storage.accessLogsBucketName),
       },
       compliance: controlTower ? ComplianceProfile.CONTROL_TOWER : ComplianceProfile.DEFAULT,
+      malwareScanning:
+        settings.malwareScanning === 'guardduty' ? MalwareScanning.GUARDDUTY : MalwareScanning.OFF,
       userPool: {
         webClientId: settings.okta.webClientId,
         webClientSecretName: settings.okta.webClientSecretName,

@@ -14,6 +14,9 @@ export * from './constructs/web-client';
 export * from './constructs/private-network';
 export * from './constructs/logs-key';
 export * from './compliance';
+export * from './malware-scanning';
+export * from './constructs/malware-protection';
+export * from './constructs/malware-quarantine';
 
 // Defaults and pure policy builders, as static methods
 export * from './defaults';

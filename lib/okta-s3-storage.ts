@@ -22,6 +22,9 @@ import { clientConfigOf } from './client-config';
 import { ComplianceProfile } from './compliance';
 import { LogsKey } from './constructs/logs-key';
 import { PrivateNetwork } from './constructs/private-network';
+import { MalwareProtection } from './constructs/malware-protection';
+import { MalwareQuarantine } from './constructs/malware-quarantine';
+import { MalwareScanning } from './malware-scanning';
 import { throwIfProblems } from './validation/problems';
 
 export interface OktaS3StorageProps {
@@ -101,6 +104,13 @@ export interface OktaS3StorageProps {
    * @default - a new `PrivateNetwork` (isolated subnets, S3 and STS endpoints), under that profile
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Scan uploads for malware. `GUARDDUTY` puts GuardDuty Malware Protection for S3 on the users'
+   * and team folders (`MalwareProtection`): no user route reads an object until GuardDuty tags it
+   * `NO_THREATS_FOUND`, and none may set or change that tag.
+   * @default MalwareScanning.OFF
+   */
+  readonly malwareScanning?: MalwareScanning;
 }
 
 /**
@@ -137,6 +147,10 @@ export class OktaS3Storage extends Construct {
   public readonly logsKey?: LogsKey;
   /** The presign function's network, when the Control Tower profile created one. */
   public readonly network?: PrivateNetwork;
+  /** GuardDuty's malware protection plan and the read gate, when `malwareScanning` is `GUARDDUTY`. */
+  public readonly malwareProtection?: MalwareProtection;
+  /** The move of infected objects to quarantine/, and its alarms, when `malwareScanning` is `GUARDDUTY`. */
+  public readonly malwareQuarantine?: MalwareQuarantine;
 
   constructor(scope: Construct, id: string, props: OktaS3StorageProps) {
     super(scope, id);
@@ -205,6 +219,7 @@ export class OktaS3Storage extends Construct {
             vpc: props.vpc ?? this.network!.vpc,
           }
         : {}),
+      malwareScanning: props.malwareScanning,
       userPool: this.userPool.userPool,
       userPoolClients: [this.userPool.client],
       providerName: this.userPool.identityProvider.providerName,
@@ -216,6 +231,19 @@ export class OktaS3Storage extends Construct {
       teamsPrefix,
     });
     this.network?.allowFrom(this.presignApi.handler);
+    if (props.malwareScanning === MalwareScanning.GUARDDUTY) {
+      this.malwareProtection = new MalwareProtection(this, 'MalwareProtection', {
+        bucket,
+        objectPrefixes: [this.storage.usersPrefix, this.teamsPrefix],
+      });
+      // Every principal a user's request runs as: routes 1, 2 and 3, and Okta Workflows' connector.
+      this.malwareProtection.gateReads([
+        this.identityPool.authenticatedRole,
+        this.webIdentityRole.role,
+        this.presignApi.presignRole,
+        ...(this.workflowsConnector ? [this.workflowsConnector.role] : []),
+      ]);
+    }
     if (props.monitoring) {
       this.monitoring = new StorageMonitoring(this, 'Monitoring', {
         ...props.monitoring,
@@ -225,6 +253,14 @@ export class OktaS3Storage extends Construct {
         stage: this.presignApi.api.deploymentStage,
         accessLogGroup: this.presignApi.accessLogGroup,
         sharingTable: this.presignApi.sharingTable?.table,
+      });
+    }
+    if (this.malwareProtection) {
+      this.malwareQuarantine = new MalwareQuarantine(this, 'MalwareQuarantine', {
+        bucket,
+        protectedPrefixes: [this.storage.usersPrefix, this.teamsPrefix],
+        alarmTopic: this.monitoring?.alarmTopic,
+        ...(controlTower ? { vpc: props.vpc ?? this.network!.vpc, logEncryptionKey: this.logsKey!.key } : {}),
       });
     }
     if (this.webClient) this.serveWebClient(this.webClient);
@@ -391,6 +427,11 @@ export class OktaS3Storage extends Construct {
       'TeamFolders',
       teamFoldersOutput(this.teamFolders, this.teamsPrefix),
       'Team folders and the highest access a group gives (folder=read|read-write, comma-separated; prefixed with teamsPrefix when not teams/; none when there are none)',
+    );
+    output(
+      'MalwareScanning',
+      this.malwareProtection ? 'guardduty' : 'off',
+      'Whether GuardDuty scans uploads and users read only objects tagged NO_THREATS_FOUND (guardduty or off)',
     );
     if (this.webClient) {
       output('WebClientUrl', `${this.webClient.origin}/`, 'Where users open the hosted web client');

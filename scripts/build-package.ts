@@ -48,6 +48,18 @@ function buildLibraryAndLambda() {
     mainFields: [...PRESIGN_BUNDLING.mainFields],
     logLevel: 'warning',
   });
+  buildSync({
+    entryPoints: [path.join(root, 'lambda', 'quarantine', 'handler.ts')],
+    outfile: path.join(dist, 'lambda', 'quarantine-bundle', 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: PRESIGN_BUNDLING.target,
+    format: 'cjs',
+    minify: PRESIGN_BUNDLING.minify,
+    sourcemap: PRESIGN_BUNDLING.sourceMap,
+    mainFields: [...PRESIGN_BUNDLING.mainFields],
+    logLevel: 'warning',
+  });
 }
 // The CLI (verify, client-config), with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
 const cli = path.join(dist, 'cli', 'okta-s3-storage.js');

@@ -71,6 +71,20 @@ const DEFAULT_PROFILE_LEDGER: GuardAcknowledgement[] = [
       'The presign function reaches only public AWS endpoints (STS, S3) and no private resource; a VPC would add NAT or endpoint costs and cold-start time for no isolation gain.',
   },
   {
+    control: 'CT.LAMBDA.PR.3',
+    resource: /^MalwareQuarantineHandler[0-9A-F]{8}$/,
+    templates: ['test prod', 'example prod', 'test web prod'],
+    reason:
+      "The quarantine function (malwareScanning 'guardduty') reaches only S3's public endpoint and no private resource; a VPC would add endpoint costs for no isolation gain. The Control Tower profile puts it in the VPC.",
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    resource: /^MalwareQuarantineLogs[0-9A-F]{8}$/,
+    templates: ['test prod', 'example prod', 'test web prod'],
+    reason:
+      "CloudWatch Logs encrypts the quarantine function's log group with service-managed keys; it records keys, versions and threat names, never file contents, and the Control Tower profile puts it under the logs key.",
+  },
+  {
     control: 'CT.APIGATEWAY.PR.2',
     resource: /^PresignApiDeploymentStagev1/,
     templates: ['test dev', 'example dev', 'test web dev'],

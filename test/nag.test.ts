@@ -105,6 +105,29 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       id: 'AwsSolutions-IAM5',
       appliesTo: [{ regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/` }],
     },
+    // malwareScanning 'guardduty': AWS's role template for the plan (GuardDuty names its managed
+    // rules, and scans and tags any object of the bucket).
+    {
+      path: 'MalwareProtection/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        {
+          regex: String.raw`/^Resource::arn:[^:]+:events:[^:]+:[^:]+:rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*$/`,
+        },
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/\*$/` },
+      ],
+    },
+    // The quarantine function: any object of the scanned folders, quarantine/, its own log streams.
+    {
+      path: 'MalwareQuarantine/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/[A-Za-z0-9._/-]+\/\*$/` },
+        {
+          regex: String.raw`/^Resource::arn:[^:]+:logs:[^:]+:[^:]+:log-group:<[A-Za-z0-9]+>:log-stream:\*$/`,
+        },
+      ],
+    },
   ],
   // The hosted web client (webClient.enabled), in either environment.
   webClient: [
@@ -139,6 +162,11 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
   controlTower: [
     {
       path: 'PresignApi/HandlerRole/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: ['Resource::*'],
+    },
+    {
+      path: 'MalwareQuarantine/Role/DefaultPolicy/Resource',
       id: 'AwsSolutions-IAM5',
       appliesTo: ['Resource::*'],
     },

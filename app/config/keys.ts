@@ -46,6 +46,7 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'workflows',
   'webClient',
   'compliance',
+  'malwareScanning',
 ]);
 export const STORAGE_KEYS = keysOf<StorageSettings>()([
   'noncurrentVersionExpirationDays',

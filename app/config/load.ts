@@ -37,6 +37,7 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   identityPoolAudiences: 'string',
   teamsPrefix: 'string',
   compliance: 'string',
+  malwareScanning: 'string',
   'storage.accessLogsBucketName': 'string',
   ...Object.fromEntries(Object.entries(DEFAULT_STORAGE).map(([k, v]) => [`storage.${k}`, kindOfDefault(v)])),
   ...Object.fromEntries(Object.entries(DEFAULT_PRESIGN).map(([k, v]) => [`presign.${k}`, kindOfDefault(v)])),

@@ -41,6 +41,7 @@ export function resolveEnvironment(
     })),
     teamsPrefix: env.teamsPrefix ?? DEFAULT_TEAMS_PREFIX,
     compliance: env.compliance ?? 'default',
+    malwareScanning: env.malwareScanning ?? 'off',
     allowedOrigins: env.allowedOrigins,
     allowAnyOrigin: env.allowAnyOrigin ?? false,
     storage: { ...DEFAULT_STORAGE, ...env.storage },

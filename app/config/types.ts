@@ -99,6 +99,11 @@ export interface EnvironmentConfig {
    * `storage.accessLogsBucketName`; `'default'` unless set.
    */
   readonly compliance?: 'default' | 'control-tower';
+  /**
+   * Scan uploads for malware: `'guardduty'` puts GuardDuty Malware Protection for S3 on the users'
+   * and team folders, and nothing is readable until scanned clean. `'off'` unless set.
+   */
+  readonly malwareScanning?: 'off' | 'guardduty';
 }
 
 export interface TeamFolderSettings {
@@ -278,4 +283,5 @@ export interface ResolvedEnvironment {
   /** `path` is absolute here: resolved against the project folder. */
   readonly webClient: WebClientSettings;
   readonly compliance: 'default' | 'control-tower';
+  readonly malwareScanning: 'off' | 'guardduty';
 }

@@ -215,6 +215,8 @@ export function validateConfig(input: unknown): OktaS3Config {
     known(`${p}.storage`, storageSection, STORAGE_KEYS);
     const storage = { ...DEFAULT_STORAGE, ...storageSection };
     checkCompliance(p, env, storage.accessLogsBucketName);
+    if (env.malwareScanning !== undefined)
+      check(`${p}.malwareScanning`, env.malwareScanning, oneOf(['off', 'guardduty']));
     check(
       `${p}.storage.noncurrentVersionExpirationDays`,
       storage.noncurrentVersionExpirationDays,

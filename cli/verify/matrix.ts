@@ -31,6 +31,7 @@ export const MATRIX_USERS: readonly MatrixUser[] = [
  */
 export const OWN_OBJECT_ACTIONS = [
   's3:GetObject',
+  's3:GetObjectTagging',
   's3:PutObject',
   's3:DeleteObject',
   's3:AbortMultipartUpload',
@@ -38,7 +39,13 @@ export const OWN_OBJECT_ACTIONS = [
 ] as const;
 
 /** Object actions nobody gets: versions can't be purged, ACLs can't be read or changed. */
-export const NEVER_OBJECT_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:GetObjectAcl'] as const;
+export const NEVER_OBJECT_ACTIONS = [
+  's3:DeleteObjectVersion',
+  's3:PutObjectAcl',
+  's3:GetObjectAcl',
+  // The malware-scan tag is GuardDuty's to write.
+  's3:PutObjectTagging',
+] as const;
 
 /** Whose space a case reaches into. `own` is the only kind that may ever be allowed. */
 export type TargetOwner = 'own' | 'other-user' | 'shared';

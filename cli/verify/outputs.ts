@@ -37,6 +37,7 @@ export const OPTIONAL_OUTPUTS = [
   'IdTokenValidityMinutes',
   'WorkflowsConnectorRoleArn',
   'TeamFolders',
+  'MalwareScanning',
 ] as const;
 
 export type RequiredOutput = (typeof REQUIRED_OUTPUTS)[number];

@@ -37,7 +37,7 @@ export interface TeamMatrixOptions {
 }
 
 /** Actions read members get; writers get OWN_OBJECT_ACTIONS, which include them. */
-const READ_ACTIONS = ['s3:GetObject'];
+const READ_ACTIONS = ['s3:GetObject', 's3:GetObjectTagging'];
 
 /** The claim value a user's memberships give: `:finance=rw:auditors=r:`. */
 export function teamsClaimOf(user: TeamMatrixUser): string {

@@ -147,6 +147,17 @@ export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
     attributes: { Arn: (r) => `${arnPrefix(r, 'lambda', true)}:function:${functionName(r)}` },
   },
   'AWS::Lambda::Permission': byLogicalId,
+  // CloudFormation names a rule without a Name `<stack>-<logical id>-<suffix>`; the logical id stands in.
+  'AWS::Events::Rule': {
+    ref: (r) => stringProp(r, 'Name') ?? r.logicalId,
+    attributes: {
+      Arn: (r) => `${arnPrefix(r, 'events', true)}:rule/${stringProp(r, 'Name') ?? r.logicalId}`,
+    },
+  },
+  'AWS::GuardDuty::MalwareProtectionPlan': {
+    ref: (r) => stableToken(r.logicalId, 20).toLowerCase(),
+    attributes: { MalwareProtectionPlanId: (r) => stableToken(r.logicalId, 20).toLowerCase() },
+  },
   'AWS::Logs::LogGroup': {
     ref: logGroupName,
     attributes: { Arn: (r) => `${arnPrefix(r, 'logs', true)}:log-group:${logGroupName(r)}:*` },

@@ -4,7 +4,6 @@
  * what a metric filter's pattern matches in a log line.
  */
 import type { ResolvedTemplate } from '../iam/resolve-template';
-import { presignFunctionOf } from './lambda-rules';
 import { asList, FoundResource, resourcesOfType } from './template-query';
 
 type Dimensions = Readonly<Record<string, string>>;
@@ -81,10 +80,11 @@ export function unpublishedMetricProblem(template: ResolvedTemplate, m: WatchedM
   if (m.namespace === 'AWS/Lambda') {
     if (!LAMBDA_FUNCTION_METRICS.has(m.metricName)) return `${where}: Lambda publishes no such metric`;
     if (!sameKeys(m.dimensions, ['FunctionName'])) return `${where}: dimensions must be exactly FunctionName`;
-    const fn = presignFunctionOf(template);
-    return m.dimensions.FunctionName === template.ref(fn.id)
+    // The presign function, or another function of this stack (the quarantine function).
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function').map((f) => template.ref(f.id));
+    return functions.includes(m.dimensions.FunctionName)
       ? undefined
-      : `${where}: not the presign function`;
+      : `${where}: not a function of this stack`;
   }
   if (m.namespace === 'AWS/ApiGateway') {
     if (!API_GATEWAY_METRICS.has(m.metricName)) return `${where}: API Gateway publishes no such metric`;

@@ -30,6 +30,7 @@ export const PRESIGN_ENV = {
   teamsPrefix: 'TEAMS_PREFIX',
   teamFolders: 'TEAM_FOLDERS',
   teamMembershipMaxAgeSeconds: 'TEAM_MEMBERSHIP_MAX_AGE_SECONDS',
+  malwareScanning: 'MALWARE_SCANNING',
   region: 'AWS_REGION',
 } as const;
 
@@ -63,6 +64,11 @@ export interface PresignConfig {
    * bounds how long a removal from an Okta group takes on route 3.
    */
   readonly teamMembershipMaxAgeSeconds: number;
+  /**
+   * Whether GuardDuty scans uploads (`guardduty`): a download first reads the object's scan tag and
+   * answers "scan pending" or "blocked" instead of a URL S3 would refuse. `off` when unset.
+   */
+  readonly malwareScanning?: 'off' | 'guardduty';
   readonly region: string;
   /** Share links and file requests; absent (routes answer 404) when no sharing table is set. */
   readonly sharing?: SharingConfig;
@@ -155,6 +161,11 @@ export function readConfig(env: Record<string, string | undefined>): PresignConf
         : integer(PRESIGN_ENV.teamMembershipMaxAgeSeconds, 60, MAX_TEAM_MEMBERSHIP_MAX_AGE_SECONDS),
     region: text(PRESIGN_ENV.region, REGION, 'an AWS region'),
     ...withSharing(readSharingConfig(env, problems)),
+    malwareScanning:
+      env[PRESIGN_ENV.malwareScanning] === undefined
+        ? 'off'
+        : (text(PRESIGN_ENV.malwareScanning, /^(off|guardduty)$/, '"off" or "guardduty"') as
+            'off' | 'guardduty'),
   };
   if (
     config.teamsPrefix.startsWith(config.usersPrefix) ||

@@ -11,7 +11,17 @@ import {
   postResponse,
   putResponse,
 } from './core';
-import { badRequest, corsHeaders, errorResponse, header, isRecord, jsonResponse, notFound } from './http';
+import {
+  badRequest,
+  corsHeaders,
+  errorResponse,
+  header,
+  HttpError,
+  isRecord,
+  jsonResponse,
+  notFound,
+} from './http';
+import { scanStateOf } from '../../lib/policy/scan-status-names';
 import { callerSub } from './identity';
 import { CallerSessions, CredentialsSource, SessionCredentials } from './credentials';
 import { calling, classifyFailure, Fault } from './faults';
@@ -217,8 +227,24 @@ async function createDownload(request: RouteRequest) {
   const prefix = readablePrefixFor(request, key);
   if (prefix === undefined || !isKeyUnder(prefix, key)) throw notFound();
   const s3 = await storage();
+  if (request.config.malwareScanning === 'guardduty') await refuseUnlessScannedClean(s3, key);
   if (!(await s3.exists(key))) throw notFound();
   return { key, method: 'GET', url: await s3.presignGet(key, signing), expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * With malware scanning, S3 refuses any read of an object GuardDuty has not tagged clean: say why
+ * instead of signing a URL that would fail. Only for keys the caller may read (checked before), so
+ * it tells nobody about another user's files. Pending is 409 (try again later), blocked is 403.
+ */
+async function refuseUnlessScannedClean(s3: CallerStorage, key: string): Promise<void> {
+  const scan = await s3.scanStatus(key);
+  if (!scan.found) throw notFound();
+  const state = scanStateOf(scan.status);
+  if (state === 'pending')
+    throw new HttpError(409, 'ScanPending', 'The file is still being scanned for malware: try again shortly');
+  if (state === 'blocked')
+    throw new HttpError(403, 'Blocked', 'The malware scan blocked this file: ask an administrator');
 }
 
 /** The caller's team folders, and whether their sign-in is too old for memberships to count. */

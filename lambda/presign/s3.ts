@@ -1,5 +1,6 @@
 import {
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -12,6 +13,7 @@ import type { SessionCredentials } from './credentials';
 import type { SdkClientOptions } from './sdk-clients';
 import { multipartStorage, MultipartStorage } from './s3-multipart';
 import type { Signing } from './signing';
+import { SCAN_STATUS_TAG } from '../../lib/policy/scan-status-names';
 
 export type { Signing } from './signing';
 
@@ -45,7 +47,14 @@ export interface CallerStorage extends MultipartStorage {
    */
   versionOf(key: string): Promise<{ versionId?: string } | undefined>;
   list(prefix: string, pageSize: number, continuationToken?: string): Promise<ListPage>;
+  /**
+   * The object's `GuardDutyMalwareScanStatus` tag (GetObjectTagging, which users may call on what
+   * they can read): `found: false` when S3 answers 404 or 403, `status` undefined when not scanned yet.
+   */
+  scanStatus(key: string): Promise<ScanTag>;
 }
+
+export type ScanTag = { readonly found: false } | { readonly found: true; readonly status?: string };
 
 export interface PresignedPostForm {
   readonly url: string;
@@ -185,6 +194,16 @@ function storageFor(client: S3Client, bucket: string): CallerStorage {
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || status === 403) return undefined;
+        throw error;
+      }
+    },
+    scanStatus: async (key) => {
+      try {
+        const { TagSet = [] } = await client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+        return { found: true, status: TagSet.find((t) => t.Key === SCAN_STATUS_TAG)?.Value };
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || status === 403) return { found: false };
         throw error;
       }
     },

@@ -38,6 +38,7 @@ import {
 import { addPresignRoutes } from './presign-routes';
 import { addSharingRoutes, visitMethodOptions } from './sharing-routes';
 import { SharingOptions, SharingTable, sharingProblems } from './sharing-table';
+import { MalwareScanning } from '../malware-scanning';
 
 /**
  * The presign function's timeout: inside API Gateway's 29-second integration timeout, and above the
@@ -113,6 +114,12 @@ export interface PresignApiOptions {
    * @default Duration.minutes(60)
    */
   readonly teamMembershipMaxAge?: Duration;
+  /**
+   * Whether GuardDuty scans uploads (`MalwareScanning.GUARDDUTY`): downloads then answer 409
+   * `ScanPending` or 403 `Blocked` for a file not scanned clean, instead of a URL S3 refuses.
+   * @default MalwareScanning.OFF
+   */
+  readonly malwareScanning?: MalwareScanning;
   /**
    * Encrypts the API's access and execution logs and the function's logs. Its key policy must let
    * CloudWatch Logs use it (`LogsKey` does).
@@ -281,6 +288,7 @@ export class PresignApi extends Construct {
         TEAM_FOLDERS: [...new Set(teamFolders.map((t) => membershipEntry(folderOf(t), t.access)))].join(','),
         TEAM_MEMBERSHIP_MAX_AGE_SECONDS: String(membershipMaxAge.toSeconds()),
         ...(this.sharingTable && props.sharing ? sharingEnvironment(this.sharingTable, props.sharing) : {}),
+        MALWARE_SCANNING: props.malwareScanning ?? MalwareScanning.OFF,
       },
     };
     // A checkout bundles the TypeScript source at synth; the published package ships the bundle.

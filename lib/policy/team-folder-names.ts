@@ -22,7 +22,7 @@ export { TeamFolderAccess } from './team-folder';
 export type { TeamFolder } from './team-folder';
 
 /** Object actions every member of a folder gets. */
-export const TEAM_READ_ACTIONS = ['s3:GetObject'] as const;
+export const TEAM_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectTagging'] as const;
 /** Object actions read-write members get as well. No version actions, as on the own prefix. */
 export const TEAM_WRITE_ACTIONS = [
   's3:PutObject',

@@ -17,6 +17,8 @@ export const PRINCIPAL_TAG_KEY = `\${aws:PrincipalTag/${OKTA_SUB_TAG}}`;
 /** Actions a user may take on objects under their own prefix, and nothing else. */
 export const USER_OBJECT_ACTIONS = [
   's3:GetObject',
+  // To see an object's malware-scan state (its GuardDutyMalwareScanStatus tag); never to set tags.
+  's3:GetObjectTagging',
   's3:PutObject',
   's3:DeleteObject',
   's3:AbortMultipartUpload',

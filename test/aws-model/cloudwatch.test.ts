@@ -43,6 +43,10 @@ describe.each(ENVIRONMENT_ROWS)('CloudWatch, %s', (_label, env) => {
         'custom RefusedIdentities',
         'custom S3Faults',
         'custom StsFaults',
+        // With malware scanning: the quarantine function's errors, and threats quarantined.
+        ...(resourcesOfType(template, 'AWS::GuardDuty::MalwareProtectionPlan').length
+          ? ['AWS/Lambda Errors', 'custom ThreatsQuarantined']
+          : []),
       ].sort(),
     );
   });
@@ -95,7 +99,7 @@ describe('CloudWatch rules fail on broken templates', () => {
       'an Errors alarm on another function',
       'Errors',
       (a: any) => (a.Properties.Dimensions[0].Value = 'other-fn'),
-      /not the presign function/,
+      /not a function of this stack/,
     ],
     [
       'a 5XXError alarm without the Stage dimension',

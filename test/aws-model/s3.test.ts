@@ -6,6 +6,7 @@ import { TEST_ISSUER } from '../support/config';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate, fixtureBase, rawId } from './environments';
 import { decideS3, kmsDefaultOf, type S3Operation } from '../../emulator/model/s3-rules';
 import { resourcesOfType } from '../../emulator/model/template-query';
+import { scannedCleanContext, tagsScannedObjects } from '../../emulator/model/s3-scan-rules';
 
 const TLS = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
 const [ALICE] = MATRIX_USERS;
@@ -46,12 +47,19 @@ describe.each(ENVIRONMENT_ROWS)('S3 requests, %s', (_label, env) => {
     async (_r, prefix, identity) => {
       const roleId = roleIdOf(template, prefix);
       const kmsLegs: string[] = [];
+      // With malware scanning, the matrix is about objects GuardDuty found clean (test/aws-model/s3-scan.test.ts has the others).
+      const scanned = tagsScannedObjects(template, template.ref(bucket.id));
       const summary = await runMatrix(cases, async (c) => {
         const decision = await decideS3(template, bucket.id, {
           roleId,
           action: c.action,
           resource: c.resource,
-          context: { ...TLS, ...identity(c.user.sub), ...c.context },
+          context: {
+            ...TLS,
+            ...identity(c.user.sub),
+            ...c.context,
+            ...(scanned ? scannedCleanContext(c.action) : {}),
+          },
         });
         if (decision.kms) kmsLegs.push(`${c.action} ${decision.kms.action} ${decision.kms.decision}`);
         return decision.allowed ? 'Allowed' : decision.s3 === 'Allowed' ? 'ImplicitlyDenied' : decision.s3;
@@ -133,13 +141,16 @@ function ownObject(
   objectUsesBucketKey?: boolean,
 ) {
   const bucket = dataBucketOf(template);
+  const action = operation === 'GetObject' ? 's3:GetObject' : 's3:PutObject';
+  // A read is of an object GuardDuty found clean, where the template scans.
+  const scanned = tagsScannedObjects(template, template.ref(bucket.id));
   return decideS3(template, bucket.id, {
     roleId: roleIdOf(template, prefix),
-    action: operation === 'GetObject' ? 's3:GetObject' : 's3:PutObject',
+    action,
     operation,
     objectUsesBucketKey,
     resource: `arn:aws:s3:::${template.ref(bucket.id)}/users/${ALICE.sub}/big.bin`,
-    context: { ...TLS, ...identity(ALICE.sub) },
+    context: { ...TLS, ...identity(ALICE.sub), ...(scanned ? scannedCleanContext(action) : {}) },
   });
 }
 

@@ -458,7 +458,7 @@ describe('IAM simulation of every route', () => {
       ['iam.route2', 'PASS'],
       ['iam.route3', 'PASS'],
     ]);
-    expect(rows[0].found).toBe('171 decisions, 21 allowed, 0 cross-user, 0 unexpected');
+    expect(rows[0].found).toBe('207 decisions, 24 allowed, 0 cross-user, 0 unexpected');
     // One call per user for all object actions × keys, one per listing prefix.
     expect(mocks.iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(3 * (3 * (1 + 9)));
   });
@@ -493,7 +493,7 @@ describe('IAM simulation of every route', () => {
     const rows = await simulationChecks(clients().iam, d.outputs);
     // Every case got a decision (no "IAM returned no decision" error); all denied, so own cases fail.
     expect(rows.map((r) => r.status)).toEqual(['FAIL', 'FAIL', 'FAIL']);
-    expect(rows[0].found).toBe('171 decisions, 0 allowed, 0 cross-user, 21 unexpected');
+    expect(rows[0].found).toBe('207 decisions, 0 allowed, 0 cross-user, 24 unexpected');
   });
 
   test('a route whose role output is missing: SKIP naming the output', async () => {

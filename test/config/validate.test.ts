@@ -192,6 +192,11 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
   ],
   ['an unknown compliance profile', (c) => (dev(c).compliance = 'pci'), 'environments.dev.compliance'],
   [
+    'an unknown malware scanning setting',
+    (c) => ((dev(c) as { malwareScanning?: unknown }).malwareScanning = true),
+    'environments.dev.malwareScanning',
+  ],
+  [
     'the Control Tower profile without a central access-log bucket',
     (c) => (dev(c).compliance = 'control-tower'),
     'environments.dev.storage.accessLogsBucketName',

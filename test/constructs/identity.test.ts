@@ -389,8 +389,10 @@ describe('identity in the app', () => {
       expect(
         resources.filter(([, r]) => /^Custom::|AWS::CloudFormation::CustomResource/.test(r.Type)),
       ).toEqual([]);
+      // prod scans for malware: the quarantine function is its second Lambda.
       expect(allOf(t, 'AWS::Lambda::Function').map((f) => f.id)).toEqual([
         expect.stringMatching(/^PresignApiHandler/),
+        ...(t === prod ? [expect.stringMatching(/^MalwareQuarantineHandler/)] : []),
       ]);
     }
   });

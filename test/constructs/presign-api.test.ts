@@ -230,6 +230,7 @@ describe('PresignApi: the Lambda and its roles', () => {
       TEAMS_PREFIX: 'teams/',
       TEAM_FOLDERS: '',
       TEAM_MEMBERSHIP_MAX_AGE_SECONDS: '3600',
+      MALWARE_SCANNING: 'off',
     });
     expect(ofType('Custom::LogRetention')).toEqual([]);
   });
@@ -324,6 +325,7 @@ describe('PresignApi: the Lambda and its roles', () => {
         's3:AbortMultipartUpload',
         's3:DeleteObject',
         's3:GetObject',
+        's3:GetObjectTagging',
         's3:ListMultipartUploadParts',
         's3:PutObject',
       ],

@@ -19,8 +19,8 @@ const cases = buildMatrix({ bucketName: BUCKET });
 
 describe('buildMatrix', () => {
   test('covers users × actions × keys, and users × listing prefixes', () => {
-    // per user: 8 object actions × (own, 2 other users, extension, users/, root) + 9 listing prefixes
-    expect(cases).toHaveLength(MATRIX_USERS.length * (8 * 6 + 9));
+    // per user: 10 object actions × (own, 2 other users, extension, users/, root) + 9 listing prefixes
+    expect(cases).toHaveLength(MATRIX_USERS.length * (10 * 6 + 9));
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
   });
 
@@ -75,8 +75,8 @@ describe('runMatrix', () => {
     const summary = await runWith(identityPoliciesOf(template, roleId), sessionArnOf(template, roleId, 's'));
     expect(summary).toEqual({
       total: cases.length,
-      allowed: 21,
-      denied: cases.length - 21,
+      allowed: 24,
+      denied: cases.length - 24,
       crossUserAllows: 0,
       mismatches: [],
     });

@@ -14,6 +14,7 @@ const VALID = {
   TEAMS_PREFIX: 'teams/',
   TEAM_FOLDERS: 'finance=rw,finance=r,fin=rw,auditors=r',
   TEAM_MEMBERSHIP_MAX_AGE_SECONDS: '1800',
+  MALWARE_SCANNING: 'guardduty',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -33,6 +34,7 @@ describe('readConfig', () => {
       teamsPrefix: 'teams/',
       teamFolders: ['finance=rw', 'finance=r', 'fin=rw', 'auditors=r'],
       teamMembershipMaxAgeSeconds: 1800,
+      malwareScanning: 'guardduty',
       region: 'eu-west-1',
     });
   });

@@ -73,7 +73,7 @@ describe('teamFolderStatements', () => {
     const auditors = json.filter((s) =>
       [s.Resource].flat().some((r: string) => r.includes('/teams/auditors/')),
     );
-    expect(auditors.map((s) => s.Action)).toEqual(['s3:GetObject']);
+    expect(auditors.map((s) => s.Action)).toEqual([['s3:GetObject', 's3:GetObjectTagging']]);
   });
 
   test('groups sharing a folder share its statements', () => {

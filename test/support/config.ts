@@ -55,6 +55,7 @@ export function testConfig(): OktaS3Config {
         region: 'us-east-1',
         allowedOrigins: ['https://files.prod.example'],
         storage: { encryption: 'kms' },
+        malwareScanning: 'guardduty',
         presign: { createApiGatewayLogRole: true, tracing: true },
         monitoring: { alarmEmails: ['oncall@files.prod.example'], refusedPerMinute: 50 },
         userPool: {

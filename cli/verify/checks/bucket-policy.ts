@@ -131,3 +131,61 @@ function uploadEncryptionRow(hasAll: HasAll, encryption: string | undefined): Ch
     'Uploads may choose their own encryption, so objects could land under a key the bucket does not own or the AWS managed key. Redeploy the stack.',
   );
 }
+
+const SCAN_TAG = 's3:ExistingObjectTag/GuardDutyMalwareScanStatus';
+
+/**
+ * With `MalwareScanning` `guardduty`: the bucket policy's scan gate, as `scanGateStatements`
+ * writes it, for the principals it names (the user routes; not `*`, so administrators and
+ * GuardDuty keep their access). Reads are denied unless the object's GuardDuty tag is
+ * NO_THREATS_FOUND (StringNotEquals: a missing tag is denied too), tag changes are denied, and
+ * uploads that name tags (`Null s3:RequestObjectTagKeys false`) are denied.
+ */
+export function scanGateDenies(
+  policy: string,
+  bucket: string,
+  gatedRoleArns: readonly string[],
+): CheckResult[] {
+  let statements: Statement[] = [];
+  try {
+    statements = list((JSON.parse(policy) as { Statement?: Statement | Statement[] }).Statement);
+  } catch {
+    statements = [];
+  }
+  const names = (s: Statement) =>
+    list((s.Principal as { AWS?: string | string[] } | undefined)?.AWS).map(String);
+  const gates = (s: Statement) =>
+    s.Effect === 'Deny' && coversObjects(s, bucket) && gatedRoleArns.every((arn) => names(s).includes(arn));
+  const denies = statements.filter(gates);
+  const has = (action: string, condition?: Condition) =>
+    denies.some(
+      (s) =>
+        coversAction(s, action) &&
+        (condition ? conditionValue(s, condition[0], condition[1]).some(condition[2]) : !s.Condition),
+    );
+  const ok = (v: string) => v === 'NO_THREATS_FOUND';
+  const reads =
+    has('s3:GetObject', ['StringNotEquals', SCAN_TAG, ok]) &&
+    has('s3:GetObjectVersion', ['StringNotEquals', SCAN_TAG, ok]);
+  const tags =
+    has('s3:PutObjectTagging') &&
+    has('s3:DeleteObjectTagging') &&
+    has('s3:PutObject', ['Null', 's3:RequestObjectTagKeys', (v) => v === 'false']);
+  const who = `the user routes (${gatedRoleArns.length} roles)`;
+  return [
+    verdict(
+      'bucket.policy.scan-gate',
+      reads,
+      `Deny ${who} s3:GetObject/GetObjectVersion unless tagged NO_THREATS_FOUND`,
+      reads ? 'present' : 'no such deny',
+      'Users can read objects GuardDuty has not scanned clean: the scan gate is gone from the bucket policy, or names other roles. Redeploy the stack.',
+    ),
+    verdict(
+      'bucket.policy.scan-tags',
+      tags,
+      `Deny ${who} tag changes and tags at upload`,
+      tags ? 'present' : 'no such deny',
+      'Users could set or change the GuardDutyMalwareScanStatus tag, and so mark a file clean themselves. Redeploy the stack.',
+    ),
+  ];
+}

@@ -11,7 +11,7 @@ import {
 import { CAUSES } from '../causes';
 import { CheckResult, guarded, skip, verdict } from '../check';
 import { listOutput, Outputs } from '../outputs';
-import { bucketPolicyDenies } from './bucket-policy';
+import { bucketPolicyDenies, scanGateDenies } from './bucket-policy';
 
 /** The data bucket's settings, as S3 reports them now. */
 export async function bucketChecks(client: S3Client, o: Outputs): Promise<CheckResult[]> {
@@ -96,7 +96,22 @@ export async function bucketChecks(client: S3Client, o: Outputs): Promise<CheckR
       'denies plain HTTP, TLS < 1.2, SSE-C and other encryption',
       async () => {
         const { Policy } = await client.send(new GetBucketPolicyCommand({ Bucket }));
-        return bucketPolicyDenies(Policy ?? '{}', Bucket, o.BucketEncryption);
+        const gated = [
+          o.IdentityPoolRoleArn,
+          o.WebIdentityRoleArn,
+          o.PresignRoleArn,
+          o.WorkflowsConnectorRoleArn,
+        ];
+        return [
+          ...bucketPolicyDenies(Policy ?? '{}', Bucket, o.BucketEncryption),
+          ...(o.MalwareScanning === 'guardduty'
+            ? scanGateDenies(
+                Policy ?? '{}',
+                Bucket,
+                gated.filter((arn): arn is string => Boolean(arn)),
+              )
+            : []),
+        ];
       },
     )),
     ...(await one('bucket.logging', o.AccessLogBucketName ?? 'a log bucket', async () => {

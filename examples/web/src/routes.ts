@@ -5,6 +5,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   ListObjectsV2Command,
   S3Client,
   type S3ClientConfig,
@@ -14,6 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { XhrHttpHandler } from '@aws-sdk/xhr-http-handler';
 import type { ClientConfig } from './config';
 import { resumableUpload } from './resumable-upload';
+import { presignRefusalMessage, taggedRefusalMessage } from './scan-state';
 
 export interface StoredFile {
   readonly key: string;
@@ -124,8 +126,19 @@ export function sdkRoute(
       return { key: Key, how: file.size > PART_SIZE ? `multipart upload, ${parts} parts` : 'one PutObject' };
     },
     async download(key) {
-      const got = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
-      return new Blob([new Uint8Array(await got.Body!.transformToByteArray())]);
+      try {
+        const got = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
+        return new Blob([new Uint8Array(await got.Body!.transformToByteArray())]);
+      } catch (error) {
+        // With malware scanning, S3 refuses a file not scanned clean: its tag says why.
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 403)
+          throw error;
+        const tagging = await s3
+          .send(new GetObjectTaggingCommand({ Bucket, Key: key }))
+          .catch(() => undefined);
+        const message = tagging && taggedRefusalMessage(tagging.TagSet ?? []);
+        throw message ? new Error(message) : error;
+      }
     },
     remove: async (key) => {
       await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
@@ -230,6 +243,8 @@ function presignApi(config: ClientConfig, idToken: string) {
       body: body ? JSON.stringify(body) : undefined,
     });
     const json = await response.json();
+    const scan = response.ok ? undefined : presignRefusalMessage(response.status, json.error);
+    if (scan) throw new Error(scan);
     if (!response.ok) throw new Error(`${verb} ${path}: ${response.status} ${json.message ?? json.error}`);
     return json;
   };
