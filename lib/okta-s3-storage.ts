@@ -21,6 +21,7 @@ import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/
 import { clientConfigOf } from './client-config';
 import { ComplianceProfile } from './compliance';
 import { LogsKey } from './constructs/logs-key';
+import { Offboarding, OffboardingOptions } from './constructs/offboarding';
 import { PrivateNetwork } from './constructs/private-network';
 import { throwIfProblems } from './validation/problems';
 
@@ -96,6 +97,13 @@ export interface OktaS3StorageProps {
    */
   readonly compliance?: ComplianceProfile;
   /**
+   * Offboarding: when Okta deactivates or starts deleting a person, an Okta event hook (and a
+   * scheduled read of Okta's System Log) moves their `users/<sub>/` to `offboarded/<sub>/`, which no
+   * user route reaches, kept for `retention`.
+   * @default - no offboarding
+   */
+  readonly offboarding?: OffboardingOptions;
+  /**
    * The VPC the presign function runs in, under the Control Tower profile. Its subnets must reach
    * STS and S3 (endpoints or NAT).
    * @default - a new `PrivateNetwork` (isolated subnets, S3 and STS endpoints), under that profile
@@ -127,6 +135,8 @@ export class OktaS3Storage extends Construct {
   public readonly monitoring?: StorageMonitoring;
   /** The hosted web client, when `webClient` is set. */
   public readonly webClient?: WebClient;
+  /** The offboarding hook, queue and functions, when `offboarding` is set. */
+  public readonly offboarding?: Offboarding;
 
   private readonly allowedOrigins: readonly string[];
   private readonly callbackUrls: string[];
@@ -225,6 +235,21 @@ export class OktaS3Storage extends Construct {
         stage: this.presignApi.api.deploymentStage,
         accessLogGroup: this.presignApi.accessLogGroup,
       });
+    }
+    if (props.offboarding) {
+      this.offboarding = new Offboarding(this, 'Offboarding', {
+        ...props.offboarding,
+        ...(controlTower
+          ? { tracing: true, logEncryptionKey: this.logsKey!.key, vpc: props.vpc ?? this.network!.vpc }
+          : {}),
+        bucket,
+        usersPrefix,
+        api: this.presignApi.api,
+        oktaOrgUrl: originOf(federation.issuer),
+        alarms: this.monitoring !== undefined,
+        alarmTopic: this.monitoring?.alarmTopic,
+      });
+      this.network?.allowOffboardingFrom(this.offboarding.functions);
     }
     if (this.webClient) this.serveWebClient(this.webClient);
   }

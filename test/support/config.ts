@@ -44,6 +44,7 @@ export function testConfig(): OktaS3Config {
           throttlingRateLimit: 10,
           throttlingBurstLimit: 20,
         },
+        offboarding: { retentionDays: 30 },
         userPool: {
           domainPrefix: 'test-files-dev',
           callbackUrls: ['https://files.test.example/callback'],
