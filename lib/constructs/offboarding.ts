@@ -253,7 +253,7 @@ export class Offboarding extends Construct {
     this.nameSourceAccount();
 
     if (props.alarms ?? true) this.alarms.push(...this.createAlarms(props));
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(usersPrefix, Boolean(props.tracing) || props.vpc !== undefined);
   }
 
   private createAlarms(props: OffboardingProps): cloudwatch.Alarm[] {
@@ -411,7 +411,7 @@ export class Offboarding extends Construct {
     }
   }
 
-  private acknowledgeFindings() {
+  private acknowledgeFindings(usersPrefix: string, anyResource: boolean) {
     for (const method of this.hookResource.node.findAll().filter((c) => c instanceof apigw.Method)) {
       const preflight = (method as apigw.Method).httpMethod === 'OPTIONS';
       const reason = preflight
@@ -432,18 +432,30 @@ export class Offboarding extends Construct {
         },
       ]);
     }
-    for (const fn of this.functions) {
-      NagSuppressions.addResourceSuppressions(
-        fn.role!.node.findChild('DefaultPolicy'),
-        [
-          {
-            id: 'AwsSolutions-IAM5',
-            reason:
-              "Wildcards are limited to this function's own log streams (Lambda names them), the folders it manages (the users' folder, offboarded/ or the ledger) of this one bucket, and, in a VPC or with tracing, the network-interface and X-Ray actions that support no resource-level permissions.",
-          },
-        ],
-        true,
-      );
+    const folders: [lambda.Function, string[]][] = [
+      [this.hook, [OFFBOARDING_LEDGER_PREFIX]],
+      [this.reconciler, [OFFBOARDING_LEDGER_PREFIX]],
+      [this.mover, [usersPrefix, OFFBOARDED_PREFIX]],
+    ];
+    for (const [fn, prefixes] of folders) {
+      NagSuppressions.addResourceSuppressions(fn.role!.node.findChild('DefaultPolicy'), [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "Lambda names its log streams itself, so the function may write any stream of its own log group; its S3 grant is the folders it manages (the users' folder and offboarded/ for the mover, the ledger for the hook and the reconciler) of this one bucket, whose keys it cannot know in advance. With tracing or in a VPC, X-Ray's writes and Lambda's network-interface actions, which support no resource-level permissions, are granted on *.",
+          appliesTo: [
+            {
+              regex: String.raw`/^Resource::arn:[^:]+:logs:[^:]+:[^:]+:log-group:<[A-Za-z0-9]+>:log-stream:\*$/`,
+            },
+            ...prefixes.map((prefix) => ({
+              regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${prefix.replace(/[/]/g, '\\/').replace(/[.-]/g, '\\$&')}\\*$/`,
+            })),
+            // X-Ray's writes (tracing) and the network-interface actions Lambda needs in a VPC
+            // support no resource-level permissions.
+            ...(anyResource ? ['Resource::*'] : []),
+          ],
+        },
+      ]);
     }
   }
 }

@@ -64,6 +64,7 @@ export function testConfig(): OktaS3Config {
           logoutUrls: ['https://files.prod.example/'],
         },
         workflows: { accountId: '999988887777', externalId: 'test-external-id-1234' },
+        offboarding: {},
       },
     },
   } satisfies OktaS3Config);
