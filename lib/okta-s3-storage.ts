@@ -21,7 +21,7 @@ import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/
 import { clientConfigOf } from './client-config';
 import { ComplianceProfile } from './compliance';
 import { LogsKey } from './constructs/logs-key';
-import { Offboarding, OffboardingOptions } from './constructs/offboarding';
+import { Offboarding, OffboardingOptions, OKTA_EVENT_HOOK_PATH } from './constructs/offboarding';
 import { PrivateNetwork } from './constructs/private-network';
 import { throwIfProblems } from './validation/problems';
 
@@ -422,6 +422,28 @@ export class OktaS3Storage extends Construct {
         'WebClientBucketName',
         this.webClient.bucket.bucketName,
         "Bucket holding the web client's files (deployed by the stack)",
+      );
+    }
+    if (this.offboarding) {
+      output(
+        'OktaEventHookUrl',
+        `${presignApi.api.url}${OKTA_EVENT_HOOK_PATH}`,
+        'Endpoint URL of the Okta event hook (offboarding)',
+      );
+      output(
+        'OktaEventHookSecretArn',
+        this.offboarding.hookSecret.secretArn,
+        'Secret whose value Okta sends as the Authorization header of the event hook',
+      );
+      output(
+        'OktaApiTokenSecretArn',
+        this.offboarding.oktaApiTokenSecret.secretArn,
+        "Secret to hold an Okta API token for reading the System Log (offboarding's reconciler)",
+      );
+      output(
+        'OffboardingDeadLetterQueueUrl',
+        this.offboarding.deadLetterQueue.queueUrl,
+        'Offboarding moves that failed every attempt',
       );
     }
     if (this.workflowsConnector) {

@@ -77,6 +77,18 @@ const DEFAULT_PROFILE_LEDGER: GuardAcknowledgement[] = [
       'CloudWatch Logs encrypts every log group at rest with service-managed keys; a customer managed key would add a key policy for logs.<region>.amazonaws.com and a monthly key cost, and these logs hold no file contents, tokens or URLs.',
   },
   {
+    control: 'CT.LAMBDA.PR.3',
+    resource: /^Offboarding(Hook|Mover|Reconciler)[0-9A-F]{8}$/,
+    reason:
+      "The offboarding functions reach only public AWS endpoints (S3, SQS, Secrets Manager) and Okta's System Log on the internet, no private resource; a VPC would need endpoints and, for Okta, a NAT gateway. The Control Tower profile puts them in the VPC.",
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    resource: /^Offboarding(Hook|Mover|Reconciler)Logs[0-9A-F]{8}$/,
+    reason:
+      'As for the presign logs: CloudWatch Logs encrypts every log group at rest with service-managed keys, and the offboarding logs hold Okta user ids and counts, no file contents or secrets. The Control Tower profile encrypts them with its logs key.',
+  },
+  {
     control: 'CT.CLOUDWATCH.PR.2',
     resource: /^PresignApi(AccessLogs|HandlerLogs)[0-9A-F]{8}$/,
     templates: ['example dev'],

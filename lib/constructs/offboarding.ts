@@ -428,7 +428,7 @@ export class Offboarding extends Construct {
         {
           id: 'AwsSolutions-SMG4',
           reason:
-            'The value is shared with Okta by hand (the event hook header, or an Okta API token Okta issues), so Secrets Manager cannot rotate it alone; README, Operate, "Rotating the offboarding secrets".',
+            'The value is shared with Okta by hand (the event hook header, or an Okta API token Okta issues), so Secrets Manager cannot rotate it alone; docs/OPERATE.md, "Rotating the offboarding secrets".',
         },
       ]);
     }

@@ -25,7 +25,7 @@ export interface OffboardingAlarmSources {
 /**
  * One alarm per way an offboarding can fail, each at the first occurrence: a job in the
  * dead-letter queue (a move failed five times), a hook delivery that failed (or a hook crash), a
- * failed move attempt, a failed reconciliation. README, Operate: "An offboarding that failed".
+ * failed move attempt, a failed reconciliation. docs/OPERATE.md, "An offboarding that failed".
  */
 export function offboardingAlarms(scope: Construct, sources: OffboardingAlarmSources): cloudwatch.Alarm[] {
   const period = Duration.minutes(5);
@@ -54,7 +54,7 @@ export function offboardingAlarms(scope: Construct, sources: OffboardingAlarmSou
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `${description} Runbook: README, Operate, "An offboarding that failed".`,
+      alarmDescription: `${description} Runbook: docs/OPERATE.md, "An offboarding that failed".`,
     });
   return [
     alarm(

@@ -138,7 +138,9 @@ test('alarms: dead letters, hook, mover and reconciler failures, each at the fir
   const alarms = allOf(template, 'AWS::CloudWatch::Alarm');
   expect(alarms).toHaveLength(4);
   for (const alarm of alarms) expect(alarm.Properties.Threshold).toBe(1);
-  expect(alarms.map((a) => a.Properties.AlarmDescription).join('\n')).toContain('An offboarding that failed');
+  expect(alarms.map((a) => a.Properties.AlarmDescription).join('\n')).toContain(
+    'docs/OPERATE.md, "An offboarding that failed"',
+  );
 });
 
 test('every function writes JSON logs to its own log group', () => {
