@@ -8,7 +8,8 @@ export const SECRET = 'okta-hook-secret-0123456789abcdef';
 export function oktaEvent(
   sub: string,
   eventType = 'user.lifecycle.deactivate',
-  uuid = `uuid-${sub}-${eventType.length}`,
+  // A well-formed uuid whatever the sub holds, so a hostile sub is refused for itself alone.
+  uuid = `uuid-${sub.replace(/[^A-Za-z0-9]/g, 'x')}-${eventType.length}`,
 ) {
   return {
     uuid,
