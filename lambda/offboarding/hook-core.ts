@@ -71,8 +71,14 @@ export async function handleHookRequest(request: HookRequest, deps: HookDeps): P
     return { statusCode: 200, body: JSON.stringify({ verification: challenge }) };
   }
   if (request.method !== 'POST') return refuse(`method ${request.method}`);
-  if (!authorization || !sameSecret(authorization, await deps.secret()))
-    return refuse('wrong or missing secret');
+  let secret: string;
+  try {
+    secret = await deps.secret();
+  } catch (error) {
+    deps.log({ outcome: 'failed', reason: `secret: ${errorName(error)}` });
+    return UNAVAILABLE;
+  }
+  if (!authorization || !sameSecret(authorization, secret)) return refuse('wrong or missing secret');
   const delivery = parseHookDelivery(request.body);
   if (!delivery) return refuse('malformed delivery');
   const { eventId, jobs } = delivery;

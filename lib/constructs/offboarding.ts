@@ -259,11 +259,8 @@ export class Offboarding extends Construct {
   private createAlarms(props: OffboardingProps): cloudwatch.Alarm[] {
     const alarms = offboardingAlarms(this, {
       deadLetterQueue: this.deadLetterQueue,
-      hook: this.hook,
       hookLogGroup: this.logGroups[0],
-      mover: this.mover,
       moverLogGroup: this.logGroups[1],
-      reconciler: this.reconciler,
       reconcilerLogGroup: this.logGroups[2],
       metricNamespace: props.metricNamespace ?? `OktaS3Storage/${Stack.of(this).stackName}`,
     });

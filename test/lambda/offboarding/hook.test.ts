@@ -156,3 +156,14 @@ describe('the secret comparison', () => {
     expect(sameSecret('', '')).toBe(false);
   });
 });
+
+test('a secret that cannot be read is a logged 503, never a crash (Okta retries once)', async () => {
+  const { post, queued, logs } = hook({
+    secret: async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    },
+  });
+  expect((await post(delivery([oktaEvent(BOB)]))).statusCode).toBe(503);
+  expect(queued).toEqual([]);
+  expect(logs).toEqual([{ outcome: 'failed', reason: 'secret: ThrottlingException' }]);
+});
