@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ComplianceProfile, OktaFederation, OktaS3Storage, PrivateNetwork } from '../../lib';
 import { TEST_CLIENT_IDS, TEST_ISSUER, STORE_ENV, STORE_USER_POOL } from '../support/config';
@@ -9,7 +10,10 @@ import { allOf } from '../support/resources';
 
 /* Offboarding under the Control Tower profile: its functions in the VPC, with endpoints for what they call. */
 
-const stack = new Stack(new App(), 'RegulatedOffboarding', { env: STORE_ENV });
+// The template, not the code: no bundling.
+const stack = new Stack(new App({ context: { [cxapi.BUNDLING_STACKS]: [] } }), 'RegulatedOffboarding', {
+  env: STORE_ENV,
+});
 const federation = new OktaFederation(stack, 'Okta', { issuer: TEST_ISSUER, clientIds: TEST_CLIENT_IDS });
 new OktaS3Storage(stack, 'Store', {
   federation,
