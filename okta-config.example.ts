@@ -121,6 +121,11 @@ export const config: OktaS3Config = {
       // Optional: the Okta Workflows AWS S3 connector. Both values are shown by Okta Workflows
       // when you create the connection.
       workflows: { accountId: '222222222222', externalId: 'example-external-id-from-okta-workflows' },
+      // Optional: offboarding (README: Offboarding). When Okta deactivates or deletes a person,
+      // their users/<sub>/ moves to offboarded/<sub>/, kept retentionDays (1-36500); a read of
+      // Okta's System Log every reconcileIntervalMinutes (5-1440) catches missed events. After
+      // deploy, register the Okta event hook with the generated secret.
+      offboarding: { retentionDays: 365, reconcileIntervalMinutes: 60 },
     },
   },
 };

@@ -108,6 +108,10 @@ export class OktaS3StorageStack extends Stack {
       },
       monitoring: this.monitoringOptions(settings.monitoring),
       workflowsConnector: settings.workflows && { ...settings.workflows },
+      offboarding: settings.offboarding && {
+        retention: Duration.days(settings.offboarding.retentionDays),
+        reconcileInterval: Duration.minutes(settings.offboarding.reconcileIntervalMinutes),
+      },
       webClient: this.webClientOptions(settings.webClient, {
         accessLogRetention: Duration.days(storage.accessLogRetentionDays),
         deploymentLogRetention: presign.logRetentionDays,

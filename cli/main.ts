@@ -5,6 +5,7 @@
  *
  *   okta-s3-storage verify [options]          checks a deployed stack (cli/verify/)
  *   okta-s3-storage client-config [options]   writes a front end's configuration (cli/client-config/)
+ *   okta-s3-storage restore-offboarded [...]  moves an offboarded person's files back (cli/restore/)
  *
  * Exit codes (the same for every command): 0 success or --help; 1 a check failed, or the command
  * could not run (arguments, files, credentials), told apart by the output: results on stdout,
@@ -13,16 +14,19 @@
 import { closest } from '../app/config/keys';
 import { main as clientConfig } from './client-config/main';
 import { Io, main as verify } from './verify/main';
+import { main as restoreOffboarded } from './restore/main';
 
-export const COMMANDS = ['verify', 'client-config'] as const;
+export const COMMANDS = ['verify', 'client-config', 'restore-offboarded'] as const;
 
 export const HELP = `Usage: okta-s3-storage <command> [options]
 
 Commands:
   verify          check a deployed okta-s3-storage stack in your own account
   client-config   write amplify_outputs.json and okta-s3-client.json from a deployment's outputs
+  restore-offboarded
+                  move an offboarded person's files back to users/<sub>/ (administrators)
 
-Both read the outputs of \`cdk deploy --outputs-file outputs.json\` (--outputs FILE).
+Each reads the outputs of \`cdk deploy --outputs-file outputs.json\` (--outputs FILE).
 Run \`okta-s3-storage <command> --help\` for a command's options.
 
 Exit codes: 0 success (or --help); 1 a check failed, or the command could not run (bad arguments,
@@ -39,6 +43,7 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
   }
   if (command === 'verify') return verify(argv, io);
   if (command === 'client-config') return clientConfig(rest);
+  if (command === 'restore-offboarded') return restoreOffboarded(rest, { out, err });
   const near = closest(command, COMMANDS);
   err.write(
     `okta-s3-storage: unknown command "${command}"${near ? `; did you mean "${near}"?` : `: the commands are ${COMMANDS.join(', ')}`} (see --help)\n`,

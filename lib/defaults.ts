@@ -29,6 +29,10 @@ export class Defaults {
   public static readonly ID_TOKEN_VALIDITY_MINUTES = 60;
   /** Minutes after an Okta sign-in that route 3 honours the token's team memberships. */
   public static readonly TEAM_MEMBERSHIP_MAX_AGE_MINUTES = 60;
+  /** Days a person's moved files are kept under `offboarded/<sub>/`. */
+  public static readonly OFFBOARDED_RETENTION_DAYS = 365;
+  /** Minutes between the offboarding reconciler's reads of Okta's System Log. */
+  public static readonly OFFBOARDING_RECONCILE_INTERVAL_MINUTES = 60;
   /** Name of the Okta identity provider in the user pool. */
   public static readonly PROVIDER_NAME = 'Okta';
 

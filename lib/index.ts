@@ -7,6 +7,7 @@ export * from './constructs/okta-federation';
 export * from './constructs/user-identity-pool';
 export * from './constructs/okta-web-identity-role';
 export * from './constructs/workflows-connector-role';
+export * from './constructs/offboarding';
 export * from './constructs/federated-user-pool';
 export * from './constructs/presign-api';
 export * from './constructs/storage-monitoring';

@@ -21,6 +21,7 @@ import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/
 import { clientConfigOf } from './client-config';
 import { ComplianceProfile } from './compliance';
 import { LogsKey } from './constructs/logs-key';
+import { Offboarding, OffboardingOptions, OKTA_EVENT_HOOK_PATH } from './constructs/offboarding';
 import { PrivateNetwork } from './constructs/private-network';
 import { MalwareProtection } from './constructs/malware-protection';
 import { MalwareQuarantine } from './constructs/malware-quarantine';
@@ -99,6 +100,13 @@ export interface OktaS3StorageProps {
    */
   readonly compliance?: ComplianceProfile;
   /**
+   * Offboarding: when Okta deactivates or starts deleting a person, an Okta event hook (and a
+   * scheduled read of Okta's System Log) moves their `users/<sub>/` to `offboarded/<sub>/`, which no
+   * user route reaches, kept for `retention`.
+   * @default - no offboarding
+   */
+  readonly offboarding?: OffboardingOptions;
+  /**
    * The VPC the presign function runs in, under the Control Tower profile. Its subnets must reach
    * STS and S3 (endpoints or NAT).
    * @default - a new `PrivateNetwork` (isolated subnets, S3 and STS endpoints), under that profile
@@ -137,6 +145,8 @@ export class OktaS3Storage extends Construct {
   public readonly monitoring?: StorageMonitoring;
   /** The hosted web client, when `webClient` is set. */
   public readonly webClient?: WebClient;
+  /** The offboarding hook, queue and functions, when `offboarding` is set. */
+  public readonly offboarding?: Offboarding;
 
   private readonly allowedOrigins: readonly string[];
   private readonly callbackUrls: string[];
@@ -262,6 +272,21 @@ export class OktaS3Storage extends Construct {
         alarmTopic: this.monitoring?.alarmTopic,
         ...(controlTower ? { vpc: props.vpc ?? this.network!.vpc, logEncryptionKey: this.logsKey!.key } : {}),
       });
+    }
+    if (props.offboarding) {
+      this.offboarding = new Offboarding(this, 'Offboarding', {
+        ...props.offboarding,
+        ...(controlTower
+          ? { tracing: true, logEncryptionKey: this.logsKey!.key, vpc: props.vpc ?? this.network!.vpc }
+          : {}),
+        bucket,
+        usersPrefix,
+        api: this.presignApi.api,
+        oktaOrgUrl: originOf(federation.issuer),
+        alarms: this.monitoring !== undefined,
+        alarmTopic: this.monitoring?.alarmTopic,
+      });
+      this.network?.allowOffboardingFrom(this.offboarding.functions);
     }
     if (this.webClient) this.serveWebClient(this.webClient);
   }
@@ -444,6 +469,28 @@ export class OktaS3Storage extends Construct {
         'WebClientBucketName',
         this.webClient.bucket.bucketName,
         "Bucket holding the web client's files (deployed by the stack)",
+      );
+    }
+    if (this.offboarding) {
+      output(
+        'OktaEventHookUrl',
+        `${presignApi.api.url}${OKTA_EVENT_HOOK_PATH}`,
+        'Endpoint URL of the Okta event hook (offboarding)',
+      );
+      output(
+        'OktaEventHookSecretArn',
+        this.offboarding.hookSecret.secretArn,
+        'Secret whose value Okta sends as the Authorization header of the event hook',
+      );
+      output(
+        'OktaApiTokenSecretArn',
+        this.offboarding.oktaApiTokenSecret.secretArn,
+        "Secret to hold an Okta API token for reading the System Log (offboarding's reconciler)",
+      );
+      output(
+        'OffboardingDeadLetterQueueUrl',
+        this.offboarding.deadLetterQueue.queueUrl,
+        'Offboarding moves that failed every attempt',
       );
     }
     if (this.workflowsConnector) {

@@ -39,6 +39,8 @@ const CONTROL_TOWER_PROFILE = 'test control-tower prod';
 const DEFAULT_PROFILE = NAMES.filter((name) => name !== CONTROL_TOWER_PROFILE);
 const SSE_S3_DATA_BUCKETS = ['test dev', 'example dev', 'test web dev'];
 const WEB_CLIENT = ['test web dev', 'test web prod'];
+/** The default-profile environments with offboarding on (the example turns it on in prod only). */
+const OFFBOARDING = ['test dev', 'test prod', 'example prod', 'test web dev', 'test web prod'];
 
 /** A template that must fail: shows the rules really run and findings really reach the ledger. */
 const NEGATIVE_CONTROL = {
@@ -96,6 +98,20 @@ const DEFAULT_PROFILE_LEDGER: GuardAcknowledgement[] = [
     resource: /^PresignApi(AccessLogs|HandlerLogs)[0-9A-F]{8}$/,
     reason:
       'CloudWatch Logs encrypts every log group at rest with service-managed keys; a customer managed key would add a key policy for logs.<region>.amazonaws.com and a monthly key cost, and these logs hold no file contents, tokens or URLs.',
+  },
+  {
+    control: 'CT.LAMBDA.PR.3',
+    resource: /^Offboarding(Hook|Mover|Reconciler)[0-9A-F]{8}$/,
+    templates: OFFBOARDING,
+    reason:
+      "The offboarding functions reach only public AWS endpoints (S3, SQS, Secrets Manager) and Okta's System Log on the internet, no private resource; a VPC would need endpoints and, for Okta, a NAT gateway. The Control Tower profile puts them in the VPC.",
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    resource: /^Offboarding(Hook|Mover|Reconciler)Logs[0-9A-F]{8}$/,
+    templates: OFFBOARDING,
+    reason:
+      'As for the presign logs: CloudWatch Logs encrypts every log group at rest with service-managed keys, and the offboarding logs hold Okta user ids and counts, no file contents or secrets. The Control Tower profile encrypts them with its logs key.',
   },
   {
     control: 'CT.CLOUDWATCH.PR.2',

@@ -197,9 +197,45 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
       })),
     ),
   ],
+  // Offboarding: the hook route takes Okta's shared secret, not Cognito; the secrets are shared with
+  // Okta by hand; each function's wildcards are its log streams and the folders it manages.
+  offboarding: offboardingAcknowledgements([]),
+  // With tracing (prod) or in a VPC (Control Tower), X-Ray's and the network-interface actions too.
+  offboardingAnyResource: offboardingAcknowledgements(['Resource::*']),
   // Without a domain name of its own, CloudFront's default certificate sets the minimum TLS version.
   webClientOnCloudFrontDomain: [{ path: 'WebClient/Distribution/Resource', id: 'AwsSolutions-CFR4' }],
 };
+
+function offboardingAcknowledgements(anyResource: string[]): Omit<Acknowledgement, 'reason'>[] {
+  const folders: [string, string[]][] = [
+    ['Hook', ['offboarding\\-ledger']],
+    ['Reconciler', ['offboarding\\-ledger']],
+    ['Mover', ['users', 'offboarded']],
+  ];
+  return [
+    ...['GET', 'POST', 'OPTIONS'].flatMap((method) =>
+      ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+        path: `PresignApi/Api/Default/okta-event-hook/${method}/Resource`,
+        id,
+      })),
+    ),
+    ...['HookSecret', 'OktaApiToken'].map((secret) => ({
+      path: `Offboarding/${secret}/Resource`,
+      id: 'AwsSolutions-SMG4',
+    })),
+    ...folders.map(([fn, prefixes]) => ({
+      path: `Offboarding/${fn}Role/DefaultPolicy/Resource`,
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        {
+          regex: String.raw`/^Resource::arn:[^:]+:logs:[^:]+:[^:]+:log-group:<[A-Za-z0-9]+>:log-stream:\*$/`,
+        },
+        ...prefixes.map((folder) => ({ regex: `/^Resource::<[A-Za-z0-9]+\\.Arn>\\/${folder}\\/\\*$/` })),
+        ...anyResource,
+      ],
+    })),
+  ];
+}
 
 /** How cdk-nag stores an acknowledgement in the resource's metadata. */
 interface StoredSuppression {
@@ -224,22 +260,27 @@ function acknowledgements({ stack }: SynthesizedStack): Acknowledgement[] {
 }
 
 const CASES: [string, string, unknown, string[]][] = [
-  ['dev', 'dev', undefined, ['defaultProfile', 'dev']],
-  ['prod', 'prod', undefined, ['defaultProfile', 'prod']],
+  ['dev', 'dev', undefined, ['defaultProfile', 'dev', 'offboarding']],
+  ['prod', 'prod', undefined, ['defaultProfile', 'prod', 'offboarding']],
   [
     'dev, hosting the web client',
     'dev',
     webClientTestConfig(),
-    ['defaultProfile', 'dev', 'webClient', 'webClientOnCloudFrontDomain'],
+    ['defaultProfile', 'dev', 'webClient', 'webClientOnCloudFrontDomain', 'offboarding'],
   ],
   [
     'prod, hosting the web client at its own domain',
     'prod',
     webClientTestConfig(),
-    ['defaultProfile', 'prod', 'webClient'],
+    ['defaultProfile', 'prod', 'webClient', 'offboarding'],
   ],
-  ['prod, under the Control Tower profile', 'prod', controlTowerTestConfig(), ['prod', 'controlTower']],
-  ['prod, with sharing', 'prod', sharingTestConfig(), ['defaultProfile', 'prod', 'sharing']],
+  [
+    'prod, under the Control Tower profile',
+    'prod',
+    controlTowerTestConfig(),
+    ['prod', 'controlTower', 'offboardingAnyResource'],
+  ],
+  ['prod, with sharing', 'prod', sharingTestConfig(), ['defaultProfile', 'prod', 'sharing', 'offboarding']],
 ];
 
 /**

@@ -1,6 +1,12 @@
 import { Defaults } from '../../lib/defaults';
 import { DEFAULT_THRESHOLDS } from '../../lib/monitoring/thresholds';
-import { MonitoringSettings, PresignSettings, StorageSettings, WebClientSettings } from './types';
+import {
+  MonitoringSettings,
+  OffboardingSettings,
+  PresignSettings,
+  StorageSettings,
+  WebClientSettings,
+} from './types';
 
 /*
  * The configuration's view of the constructs' defaults (lib/defaults.ts): the config file only
@@ -50,3 +56,9 @@ export { MAX_SINGLE_PUT_BYTES, MAX_URL_EXPIRY_SECONDS, MULTIPART_LIMITS } from '
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** Offboarding's defaults, when the `offboarding` section is present. */
+export const DEFAULT_OFFBOARDING = {
+  retentionDays: Defaults.OFFBOARDED_RETENTION_DAYS,
+  reconcileIntervalMinutes: Defaults.OFFBOARDING_RECONCILE_INTERVAL_MINUTES,
+} as const satisfies OffboardingSettings;

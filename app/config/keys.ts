@@ -10,6 +10,7 @@ import type {
   UserPoolSettings,
   WebClientSettings,
   WorkflowsSettings,
+  OffboardingSettings,
 } from './types';
 
 /**
@@ -44,6 +45,7 @@ export const ENVIRONMENT_KEYS = keysOf<EnvironmentConfig>()([
   'monitoring',
   'userPool',
   'workflows',
+  'offboarding',
   'webClient',
   'compliance',
   'malwareScanning',
@@ -97,6 +99,7 @@ export const USER_POOL_KEYS = keysOf<UserPoolSettings>()([
   'logoutUrls',
   'idTokenValidityMinutes',
 ]);
+export const OFFBOARDING_KEYS = keysOf<OffboardingSettings>()(['retentionDays', 'reconcileIntervalMinutes']);
 export const WORKFLOWS_KEYS = keysOf<WorkflowsSettings>()(['accountId', 'externalId']);
 export const WEB_CLIENT_KEYS = keysOf<WebClientSettings>()([
   'enabled',

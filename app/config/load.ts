@@ -51,6 +51,8 @@ const ENVIRONMENT_FIELDS: Record<string, FieldKind> = {
   'userPool.idTokenValidityMinutes': 'number',
   'workflows.accountId': 'string',
   'workflows.externalId': 'string',
+  'offboarding.retentionDays': 'number',
+  'offboarding.reconcileIntervalMinutes': 'number',
   ...Object.fromEntries(
     Object.entries(DEFAULT_WEB_CLIENT).map(([k, v]) => [`webClient.${k}`, kindOfDefault(v)]),
   ),

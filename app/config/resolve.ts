@@ -2,6 +2,7 @@ import * as path from 'path';
 import {
   DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
   DEFAULT_MONITORING,
+  DEFAULT_OFFBOARDING,
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
   DEFAULT_WEB_CLIENT,
@@ -52,6 +53,7 @@ export function resolveEnvironment(
       idTokenValidityMinutes: env.userPool.idTokenValidityMinutes ?? DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
     },
     workflows: env.workflows,
+    offboarding: env.offboarding && { ...DEFAULT_OFFBOARDING, ...env.offboarding },
     webClient: webClientOf({ ...DEFAULT_WEB_CLIENT, ...env.webClient }, projectDir),
   };
 }

@@ -92,6 +92,12 @@ export interface EnvironmentConfig {
    * @default no connector role
    */
   readonly workflows?: WorkflowsSettings;
+  /**
+   * Offboarding: an Okta event hook (and a scheduled read of Okta's System Log) moves a deactivated
+   * or deleted person's `users/<sub>/` to `offboarded/<sub>/`. On only when this is set.
+   * @default no offboarding
+   */
+  readonly offboarding?: Partial<OffboardingSettings>;
   /** Hosting of the built web client on CloudFront. @default see {@link WebClientSettings} (off) */
   readonly webClient?: Partial<WebClientSettings>;
   /**
@@ -253,6 +259,13 @@ export interface WebClientSettings {
   readonly certificateArn?: string;
 }
 
+export interface OffboardingSettings {
+  /** Days moved files are kept under `offboarded/<sub>/` before they expire. @default 365 */
+  readonly retentionDays: number;
+  /** Minutes between reads of Okta's System Log for events the hook missed (5 to 1440). @default 60 */
+  readonly reconcileIntervalMinutes: number;
+}
+
 export interface WorkflowsSettings {
   /** The AWS account id Okta Workflows shows when an S3 connection is created. */
   readonly accountId: string;
@@ -280,6 +293,7 @@ export interface ResolvedEnvironment {
   readonly monitoring: MonitoringSettings;
   readonly userPool: UserPoolSettings & { readonly idTokenValidityMinutes: number };
   readonly workflows?: WorkflowsSettings;
+  readonly offboarding?: OffboardingSettings;
   /** `path` is absolute here: resolved against the project folder. */
   readonly webClient: WebClientSettings;
   readonly compliance: 'default' | 'control-tower';

@@ -1,5 +1,6 @@
 import {
   DEFAULT_MONITORING,
+  DEFAULT_OFFBOARDING,
   DEFAULT_PRESIGN,
   DEFAULT_STORAGE,
   DEFAULT_WEB_CLIENT,
@@ -38,6 +39,7 @@ import {
   USER_POOL_KEYS,
   WEB_CLIENT_KEYS,
   WORKFLOWS_KEYS,
+  OFFBOARDING_KEYS,
 } from './keys';
 import { OktaS3Config } from './types';
 
@@ -327,6 +329,17 @@ export function validateConfig(input: unknown): OktaS3Config {
     }
 
     checkWebClient(p, env);
+
+    if (env.offboarding !== undefined) {
+      const offboarding = { ...DEFAULT_OFFBOARDING, ...(section(`${p}.offboarding`, env.offboarding) ?? {}) };
+      known(`${p}.offboarding`, offboarding, OFFBOARDING_KEYS);
+      check(`${p}.offboarding.retentionDays`, offboarding.retentionDays, integerIn(1, 36_500));
+      check(
+        `${p}.offboarding.reconcileIntervalMinutes`,
+        offboarding.reconcileIntervalMinutes,
+        integerIn(5, 1440),
+      );
+    }
 
     if (env.workflows !== undefined) {
       const workflows = section(`${p}.workflows`, env.workflows) ?? {};

@@ -84,6 +84,7 @@ const topicArn = (r: ResourceView) =>
   `${arnPrefix(r, 'sns', true)}:${stringProp(r, 'TopicName') ?? r.logicalId}`;
 const alarmName = (r: ResourceView) => stringProp(r, 'AlarmName') ?? r.logicalId;
 const byLogicalId = { ref: (r: ResourceView) => r.logicalId };
+const queueName = (r: ResourceView) => stringProp(r, 'QueueName') ?? r.logicalId;
 const UPPER_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 // CloudFront ids: `E` and 13 more capitals or digits for a distribution, 14 for an origin access control.
 const distributionId = (r: ResourceView) => `E${stableToken(r.logicalId, 13, UPPER_AND_DIGITS)}`;
@@ -201,6 +202,18 @@ export const PHYSICAL_ID_RULES: Readonly<Record<string, PhysicalIdRule>> = {
     attributes: { Arn: (r) => `${arnPrefix(r, 'cloudwatch', true)}:alarm:${alarmName(r)}` },
   },
   'AWS::CloudWatch::Dashboard': { ref: (r) => stringProp(r, 'DashboardName') ?? r.logicalId },
+  // SQS return values: Ref is the queue URL; Arn and QueueName as documented for AWS::SQS::Queue.
+  'AWS::SQS::Queue': {
+    ref: (r) => `https://sqs.${r.env.region}.${r.env.urlSuffix}/${r.env.account}/${queueName(r)}`,
+    attributes: { Arn: (r) => `${arnPrefix(r, 'sqs', true)}:${queueName(r)}`, QueueName: queueName },
+  },
+  'AWS::SQS::QueuePolicy': byLogicalId,
+  // A secret's Ref is its ARN, which ends in a hyphen and six random characters.
+  'AWS::SecretsManager::Secret': {
+    ref: (r) =>
+      `${arnPrefix(r, 'secretsmanager', true)}:secret:${r.logicalId}-${stableToken(r.logicalId, 6, UPPER_AND_DIGITS)}`,
+  },
+  'AWS::Lambda::EventSourceMapping': byLogicalId,
   // CloudFront return values: a distribution's Ref is its id; DomainName is d<13 characters>.cloudfront.net.
   'AWS::CloudFront::Distribution': {
     ref: distributionId,

@@ -206,14 +206,29 @@ export function methodAuthorizationOf(
  * IdentitySource: "method.request.header.Authorization" for a Cognito authorizer,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-authorizer.html).
  */
-export function methodAuthorizationProblems(template: ResolvedTemplate): string[] {
+export function methodAuthorizationProblems(
+  template: ResolvedTemplate,
+  /**
+   * Top-level paths whose methods are deliberately open to API Gateway and authenticated by their
+   * function instead (the Okta event hook: Okta sends a shared secret, not a Cognito token).
+   */
+  openPaths: readonly string[] = [],
+): string[] {
   const { resources } = template;
+  const openResources = Object.keys(resources)
+    .filter(
+      (id) =>
+        resources[id].Type === 'AWS::ApiGateway::Resource' &&
+        openPaths.includes(String(resources[id].Properties.PathPart)),
+    )
+    .map((id) => template.ref(id));
   const poolArns = Object.keys(resources)
     .filter((id) => resources[id].Type === 'AWS::Cognito::UserPool')
     .map((id) => template.getAtt(id, 'Arn'));
   const problems: string[] = [];
   for (const [id, method] of Object.entries(resources)) {
     if (method.Type !== 'AWS::ApiGateway::Method' || method.Properties.HttpMethod === 'OPTIONS') continue;
+    if (openResources.includes(String(method.Properties.ResourceId))) continue;
     if (method.Properties.AuthorizationType !== 'COGNITO_USER_POOLS') {
       problems.push(`${id} is not authorized by a Cognito user pool`);
       continue;

@@ -48,6 +48,25 @@ const API_GATEWAY_METRICS = new Set([
   'Latency',
 ]);
 
+/**
+ * Metrics SQS publishes per queue, with the one dimension `QueueName` (Amazon SQS developer guide,
+ * "Available CloudWatch metrics for Amazon SQS",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html:
+ * ApproximateNumberOfMessagesVisible, ApproximateAgeOfOldestMessage, NumberOfMessagesSent…; "The
+ * only dimension that Amazon SQS sends to CloudWatch is QueueName").
+ */
+const SQS_QUEUE_METRICS = new Set([
+  'ApproximateAgeOfOldestMessage',
+  'ApproximateNumberOfMessagesDelayed',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesVisible',
+  'NumberOfEmptyReceives',
+  'NumberOfMessagesDeleted',
+  'NumberOfMessagesReceived',
+  'NumberOfMessagesSent',
+  'SentMessageSize',
+]);
+
 export function watchedMetrics(template: ResolvedTemplate): WatchedMetric[] {
   return resourcesOfType(template, 'AWS::CloudWatch::Alarm').map((alarm) => {
     const p = alarm.props;
@@ -94,6 +113,14 @@ export function unpublishedMetricProblem(template: ResolvedTemplate, m: WatchedM
     return stage
       ? undefined
       : `${where}: no stage ${m.dimensions.Stage} of an API named ${m.dimensions.ApiName}`;
+  }
+  if (m.namespace === 'AWS/SQS') {
+    if (!SQS_QUEUE_METRICS.has(m.metricName)) return `${where}: SQS publishes no such metric`;
+    if (!sameKeys(m.dimensions, ['QueueName'])) return `${where}: dimensions must be exactly QueueName`;
+    const queue = resourcesOfType(template, 'AWS::SQS::Queue').find(
+      (q) => template.getAtt(q.id, 'QueueName') === m.dimensions.QueueName,
+    );
+    return queue ? undefined : `${where}: no queue named ${m.dimensions.QueueName} in this template`;
   }
   const filters = metricFilters(template).filter(
     (f) => f.namespace === m.namespace && f.metricName === m.metricName,

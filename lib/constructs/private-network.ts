@@ -32,6 +32,8 @@ export interface PrivateNetworkProps {
 export class PrivateNetwork extends Construct {
   /** The services the presign function's code calls, as their endpoint names. */
   public static readonly PRESIGN_FUNCTION_SERVICES = ['s3', 'sts'];
+  /** The services the offboarding functions' code calls (besides Okta, which needs egress). */
+  public static readonly OFFBOARDING_FUNCTION_SERVICES = ['s3', 'secretsmanager', 'sqs'];
 
   public readonly vpc: ec2.Vpc;
   /** The STS endpoint, open only to the functions let in with `allowFrom`. */
@@ -72,6 +74,30 @@ export class PrivateNetwork extends Construct {
       subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       open: false,
     });
+  }
+
+  /**
+   * Adds interface endpoints for SQS and Secrets Manager, open only to the offboarding functions
+   * (S3 has its gateway endpoint). The reconciler also calls Okta's System Log, which no endpoint
+   * reaches: in these isolated subnets it fails and alarms, so bring a `vpc` with egress for it.
+   */
+  public allowOffboardingFrom(clients: ec2.IConnectable[]): void {
+    const endpoints = [
+      ['Sqs', ec2.InterfaceVpcEndpointAwsService.SQS],
+      ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+    ] as const;
+    for (const [id, service] of endpoints) {
+      const endpoint =
+        (this.vpc.node.tryFindChild(id) as ec2.InterfaceVpcEndpoint | undefined) ??
+        this.vpc.addInterfaceEndpoint(id, {
+          service,
+          privateDnsEnabled: true,
+          subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          open: false,
+        });
+      for (const client of clients)
+        endpoint.connections.allowDefaultPortFrom(client, `${id} from offboarding`);
+    }
   }
 
   /** Lets `client` (the presign function) reach the STS endpoint over HTTPS. */

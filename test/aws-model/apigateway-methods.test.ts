@@ -1,9 +1,24 @@
 import { methodAuthorizationProblems } from '../../emulator/model/apigateway-cognito-authorizer';
+import { OKTA_EVENT_HOOK_PATH } from '../../lib/constructs/offboarding';
 import { brokenTemplate, ENVIRONMENT_ROWS, environmentTemplate } from './environments';
 
 describe.each(ENVIRONMENT_ROWS)('API Gateway methods, %s', (_label, env) => {
-  test('every non-OPTIONS method takes ID tokens of the stack’s user pool from Authorization', () => {
-    expect(methodAuthorizationProblems(environmentTemplate(env))).toEqual([]);
+  test('every non-OPTIONS method but the Okta event hook’s takes ID tokens of the stack’s user pool from Authorization', () => {
+    expect(methodAuthorizationProblems(environmentTemplate(env), [OKTA_EVENT_HOOK_PATH])).toEqual([]);
+  });
+
+  test('the Okta event hook’s methods are the only open ones (GET and POST, into the hook function)', () => {
+    const problems = methodAuthorizationProblems(environmentTemplate(env));
+    const template = environmentTemplate(env);
+    const offboarding = Object.values(template.resources).some((r) => r.Type === 'AWS::SQS::Queue');
+    expect(problems).toEqual(
+      offboarding
+        ? [
+            expect.stringMatching(/^PresignApioktaeventhookGET[0-9A-F]{8} is not authorized/),
+            expect.stringMatching(/^PresignApioktaeventhookPOST[0-9A-F]{8} is not authorized/),
+          ]
+        : [],
+    );
   });
 });
 

@@ -31,10 +31,20 @@ describe.each(ENVIRONMENT_ROWS)('CloudWatch, %s', (_label, env) => {
   const watched = watchedMetrics(template);
 
   test('alarms watch Lambda errors, throttles and duration, the API’s 5xx and latency, dependency faults and refusals', () => {
+    const offboarding = Object.values(template.resources).some((r) => r.Type === 'AWS::SQS::Queue');
     expect(
       watched.map((m) => `${m.namespace.replace(/^OktaS3Storage\/.*/, 'custom')} ${m.metricName}`).sort(),
     ).toEqual(
       [
+        // Offboarding: its dead letters, and the failures its functions log.
+        ...(offboarding
+          ? [
+              'AWS/SQS ApproximateNumberOfMessagesVisible',
+              'custom OffboardingHookFailures',
+              'custom OffboardingMoverFailures',
+              'custom OffboardingReconcilerFailures',
+            ]
+          : []),
         'AWS/ApiGateway 5XXError',
         'AWS/ApiGateway Latency',
         'AWS/Lambda Duration',
@@ -124,6 +134,18 @@ describe('CloudWatch rules fail on broken templates', () => {
       'Throttles',
       (a: any) => a.Properties.Dimensions.push({ Name: 'Resource', Value: 'x' }),
       /exactly FunctionName/,
+    ],
+    [
+      'a dead-letter alarm on a queue the stack does not have',
+      'ApproximateNumberOfMessagesVisible',
+      (a: any) => (a.Properties.Dimensions = [{ Name: 'QueueName', Value: 'someone-elses-queue' }]),
+      /no queue named someone-elses-queue/,
+    ],
+    [
+      'a queue metric SQS does not publish',
+      'ApproximateNumberOfMessagesVisible',
+      (a: any) => (a.Properties.MetricName = 'NumberOfMessagesVisible'),
+      /SQS publishes no such metric/,
     ],
     [
       'a custom metric no filter publishes',

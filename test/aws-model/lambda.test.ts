@@ -4,6 +4,7 @@ import {
   arnLike,
   invokePermissionProblems,
   lambdaEnvironment,
+  logGroupNameOf,
   logWriteDecisions,
   methodInvocations,
   presignFunctionOf,
@@ -29,6 +30,23 @@ describe.each(ENVIRONMENT_ROWS)('Lambda, %s', (_label, env) => {
     }
   });
 
+  test('each offboarding function may write its own log group, and not another’s', async () => {
+    const functions = Object.entries(template.resources)
+      .filter(
+        ([id, r]) => r.Type === 'AWS::Lambda::Function' && /^Offboarding(Hook|Mover|Reconciler)/.test(id),
+      )
+      .map(([id, r]) => ({ id, type: r.Type, props: r.Properties }));
+    for (const offboarding of functions) {
+      expect(await logWriteDecisions(template, offboarding)).toEqual({
+        'logs:CreateLogStream': 'Allowed',
+        'logs:PutLogEvents': 'Allowed',
+      });
+      expect(
+        Object.values(await logWriteDecisions(template, offboarding, logGroupNameOf(template, fn))),
+      ).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
+    }
+  });
+
   test('the environment satisfies the handler’s config reader and names the template’s resources', () => {
     const config = readConfig(lambdaEnvironment(template, fn));
     expect(config.region).toBe(template.env.region);
@@ -36,8 +54,10 @@ describe.each(ENVIRONMENT_ROWS)('Lambda, %s', (_label, env) => {
   });
 
   test('every proxy method’s invocation is covered by an invoke permission', () => {
-    // uploads, files, folders, downloads, and the five multipart steps.
-    expect(methodInvocations(template)).toHaveLength(9);
+    // uploads, files, folders, downloads, the five multipart steps, and the Okta event hook's GET and
+    // POST where offboarding is on.
+    const offboarding = Object.values(template.resources).some((r) => r.Type === 'AWS::SQS::Queue');
+    expect(methodInvocations(template)).toHaveLength(offboarding ? 11 : 9);
     expect(invokePermissionProblems(template)).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ describe('okta-s3-storage <command>', () => {
       err: 'okta-s3-storage: unknown command "verfy"; did you mean "verify"? (see --help)\n',
     });
     expect((await run('deploy')).err).toBe(
-      'okta-s3-storage: unknown command "deploy": the commands are verify, client-config (see --help)\n',
+      'okta-s3-storage: unknown command "deploy": the commands are verify, client-config, restore-offboarded (see --help)\n',
     );
   });
 

@@ -318,6 +318,21 @@ const BAD_CONFIGS: [string, Mutation, string][] = [
     (c) => (c.environments.prod.workflows.externalId = 'x'),
     'environments.prod.workflows.externalId',
   ],
+  [
+    'an unknown offboarding key',
+    (c) => (dev(c).offboarding = { retention: 30 }),
+    'environments.dev.offboarding.retention',
+  ],
+  [
+    'an offboarding retention of no days',
+    (c) => (dev(c).offboarding = { retentionDays: 0 }),
+    'environments.dev.offboarding.retentionDays',
+  ],
+  [
+    'a reconcile interval under 5 minutes',
+    (c) => (dev(c).offboarding = { reconcileIntervalMinutes: 2 }),
+    'environments.dev.offboarding.reconcileIntervalMinutes',
+  ],
 ];
 
 function problemsOf(mutate: Mutation): readonly string[] {

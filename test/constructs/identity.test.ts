@@ -383,16 +383,20 @@ describe('identity in the app', () => {
     });
   });
 
-  test('brings no custom resource into the template; the only Lambda is the presign handler', () => {
+  test('brings no custom resource into the template; the Lambdas are the presign handler and offboarding’s', () => {
     for (const t of [dev, prod]) {
       const resources = Object.entries(t.toJSON().Resources) as [string, any][];
       expect(
         resources.filter(([, r]) => /^Custom::|AWS::CloudFormation::CustomResource/.test(r.Type)),
       ).toEqual([]);
-      // prod scans for malware: the quarantine function is its second Lambda.
+      // prod scans for malware (the quarantine function); both test environments turn
+      // offboarding on (its hook, mover and reconciler).
       expect(allOf(t, 'AWS::Lambda::Function').map((f) => f.id)).toEqual([
         expect.stringMatching(/^PresignApiHandler/),
         ...(t === prod ? [expect.stringMatching(/^MalwareQuarantineHandler/)] : []),
+        expect.stringMatching(/^OffboardingHook/),
+        expect.stringMatching(/^OffboardingMover/),
+        expect.stringMatching(/^OffboardingReconciler/),
       ]);
     }
   });

@@ -347,7 +347,9 @@ describe('PresignApi: the Lambda and its roles', () => {
 describe('PresignApi in the app', () => {
   test("the authorizer and the function use the app's user pool, its Okta provider and web client", () => {
     const app = synthesizedTemplate();
-    expect(only(app, 'AWS::Lambda::Function').Properties.Environment.Variables).toMatchObject({
+    expect(
+      named(app, 'AWS::Lambda::Function', 'PresignApiHandler').Properties.Environment.Variables,
+    ).toMatchObject({
       BUCKET_NAME: { Ref: named(app, 'AWS::S3::Bucket', 'StorageData').id },
       IDENTITY_PROVIDER_NAME: {
         Ref: named(app, 'AWS::Cognito::UserPoolIdentityProvider', 'UserPoolOkta').id,

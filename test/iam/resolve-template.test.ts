@@ -155,9 +155,9 @@ describe('fails loudly', () => {
   });
 
   test('on a resource type it has no rule for', () => {
-    const template = withResources({ Q: { Type: 'AWS::SQS::Queue' } });
+    const template = withResources({ Q: { Type: 'AWS::Kinesis::Stream' } });
     expect(() => resolveOutput({ Ref: 'Q' }, template)).toThrow(
-      /no test physical id for Q \(AWS::SQS::Queue\)/,
+      /no test physical id for Q \(AWS::Kinesis::Stream\)/,
     );
   });
 

@@ -44,6 +44,7 @@ export function testConfig(): OktaS3Config {
           throttlingRateLimit: 10,
           throttlingBurstLimit: 20,
         },
+        offboarding: { retentionDays: 30 },
         userPool: {
           domainPrefix: 'test-files-dev',
           callbackUrls: ['https://files.test.example/callback'],
@@ -64,6 +65,7 @@ export function testConfig(): OktaS3Config {
           logoutUrls: ['https://files.prod.example/'],
         },
         workflows: { accountId: '999988887777', externalId: 'test-external-id-1234' },
+        offboarding: {},
       },
     },
   } satisfies OktaS3Config);
