@@ -412,6 +412,13 @@ export class OktaS3Storage extends Construct {
     output('CallbackUrls', joinList(this.callbackUrls), 'Redirects allowed after sign-in');
     output('LogoutUrls', joinList(this.logoutUrls), 'Redirects allowed after sign-out');
     output('ApiUrl', presignApi.api.url, 'Presign API base URL');
+    if (presignApi.sharingTable) {
+      output(
+        'SharingTableName',
+        presignApi.sharingTable.table.tableName,
+        'Table of share links and file requests (an operator revokes one there at once)',
+      );
+    }
     // What `okta-s3-storage verify` compares the deployed resources with.
     if (this.allowedOrigins.length) {
       output('AllowedOrigins', joinList(this.allowedOrigins), 'Origins the bucket and API allow (CORS)');

@@ -40,7 +40,16 @@ const DEFAULT_PROFILE = NAMES.filter((name) => name !== CONTROL_TOWER_PROFILE);
 const SSE_S3_DATA_BUCKETS = ['test dev', 'example dev', 'test web dev'];
 const WEB_CLIENT = ['test web dev', 'test web prod'];
 /** The default-profile environments with offboarding on (the example turns it on in prod only). */
-const OFFBOARDING = ['test dev', 'test prod', 'example prod', 'test web dev', 'test web prod'];
+const OFFBOARDING = [
+  'test dev',
+  'test prod',
+  'example prod',
+  'test web dev',
+  'test web prod',
+  'test sharing prod',
+];
+/** The environments scanning for malware: the quarantine function is there. */
+const SCANNING = ['test prod', 'example prod', 'test web prod', 'test sharing prod'];
 
 /** A template that must fail: shows the rules really run and findings really reach the ledger. */
 const NEGATIVE_CONTROL = {
@@ -75,14 +84,14 @@ const DEFAULT_PROFILE_LEDGER: GuardAcknowledgement[] = [
   {
     control: 'CT.LAMBDA.PR.3',
     resource: /^MalwareQuarantineHandler[0-9A-F]{8}$/,
-    templates: ['test prod', 'example prod', 'test web prod'],
+    templates: SCANNING,
     reason:
       "The quarantine function (malwareScanning 'guardduty') reaches only S3's public endpoint and no private resource; a VPC would add endpoint costs for no isolation gain. The Control Tower profile puts it in the VPC.",
   },
   {
     control: 'CT.CLOUDWATCH.PR.3',
     resource: /^MalwareQuarantineLogs[0-9A-F]{8}$/,
-    templates: ['test prod', 'example prod', 'test web prod'],
+    templates: SCANNING,
     reason:
       "CloudWatch Logs encrypts the quarantine function's log group with service-managed keys; it records keys, versions and threat names, never file contents, and the Control Tower profile puts it under the logs key.",
   },

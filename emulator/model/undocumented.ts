@@ -75,6 +75,30 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
       'Refresh a route 3 session, decode the access token’s `scope`, and call UpdateUserAttributes with `custom:okta_teams`: expect NotAuthorizedException.',
   },
   {
+    id: 'scan-tagging-needs-puttagging',
+    question:
+      'Does a PutObject or CreateMultipartUpload with `x-amz-tagging` also need `s3:PutObjectTagging`?',
+    assumption:
+      'S3’s permission tables do not say so for PutObject. Either way users cannot set the scan tag at upload: the bucket policy denies any upload whose request names tag keys (`s3:RequestObjectTagKeys`), and no user route holds a tagging permission.',
+    probe:
+      'A route 1 PutObject with `Tagging: GuardDutyMalwareScanStatus=NO_THREATS_FOUND`: expect 403, and no object stored.',
+  },
+  {
+    id: 'scan-post-tagging-field',
+    question: 'Does S3 put a browser POST form’s `tagging` field into `s3:RequestObjectTagKeys`?',
+    assumption:
+      'Yes, as for the `x-amz-tagging` header. Route 3’s presigned POST policy names no `tagging` field, so S3 refuses one there whatever the answer; routes 1 and 2 sign their own forms and rely on the bucket policy.',
+    probe: 'A route 1 POST form with a `tagging` field: expect 403.',
+  },
+  {
+    id: 'scan-validation-object-encryption',
+    question:
+      'Does the validation object GuardDuty writes at the bucket root when a plan is created (`malware-protection-resource-validation-object`) pass the bucket policy’s encryption denies?',
+    assumption: 'Yes: it sends no encryption header the policy refuses, so the plan becomes active.',
+    probe:
+      '`aws guardduty get-malware-protection-plan --malware-protection-plan-id <id>` shows `Status: ACTIVE`.',
+  },
+  {
     id: 'refresh-keeps-auth-time',
     question: 'Does an ID token from a refresh keep the `auth_time` of the federated sign-in?',
     assumption:

@@ -22,6 +22,8 @@ import { bucketOfHost, pathStyleFor } from './s3-virtual-host';
 import { checkSignature } from './sigv4';
 import { sessionContext, SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
+import { existingTagContext, EXISTING_TAG_ACTIONS, scannedPrefixes } from '../model/s3-scan-rules';
+import { scannerStandIn } from './scanner-stand-in';
 
 /**
  * The front stands in for S3's HTTPS endpoint: real clients reach S3 over TLS 1.2 or 1.3, so each
@@ -54,6 +56,11 @@ export interface S3FrontOptions {
   /** The s3rver endpoint requests are passed on to (`http://127.0.0.1:<port>`). */
   readonly s3Endpoint: string;
   readonly port?: number;
+  /**
+   * How long the malware scan of a new object takes, where the template has a scanning plan on the
+   * bucket. @default 0: the object is tagged before its upload is answered
+   */
+  readonly scanDelayMs?: number;
   /** How many recent decisions to keep, so a long-running local stack does not grow without bound. */
   readonly keepDecisions?: number;
   /** The HTTPS listener for virtual-hosted requests: its host (`s3.localhost`), certificate and port. */
@@ -82,6 +89,15 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   });
   const decisions: FrontDecision[] = [];
   const upstream = new URL(options.s3Endpoint);
+  // Where the template puts a GuardDuty plan on the bucket, new objects are scanned and tagged;
+  // every request's context carries the object's tags where S3 adds them.
+  const plannedPrefixes = scannedPrefixes(model.template, model.bucketName);
+  const objects = scannerStandIn({
+    s3Endpoint: options.s3Endpoint,
+    bucket: model.bucketName,
+    prefixes: plannedPrefixes ?? [],
+    delayMs: options.scanDelayMs,
+  });
 
   const corsRules =
     (model.template.resources[model.bucketLogicalId].Properties.CorsConfiguration as any)?.CorsRules ?? [];
@@ -166,6 +182,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
     // Every action the request needs (a copy's source too) must be allowed.
     for (const { action, resource } of [authorization, ...(authorization.alsoRequires ?? [])]) {
+      const key = objectKeyOf(resource, model.bucketName);
+      const tags =
+        key !== undefined && (EXISTING_TAG_ACTIONS as readonly string[]).includes(action)
+          ? existingTagContext(action, await objects.tagsOf(key))
+          : {};
       const { decision } = await simulate({
         identityPolicies: identityPoliciesOf(model.template, session.roleLogicalId),
         resourcePolicy: model.bucketPolicy,
@@ -176,6 +197,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
           ...TRANSPORT,
           ...sessionContext(session),
           ...(resource === authorization.resource ? authorization.context : {}),
+          ...tags,
           's3:authType': credential.authType,
           's3:signatureversion': 'AWS4-HMAC-SHA256',
         },
@@ -189,6 +211,9 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       }
     }
     const reply = await toS3rver(true);
+    if (plannedPrefixes && authorization.key !== undefined && storesNewObject(method, url, reply)) {
+      await objects.scanNewObject(authorization.key);
+    }
     return {
       ...(isListing(method, authorization, reply) ? asS3Listing(reply, url) : reply),
       fromS3rver: true,
@@ -202,6 +227,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     close: async () => {
       await secure?.close();
       await server.close();
+      await objects.settle();
       for (const accessKeyId of registered) account.revokeAccessKey(accessKeyId);
     },
   };
@@ -253,6 +279,25 @@ function forward(
 }
 
 /** A ListObjectsV2 that s3rver answered: its reply needs S3's KeyCount and encoding (list-objects-v2.ts). */
+/** The key of an object ARN of the bucket (`arn:aws:s3:::<bucket>/<key>`), else undefined. */
+function objectKeyOf(resource: string, bucket: string): string | undefined {
+  const prefix = `arn:aws:s3:::${bucket}/`;
+  return resource.startsWith(prefix) ? resource.slice(prefix.length) : undefined;
+}
+
+/**
+ * Whether the answered request stored a new object: a PUT (PutObject, CopyObject) other than a
+ * part, a browser POST upload, or a CompleteMultipartUpload; what GuardDuty scans on upload.
+ */
+function storesNewObject(method: string, url: URL, reply: Reply): boolean {
+  if (reply.status < 200 || reply.status >= 300) return false;
+  if (method === 'PUT') return !url.searchParams.has('partNumber') && !url.searchParams.has('tagging');
+  if (method !== 'POST') return false;
+  return (
+    url.searchParams.has('uploadId') || (!url.searchParams.has('uploads') && !url.searchParams.has('delete'))
+  );
+}
+
 function isListing(method: string, authorization: S3Authorization, reply: Reply): boolean {
   return method === 'GET' && authorization.action === 's3:ListBucket' && reply.status === 200;
 }

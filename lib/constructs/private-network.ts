@@ -25,13 +25,13 @@ export interface PrivateNetworkProps {
 /**
  * A VPC for the store's functions with no route to the internet: isolated subnets in two
  * Availability Zones, flow logs of all traffic, and endpoints for exactly what the presign function
- * calls, STS (AssumeRole, an interface endpoint) and S3 (HEAD, List and the multipart steps, a
- * gateway endpoint). test/constructs/private-network.test.ts checks the list against the function's
+ * calls, STS (AssumeRole, an interface endpoint), S3 (HEAD, List and the multipart steps) and
+ * DynamoDB (the sharing table), both gateway endpoints. test/constructs/private-network.test.ts checks the list against the function's
  * SDK clients.
  */
 export class PrivateNetwork extends Construct {
   /** The services the presign function's code calls, as their endpoint names. */
-  public static readonly PRESIGN_FUNCTION_SERVICES = ['s3', 'sts'];
+  public static readonly PRESIGN_FUNCTION_SERVICES = ['dynamodb', 's3', 'sts'];
   /** The services the offboarding functions' code calls (besides Okta, which needs egress). */
   public static readonly OFFBOARDING_FUNCTION_SERVICES = ['s3', 'secretsmanager', 'sqs'];
 
@@ -65,7 +65,12 @@ export class PrivateNetwork extends Construct {
           trafficType: ec2.FlowLogTrafficType.ALL,
         },
       },
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      // DynamoDB: the sharing table, where sharing is on. A gateway endpoint costs nothing and
+      // reaches only what the function's role may use.
+      gatewayEndpoints: {
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+      },
     });
     // Closed until a function is let in (`allowFrom`): nothing else in the VPC needs STS.
     this.stsEndpoint = this.vpc.addInterfaceEndpoint('Sts', {

@@ -115,7 +115,7 @@ describe('OktaS3Storage under the Control Tower profile', () => {
     expect(stage.DependsOn).toContain(executionLogs.id);
   });
 
-  test('the function runs traced in isolated subnets, reaching only STS and S3 through endpoints', () => {
+  test('the function runs traced in isolated subnets, reaching only STS, S3 and DynamoDB through endpoints', () => {
     const fn = only(template, 'AWS::Lambda::Function');
     expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
@@ -129,7 +129,7 @@ describe('OktaS3Storage under the Control Tower profile', () => {
         .find(Boolean),
     );
     expect(services.sort()).toEqual([...PrivateNetwork.PRESIGN_FUNCTION_SERVICES].sort());
-    expect(endpoints.map((e) => e.VpcEndpointType ?? 'Gateway').sort()).toEqual(['Gateway', 'Interface']);
+    expect(endpoints.map((e) => e.VpcEndpointType ?? 'Gateway').sort()).toEqual(['Gateway', 'Gateway', 'Interface']);
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
@@ -148,9 +148,10 @@ describe('OktaS3Storage under the Control Tower profile', () => {
 
   test('the endpoints are exactly the AWS services the presign function’s code has clients for', () => {
     const dir = path.join(__dirname, '..', '..', 'lambda', 'presign');
+    // Every source of the function, its folders' (sharing/) included.
     const clients = new Set(
-      fs
-        .readdirSync(dir)
+      (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((file) => file.endsWith('.ts'))
         .flatMap((file) => [
           ...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/'@aws-sdk\/client-([a-z0-9-]+)'/g),
         ])

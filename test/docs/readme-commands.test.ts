@@ -12,6 +12,8 @@ import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as iam from '@aws-sdk/client-iam';
 import * as s3 from '@aws-sdk/client-s3';
 import * as secretsManager from '@aws-sdk/client-secrets-manager';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
+import * as sqs from '@aws-sdk/client-sqs';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -57,6 +59,8 @@ const SDK_CLIENTS: Record<string, object> = {
   iam,
   logs,
   secretsmanager: secretsManager,
+  dynamodb,
+  sqs,
 };
 const S3_HIGH_LEVEL: Record<string, string> = { rb: 'DeleteBucket' };
 

@@ -1,0 +1,99 @@
+/**
+ * A stand-in for GuardDuty Malware Protection for S3 on the local S3 server: what the stack's plan
+ * does to a new object, and the tags S3 puts into a request's IAM context.
+ *
+ * - A new object under a scanned prefix gets the `GuardDutyMalwareScanStatus` tag once its scan
+ *   ends: `THREATS_FOUND` for a file holding the EICAR anti-malware test file, `NO_THREATS_FOUND`
+ *   for anything else (GuardDuty's result values and the tag, "S3 object scan result" and
+ *   "Tagging scanned objects" in the GuardDuty guide, cited in emulator/model/s3-scan-rules.ts).
+ *   `delayMs` 0 ends the scan before the upload's answer, so tests need not wait; a person
+ *   trying `npm run local` sees "still being scanned" for a moment.
+ * - `tagsOf` reads an object's tags, which S3 adds to the context of the actions that carry
+ *   `s3:ExistingObjectTag/<key>` (emulator/model/s3-scan-rules.ts).
+ *
+ * The EICAR file's text is never written in this repository (antivirus on a developer's machine
+ * would flag it): a scan looks for the part of it that names it, which no scanner flags alone.
+ */
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { SCAN_STATUS_TAG } from '../../lib/policy/scan-status-names';
+import { S3RVER_KEY, stripBucketSlash } from './s3-server';
+
+/** The words inside the EICAR test file that name it, assembled here so no file holds them whole. */
+const EICAR_NAME = ['EICAR', 'STANDARD', 'ANTIVIRUS', 'TEST', 'FILE'].join('-');
+
+export interface ScannerStandInOptions {
+  /** The local S3 server, reached with its own administrator key. */
+  readonly s3Endpoint: string;
+  readonly bucket: string;
+  /** The plan's prefixes; empty for the whole bucket. */
+  readonly prefixes: readonly string[];
+  /** How long a scan takes. @default 0: done before the upload is answered */
+  readonly delayMs?: number;
+}
+
+export interface ScannerStandIn {
+  /** Scans a new object, if under a scanned prefix; with no delay, before it resolves. */
+  scanNewObject(key: string): Promise<void>;
+  /** The object's tags; none for a missing object. */
+  tagsOf(key: string): Promise<Record<string, string>>;
+  /** Waits for scans still running (with a delay), for a clean stop. */
+  settle(): Promise<void>;
+}
+
+export function scannerStandIn(options: ScannerStandInOptions): ScannerStandIn {
+  const client = new S3Client({
+    endpoint: options.s3Endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3RVER_KEY,
+  });
+  stripBucketSlash(client);
+  const running = new Set<Promise<void>>();
+  const Bucket = options.bucket;
+
+  async function scan(key: string): Promise<void> {
+    const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+    const body = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+    const status = body.includes(EICAR_NAME) ? 'THREATS_FOUND' : 'NO_THREATS_FOUND';
+    const existing = await tagsOf(key);
+    const TagSet = Object.entries({ ...existing, [SCAN_STATUS_TAG]: status }).map(([Key, Value]) => ({
+      Key,
+      Value,
+    }));
+    await client.send(new PutObjectTaggingCommand({ Bucket, Key: key, Tagging: { TagSet } }));
+  }
+
+  async function tagsOf(key: string): Promise<Record<string, string>> {
+    try {
+      const { TagSet = [] } = await client.send(new GetObjectTaggingCommand({ Bucket, Key: key }));
+      return Object.fromEntries(TagSet.map((t) => [t.Key ?? '', t.Value ?? '']));
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return {};
+      throw error;
+    }
+  }
+
+  return {
+    async scanNewObject(key) {
+      const scanned =
+        options.prefixes.length === 0 || options.prefixes.some((prefix) => key.startsWith(prefix));
+      if (!scanned) return;
+      if (!options.delayMs) return scan(key);
+      const later = new Promise<void>((resolve) => setTimeout(resolve, options.delayMs))
+        .then(() => scan(key))
+        .catch((error) => console.error(`scanner stand-in: ${key}: ${String(error)}`))
+        .finally(() => running.delete(later));
+      running.add(later);
+    },
+    tagsOf,
+    async settle() {
+      await Promise.all([...running]);
+      client.destroy();
+    },
+  };
+}
