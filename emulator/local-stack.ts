@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   readonly s3Directory?: string;
   /** Origins of browser pages that call Cognito Identity and STS (AWS's endpoints answer CORS). */
   readonly browserOrigins?: readonly string[];
+  /** How long the stand-in malware scan of a new object takes (see s3-front.ts). @default 0 */
+  readonly scanDelayMs?: number;
   /** An HTTPS listener for virtual-hosted S3 requests (`<bucket>.s3.localhost`): see s3-front.ts. */
   readonly s3VirtualHost?: {
     readonly host: string;
@@ -86,6 +88,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         s3Endpoint: s3rver.endpoint,
         port: ports.s3,
         virtualHost: options.s3VirtualHost,
+        scanDelayMs: options.scanDelayMs,
       }),
     );
     const cognitoIdentity = track(

@@ -102,6 +102,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       s3Directory: path.join(options.dataDir, 's3'),
       browserOrigins: [origin],
       s3VirtualHost: { host: S3_HOST, key: certificate.key, cert: certificate.cert, port: ports.s3Https },
+      // Where the environment scans for malware, a new file reads "still being scanned" this long.
+      scanDelayMs: 3000,
     });
     closers.push(stack.close);
     const hostedUi = await startHostedUi({

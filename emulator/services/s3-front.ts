@@ -228,6 +228,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       await secure?.close();
       await server.close();
       await objects.settle();
+      objects.close();
       for (const accessKeyId of registered) account.revokeAccessKey(accessKeyId);
     },
   };
