@@ -287,6 +287,8 @@ export class OktaS3Storage extends Construct {
         alarmTopic: this.monitoring?.alarmTopic,
       });
       this.network?.allowOffboardingFrom(this.offboarding.functions);
+      // A leaver's links and file requests end with their access (issue: sharing and offboarding).
+      if (this.presignApi.sharingTable) this.offboarding.revokeSharingOf(this.presignApi.sharingTable);
     }
     if (this.webClient) this.serveWebClient(this.webClient);
   }

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -9,6 +10,7 @@ import { moveBatch } from './mover';
 import { reconcile } from './reconcile-core';
 import { s3Ledger } from './s3-ledger';
 import { s3MoveStore } from './s3-move-store';
+import { dynamoDbSharingStore } from '../presign/sharing/dynamodb-store';
 
 /*
  * The three offboarding functions share one bundle; the construct names the export each runs
@@ -68,6 +70,9 @@ export async function mover(event: SQSEvent) {
     usersPrefix: config.usersPrefix,
     offboardedPrefix: config.offboardedPrefix,
     log: (entry, error) => logLine({ function: 'offboarding-mover', ...entry }, error),
+    ...(process.env.SHARING_TABLE_NAME
+      ? { revokeSharing: sharingRevoker(process.env.SHARING_TABLE_NAME) }
+      : {}),
   });
 }
 
@@ -99,4 +104,10 @@ export async function reconciler(): Promise<void> {
 
 function lowerCased<T>(headers: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** Where sharing is on: revokes every live link and file request the person created. */
+function sharingRevoker(tableName: string): (sub: string) => Promise<number> {
+  const store = dynamoDbSharingStore(new DynamoDBClient({}), tableName);
+  return (sub) => store.revokeAllBy(sub, Math.floor(Date.now() / 1000));
 }

@@ -8,6 +8,11 @@ export interface MoverDeps {
   readonly offboardedPrefix: string;
   readonly log: (entry: Record<string, unknown>, error?: boolean) => void;
   readonly now?: () => number;
+  /**
+   * Revokes the person's share links and file requests, where sharing is on; resolves to how many
+   * it revoked (none the second time).
+   */
+  readonly revokeSharing?: (sub: string) => Promise<number>;
 }
 
 /** Where a person's files go: `<offboardedPrefix><sub>/`, beside nothing any user route reaches. */
@@ -22,9 +27,12 @@ export async function offboard(job: OffboardingJob, deps: MoverDeps): Promise<Mo
   const from = `${deps.usersPrefix}${job.sub}/`;
   const to = offboardedPrefixOf(deps.offboardedPrefix, job.sub);
   try {
+    // First, so that no file request fills the folder again while, or after, it is emptied.
+    const revokedShares = deps.revokeSharing ? await deps.revokeSharing(job.sub) : undefined;
     const result = await movePrefix(from, to, deps.store);
     deps.log({
       outcome: 'moved',
+      ...(revokedShares === undefined ? {} : { revokedShares }),
       sub: job.sub,
       eventUuid: job.eventUuid,
       eventType: job.eventType,

@@ -28,6 +28,7 @@ import {
   OFFBOARDING_HANDLER_ENTRY,
   PREBUILT_OFFBOARDING_BUNDLE,
 } from './offboarding-code';
+import type { SharingTable } from './sharing-table';
 
 /** Where moved files go: `offboarded/<sub>/`, a folder no user route reaches. */
 export const OFFBOARDED_PREFIX = 'offboarded/';
@@ -275,6 +276,16 @@ export class Offboarding extends Construct {
   }
 
   /** The functions, for a network's endpoints (`PrivateNetwork.allowOffboardingFrom`). */
+  /**
+   * Revokes a person's share links and file requests before their files move: otherwise a file
+   * request of theirs would go on taking uploads into their emptied folder. The mover may only find
+   * them by creator and mark them revoked.
+   */
+  public revokeSharingOf(table: SharingTable): void {
+    table.grantRevokeAll(this.mover);
+    this.mover.addEnvironment('SHARING_TABLE_NAME', table.table.tableName);
+  }
+
   public get functions(): lambda.Function[] {
     return [this.hook, this.mover, this.reconciler];
   }

@@ -32,8 +32,11 @@ export interface PrivateNetworkProps {
 export class PrivateNetwork extends Construct {
   /** The services the presign function's code calls, as their endpoint names. */
   public static readonly PRESIGN_FUNCTION_SERVICES = ['dynamodb', 's3', 'sts'];
-  /** The services the offboarding functions' code calls (besides Okta, which needs egress). */
-  public static readonly OFFBOARDING_FUNCTION_SERVICES = ['s3', 'secretsmanager', 'sqs'];
+  /**
+   * The services the offboarding functions' code calls (besides Okta, which needs egress); DynamoDB
+   * (the mover revokes a leaver's share links) through the gateway endpoint every function has.
+   */
+  public static readonly OFFBOARDING_FUNCTION_SERVICES = ['dynamodb', 's3', 'secretsmanager', 'sqs'];
 
   public readonly vpc: ec2.Vpc;
   /** The STS endpoint, open only to the functions let in with `allowFrom`. */

@@ -121,6 +121,31 @@ describe('the mover’s SQS batch', () => {
     );
   });
 
+  test('revokes the person’s share links and file requests first, then moves, and logs how many', async () => {
+    const bucket = bucketWithBob();
+    const order: string[] = [];
+    const revokeSharing = vi.fn(async (sub: string) => (order.push(`revoke ${sub}`, ...bucket.calls), 3));
+    const d = { ...deps(bucket), revokeSharing };
+    expect(await moveBatch([{ messageId: 'm1', body: JSON.stringify(job()) }], d)).toEqual({
+      batchItemFailures: [],
+    });
+    // Nothing of the store was called before the revocation.
+    expect(order).toEqual([`revoke ${BOB}`]);
+    expect(revokeSharing).toHaveBeenCalledTimes(1);
+    expect(d.log).toHaveBeenCalledWith(
+      expect.objectContaining({ outcome: 'moved', sub: BOB, revokedShares: 3 }),
+    );
+  });
+
+  test('a revocation that fails moves nothing and returns the job for SQS to retry', async () => {
+    const bucket = bucketWithBob();
+    const d = { ...deps(bucket), revokeSharing: vi.fn(async () => Promise.reject(new Error('throttled'))) };
+    const result = await moveBatch([{ messageId: 'm1', body: JSON.stringify(job()) }], d);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(bucket.calls).toEqual([]);
+    expect(d.log).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'failed', sub: BOB }), true);
+  });
+
   test('returns failed and malformed messages for SQS to retry or dead-letter', async () => {
     const bucket = bucketWithBob();
     bucket.crash('copy', 1);
