@@ -129,7 +129,11 @@ describe('OktaS3Storage under the Control Tower profile', () => {
         .find(Boolean),
     );
     expect(services.sort()).toEqual([...PrivateNetwork.PRESIGN_FUNCTION_SERVICES].sort());
-    expect(endpoints.map((e) => e.VpcEndpointType ?? 'Gateway').sort()).toEqual(['Gateway', 'Gateway', 'Interface']);
+    expect(endpoints.map((e) => e.VpcEndpointType ?? 'Gateway').sort()).toEqual([
+      'Gateway',
+      'Gateway',
+      'Interface',
+    ]);
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
