@@ -105,38 +105,23 @@ export class SharingTable extends Construct {
     });
   }
 
-  /** Item reads and writes and the creator index's queries, and the key uses they need. */
   /**
    * Lets `grantee` revoke every link and file request of a person (offboarding): find them by
    * creator (Query on the creator index) and mark them revoked (UpdateItem), the key only through
    * DynamoDB. It can read no item by its token hash and create none.
    */
   public grantRevokeAll(grantee: iam.IGrantable): iam.Grant {
-    const items = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['dynamodb:UpdateItem'],
-      resourceArns: [this.table.tableArn],
-    });
-    const index = iam.Grant.addToPrincipal({
-      grantee,
-      actions: INDEX_ACTIONS,
-      resourceArns: [`${this.table.tableArn}/index/${SHARING_TABLE_LAYOUT.creatorIndex}`],
-    });
-    const key = iam.Grant.addToPrincipal({
-      grantee,
-      actions: KEY_ACTIONS,
-      resourceArns: [this.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
-    });
-    return items.combine(index).combine(key);
+    return this.grantItemActions(grantee, ['dynamodb:UpdateItem']);
   }
 
+  /** Item reads and writes and the creator index's queries, and the key uses they need. */
   public grantSharingAccess(grantee: iam.IGrantable): iam.Grant {
-    const items = iam.Grant.addToPrincipal({
-      grantee,
-      actions: TABLE_ACTIONS,
-      resourceArns: [this.table.tableArn],
-    });
+    return this.grantItemActions(grantee, TABLE_ACTIONS);
+  }
+
+  /** `actions` on the table's items, Query on the creator index, and the key only through DynamoDB. */
+  private grantItemActions(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    const items = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.table.tableArn] });
     const index = iam.Grant.addToPrincipal({
       grantee,
       actions: INDEX_ACTIONS,
