@@ -8,11 +8,11 @@ import type { CfnLintAcknowledgement } from './cfn-lint-findings';
 export const CFN_LINT_LEDGER: readonly CfnLintAcknowledgement[] = [
   {
     rule: 'W3005',
-    path: /^Resources\/(PresignApiHandler|MalwareQuarantineHandler|CustomCDKBucketDeployment[0-9A-F]{32})[0-9A-F]{8}\/DependsOn\/\d+$/,
+    path: /^Resources\/(PresignApiHandler|MalwareQuarantineHandler|Offboarding(?:Hook|Mover|Reconciler)|CustomCDKBucketDeployment[0-9A-F]{32})[0-9A-F]{8}\/DependsOn\/\d+$/,
     message:
-      /^'(PresignApiHandlerRole|MalwareQuarantineRole|CustomCDKBucketDeployment[0-9A-F]{32}ServiceRole)[0-9A-F]{8}' dependency already enforced by a 'GetAtt'/,
+      /^'(PresignApiHandlerRole|MalwareQuarantineRole|Offboarding(?:Hook|Mover|Reconciler)Role|CustomCDKBucketDeployment[0-9A-F]{32}ServiceRole)[0-9A-F]{8}' dependency already enforced by a 'GetAtt'/,
     reason:
-      "W3005 (redundant DependsOn): aws-cdk-lib's lambda.Function always makes the function depend on its execution role, which the GetAtt in its Role property already implies: the presign function's, the quarantine function's (malwareScanning 'guardduty'), and with webClient.enabled that of CDK's BucketDeployment function. Harmless, since CloudFormation orders the two the same way without it, and written by CDK, not by this project.",
+      "W3005 (redundant DependsOn): aws-cdk-lib's lambda.Function always makes the function depend on its execution role, which the GetAtt in its Role property already implies: the presign function's, the quarantine function's (malwareScanning 'guardduty'), the three offboarding functions' (offboarding), and with webClient.enabled that of CDK's BucketDeployment function. Harmless, since CloudFormation orders the two the same way without it, and written by CDK, not by this project.",
   },
   {
     rule: 'W8003',

@@ -148,7 +148,7 @@ describe('cfn-lint findings against the ledger', () => {
 
 test('the ledger is pinned: each entry names its rule, where it applies, and why it is acceptable', () => {
   expect(CFN_LINT_LEDGER.map((ack) => `${ack.rule} ${ack.path} ${ack.message ?? ''}`)).toEqual([
-    String.raw`W3005 /^Resources\/(PresignApiHandler|MalwareQuarantineHandler|CustomCDKBucketDeployment[0-9A-F]{32})[0-9A-F]{8}\/DependsOn\/\d+$/ /^'(PresignApiHandlerRole|MalwareQuarantineRole|CustomCDKBucketDeployment[0-9A-F]{32}ServiceRole)[0-9A-F]{8}' dependency already enforced by a 'GetAtt'/`,
+    String.raw`W3005 /^Resources\/(PresignApiHandler|MalwareQuarantineHandler|Offboarding(?:Hook|Mover|Reconciler)|CustomCDKBucketDeployment[0-9A-F]{32})[0-9A-F]{8}\/DependsOn\/\d+$/ /^'(PresignApiHandlerRole|MalwareQuarantineRole|Offboarding(?:Hook|Mover|Reconciler)Role|CustomCDKBucketDeployment[0-9A-F]{32}ServiceRole)[0-9A-F]{8}' dependency already enforced by a 'GetAtt'/`,
     String.raw`W8003 /^Rules\/NoPlaceholders\/Assertions\/0\/Assert$/ /will always return False/`,
   ]);
   for (const ack of CFN_LINT_LEDGER) {
