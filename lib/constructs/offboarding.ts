@@ -20,6 +20,7 @@ import { NagSuppressions } from '../peer';
 import { Defaults } from '../defaults';
 import { grantKeyThroughS3 } from '../policy/grant-key-through-s3';
 import { USERS_PREFIX } from '../policy/user-prefix-names';
+import { networkInterfaceStatement } from '../policy/lambda-network-interfaces';
 import { offboardingAlarms } from '../monitoring/offboarding-alarms';
 import { throwIfProblems } from '../validation/problems';
 import { PRESIGN_BUNDLING } from './presign-handler-code';
@@ -321,20 +322,7 @@ export class Offboarding extends Construct {
       }),
     );
     if (props.vpc) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'ManageVpcNetworkInterfaces',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
+      role.addToPolicy(networkInterfaceStatement());
     }
     const common: lambda.FunctionOptions = {
       ...options,

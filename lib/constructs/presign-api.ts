@@ -29,6 +29,7 @@ import {
   MULTIPART_LIMITS,
 } from '../validation/rules';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY, USERS_PREFIX } from '../policy/user-prefix-names';
+import { networkInterfaceStatement } from '../policy/lambda-network-interfaces';
 import {
   hasPrebuiltPresignBundle,
   PREBUILT_PRESIGN_BUNDLE,
@@ -467,20 +468,7 @@ export class PresignApi extends Construct {
    * the describe actions support no resource-level permissions, and Lambda creates the interfaces.
    */
   private grantNetworkInterfaces() {
-    this.executionRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ManageVpcNetworkInterfaces',
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
+    this.executionRole.addToPolicy(networkInterfaceStatement());
     NagSuppressions.addResourceSuppressions(this.executionRole.node.findChild('DefaultPolicy'), [
       {
         id: 'AwsSolutions-IAM5',
