@@ -25,7 +25,11 @@ export default function globalSetup(): void {
   // Every App a test makes (a bare `new Stack()` makes one too) reads this: no stack bundles the
   // presign Lambda with esbuild, about a second of CPU per synth and 25 synths per run. Tests read
   // templates and run the handler from source; CI's `cdk synth` and the package build bundle it.
-  process.env.CDK_CONTEXT_JSON = JSON.stringify({ [BUNDLING_STACKS]: [] });
+  process.env.CDK_CONTEXT_JSON = JSON.stringify({
+    [BUNDLING_STACKS]: [],
+    'aws:cdk:disable-creation-stack-traces': true,
+    'aws:cdk:disable-stack-trace': true,
+  });
   // aws-cdk-lib's built-in CloudFormation validation starts a WebAssembly engine on the first synth
   // of every process: 2 s of CPU per test file, most of the quick tier. Tests turn it off the way
   // aws-cdk-lib's README documents; test/cloudformation-validate.test.ts runs it on every example
