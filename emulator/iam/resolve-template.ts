@@ -52,7 +52,27 @@ const URL_SUFFIX: Record<string, string> = { 'aws-cn': 'amazonaws.com.cn' };
  * faithfully throws with its path: a guessed value could make a denial pass by accident.
  */
 export function resolveTemplate(template: CfnTemplate, options: ResolveOptions = {}): ResolvedTemplate {
-  return new TemplateResolver(template, options).resolveAll();
+  if (!Object.isFrozen(template)) return new TemplateResolver(template, options).resolveAll();
+  // A frozen template cannot change, so its resolution for the same options is kept (the tests
+  // share frozen templates and resolve each many times), and is frozen in turn.
+  const byOptions = resolvedFrozen.get(template) ?? new Map<string, ResolvedTemplate>();
+  resolvedFrozen.set(template, byOptions);
+  const key = JSON.stringify(options);
+  const known = byOptions.get(key);
+  if (known) return known;
+  const resolved = new TemplateResolver(template, options).resolveAll();
+  deepFreeze(resolved.resources);
+  deepFreeze(resolved.outputs);
+  byOptions.set(key, Object.freeze(resolved));
+  return resolved;
+}
+
+const resolvedFrozen = new WeakMap<CfnTemplate, Map<string, ResolvedTemplate>>();
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 type Json = unknown;

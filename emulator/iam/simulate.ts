@@ -7,6 +7,7 @@
  * dropped or cut to one value by design there, so those requests are evaluated again with
  * `runUnsafeSimulation`, which keeps the whole context. Any other dropped key throws.
  */
+import { createHash } from 'crypto';
 import {
   isConditionKeyArray,
   runSimulation,
@@ -170,7 +171,36 @@ export async function simulateTrust(request: TrustRequest): Promise<Outcome> {
 const memo = decisionMemoFromEnvironment<Outcome>();
 
 async function evaluate(simulation: Simulation): Promise<Outcome> {
-  return memo ? memo.recall(simulation, () => simulateAfresh(simulation)) : simulateAfresh(simulation);
+  return memo
+    ? memo.recall(memoKey(simulation), () => simulateAfresh(simulation))
+    : simulateAfresh(simulation);
+}
+
+/**
+ * The whole simulation, with each policy document by its digest: a test run asks thousands of
+ * questions of the same few documents, which the memo would otherwise serialize and hash each time.
+ */
+function memoKey(simulation: Simulation): unknown {
+  return {
+    ...simulation,
+    identityPolicies: simulation.identityPolicies.map(({ name, policy }) => ({
+      name,
+      policy: digestOf(policy),
+    })),
+    resourcePolicy: simulation.resourcePolicy && digestOf(simulation.resourcePolicy),
+  };
+}
+
+/** Digests of frozen documents (a frozen template's: see resolveTemplate), which cannot change. */
+const frozenDigests = new WeakMap<object, string>();
+
+function digestOf(document: unknown): string {
+  const frozen = typeof document === 'object' && document !== null && Object.isFrozen(document);
+  const known = frozen ? frozenDigests.get(document) : undefined;
+  if (known) return known;
+  const digest = createHash('sha256').update(JSON.stringify(document)).digest('base64url');
+  if (frozen) frozenDigests.set(document, digest);
+  return digest;
 }
 
 async function simulateAfresh(simulation: Simulation): Promise<Outcome> {

@@ -61,6 +61,18 @@ function roleResource(template: ResolvedTemplate, roleLogicalId: string): Resour
  * (template managed policies, or known AWS managed policies).
  */
 export function identityPoliciesOf(template: ResolvedTemplate, roleLogicalId: string): NamedPolicy[] {
+  // A frozen template (see resolveTemplate) cannot change: its roles' policies are gathered once.
+  if (!Object.isFrozen(template)) return gatherIdentityPolicies(template, roleLogicalId);
+  const byRole = policiesOfFrozen.get(template) ?? new Map<string, NamedPolicy[]>();
+  policiesOfFrozen.set(template, byRole);
+  const known = byRole.get(roleLogicalId) ?? Object.freeze(gatherIdentityPolicies(template, roleLogicalId));
+  byRole.set(roleLogicalId, known);
+  return [...known];
+}
+
+const policiesOfFrozen = new WeakMap<ResolvedTemplate, Map<string, readonly NamedPolicy[]>>();
+
+function gatherIdentityPolicies(template: ResolvedTemplate, roleLogicalId: string): NamedPolicy[] {
   const role = roleResource(template, roleLogicalId);
   const roleName = template.ref(roleLogicalId);
   const attachedByRoles = (type: string) =>

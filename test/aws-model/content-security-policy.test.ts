@@ -25,7 +25,11 @@ const webTemplate = (env: Env) =>
 
 /** A fixture: the environment as deployed, with its CSP header changed (e.g. one source dropped). */
 function withCsp(env: Env, change: (csp: string) => string) {
-  const template = webTemplate(env);
+  // A copy: the shared template is frozen.
+  const template = resolveTemplate(
+    structuredClone(templateJson(webClientTestConfig(), { env })),
+    ENVIRONMENTS[env],
+  );
   const [policy] = Object.values(template.resources).filter(
     (r) => r.Type === 'AWS::CloudFront::ResponseHeadersPolicy',
   ) as any[];

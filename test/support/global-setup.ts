@@ -8,11 +8,13 @@ import { TEMPLATE_CACHE_VARIABLE, templateCacheForCurrentSources } from './templ
 export default function globalSetup(): void {
   process.env[TEMPLATE_CACHE_VARIABLE] = templateCacheForCurrentSources();
   // The user pools of the emulator take these keys in turn: made once and kept, rather than
-  // generated in every test file (the most any file makes is 2). They sign test tokens only.
-  const keys = path.join(CACHE, 'rsa-keys.json');
+  // generated in every test file. A worker runs many files in one process and takes a key per pool
+  // (the quick tier's files make 4, a local stack 1), so it needs more than one file's worth; a key
+  // costs 0.1 to 1 s of CPU to generate. They sign test tokens only.
+  const keys = path.join(CACHE, `rsa-keys-${PREGENERATED_KEY_COUNT}.json`);
   if (!fs.existsSync(keys)) {
     fs.mkdirSync(CACHE, { recursive: true });
-    fs.writeFileSync(keys, JSON.stringify(generateRsaKeysPem(2)));
+    fs.writeFileSync(keys, JSON.stringify(generateRsaKeysPem(PREGENERATED_KEY_COUNT)));
   }
   process.env[PREGENERATED_KEYS_VARIABLE] = keys;
   // The IAM simulator's answers, kept between runs for the very same policies and requests
@@ -40,6 +42,7 @@ export default function globalSetup(): void {
 /** What the test runs keep between them, where tools keep caches; `npm ci` starts it afresh. */
 const CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'okta-s3-storage');
 const DECISION_MEMO = path.join(CACHE, 'iam-decisions');
+const PREGENERATED_KEY_COUNT = 8;
 
 /** CDK's context key naming the stacks whose assets are bundled (cx-api BUNDLING_STACKS). */
 const BUNDLING_STACKS = 'aws:cdk:bundling-stacks';

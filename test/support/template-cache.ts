@@ -42,7 +42,9 @@ export function templateJson(raw: unknown = testConfig(), context: Record<string
   // Set by global-setup.ts for a test run; without it nothing is cached.
   const dir = process.env[TEMPLATE_CACHE_VARIABLE];
   const file = dir && path.join(dir, `${hash([raw, context])}.json`);
-  if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const read = file && parsed.get(file);
+  if (read) return read;
+  if (file && fs.existsSync(file)) return remember(file, JSON.parse(fs.readFileSync(file, 'utf8')));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { synthesize } = require('./synth') as typeof import('./synth');
   const json = synthesize(raw, context).template.toJSON();
@@ -52,8 +54,29 @@ export function templateJson(raw: unknown = testConfig(), context: Record<string
     const partial = `${file}.${process.pid}.partial`;
     fs.writeFileSync(partial, JSON.stringify(json));
     fs.renameSync(partial, file);
+    return remember(file, json);
   }
   return json;
+}
+
+/**
+ * Templates already read by this process: a worker's files ask for the same few again and again.
+ * Frozen, since they are shared: a test that changes one (a broken fixture) changes a copy
+ * (`structuredClone`), and changing the shared one throws.
+ */
+const parsed = new Map<string, any>();
+
+function remember(file: string, json: any) {
+  parsed.set(file, deepFreeze(json));
+  return json;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function hash(value: unknown): string {
