@@ -174,3 +174,38 @@ test('resolves the synthesized stack with no intrinsic left', () => {
   expect(text).not.toMatch(/"(Ref|Fn::[A-Za-z]+)"/);
   expect(resolved.outputs.BucketName).toMatch(/^storagedata[0-9a-z]+$/);
 });
+
+describe('frozen templates, shared by the tests', () => {
+  const template = (): CfnTemplate => ({
+    Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { Ref: 'AWS::AccountId' } } } },
+  });
+
+  test('a frozen template is resolved once per options, and its resolution is frozen', () => {
+    const frozen = Object.freeze(template());
+    const first = resolveTemplate(frozen, ENV);
+    expect(resolveTemplate(frozen, ENV)).toBe(first);
+    expect(resolveTemplate(frozen, { ...ENV, account: '444455556666' })).not.toBe(first);
+    expect(
+      resolveTemplate(frozen, { ...ENV, account: '444455556666' }).resources.Bucket.Properties.BucketName,
+    ).toBe('444455556666');
+    expect(() => {
+      (first.resources.Bucket.Properties as Record<string, unknown>).BucketName = 'changed';
+    }).toThrow(TypeError);
+  });
+
+  test('a template that may still change is resolved afresh each time, and may be changed', () => {
+    const open = template();
+    const first = resolveTemplate(open, ENV);
+    (open.Resources as any).Bucket.Properties.BucketName = 'named';
+    expect(resolveTemplate(open, ENV).resources.Bucket.Properties.BucketName).toBe('named');
+    expect(first.resources.Bucket.Properties.BucketName).toBe('111122223333');
+  });
+
+  test('the templates the test run shares are frozen: a test changes a copy', () => {
+    const shared = templateJson();
+    expect(Object.isFrozen(shared.Resources)).toBe(true);
+    expect(() => {
+      shared.Resources.Changed = {};
+    }).toThrow(TypeError);
+  });
+});
