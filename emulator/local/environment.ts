@@ -7,9 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
 import { loadConfig } from '../../app/config/load';
-import { OktaS3StorageStack } from '../../app/okta-s3-storage-stack';
 import type { ResolvedEnvironment } from '../../app/config/types';
 import { amplifyOutputs, frontEndConfig } from '../../cli/client-config/main';
 import type { Outputs } from '../../cli/verify/outputs';
@@ -19,6 +17,7 @@ import { startLocalStack, type LocalStack } from '../local-stack';
 import { startOktaStandIn } from '../services/okta-stand-in';
 import { oktaTeamsClaimExpression } from '../../lib/policy/team-folder-names';
 import { webClientBundle } from './web-bundle-cache';
+import { contentHash, keptJson } from './kept-between-starts';
 import { localCertificate, S3_HOST, type LocalCertificate } from '../services/local-certificate';
 import { startWebClientServer } from './web-client-server';
 
@@ -92,7 +91,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const bundling = webClientBundle();
   try {
     const certificate = await localCertificate(options.dataDir);
-    const template = synthesize(environment, options.projectDir);
+    const template = await synthesize(environment, options.projectDir);
     const [okta, script] = await Promise.all([oktaStarting, bundling]);
     const stack = await startLocalStack({
       template,
@@ -154,20 +153,43 @@ function environmentFor(options: LocalEnvironmentOptions, origin: string) {
   return { environment: environments[0], source, usesPlaceholders };
 }
 
-/** The environment's template, as `cdk synth` builds it, resolved to local values. */
-function synthesize(environment: ResolvedEnvironment, projectDir: string) {
+/** What a synthesized template is made from, besides the environment's settings. */
+const TEMPLATE_SOURCES = ['lib', 'app', 'bin', 'lambda', 'cdk.json', 'package-lock.json'];
+
+/**
+ * The environment's template, as `cdk synth` builds it, resolved to local values. Kept between
+ * starts by a hash of the sources and the settings (emulator/local/kept-between-starts.ts): loading
+ * aws-cdk-lib and synthesizing cost a few seconds of CPU at every start.
+ */
+async function synthesize(environment: ResolvedEnvironment, projectDir: string) {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(projectDir, 'cdk.json'), 'utf8'));
-  // The built-in CloudFormation validation costs seconds and decides nothing here, and the local
-  // API runs the handler's source, so no stack's assets are bundled (CDK's `bundling-stacks`).
-  const app = new App({
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
-  const stack = new OktaS3StorageStack(app, environment.stackName, {
-    env: { account: environment.account, region: environment.region },
-    settings: environment,
-  });
-  const json = app.synth().getStackByName(stack.stackName).template;
+  const json = await keptJson(
+    'local-templates',
+    contentHash(TEMPLATE_SOURCES, [environment, cdkJson, process.env.CDK_CONTEXT_JSON ?? null]),
+    async () => {
+      // Loaded only when synthesizing.
+      const { App } = await import('aws-cdk-lib');
+      const { OktaS3StorageStack } = await import('../../app/okta-s3-storage-stack');
+      // The built-in CloudFormation validation costs seconds and decides nothing here, and the local
+      // API runs the handler's source, so no stack's assets are bundled (CDK's `bundling-stacks`).
+      // Nothing reads the construct tree or its stack traces either: a sixth of the synthesis.
+      const app = new App({
+        context: {
+          ...cdkJson.context,
+          'aws:cdk:bundling-stacks': [],
+          'aws:cdk:disable-creation-stack-traces': true,
+        },
+        builtinCloudFormationValidation: false,
+        treeMetadata: false,
+        stackTraces: false,
+      });
+      const stack = new OktaS3StorageStack(app, environment.stackName, {
+        env: { account: environment.account, region: environment.region },
+        settings: environment,
+      });
+      return app.synth().getStackByName(stack.stackName).template;
+    },
+  );
   return resolveTemplate(json, {
     account: environment.account ?? PLACEHOLDER_ACCOUNT,
     region: environment.region,
