@@ -467,6 +467,18 @@ export class OktaS3Storage extends Construct {
       this.malwareProtection ? 'guardduty' : 'off',
       'Whether GuardDuty scans uploads and users read only objects tagged NO_THREATS_FOUND (guardduty or off)',
     );
+    if (this.malwareProtection) {
+      output(
+        'MalwareProtectionPlanId',
+        this.malwareProtection.plan.attrMalwareProtectionPlanId,
+        'GuardDuty Malware Protection plan of the data bucket (verify reads its status, bucket, prefixes and tagging)',
+      );
+      output(
+        'MalwareScanPrefixes',
+        joinList([storage.usersPrefix, this.teamsPrefix]),
+        'Key prefixes the plan must scan (comma-separated)',
+      );
+    }
     if (this.webClient) {
       output('WebClientUrl', `${this.webClient.origin}/`, 'Where users open the hosted web client');
       output(

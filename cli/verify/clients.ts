@@ -4,6 +4,7 @@
  */
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -11,6 +12,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 export interface Clients {
   readonly cognitoIdentity: CognitoIdentityClient;
   readonly cognitoIdp: CognitoIdentityProviderClient;
+  readonly guardDuty: GuardDutyClient;
   readonly iam: IAMClient;
   readonly s3: S3Client;
   readonly sts: STSClient;
@@ -24,6 +26,7 @@ export function createClients(region: string): Clients {
   return {
     cognitoIdentity: new CognitoIdentityClient(config),
     cognitoIdp: new CognitoIdentityProviderClient(config),
+    guardDuty: new GuardDutyClient(config),
     iam: new IAMClient(config),
     s3: new S3Client({ ...config, requestChecksumCalculation: 'WHEN_REQUIRED' }),
     sts: new STSClient(config),

@@ -40,8 +40,11 @@ export const OPTIONAL_OUTPUTS = [
   'MalwareScanning',
 ] as const;
 
+/** Outputs only a stack with malware scanning (`MalwareScanning` `guardduty`) has. */
+export const SCANNING_OUTPUTS = ['MalwareProtectionPlanId', 'MalwareScanPrefixes'] as const;
+
 export type RequiredOutput = (typeof REQUIRED_OUTPUTS)[number];
-export type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number];
+export type OptionalOutput = (typeof OPTIONAL_OUTPUTS)[number] | (typeof SCANNING_OUTPUTS)[number];
 export type Outputs = Record<RequiredOutput, string> & Partial<Record<OptionalOutput, string>>;
 
 /** A problem with the outputs file, worded for the person who ran the command. */

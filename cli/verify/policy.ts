@@ -18,8 +18,9 @@ function accountOf(o: Outputs): { partition: string; account: string } {
  * The least-privilege IAM policy `verify` needs for this stack: the read-only calls of its checks,
  * `iam:SimulatePrincipalPolicy` on the stack's roles only (the presign Lambda's role too, for its
  * source-function guard), `iam:GetRole` on the presign role for its trust, and the one delete route 3's probe needs
- * to remove its own object. Routes 1 and 2 probe with the test user's own credentials (GetId,
- * GetCredentialsForIdentity and AssumeRoleWithWebIdentity are unsigned), so they need nothing here.
+ * to remove its own object; with malware scanning, a read of the stack's GuardDuty plan. Routes 1
+ * and 2 probe with the test user's own credentials (GetId, GetCredentialsForIdentity and
+ * AssumeRoleWithWebIdentity are unsigned), so they need nothing here.
  * Action names: https://docs.aws.amazon.com/service-authorization/latest/reference/ (S3's
  * GetBucketEncryption is authorized as s3:GetEncryptionConfiguration, GetPublicAccessBlock as
  * s3:GetBucketPublicAccessBlock, GetBucketCors as s3:GetBucketCORS).
@@ -90,6 +91,18 @@ export function verifierPolicy(o: Outputs): { Version: '2012-10-17'; Statement: 
         ],
         Resource: [bucketArn],
       },
+      ...(o.MalwareProtectionPlanId
+        ? [
+            {
+              Sid: 'ReadMalwareProtectionPlan',
+              Effect: 'Allow' as const,
+              Action: ['guardduty:GetMalwareProtectionPlan'],
+              Resource: [
+                `arn:${partition}:guardduty:${o.Region}:${account}:malware-protection-plan/${o.MalwareProtectionPlanId}`,
+              ],
+            },
+          ]
+        : []),
       {
         Sid: 'DeleteRoute3ProbeObject',
         Effect: 'Allow',

@@ -4,6 +4,7 @@ import { CheckResult, skip } from './check';
 import { apiChecks } from './checks/api';
 import { bucketChecks } from './checks/bucket';
 import { identityPoolChecks } from './checks/identity-pool';
+import { malwareProtectionChecks } from './checks/malware-protection';
 import { oidcProviderChecks } from './checks/oidc-provider';
 import { presignRoleChecks } from './checks/presign-role';
 import { simulationChecks } from './checks/simulate';
@@ -59,6 +60,7 @@ export async function runChecks(
     ...(await identityPoolChecks(clients.cognitoIdentity, o)),
     ...(await oidcProviderChecks(clients.iam, o)),
     ...(await bucketChecks(clients.s3, o)),
+    ...(await malwareProtectionChecks(clients.guardDuty, o)),
     ...(await apiChecks(clients.fetch, o)),
     ...(await userPoolChecks(clients.cognitoIdp, o)),
     ...(await presignRoleChecks(clients.iam, o)),

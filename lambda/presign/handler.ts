@@ -32,6 +32,7 @@ import { CallerTeams, callerTeams } from './teams';
 import { authorizerClaims, verifiedPayload } from './token-binding';
 import { TeamFolderAccess } from '../../lib/policy/team-folder-names';
 import { MULTIPART_ROUTES } from './multipart-routes';
+import { withScanStates } from './scan-listing';
 import {
   configuredFolders,
   newUploadKey,
@@ -213,7 +214,9 @@ async function listFiles(request: RouteRequest) {
   const s3 = await storage();
   try {
     const page = await s3.list(prefix, config.listPageSize, token);
-    return fileListUnder(prefix, page.objects, page.nextToken);
+    const listed = fileListUnder(prefix, page.objects, page.nextToken);
+    if (config.malwareScanning !== 'guardduty') return listed;
+    return { ...listed, files: await withScanStates(listed.files, (key) => s3.scanStatus(key)) };
   } catch (error) {
     if (token !== undefined && isBadContinuationToken(error)) throw badRequest('nextToken is invalid');
     throw error;

@@ -40,8 +40,26 @@ export const QUARANTINE_PREFIX = 'quarantine/';
  */
 export type ScanState = 'pending' | 'clean' | 'blocked';
 
-/** The state of an object from its tag value (`undefined`: no tag). */
+/**
+ * What each documented result means to a user. `UNSUPPORTED` (GuardDuty could not scan the object,
+ * e.g. too large or an unsupported archive), `ACCESS_DENIED` (GuardDuty could not read it) and
+ * `FAILED` leave the object unreadable, as the bucket policy opens only `NO_THREATS_FOUND`, until an
+ * administrator rescans or releases it: blocked, like a threat.
+ */
+export const SCAN_STATE_OF_RESULT: Readonly<Record<ScanResult, ScanState>> = {
+  NO_THREATS_FOUND: 'clean',
+  THREATS_FOUND: 'blocked',
+  UNSUPPORTED: 'blocked',
+  ACCESS_DENIED: 'blocked',
+  FAILED: 'blocked',
+};
+
+/**
+ * The state of an object from its tag value (`undefined`: no tag). A value GuardDuty does not
+ * document is blocked too: the bucket policy keeps it unreadable.
+ */
 export function scanStateOf(tagValue: string | undefined): ScanState {
   if (tagValue === undefined) return 'pending';
-  return tagValue === CLEAN_SCAN_RESULT ? 'clean' : 'blocked';
+  const documented = Object.prototype.hasOwnProperty.call(SCAN_STATE_OF_RESULT, tagValue);
+  return documented ? SCAN_STATE_OF_RESULT[tagValue as ScanResult] : 'blocked';
 }

@@ -46,6 +46,7 @@ import {
   GetPublicAccessBlockCommandOutput,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../cli/verify/clients';
@@ -243,6 +244,7 @@ export function testClients(fetchFn: typeof fetch = unexpectedFetch): Clients {
   return {
     cognitoIdentity: new CognitoIdentityClient(config),
     cognitoIdp: new CognitoIdentityProviderClient(config),
+    guardDuty: new GuardDutyClient(config),
     iam: new IAMClient(config),
     s3: new S3Client(config),
     sts: new STSClient(config),

@@ -160,6 +160,23 @@ describe.each(ROUTES)('$name', (route) => {
     }
   });
 
+  // GET /files reads each listed file's tag on route 3 (one GetObjectTagging per file): every key it
+  // lists, own and team folders, must allow it, and nothing beyond the current version's tags.
+  test("reads the scan state wherever it lists, never another folder's nor an older version's", async () => {
+    for (const state of Object.keys(STATES) as State[]) {
+      for (const key of readableKeys(route))
+        expect({ key, decision: await ask(route, 's3:GetObjectTagging', key, STATES[state]) }).toEqual({
+          key,
+          decision: 'Allowed',
+        });
+    }
+    for (const key of ['teams/hr/f.txt', 'teams/financex/f.txt', `users/${ALICE}x/f.txt`])
+      expect(await ask(route, 's3:GetObjectTagging', key, STATES.clean)).not.toBe('Allowed');
+    expect(await ask(route, 's3:GetObjectVersionTagging', `users/${ALICE}/f.txt`, STATES.clean)).not.toBe(
+      'Allowed',
+    );
+  });
+
   test('cannot change the scan tag, nor set tags at upload', async () => {
     const own = `users/${ALICE}/f.txt`;
     for (const action of ['s3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:DeleteObjectTagging']) {

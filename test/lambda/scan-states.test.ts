@@ -99,3 +99,63 @@ describe('MALWARE_SCANNING', () => {
     );
   });
 });
+
+describe('GET /files with malware scanning', () => {
+  const OWN = (n: number) => `users/${ALICE}/0f8fad5b-d9cb-469f-a165-70867728950e/f${n}.txt`;
+  const TAGS: Record<string, ScanTag> = {
+    [OWN(1)]: { found: true },
+    [OWN(2)]: { found: true, status: 'NO_THREATS_FOUND' },
+    [OWN(3)]: { found: true, status: 'THREATS_FOUND' },
+    [OWN(4)]: { found: true, status: 'FAILED' },
+  };
+  function listing(malwareScanning: 'off' | 'guardduty' | undefined) {
+    const asked: string[] = [];
+    const logs: RequestLog[] = [];
+    const storage: Partial<CallerStorage> = {
+      list: async () => ({
+        objects: [1, 2, 3, 4].map((n) => ({ Key: OWN(n), Size: n, ETag: `"e${n}"`, LastModified: NOW })),
+      }),
+      scanStatus: async (key) => {
+        asked.push(key);
+        return TAGS[key];
+      },
+    };
+    const invoke = createHandler({
+      config: presignConfig({ malwareScanning }),
+      now: () => NOW,
+      credentialsFor: async () => SESSION,
+      storageFor: () => storage as CallerStorage,
+      log: (line) => logs.push(line),
+    });
+    const list = async () => parse(await invoke(apiEvent({ method: 'GET', resource: '/files', sub: ALICE })));
+    return { list, asked, logs };
+  }
+
+  test('each file carries its scan state: pending, clean, blocked (threat), blocked (failed)', async () => {
+    const { list, asked, logs } = listing('guardduty');
+    const response = await list();
+    expect(response.status).toBe(200);
+    expect(
+      response.body.files.map((f: { name: string; scanState: string }) => [f.name, f.scanState]),
+    ).toEqual([
+      ['f1.txt', 'pending'],
+      ['f2.txt', 'clean'],
+      ['f3.txt', 'blocked'],
+      ['f4.txt', 'blocked'],
+    ]);
+    expect(asked.sort()).toEqual([1, 2, 3, 4].map(OWN));
+    expect(logs.map((l) => [l.route, l.status, l.sub])).toEqual([['GET /files', 200, ALICE]]);
+  });
+
+  test.each([undefined, 'off' as const])(
+    'with scanning %s: no tag read, and no scanState field',
+    async (s) => {
+      const { list, asked } = listing(s);
+      const response = await list();
+      expect(response.status).toBe(200);
+      expect(response.body.files).toHaveLength(4);
+      for (const f of response.body.files) expect(f).not.toHaveProperty('scanState');
+      expect(asked).toEqual([]);
+    },
+  );
+});

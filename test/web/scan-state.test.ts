@@ -1,6 +1,7 @@
 import {
   presignRefusalMessage,
   SCAN_MESSAGES,
+  scanStateLabel,
   taggedRefusalMessage,
 } from '../../examples/web/src/scan-state';
 
@@ -30,5 +31,16 @@ describe('the web client names the malware-scan states in plain words', () => {
     expect(SCAN_MESSAGES.pending).toMatch(/still being scanned for malware/);
     expect(SCAN_MESSAGES.blocked).toMatch(/blocked by the malware scan/);
     expect(Object.values(SCAN_MESSAGES).join(' ')).not.toMatch(/ScanPending|THREATS_FOUND|403|409/);
+  });
+});
+
+describe("the developer view's file list shows route 3's scan state", () => {
+  test.each([
+    ['pending', 'still being scanned for malware'],
+    ['blocked', 'blocked by the malware scan'],
+    ['clean', ''],
+    [undefined, ''],
+  ] as const)('%s: %j', (state, label) => {
+    expect(scanStateLabel(state)).toBe(label);
   });
 });

@@ -7,6 +7,7 @@ import { loadConfig, type ClientConfig } from './config';
 import { parseTeamsClaim, TeamFolderAccess } from '../../../lib/policy/team-folder-names';
 import { presignFolders, presignRoute, sdkRoute, type Route, type TeamFolderChoice } from './routes';
 import { currentUser, forwardCallback, signIn, signOut, userManagers, type Provider } from './sign-in';
+import { scanStateLabel } from './scan-state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const checked = (name: string) =>
@@ -90,7 +91,8 @@ async function show(route: Route) {
     const row = document.createElement('tr');
     row.dataset.key = file.key;
     const name = document.createElement('td');
-    name.textContent = `${file.key.split('/').pop()} (${file.size} bytes)`;
+    const scan = scanStateLabel(file.scanState);
+    name.textContent = `${file.key.split('/').pop()} (${file.size} bytes${scan ? `, ${scan}` : ''})`;
     name.title = file.key;
     const actions = document.createElement('td');
     actions.append(button('Download', () => download(route, file.key)));

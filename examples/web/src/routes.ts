@@ -15,11 +15,13 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { XhrHttpHandler } from '@aws-sdk/xhr-http-handler';
 import type { ClientConfig } from './config';
 import { resumableUpload } from './resumable-upload';
-import { presignRefusalMessage, taggedRefusalMessage } from './scan-state';
+import { ListedScanState, presignRefusalMessage, taggedRefusalMessage } from './scan-state';
 
 export interface StoredFile {
   readonly key: string;
   readonly size: number;
+  /** Route 3 with malware scanning: the file's scan state, as the presign API lists it. */
+  readonly scanState?: ListedScanState;
 }
 
 export interface Route {
@@ -170,7 +172,7 @@ export function presignRoute(
           'GET',
           `files${query ? `?${query}` : ''}`,
         );
-        files.push(...page.files.map(({ key, size }) => ({ key, size })));
+        files.push(...page.files.map(({ key, size, scanState }) => ({ key, size, scanState })));
         nextToken = page.nextToken;
       } while (nextToken);
       return files;

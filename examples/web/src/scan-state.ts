@@ -10,6 +10,16 @@ export const SCAN_MESSAGES = {
 
 const SCAN_STATUS_TAG = 'GuardDutyMalwareScanStatus';
 
+/** A file's state in route 3's `GET /files` when the deployment scans (absent when it does not). */
+export type ListedScanState = 'pending' | 'clean' | 'blocked';
+
+/** What the file list shows beside a file: nothing for a clean file or without scanning. */
+export function scanStateLabel(state: ListedScanState | undefined): string {
+  if (state === 'pending') return 'still being scanned for malware';
+  if (state === 'blocked') return 'blocked by the malware scan';
+  return '';
+}
+
 /** The message for a presign API refusal, or undefined if it is not about the scan. */
 export function presignRefusalMessage(status: number, error: unknown): string | undefined {
   if (status === 409 && error === 'ScanPending') return SCAN_MESSAGES.pending;
