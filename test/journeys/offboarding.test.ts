@@ -12,6 +12,7 @@ import { OFFBOARDING_LEDGER_PREFIX } from '../../lib/constructs/offboarding';
 import { sessionArnOf } from '../../emulator/iam/simulate';
 import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
 import { OktaStandIn, startOktaStandIn } from '../../emulator/services/okta-stand-in';
+import { LocalSqs, startLocalSqs } from '../../emulator/services/sqs-server';
 import type { LocalStack } from '../../emulator/local-stack';
 import { resolvedStack } from '../iam/stack-under-test';
 import { aroundLocalStack } from '../local/around-local-stack';
@@ -26,8 +27,9 @@ import { journeyRoutes, outcome } from './route-clients';
  * credentials, can read nothing. The hook and the reconciler claim deliveries and events in the
  * real S3 ledger (s3Ledger: conditional PutObject), each with a session of its own role, through
  * the front, which answers If-None-Match as S3 does. carol's deactivation reaches no hook: the
- * reconciler finds it in the Okta stand-in's System Log. The queue is in memory (the local stack
- * has no SQS; its semantics are unit-tested in test/lambda/offboarding).
+ * reconciler finds it in the Okta stand-in's System Log. Jobs go through a local SQS queue
+ * (local-aws-sqs, with the template's visibility timeout) and reach the mover as Lambda's event
+ * source mapping hands them over (batch size from the template, failures left on the queue).
  */
 
 const { template, ids } = resolvedStack();
@@ -42,7 +44,18 @@ let stack: LocalStack;
 aroundLocalStack(template, (running) => ({ okta, stack } = running));
 /** The Okta org: its System Log is what the reconciler reads. */
 let oktaOrg: OktaStandIn;
+let sqs: LocalSqs;
+const resourceOfType = (type: string, where: (props: any) => boolean = () => true) =>
+  Object.entries(template.resources).find(([, r]) => r.Type === type && where(r.Properties ?? {}))!;
+/** The offboarding jobs queue (the one with a dead-letter queue) and the mover's mapping on it. */
+const [JOBS_QUEUE, jobsQueue] = resourceOfType('AWS::SQS::Queue', (p) => p.RedrivePolicy !== undefined);
+const [, moverMapping] = resourceOfType('AWS::Lambda::EventSourceMapping', (p) =>
+  JSON.stringify(p.EventSourceArn).includes(template.getAtt(JOBS_QUEUE, 'Arn')),
+);
 beforeAll(async () => {
+  sqs = await startLocalSqs([
+    { name: JOBS_QUEUE, attributes: { VisibilityTimeout: String(jobsQueue.Properties.VisibilityTimeout) } },
+  ]);
   oktaOrg = await startOktaStandIn({
     port: await freePort(),
     publicClientIds: [],
@@ -52,7 +65,10 @@ beforeAll(async () => {
     apiToken: OKTA_API_TOKEN,
   });
 });
-afterAll(async () => oktaOrg?.close());
+afterAll(async () => {
+  await oktaOrg?.close();
+  await sqs?.close();
+});
 
 const { s3With, route1, bytesOf, teams } = journeyRoutes(() => ({
   stack,
@@ -84,38 +100,54 @@ const moverS3 = () => functionS3('Mover');
 const ledgerOf = (name: 'Hook' | 'Reconciler'): Ledger =>
   s3Ledger(functionS3(name), stack.model.bucketName, OFFBOARDING_LEDGER_PREFIX);
 
-function hookDeps(queue: OffboardingJob[]): HookDeps {
-  return {
-    secret: async () => HOOK_SECRET,
-    ledger: ledgerOf('Hook'),
-    enqueue: async (job) => void queue.push(job),
-    log: () => undefined,
-  };
+type Enqueue = (job: OffboardingJob) => Promise<void>;
+/** The hook's and the reconciler's enqueue, as handler.ts sends a job (SendMessage, the job as JSON). */
+const toSqs: Enqueue = (job) => sqs.send(JOBS_QUEUE, JSON.stringify(job));
+/** A queue in memory, where a test only asks what would have been queued. */
+const into =
+  (queue: OffboardingJob[]): Enqueue =>
+  async (job) =>
+    void queue.push(job);
+
+function hookDeps(enqueue: Enqueue = toSqs): HookDeps {
+  return { secret: async () => HOOK_SECRET, ledger: ledgerOf('Hook'), enqueue, log: () => undefined };
 }
 
-/** What the mover logs for each queued job, run as SQS would hand it the batch. */
-async function runMover(queue: OffboardingJob[]) {
+/**
+ * The mover run by the event source mapping until the queue is empty: the jobs it was handed, what
+ * it logged, and the messages it reported failed (left on the queue).
+ */
+async function runMover() {
   const logs: Record<string, unknown>[] = [];
-  const result = await moveBatch(
-    queue.map((job, i) => ({ messageId: `m${i}`, body: JSON.stringify(job) })),
-    {
-      store: s3MoveStore(moverS3(), stack.model.bucketName),
-      usersPrefix: 'users/',
-      offboardedPrefix: 'offboarded/',
-      log: (entry) => logs.push(entry),
-    },
-  );
-  return { logs, failures: result.batchItemFailures };
+  const jobs: OffboardingJob[] = [];
+  const failures: { itemIdentifier: string }[] = [];
+  const batchSize = Number(moverMapping.Properties.BatchSize);
+  for (;;) {
+    const records = await sqs.deliver(JOBS_QUEUE, batchSize, async (batch) => {
+      const result = await moveBatch(batch, {
+        store: s3MoveStore(moverS3(), stack.model.bucketName),
+        usersPrefix: 'users/',
+        offboardedPrefix: 'offboarded/',
+        log: (entry) => logs.push(entry),
+      });
+      failures.push(...result.batchItemFailures);
+      return result;
+    });
+    if (records.length === 0) break;
+    jobs.push(...records.map((r) => JSON.parse(r.body) as OffboardingJob));
+    if (failures.length > 0) break; // a failed message stays invisible until its timeout
+  }
+  return { jobs, logs, failures };
 }
 
 /** The reconciler's scheduled run against the Okta stand-in, as handler.ts wires it. */
-function reconcilerRun(queue: OffboardingJob[], apiToken = OKTA_API_TOKEN) {
+function reconcilerRun(enqueue: Enqueue = toSqs, apiToken = OKTA_API_TOKEN) {
   return reconcile({
     orgUrl: oktaOrg.url,
     apiToken: async () => apiToken,
     fetch,
     ledger: ledgerOf('Reconciler'),
-    enqueue: async (job) => void queue.push(job),
+    enqueue,
     now: () => new Date(),
     lookbackMinutes: 60,
   });
@@ -154,7 +186,7 @@ describe('bob is deactivated in Okta while holding valid route-1 credentials', (
 
   test('a wrong secret, a malformed body and a replay get the one 403, and queue nothing', async () => {
     const queue: OffboardingJob[] = [];
-    const deps = hookDeps(queue);
+    const deps = hookDeps(into(queue));
     const body = delivery(
       [oktaEvent(BOB, 'user.lifecycle.deactivate', 'hostile-replay')],
       'replayed-delivery',
@@ -172,7 +204,7 @@ describe('bob is deactivated in Okta while holding valid route-1 credentials', (
     // event already taken: accepted, and nothing queued, so no second move.
     const queue: OffboardingJob[] = [];
     const event = oktaEvent(BOB, 'user.lifecycle.deactivate', 'hostile-replay');
-    const answer = await post(hookDeps(queue), delivery([event], 'redelivered-by-okta'));
+    const answer = await post(hookDeps(into(queue)), delivery([event], 'redelivered-by-okta'));
     expect(answer).toEqual({ statusCode: 200, body: JSON.stringify({ queued: 0 }) });
     expect(queue).toEqual([]);
     // The claims are objects in the bucket: a third claim of each is refused by S3's 412.
@@ -191,19 +223,20 @@ describe('bob is deactivated in Okta while holding valid route-1 credentials', (
   test('after the event, the move runs and bob, with the same credentials, reads nothing', async () => {
     const bob = await route1(BOB); // credentials fetched before the event, still valid after it
     await bob.send(new ListObjectsV2Command({ Bucket: stack.model.bucketName, Prefix: `users/${BOB}/` }));
-    const queue: OffboardingJob[] = [];
     const started = performance.now();
 
     // Okta logs the deactivation and delivers the same event to the hook.
     const event = oktaOrg.systemLog.deactivate(BOB);
-    const answer = await post(hookDeps(queue), delivery([event], 'deactivate-bob'));
+    const answer = await post(hookDeps(), delivery([event], 'deactivate-bob'));
     const queuedAt = performance.now();
     expect(answer.statusCode).toBe(200);
-    expect(queue.map((j) => j.sub)).toEqual([BOB]);
+    expect(await sqs.depth(JOBS_QUEUE)).toBe(1);
 
-    const { logs, failures } = await runMover(queue);
+    const { jobs, logs, failures } = await runMover();
     const movedAt = performance.now();
+    expect(jobs.map((j) => [j.sub, j.source])).toEqual([[BOB, 'hook']]);
     expect(failures).toEqual([]);
+    expect(await sqs.depth(JOBS_QUEUE)).toBe(0);
     expect(logs).toEqual([expect.objectContaining({ outcome: 'moved', sub: BOB, moved: 2, resumed: 0 })]);
 
     const Bucket = stack.model.bucketName;
@@ -234,9 +267,8 @@ describe('bob is deactivated in Okta while holding valid route-1 credentials', (
   });
 
   test('a second delivery for bob (delete after deactivate) moves nothing more', async () => {
-    const queue: OffboardingJob[] = [];
-    await post(hookDeps(queue), delivery([oktaEvent(BOB, 'user.lifecycle.delete.initiated')], 'delete-bob'));
-    const { logs } = await runMover(queue);
+    await post(hookDeps(), delivery([oktaEvent(BOB, 'user.lifecycle.delete.initiated')], 'delete-bob'));
+    const { logs } = await runMover();
     expect(logs).toEqual([expect.objectContaining({ outcome: 'moved', moved: 0 })]);
   });
 });
@@ -252,15 +284,14 @@ describe("carol is deactivated, the hook's delivery is lost, and the reconciler 
     const started = performance.now();
 
     oktaOrg.systemLog.deactivate(CAROL); // logged by Okta; its hook delivery never arrives
-    const queue: OffboardingJob[] = [];
-    const run = await reconcilerRun(queue);
+    const run = await reconcilerRun();
     const queuedAt = performance.now();
     // bob's deactivation is in the log too, but the hook took it: only carol is queued.
     expect(run.queued).toEqual([CAROL]);
     expect(run.events).toBeGreaterThanOrEqual(2);
-    expect(queue).toEqual([expect.objectContaining({ sub: CAROL, source: 'reconciler' })]);
 
-    const { logs, failures } = await runMover(queue);
+    const { jobs, logs, failures } = await runMover();
+    expect(jobs).toEqual([expect.objectContaining({ sub: CAROL, source: 'reconciler' })]);
     expect(failures).toEqual([]);
     expect(logs).toEqual([expect.objectContaining({ outcome: 'moved', sub: CAROL, moved: 2 })]);
     for (const name of Object.keys(files)) {
@@ -277,11 +308,11 @@ describe("carol is deactivated, the hook's delivery is lost, and the reconciler 
   });
 
   test('a second run changes nothing: the event is read again but the ledger has it', async () => {
-    const queue: OffboardingJob[] = [];
-    const run = await reconcilerRun(queue);
+    const run = await reconcilerRun();
     expect(run.events).toBeGreaterThanOrEqual(2);
     expect(run.queued).toEqual([]);
-    expect(queue).toEqual([]);
+    expect(await sqs.depth(JOBS_QUEUE)).toBe(0);
+    expect((await runMover()).jobs).toEqual([]);
     const mover = moverS3();
     for (const [name, body] of Object.entries(files))
       expect((await bytesOf(mover, `offboarded/${CAROL}/${name}`)).equals(body)).toBe(true);
@@ -289,8 +320,7 @@ describe("carol is deactivated, the hook's delivery is lost, and the reconciler 
 
   test('a wrong API token: the System Log answers 401, the run fails and queues nothing', async () => {
     oktaOrg.systemLog.deactivate('00uDave00000000000d4');
-    const queue: OffboardingJob[] = [];
-    await expect(reconcilerRun(queue, 'not-the-token')).rejects.toThrow('Okta System Log answered 401');
-    expect(queue).toEqual([]);
+    await expect(reconcilerRun(toSqs, 'not-the-token')).rejects.toThrow('Okta System Log answered 401');
+    expect(await sqs.depth(JOBS_QUEUE)).toBe(0);
   });
 });
