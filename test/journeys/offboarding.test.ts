@@ -1,23 +1,16 @@
 import { randomBytes } from 'crypto';
-import * as net from 'net';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { handleHookRequest, HookDeps, REFUSED } from '../../lambda/offboarding/hook-core';
-import { deliveryKey, eventKey, Ledger } from '../../lambda/offboarding/ledger';
+import { deliveryKey, eventKey } from '../../lambda/offboarding/ledger';
 import type { OffboardingJob } from '../../lambda/offboarding/okta-event';
-import { moveBatch } from '../../lambda/offboarding/mover';
-import { reconcile } from '../../lambda/offboarding/reconcile-core';
-import { s3Ledger } from '../../lambda/offboarding/s3-ledger';
-import { s3MoveStore } from '../../lambda/offboarding/s3-move-store';
 import { OFFBOARDING_LEDGER_PREFIX } from '../../lib/constructs/offboarding';
-import { sessionArnOf } from '../../emulator/iam/simulate';
 import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
-import { OktaStandIn, startOktaStandIn } from '../../emulator/services/okta-stand-in';
-import { LocalSqs, startLocalSqs } from '../../emulator/services/sqs-server';
 import type { LocalStack } from '../../emulator/local-stack';
 import { resolvedStack } from '../iam/stack-under-test';
 import { aroundLocalStack } from '../local/around-local-stack';
 import { delivery, oktaEvent } from '../lambda/offboarding/fixtures';
 import { journeyRoutes, outcome } from './route-clients';
+import { HOOK_SECRET, into, offboardingWorld } from './offboarding-world';
 
 /*
  * Offboarding, end to end on the local stack: bob holds valid route-1 credentials (the SDK's own
@@ -36,132 +29,20 @@ const { template, ids } = resolvedStack();
 const BOB = '00uBob000000000000b2';
 const ALICE = '00uAliceOffboard0001';
 const CAROL = '00uCarol000000000c3';
-const HOOK_SECRET = randomBytes(24).toString('hex');
-const OKTA_API_TOKEN = randomBytes(24).toString('hex');
 
 let okta: OidcIssuer;
 let stack: LocalStack;
 aroundLocalStack(template, (running) => ({ okta, stack } = running));
-/** The Okta org: its System Log is what the reconciler reads. */
-let oktaOrg: OktaStandIn;
-let sqs: LocalSqs;
-const resourceOfType = (type: string, where: (props: any) => boolean = () => true) =>
-  Object.entries(template.resources).find(([, r]) => r.Type === type && where(r.Properties ?? {}))!;
-/** The offboarding jobs queue (the one with a dead-letter queue) and the mover's mapping on it. */
-const [JOBS_QUEUE, jobsQueue] = resourceOfType('AWS::SQS::Queue', (p) => p.RedrivePolicy !== undefined);
-const [, moverMapping] = resourceOfType('AWS::Lambda::EventSourceMapping', (p) =>
-  JSON.stringify(p.EventSourceArn).includes(template.getAtt(JOBS_QUEUE, 'Arn')),
-);
-beforeAll(async () => {
-  sqs = await startLocalSqs([
-    { name: JOBS_QUEUE, attributes: { VisibilityTimeout: String(jobsQueue.Properties.VisibilityTimeout) } },
-  ]);
-  oktaOrg = await startOktaStandIn({
-    port: await freePort(),
-    publicClientIds: [],
-    confidentialClientIds: [],
-    redirectUris: [],
-    corsOrigins: [],
-    apiToken: OKTA_API_TOKEN,
-  });
-});
-afterAll(async () => {
-  await oktaOrg?.close();
-  await sqs?.close();
-});
 
 const { s3With, route1, bytesOf, teams } = journeyRoutes(() => ({
   stack,
   okta,
   webIdentityRoleArn: template.getAtt(ids.webIdentityRole, 'Arn'),
 }));
-
-const roleIdOf = (prefix: string) =>
-  Object.keys(template.resources).find(
-    (id) => id.startsWith(prefix) && template.resources[id].Type === 'AWS::IAM::Role',
-  )!;
-
-/** A function's S3 client: a session of its execution role, as Lambda hands it to the function. */
-function functionS3(name: 'Mover' | 'Hook' | 'Reconciler') {
-  const roleId = roleIdOf(`Offboarding${name}Role`);
-  const session = stack.sessions.issue({
-    roleLogicalId: roleId,
-    roleArn: template.getAtt(roleId, 'Arn'),
-    sessionArn: sessionArnOf(template, roleId, `offboarding-${name.toLowerCase()}`),
-    tags: {},
-    context: {},
-    issuedBy: `the Lambda runtime (offboarding ${name.toLowerCase()})`,
-    durationSeconds: 900,
-  });
-  return s3With(async () => session.credentials);
-}
-const moverS3 = () => functionS3('Mover');
-/** The ledger the function keeps in the data bucket, as handler.ts builds it. */
-const ledgerOf = (name: 'Hook' | 'Reconciler'): Ledger =>
-  s3Ledger(functionS3(name), stack.model.bucketName, OFFBOARDING_LEDGER_PREFIX);
-
-type Enqueue = (job: OffboardingJob) => Promise<void>;
-/** The hook's and the reconciler's enqueue, as handler.ts sends a job (SendMessage, the job as JSON). */
-const toSqs: Enqueue = (job) => sqs.send(JOBS_QUEUE, JSON.stringify(job));
-/** A queue in memory, where a test only asks what would have been queued. */
-const into =
-  (queue: OffboardingJob[]): Enqueue =>
-  async (job) =>
-    void queue.push(job);
-
-function hookDeps(enqueue: Enqueue = toSqs): HookDeps {
-  return { secret: async () => HOOK_SECRET, ledger: ledgerOf('Hook'), enqueue, log: () => undefined };
-}
-
-/**
- * The mover run by the event source mapping until the queue is empty: the jobs it was handed, what
- * it logged, and the messages it reported failed (left on the queue).
- */
-async function runMover() {
-  const logs: Record<string, unknown>[] = [];
-  const jobs: OffboardingJob[] = [];
-  const failures: { itemIdentifier: string }[] = [];
-  const batchSize = Number(moverMapping.Properties.BatchSize);
-  for (;;) {
-    const records = await sqs.deliver(JOBS_QUEUE, batchSize, async (batch) => {
-      const result = await moveBatch(batch, {
-        store: s3MoveStore(moverS3(), stack.model.bucketName),
-        usersPrefix: 'users/',
-        offboardedPrefix: 'offboarded/',
-        log: (entry) => logs.push(entry),
-      });
-      failures.push(...result.batchItemFailures);
-      return result;
-    });
-    if (records.length === 0) break;
-    jobs.push(...records.map((r) => JSON.parse(r.body) as OffboardingJob));
-    if (failures.length > 0) break; // a failed message stays invisible until its timeout
-  }
-  return { jobs, logs, failures };
-}
-
-/** The reconciler's scheduled run against the Okta stand-in, as handler.ts wires it. */
-function reconcilerRun(enqueue: Enqueue = toSqs, apiToken = OKTA_API_TOKEN) {
-  return reconcile({
-    orgUrl: oktaOrg.url,
-    apiToken: async () => apiToken,
-    fetch,
-    ledger: ledgerOf('Reconciler'),
-    enqueue,
-    now: () => new Date(),
-    lookbackMinutes: 60,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const { oktaOrg, queueDepth, moverS3, ledgerOf, toSqs, hookDeps, runMover, reconcilerRun } = offboardingWorld(
+  template,
+  () => ({ stack, s3With }),
+);
 
 const post = (deps: HookDeps, body: string, authorization = HOOK_SECRET) =>
   handleHookRequest({ method: 'POST', headers: { authorization }, body }, deps);
@@ -226,17 +107,17 @@ describe('bob is deactivated in Okta while holding valid route-1 credentials', (
     const started = performance.now();
 
     // Okta logs the deactivation and delivers the same event to the hook.
-    const event = oktaOrg.systemLog.deactivate(BOB);
+    const event = oktaOrg().systemLog.deactivate(BOB);
     const answer = await post(hookDeps(), delivery([event], 'deactivate-bob'));
     const queuedAt = performance.now();
     expect(answer.statusCode).toBe(200);
-    expect(await sqs.depth(JOBS_QUEUE)).toBe(1);
+    expect(await queueDepth()).toBe(1);
 
     const { jobs, logs, failures } = await runMover();
     const movedAt = performance.now();
     expect(jobs.map((j) => [j.sub, j.source])).toEqual([[BOB, 'hook']]);
     expect(failures).toEqual([]);
-    expect(await sqs.depth(JOBS_QUEUE)).toBe(0);
+    expect(await queueDepth()).toBe(0);
     expect(logs).toEqual([expect.objectContaining({ outcome: 'moved', sub: BOB, moved: 2, resumed: 0 })]);
 
     const Bucket = stack.model.bucketName;
@@ -283,7 +164,7 @@ describe("carol is deactivated, the hook's delivery is lost, and the reconciler 
       await carol.send(new PutObjectCommand({ Bucket, Key: `users/${CAROL}/${name}`, Body: body }));
     const started = performance.now();
 
-    oktaOrg.systemLog.deactivate(CAROL); // logged by Okta; its hook delivery never arrives
+    oktaOrg().systemLog.deactivate(CAROL); // logged by Okta; its hook delivery never arrives
     const run = await reconcilerRun();
     const queuedAt = performance.now();
     // bob's deactivation is in the log too, but the hook took it: only carol is queued.
@@ -311,7 +192,7 @@ describe("carol is deactivated, the hook's delivery is lost, and the reconciler 
     const run = await reconcilerRun();
     expect(run.events).toBeGreaterThanOrEqual(2);
     expect(run.queued).toEqual([]);
-    expect(await sqs.depth(JOBS_QUEUE)).toBe(0);
+    expect(await queueDepth()).toBe(0);
     expect((await runMover()).jobs).toEqual([]);
     const mover = moverS3();
     for (const [name, body] of Object.entries(files))
@@ -319,8 +200,8 @@ describe("carol is deactivated, the hook's delivery is lost, and the reconciler 
   });
 
   test('a wrong API token: the System Log answers 401, the run fails and queues nothing', async () => {
-    oktaOrg.systemLog.deactivate('00uDave00000000000d4');
+    oktaOrg().systemLog.deactivate('00uDave00000000000d4');
     await expect(reconcilerRun(toSqs, 'not-the-token')).rejects.toThrow('Okta System Log answered 401');
-    expect(await sqs.depth(JOBS_QUEUE)).toBe(0);
+    expect(await queueDepth()).toBe(0);
   });
 });
