@@ -96,6 +96,12 @@ describe('bob is deactivated in Okta while holding valid route-1 credentials', (
       (d) => d.resource.includes(`/${OFFBOARDING_LEDGER_PREFIX}`) && d.decision !== 'Allowed',
     );
     expect(refusals).toEqual([]); // every claim was allowed by IAM: the refusals were S3's 412s
+    // Two claims of one key at once (Okta's retry racing the first delivery): exactly one wins.
+    const raced = await Promise.all([
+      ledgerOf('Hook').claim('races/r1'),
+      ledgerOf('Reconciler').claim('races/r1'),
+    ]);
+    expect(raced.sort()).toEqual([false, true]);
     // What the hook releases when queuing failed can be claimed by Okta's retry.
     await ledger.release(deliveryKey('redelivered-by-okta'));
     expect(await ledger.claim(deliveryKey('redelivered-by-okta'))).toBe(true);
