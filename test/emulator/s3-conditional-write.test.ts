@@ -1,5 +1,6 @@
+import { decide } from '../../emulator/iam/simulate';
 import { KeyLocks, writePreconditionOf } from '../../emulator/services/s3-conditional-write';
-import { NotModelled } from '../../emulator/services/s3-request';
+import { NotModelled, s3Authorization } from '../../emulator/services/s3-request';
 
 /**
  * Which requests the S3 front treats as conditional writes (S3 user guide, "conditional writes";
@@ -75,5 +76,51 @@ describe('KeyLocks', () => {
     release();
     await held;
     expect(order).toEqual(['b', 'a1']);
+  });
+});
+
+describe('a bucket policy that enforces conditional writes', () => {
+  // After "Enforce conditional writes on Amazon S3 buckets" (S3 user guide): a Deny on PutObject
+  // unless `s3:if-none-match` is present; the front puts the header into the IAM context.
+  const bucketPolicy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::b/ledger/*',
+        Condition: { Null: { 's3:if-none-match': 'true' } },
+      },
+    ],
+  };
+  const identityPolicies = [
+    {
+      name: 'writer',
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/ledger/*' }],
+      },
+    },
+  ];
+  const put = (headers: Record<string, string>) => {
+    const { action, resource, context } = s3Authorization(
+      'PUT',
+      new URL('http://s3.local/b/ledger/k'),
+      headers,
+    );
+    return decide({
+      identityPolicies,
+      resourcePolicy: bucketPolicy as any,
+      action,
+      resource,
+      principal: 'arn:aws:sts::111122223333:assumed-role/writer/s',
+      context: { 'aws:SecureTransport': 'true', ...context },
+    });
+  };
+
+  test('allows a PutObject with If-None-Match: * and denies one without', async () => {
+    expect(await put({ 'if-none-match': '*' })).toBe('Allowed');
+    expect(await put({})).toBe('ExplicitlyDenied');
   });
 });
