@@ -105,4 +105,22 @@ export const UNDOCUMENTED: readonly UndocumentedPoint[] = [
       'Yes (no new authentication happened; the ID token page defines it as when the user "completed authentication"): the Lambda believes `custom:okta_teams` only within `teamMembershipMaxAge` of it, which bounds how long a removal from an Okta group takes on route 3.',
     probe: 'Decode a route 3 ID token before and after a refresh-token grant: `auth_time` must be equal.',
   },
+  {
+    id: 'conditional-write-after-delete-marker',
+    question:
+      'Does a PutObject with `If-None-Match: *` succeed when the key’s current version is a delete marker (versioned bucket)?',
+    assumption:
+      'Yes: S3’s conditional-writes guide says the header checks only the current version, and a delete marker is not an object. The offboarding ledger’s release (DeleteObject) relies on it so that Okta’s retry can claim a delivery again; locally s3rver keeps no versions, so a released key is simply gone.',
+    probe:
+      'In the data bucket: `put-object --key offboarding-ledger/probe --if-none-match "*"`, `delete-object`, then the same put again (expect success, not 412).',
+  },
+  {
+    id: 'system-log-polling-next-link',
+    question:
+      'Does Okta’s System Log answer a request without `until` (a polling request) with a `rel="next"` link even when the page is empty, and is a `limit` above 1000 refused rather than capped?',
+    assumption:
+      'A polling request always carries a next link (the reconciler stops at an empty page, so either answer ends its run); `limit` above 1000 is refused. The Okta stand-in does both; the reconciler sends 1000.',
+    probe:
+      '`curl -i -H "Authorization: SSWS $TOKEN" "https://<org>/api/v1/logs?since=<now>&limit=1"`: read the `link` header of the empty answer; then `limit=1001` (400 or a page).',
+  },
 ];

@@ -4,12 +4,14 @@
  * code flow with PKCE, as Okta runs it for a SPA (Okta requires PKCE for browser apps). Tokens are
  * signed by the oauth2-mock-server issuer (emulator/services/oidc-issuer.ts), whose keys it passes on.
  */
+import { randomBytes } from 'crypto';
 import { startOidcIssuer, type OidcIssuer } from './oidc-issuer';
 import { AuthorizationCodes, html, jsonReply, redirect } from './authorization-codes';
 import { withCors } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';
 import { TEST_USERS, TestUser } from './test-users';
 import { evaluateTeamsExpression } from '../model/okta-expression';
+import { OktaSystemLog, oktaSystemLog, SYSTEM_LOG_PATH } from './okta-system-log';
 
 export interface OktaStandInOptions {
   readonly port: number;
@@ -26,12 +28,16 @@ export interface OktaStandInOptions {
    * Team folders), evaluated for each user's groups. Without it, no `okta_teams` claim is issued.
    */
   readonly teamsExpression?: string;
+  /** The API token the System Log (`GET /api/v1/logs`) takes as `SSWS <token>`. @default a random one */
+  readonly apiToken?: string;
 }
 
 export interface OktaStandIn extends LoopbackServer {
   /** The issuer URL, as `okta.issuer` names it: `http://127.0.0.1:<port>/oauth2/default`. */
   readonly issuerUrl: string;
   readonly tokens: OidcIssuer;
+  /** The org's System Log: what the offboarding reconciler reads (okta-system-log.ts). */
+  readonly systemLog: OktaSystemLog;
 }
 
 const AUTH_SERVER = '/oauth2/default';
@@ -41,6 +47,7 @@ export async function startOktaStandIn(options: OktaStandInOptions): Promise<Okt
   const tokens = await startOidcIssuer({ issuerUrl });
   const codes = new AuthorizationCodes<{ user: TestUser; nonce?: string; scope: string }>();
   const clients = [...options.publicClientIds, ...options.confidentialClientIds];
+  const systemLog = oktaSystemLog({ apiToken: options.apiToken ?? randomBytes(24).toString('hex') });
 
   const discovery = {
     issuer: issuerUrl,
@@ -73,8 +80,9 @@ export async function startOktaStandIn(options: OktaStandInOptions): Promise<Okt
     return undefined;
   }
 
-  async function handle(method: string, url: URL, body: Buffer): Promise<Reply> {
+  async function handle(method: string, url: URL, body: Buffer, authorization?: string): Promise<Reply> {
     const path = url.pathname;
+    if (path === SYSTEM_LOG_PATH) return systemLog.handle({ method, url, authorization });
     if (method === 'GET' && path === `${AUTH_SERVER}/.well-known/openid-configuration`)
       return jsonReply(200, discovery);
     if (method === 'GET' && path === `${AUTH_SERVER}/v1/keys`) {
@@ -143,8 +151,9 @@ export async function startOktaStandIn(options: OktaStandInOptions): Promise<Okt
 
   const server = await startLoopbackServer(
     withCors((request, body) => {
-      const url = new URL(request.url ?? '/', issuerUrl);
-      return handle(request.method ?? 'GET', url, body);
+      // Links (the System Log's next page) name the host the client called.
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? new URL(issuerUrl).host}`);
+      return handle(request.method ?? 'GET', url, body, request.headers.authorization);
     }, options.corsOrigins),
     options.port,
   ).catch(async (error) => {
@@ -155,6 +164,7 @@ export async function startOktaStandIn(options: OktaStandInOptions): Promise<Okt
     url: server.url,
     issuerUrl,
     tokens,
+    systemLog,
     close: async () => {
       await server.close();
       await tokens.stop();

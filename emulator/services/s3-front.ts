@@ -24,6 +24,7 @@ import { sessionContext, SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
 import { existingTagContext, EXISTING_TAG_ACTIONS, scannedPrefixes } from '../model/s3-scan-rules';
 import { scannerStandIn } from './scanner-stand-in';
+import { conditionalWrites, PRECONDITION_FAILED, writePreconditionOf } from './s3-conditional-write';
 
 /**
  * The front stands in for S3's HTTPS endpoint: real clients reach S3 over TLS 1.2 or 1.3, so each
@@ -98,6 +99,8 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     prefixes: plannedPrefixes ?? [],
     delayMs: options.scanDelayMs,
   });
+  // s3rver ignores If-None-Match on writes: the front answers it (s3-conditional-write.ts).
+  const conditional = conditionalWrites({ s3Endpoint: options.s3Endpoint, bucket: model.bucketName });
 
   const corsRules =
     (model.template.resources[model.bucketLogicalId].Properties.CorsConfiguration as any)?.CorsRules ?? [];
@@ -171,8 +174,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     }
 
     let authorization: S3Authorization;
+    let precondition: ReturnType<typeof writePreconditionOf>;
     try {
       authorization = s3Authorization(method, url, headers, form, hostBucket);
+      precondition =
+        authorization.key === undefined ? undefined : writePreconditionOf(method, url.searchParams, headers);
     } catch (error) {
       if (error instanceof NotModelled)
         return s3Error(501, 'NotImplemented', `Not modelled locally: ${error.message}`);
@@ -210,7 +216,15 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
         return withHeaders(refusal, { [DECISION_HEADER]: `${decision} ${action}` });
       }
     }
-    const reply = await toS3rver(true);
+    const reply =
+      precondition && authorization.key !== undefined
+        ? await conditional.run(
+            authorization.key,
+            precondition,
+            () => toS3rver(true),
+            () => s3Error(PRECONDITION_FAILED.status, PRECONDITION_FAILED.code, PRECONDITION_FAILED.message),
+          )
+        : await toS3rver(true);
     if (plannedPrefixes && authorization.key !== undefined && storesNewObject(method, url, reply)) {
       await objects.scanNewObject(authorization.key);
     }
@@ -229,6 +243,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       await server.close();
       await objects.settle();
       objects.close();
+      conditional.close();
       for (const accessKeyId of registered) account.revokeAccessKey(accessKeyId);
     },
   };

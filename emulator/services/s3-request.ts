@@ -42,6 +42,12 @@ const PUT_HEADER_KEYS = [
   'x-amz-server-side-encryption-customer-algorithm',
   'x-amz-acl',
 ];
+/**
+ * The conditional-write headers, condition keys of PutObject and CompleteMultipartUpload that a
+ * bucket policy can require ("Enforce conditional writes on Amazon S3 buckets",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html).
+ */
+const CONDITIONAL_WRITE_KEYS = ['if-none-match', 'if-match'];
 /** Query parameters of a listing that S3 exposes as condition keys. */
 const LIST_QUERY_KEYS = ['prefix', 'delimiter', 'max-keys'];
 
@@ -152,10 +158,14 @@ export function s3Authorization(
       }
       if (has('acl')) return on(versioned ? 's3:PutObjectVersionAcl' : 's3:PutObjectAcl');
       if (has('tagging')) return on(versioned ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging');
-      return on('s3:PutObject', key, has('uploadId') ? {} : fromHeaders(PUT_HEADER_KEYS, headers));
+      return on(
+        's3:PutObject',
+        key,
+        has('uploadId') ? {} : fromHeaders([...PUT_HEADER_KEYS, ...CONDITIONAL_WRITE_KEYS], headers),
+      );
     case 'POST':
       if (has('uploads')) return on('s3:PutObject', key, fromHeaders(PUT_HEADER_KEYS, headers));
-      if (has('uploadId')) return on('s3:PutObject');
+      if (has('uploadId')) return on('s3:PutObject', key, fromHeaders(CONDITIONAL_WRITE_KEYS, headers));
       throw new NotModelled(`POST on an object (${[...query.keys()].join(',')})`);
     case 'DELETE':
       if (has('uploadId')) return on('s3:AbortMultipartUpload');

@@ -13,8 +13,15 @@ export function s3Ledger(s3: S3Client, bucket: string, prefix: string): Ledger {
   return {
     async claim(key) {
       try {
+        // ContentLength: the SDK cannot tell an empty string's length and warns on every claim otherwise.
         await s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: '', IfNoneMatch: '*' }),
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: prefix + key,
+            Body: '',
+            ContentLength: 0,
+            IfNoneMatch: '*',
+          }),
         );
         return true;
       } catch (error) {

@@ -72,6 +72,15 @@ describe('S3 request → IAM authorization', () => {
     expect(put.context).toEqual({ 's3:x-amz-server-side-encryption': 'aws:kms' });
   });
 
+  test('PutObject and CompleteMultipartUpload carry If-None-Match as s3:if-none-match; a part does not', () => {
+    const conditional = { 'if-none-match': '*' };
+    expect(s3Authorization('PUT', at(KEY), conditional).context).toEqual({ 's3:if-none-match': '*' });
+    expect(s3Authorization('POST', at(`${KEY}?uploadId=u`), conditional).context).toEqual({
+      's3:if-none-match': '*',
+    });
+    expect(s3Authorization('PUT', at(`${KEY}?partNumber=1&uploadId=u`), conditional).context).toEqual({});
+  });
+
   test.each([
     ['PUT', `${KEY}?tagging`, { 'x-amz-copy-source': '/b/users/00uB/f.txt' }],
     ['GET', `${KEY}?attributes`, {}],

@@ -114,6 +114,7 @@ describe('the ledger in S3', () => {
       Bucket: 'bucket',
       Key: 'offboarding-ledger/deliveries/e1',
       Body: '',
+      ContentLength: 0,
       IfNoneMatch: '*',
     });
   });
