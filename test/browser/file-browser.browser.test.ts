@@ -14,13 +14,15 @@ import { TEST_USERS } from '../../emulator/services/test-users';
 import { seriousFindings, type Finding } from './axe';
 import { launchBrowser } from '../../scripts/launch-browser';
 import { freePortBase, readyLine } from './local-process';
+import { keepScreenshot } from './screenshots';
 
 /*
  * The file browser (examples/web, Storage Browser for S3) as a person uses it, in headless
  * Chromium against `npm run local` started as a process: Storage Browser talks to the HTTPS,
  * virtual-hosted S3 front (`<bucket>.s3.localhost`), whose certificate Chromium trusts by its key
  * alone (--ignore-certificate-errors-spki-list). Screenshots at 1280 and 360 px wide go to
- * test-artifacts/file-browser/ (git-ignored), with axe-core's findings inside Storage Browser.
+ * test-artifacts/file-browser/ (git-ignored) under `npm run test:browser` (./screenshots.ts), with
+ * axe-core's findings inside Storage Browser.
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -95,7 +97,7 @@ afterAll(async () => {
 
 /** A screenshot, and axe-core on the same screen: none serious or critical in our own markup. */
 async function screen(on: Page, name: string) {
-  await on.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await keepScreenshot(on, path.join(SHOTS, `${name}.png`));
   const findings = await seriousFindings(on, LIBRARY);
   for (const f of findings.filter((f) => f.insideLibrary))
     libraryFindings.set(f.rule, { ...f, screen: name });

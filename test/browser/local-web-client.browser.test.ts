@@ -11,11 +11,13 @@ import { PORT_OFFSETS } from '../../emulator/local/environment';
 import { TEST_USERS } from '../../emulator/services/test-users';
 import { launchBrowser } from '../../scripts/launch-browser';
 import { freePortBase, readyLine } from './local-process';
+import { keepScreenshot } from './screenshots';
 
 /*
  * `npm run local` as a person uses it: the script is started as a process, the developer view
  * (developer.html, the three routes) is driven in headless Chromium, and Ctrl-C (SIGINT) must stop it and leave no port open. Every
- * step saves a screenshot under test-artifacts/local-web-client/ (git-ignored).
+ * step saves a screenshot under test-artifacts/local-web-client/ (git-ignored) when the run keeps
+ * screenshots (`npm run test:browser`, ./screenshots.ts).
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -57,7 +59,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+const shot = (name: string) => keepScreenshot(page, path.join(SHOTS, name));
 
 async function signIn(
   button: 'Sign in with Okta (routes 1 and 2)' | 'Sign in through the hosted UI (route 3)',
