@@ -18,9 +18,9 @@
  *   wait for each other (`KeyLocks`), and a second writer always sees the first one's object and
  *   gets 412. That is one of S3's two documented outcomes for the loser; 409 is never produced.
  */
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { NotModelled } from './s3-request';
-import { S3RVER_KEY, stripBucketSlash } from './s3-server';
+import { administratorClient } from './s3-server';
 
 /** The precondition a write carries: `absent` is `If-None-Match: *`. */
 export type WritePrecondition = 'absent';
@@ -92,13 +92,7 @@ export interface ConditionalWrites {
  * keeps no versions, so a deleted key is absent (as the offboarding ledger's release expects).
  */
 export function conditionalWrites(options: { s3Endpoint: string; bucket: string }): ConditionalWrites {
-  const client = new S3Client({
-    endpoint: options.s3Endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: S3RVER_KEY,
-  });
-  stripBucketSlash(client);
+  const client = administratorClient(options.s3Endpoint);
   const locks = new KeyLocks();
 
   async function exists(key: string): Promise<boolean> {

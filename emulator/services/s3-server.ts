@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { CipherKey } from 'crypto';
 
 /** The account s3rver has built in; it verifies SigV4 signatures made with this key pair. */
@@ -53,6 +53,17 @@ export async function startLocalS3(buckets: BucketSetup[], keepIn?: string): Pro
       if (!keepIn) fs.rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A client of the local S3 server itself, with its administrator key: what the stand-ins acting
+ * as AWS services (the scanner, the conditional-write check) and the tests' own checks read with,
+ * past the IAM front. Path-style, as s3rver serves.
+ */
+export function administratorClient(endpoint: string, region = 'us-east-1'): S3Client {
+  const client = new S3Client({ endpoint, region, forcePathStyle: true, credentials: S3RVER_KEY });
+  stripBucketSlash(client);
+  return client;
 }
 
 /**

@@ -14,14 +14,9 @@
  * The EICAR file's text is never written in this repository (antivirus on a developer's machine
  * would flag it): a scan looks for the part of it that names it, which no scanner flags alone.
  */
-import {
-  GetObjectCommand,
-  GetObjectTaggingCommand,
-  PutObjectTaggingCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectTaggingCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { SCAN_STATUS_TAG } from '../../lib/policy/scan-status-names';
-import { S3RVER_KEY, stripBucketSlash } from './s3-server';
+import { administratorClient } from './s3-server';
 
 /** The words inside the EICAR test file that name it, assembled here so no file holds them whole. */
 const EICAR_NAME = ['EICAR', 'STANDARD', 'ANTIVIRUS', 'TEST', 'FILE'].join('-');
@@ -48,13 +43,7 @@ export interface ScannerStandIn {
 }
 
 export function scannerStandIn(options: ScannerStandInOptions): ScannerStandIn {
-  const client = new S3Client({
-    endpoint: options.s3Endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: S3RVER_KEY,
-  });
-  stripBucketSlash(client);
+  const client = administratorClient(options.s3Endpoint);
   const running = new Set<Promise<void>>();
   const Bucket = options.bucket;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
+import { administratorClient, LocalS3, startLocalS3 } from '../../emulator/services/s3-server';
 import { ALICE, apiEvent, BOB, headersForFetch, parse, presignConfig } from './support/fakes';
 import { handlerOnLocalS3 } from './support/local-handler';
 
@@ -20,13 +20,7 @@ let reader: S3Client;
 
 beforeAll(async () => {
   s3 = await startLocalS3([{ name: BUCKET }]);
-  reader = new S3Client({
-    region: 'eu-west-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: S3RVER_KEY,
-  });
-  stripBucketSlash(reader);
+  reader = administratorClient(s3.endpoint, 'eu-west-1');
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import {
   ScanResultEvent,
 } from '../../lambda/quarantine/core';
 import { s3QuarantineStore } from '../../lambda/quarantine/handler';
-import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
+import { administratorClient, LocalS3, startLocalS3 } from '../../emulator/services/s3-server';
 
 /*
  * The quarantine function's code (core.ts and handler.ts's S3 store, as the Lambda wires them)
@@ -51,13 +51,7 @@ let failNextDelete = false;
 
 beforeAll(async () => {
   s3 = await startLocalS3([{ name: BUCKET }]);
-  client = new S3Client({
-    region: 'eu-west-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: S3RVER_KEY,
-  });
-  stripBucketSlash(client);
+  client = administratorClient(s3.endpoint, 'eu-west-1');
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { Key?: string };
