@@ -190,6 +190,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       const { decision } = await simulate({
         identityPolicies: identityPoliciesOf(model.template, session.roleLogicalId),
         resourcePolicy: model.bucketPolicy,
+        sessionPolicy: session.sessionPolicy,
         action,
         resource,
         principal: session.sessionArn,

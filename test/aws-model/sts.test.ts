@@ -155,7 +155,7 @@ describe('STS session policies: pinned-link sessions are the intersection', () =
     expect(await read(session, KEY.replace('report', 'other'), 'v1')).toBe('ImplicitlyDenied');
     expect(await read(session, KEY.replace(ALICE, '00uBOB00000000000002'), 'v1')).toBe('ImplicitlyDenied');
     // The same role without a session policy: the role alone reaches the other user's version.
-    const { sessionPolicy: _narrowing, ...bare } = session;
+    const bare: ModelSession = { roleId: session.roleId, sessionName: session.sessionName };
     expect(await read(bare, KEY.replace(ALICE, '00uBOB00000000000002'), 'v1')).toBe('Allowed');
   });
 
