@@ -245,3 +245,40 @@ describe('the session policy', () => {
     });
   });
 });
+
+describe('pinned share links when STS fails', () => {
+  it('answer a server error logged as an STS fault, which the StsFaults alarm counts', async () => {
+    const config = presignConfig({ sharing: SHARING });
+    const logs: RequestLog[] = [];
+    const storage: CallerStorage = {
+      ...s3Storage({ bucket: config.bucketName, region: config.region })(CREATOR_SESSION),
+      versionOf: async () => ({ versionId: 'v2' }),
+    };
+    const invoke = createHandler({
+      config,
+      newId: () => ID,
+      credentialsFor: async () => CREATOR_SESSION,
+      storageFor: () => storage,
+      pinnedCredentialsFor: async () => {
+        throw Object.assign(new Error('denied'), { name: 'AccessDenied' });
+      },
+      versionStorageFor: s3VersionStorage({ bucket: config.bucketName, region: config.region }),
+      log: (line) => logs.push(line),
+      sharingStore: memorySharingStore(),
+    });
+    const created = JSON.parse(
+      (
+        await invoke(
+          apiEvent({ method: 'POST', resource: '/share-links', sub: ALICE, body: { key: OWN_KEY } }),
+        )
+      ).body,
+    );
+    const event = apiEvent({ method: 'GET', resource: '/s/{token}', sub: null });
+    const response = await invoke({ ...event, pathParameters: { token: created.token } });
+    expect(response.statusCode).toBeGreaterThanOrEqual(500);
+    expect(logs.at(-1)).toMatchObject({
+      outcome: 'failed',
+      fault: { dependency: 'sts', name: 'AccessDenied' },
+    });
+  });
+});

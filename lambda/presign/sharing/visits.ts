@@ -16,7 +16,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { parseTeamsClaim } from '../../../lib/policy/team-folder-names';
 import type { PresignConfig } from '../config';
 import type { SessionCredentials } from '../credentials';
-import { classifyFailure, Fault } from '../faults';
+import { calling, classifyFailure, DependencyFault, Fault } from '../faults';
 import { errorResponse, HttpError, jsonResponse } from '../http';
 import { buildKeyUnder, isKeyUnder, teamFolderPrefix, userPrefix } from '../keys';
 import type { CallerStorage } from '../s3';
@@ -221,10 +221,12 @@ async function presignPinnedVersion(
     session = await deps.pinnedCredentialsFor({ key: link.key, versionId, linkId: link.id });
   } catch (error) {
     if (error instanceof SessionPolicyTooLong) throw new Refused('key-too-long');
-    throw error;
+    // Attributed to STS, so the StsFaults alarm counts it (a broken trust is AccessDenied).
+    throw new DependencyFault('sts', error);
   }
   const versions = deps.versionStorageFor(session);
-  if (!(await versions.hasVersion(link.key, versionId))) throw new Refused('version-gone');
+  if (!(await calling('s3', () => versions.hasVersion(link.key, versionId))))
+    throw new Refused('version-gone');
   return versions.presignGetVersion(link.key, versionId, signing);
 }
 
