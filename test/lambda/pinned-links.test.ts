@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createHandler, RequestLog } from '../../lambda/presign/handler';
 import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
@@ -222,6 +223,32 @@ describe('the session policy', () => {
     ]) {
       expect(() => pinnedVersionSessionPolicy({ ...ok, ...bad })).toThrow(/pinnedVersionSessionPolicy/);
     }
+  });
+
+  it('for any key and version id, names exactly that one object and version, or refuses to be built', () => {
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.constantFrom('*', '?', '${aws:username}', 'users/*/x', 'a?b', '', '../x', 'users/00u/'),
+    );
+    fc.assert(
+      fc.property(hostile, hostile, (key, versionId) => {
+        let policy;
+        try {
+          policy = pinnedVersionSessionPolicy({ bucketArn: BUCKET_ARN, key, versionId });
+        } catch {
+          // Refused: only for what IAM would read as a pattern or a variable, or an empty value.
+          expect([key, versionId].some((v) => v === '' || /[*?]|\$\{/.test(v))).toBe(true);
+          return;
+        }
+        const [statement, ...rest] = JSON.parse(JSON.stringify(policy)).Statement;
+        expect(rest).toEqual([]);
+        expect(statement.Resource).toBe(`${BUCKET_ARN}/${key}`);
+        expect(statement.Action).toBe('s3:GetObjectVersion');
+        expect(statement.Condition).toEqual({ StringEquals: { 's3:VersionId': versionId } });
+        expect(statement.Resource).not.toMatch(/[*?]|\$\{/);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('under SSE-KMS also allows kms:Decrypt of the bucket key, only through S3 and only for that object', () => {
