@@ -227,7 +227,7 @@ describe('the session policy', () => {
 
   it('for any key and version id, names exactly that one object and version, or refuses to be built', () => {
     const hostile = fc.oneof(
-      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.string({ unit: 'binary', maxLength: 40 }),
       fc.constantFrom('*', '?', '${aws:username}', 'users/*/x', 'a?b', '', '../x', 'users/00u/'),
     );
     fc.assert(
@@ -247,7 +247,7 @@ describe('the session policy', () => {
         expect(statement.Condition).toEqual({ StringEquals: { 's3:VersionId': versionId } });
         expect(statement.Resource).not.toMatch(/[*?]|\$\{/);
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
