@@ -251,6 +251,7 @@ export class OktaS3Storage extends Construct {
         this.identityPool.authenticatedRole,
         this.webIdentityRole.role,
         this.presignApi.presignRole,
+        ...(this.presignApi.pinnedLinkRole ? [this.presignApi.pinnedLinkRole] : []),
         ...(this.workflowsConnector ? [this.workflowsConnector.role] : []),
       ]);
     }

@@ -174,6 +174,15 @@ const EXPECTED_ACKNOWLEDGEMENTS: Record<string, Omit<Acknowledgement, 'reason'>[
   // Sharing (presign.sharing): the visit methods take no token of the pool (the link's token is the
   // credential, checked by the Lambda), and every new resource has a CORS preflight.
   sharing: [
+    // Pinned share links: versions under users/ and teams/, narrowed per visit by a session policy.
+    {
+      path: 'PresignApi/PinnedLinks/Role/DefaultPolicy/Resource',
+      id: 'AwsSolutions-IAM5',
+      appliesTo: [
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/users\/\*$/` },
+        { regex: String.raw`/^Resource::<[A-Za-z0-9]+\.Arn>\/teams\/\*$/` },
+      ],
+    },
     ...['s/{token}/GET', 'r/{token}/GET', 'r/{token}/uploads/POST'].flatMap((method) =>
       ['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
         path: `PresignApi/Api/Default/${method}/Resource`,

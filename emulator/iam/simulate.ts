@@ -47,6 +47,12 @@ export interface DecideRequest {
   readonly context?: RequestContext;
   /** The resource's account; defaults to the principal's (S3 ARNs carry none). */
   readonly resourceAccount?: string;
+  /**
+   * The inline session policy the session was created with (AssumeRole's `Policy`): the session may
+   * do only what both it and the identity policies allow
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html).
+   */
+  readonly sessionPolicy?: PolicyDocument;
 }
 
 export type TrustAction = 'sts:AssumeRoleWithWebIdentity' | 'sts:TagSession' | 'sts:AssumeRole';
@@ -138,6 +144,7 @@ export async function simulate(request: DecideRequest): Promise<Outcome> {
     resourcePolicy: request.resourcePolicy,
     serviceControlPolicies: [],
     resourceControlPolicies: [],
+    ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
   });
 }
 
@@ -225,6 +232,12 @@ async function simulateAfresh(simulation: Simulation): Promise<Outcome> {
   }
   const unsupported = reevaluatedKeys.filter((key) => !isReevaluableKey(key, action));
   if (unsupported.length > 0) throw new IgnoredContextKeyError(unsupported, described);
+  // runUnsafeSimulation drops the session policy (iam-simulate 0.1.x passes `sessionPolicy:
+  // undefined` there), so such a decision would ignore it: refuse to give one.
+  if (simulation.sessionPolicy)
+    throw new Error(
+      `Cannot re-evaluate ${described} with a session policy (keys ${reevaluatedKeys.join(', ')})`,
+    );
 
   // runSimulation validated the policies, the action and the resource type above; this run only
   // evaluates the same request with the claim keys it would have dropped or cut to one value.

@@ -6,7 +6,16 @@
 import type { AssumeRoleCommand, AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { AssumeRoleClient } from '../../lambda/presign/credentials';
 import type { ResolvedTemplate } from '../iam/resolve-template';
-import { decideTrust, identityPoliciesOf, sessionArnOf, trustPolicyOf } from '../iam/simulate';
+import {
+  bucketPolicyOf,
+  decide,
+  decideTrust,
+  identityPoliciesOf,
+  PolicyDocument,
+  sessionArnOf,
+  trustPolicyOf,
+} from '../iam/simulate';
+import type { Decision, RequestContext } from '../iam/simulate';
 import { resourceNamed } from './template-query';
 
 /**
@@ -19,6 +28,19 @@ import { resourceNamed } from './template-query';
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
 export const MIN_SESSION_SECONDS = 900;
 const DEFAULT_MAX_SESSION_SECONDS = 3600;
+/**
+ * AssumeRole's `Policy`: "The plaintext that you use for both inline and managed session policies
+ * can't exceed 2,048 characters" (AssumeRole, Policy,
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+ */
+export const SESSION_POLICY_MAX_CHARS = 2048;
+
+/** A session the model issued: its role and, if the request passed one, its inline session policy. */
+export interface ModelSession {
+  readonly roleId: string;
+  readonly sessionName: string;
+  readonly sessionPolicy?: PolicyDocument;
+}
 
 export class StsError extends Error {
   constructor(
@@ -41,6 +63,8 @@ export interface StsAssumeRoleModelOptions {
 /** Every AssumeRole request it answered, as sent. */
 export class StsAssumeRoleModel implements AssumeRoleClient {
   readonly requests: AssumeRoleCommand['input'][] = [];
+  /** The sessions issued, by access key id. */
+  readonly sessions = new Map<string, ModelSession>();
 
   constructor(private readonly options: StsAssumeRoleModelOptions) {}
 
@@ -59,6 +83,7 @@ export class StsAssumeRoleModel implements AssumeRoleClient {
       );
     if (duration < MIN_SESSION_SECONDS || duration > roleMax)
       throw new StsError('ValidationError', `DurationSeconds ${duration} is outside 900..${roleMax}`);
+    const sessionPolicy = parseSessionPolicy(input.Policy);
 
     // Passing session tags needs sts:TagSession as well as sts:AssumeRole, each allowed by the
     // trust policy and the caller's policies ("Passing session tags in AWS STS", permissions
@@ -83,10 +108,16 @@ export class StsAssumeRoleModel implements AssumeRoleClient {
         throw new StsError('AccessDenied', `${action} on ${input.RoleArn}: ${decision}`);
     }
     const now = this.options.now?.() ?? new Date();
+    const accessKeyId = `ASIAMODEL${String(this.requests.length).padStart(10, '0')}`;
+    this.sessions.set(accessKeyId, {
+      roleId: role.id,
+      sessionName: String(input.RoleSessionName),
+      ...(sessionPolicy ? { sessionPolicy } : {}),
+    });
     return {
       $metadata: {},
       Credentials: {
-        AccessKeyId: 'ASIAMODEL0000000000',
+        AccessKeyId: accessKeyId,
         SecretAccessKey: 'model-secret',
         SessionToken: 'model-token',
         Expiration: new Date(now.getTime() + duration * 1000),
@@ -105,4 +136,48 @@ export class StsAssumeRoleModel implements AssumeRoleClient {
  */
 export function urlOutlivesSession(urlExpirySeconds: number, sessionSeconds: number): boolean {
   return urlExpirySeconds > sessionSeconds;
+}
+
+/** The inline session policy of a request: at most 2,048 characters of a JSON policy document. */
+function parseSessionPolicy(policy: string | undefined): PolicyDocument | undefined {
+  if (policy === undefined) return undefined;
+  if (policy.length > SESSION_POLICY_MAX_CHARS)
+    throw new StsError(
+      'ValidationError',
+      `Policy is ${policy.length} characters, over ${SESSION_POLICY_MAX_CHARS}`,
+    );
+  try {
+    const parsed = JSON.parse(policy) as PolicyDocument;
+    if (parsed === null || typeof parsed !== 'object' || !('Statement' in parsed))
+      throw new Error('no Statement');
+    return parsed;
+  } catch (error) {
+    throw new StsError('ValidationError', `Policy is not a policy document: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * What a session the model issued may do on the data bucket: its role's identity policies AND its
+ * session policy, with the bucket policy. "The resulting session's permissions are the
+ * intersection of the role's identity-based policy and the session policies ... You cannot use
+ * session policies to grant more permissions than those allowed by the identity-based policy of
+ * the role that is being assumed" (IAM user guide, "Permissions for AssumeRole",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_assumerole.html;
+ * the evaluation logic is the simulator's).
+ */
+export function decideAsSession(
+  template: ResolvedTemplate,
+  session: ModelSession,
+  dataBucketId: string,
+  request: { action: string; resource: string; context?: RequestContext },
+): Promise<Decision> {
+  return decide({
+    identityPolicies: identityPoliciesOf(template, session.roleId),
+    resourcePolicy: bucketPolicyOf(template, dataBucketId),
+    sessionPolicy: session.sessionPolicy,
+    action: request.action,
+    resource: request.resource,
+    principal: sessionArnOf(template, session.roleId, session.sessionName),
+    context: request.context,
+  });
 }

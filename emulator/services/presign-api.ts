@@ -13,6 +13,8 @@ import { stripBucketSlash } from './s3-server';
 import { readConfig } from '../../lambda/presign/config';
 import { CallerSessions } from '../../lambda/presign/credentials';
 import { createHandler, type RequestLog } from '../../lambda/presign/handler';
+import { pinnedSessions } from '../../lambda/presign/sharing/pinned-sessions';
+import { s3VersionStorage } from '../../lambda/presign/s3-versions';
 import { s3Storage } from '../../lambda/presign/s3';
 import { mockPreflightReply } from './cors';
 import { LoopbackServer, startLoopbackServer } from './loopback-server';
@@ -100,12 +102,13 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     issuedBy: 'the Lambda runtime',
     durationSeconds: 12 * 3600,
   });
+  const sts = new STSClient({
+    region: config.region,
+    endpoint: options.stsEndpoint,
+    credentials: execution.credentials,
+  });
   const callerSessions = new CallerSessions({
-    sts: new STSClient({
-      region: config.region,
-      endpoint: options.stsEndpoint,
-      credentials: execution.credentials,
-    }),
+    sts,
     roleArn: config.presignRoleArn,
     urlExpirySeconds: config.urlExpirySeconds,
   });
@@ -117,16 +120,23 @@ export async function startPresignApi(options: PresignApiOptions): Promise<Presi
     dynamo = await startDynamoDb(config.region);
     await createSharingTable(dynamo.client, config.sharing.tableName);
   }
+  const s3Options = {
+    bucket: config.bucketName,
+    region: config.region,
+    endpoint: options.s3Endpoint,
+    forcePathStyle: true,
+    customizeClient: stripBucketSlash,
+  };
+  const pinned = config.sharing?.pinned;
   const handler = createHandler({
     config,
     credentialsFor: (sub, observe, teams) => callerSessions.credentialsFor(sub, observe, teams),
-    storageFor: s3Storage({
-      bucket: config.bucketName,
-      region: config.region,
-      endpoint: options.s3Endpoint,
-      forcePathStyle: true,
-      customizeClient: stripBucketSlash,
-    }),
+    storageFor: s3Storage(s3Options),
+    // Pinned share links: sessions of the pinned-link role through the local STS, each with its
+    // session policy, which the S3 front applies.
+    ...(pinned
+      ? { pinnedCredentialsFor: pinnedSessions(sts, pinned), versionStorageFor: s3VersionStorage(s3Options) }
+      : {}),
     log: (entry) => logs.push(entry),
     ...(dynamo && config.sharing
       ? { sharingStore: dynamoDbSharingStore(dynamo.client, config.sharing.tableName) }

@@ -25,6 +25,7 @@ import type { StackModel } from './stack-model';
 import { existingTagContext, EXISTING_TAG_ACTIONS, scannedPrefixes } from '../model/s3-scan-rules';
 import { scannerStandIn } from './scanner-stand-in';
 import { conditionalWrites, PRECONDITION_FAILED, writePreconditionOf } from './s3-conditional-write';
+import { ObjectVersions } from './object-versions';
 
 /**
  * The front stands in for S3's HTTPS endpoint: real clients reach S3 over TLS 1.2 or 1.3, so each
@@ -47,6 +48,8 @@ export interface FrontDecision {
 
 export interface S3Front extends LoopbackServer {
   readonly decisions: readonly FrontDecision[];
+  /** The versions of single-PUT objects (object-versions.ts): s3rver keeps only the current one. */
+  readonly versions: ObjectVersions;
   /** The HTTPS listener's host and port (`s3.localhost:<port>`), as amplify's `customEndpoint` takes it. */
   readonly virtualHostEndpoint?: string;
 }
@@ -89,6 +92,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     registered.push(credentials.accessKeyId);
   });
   const decisions: FrontDecision[] = [];
+  const versions = new ObjectVersions();
   const upstream = new URL(options.s3Endpoint);
   // Where the template puts a GuardDuty plan on the bucket, new objects are scanned and tagged;
   // every request's context carries the object's tags where S3 adds them.
@@ -196,6 +200,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       const { decision } = await simulate({
         identityPolicies: identityPoliciesOf(model.template, session.roleLogicalId),
         resourcePolicy: model.bucketPolicy,
+        sessionPolicy: session.sessionPolicy,
         action,
         resource,
         principal: session.sessionArn,
@@ -216,7 +221,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
         return withHeaders(refusal, { [DECISION_HEADER]: `${decision} ${action}` });
       }
     }
-    const reply =
+    const forwarded =
       precondition && authorization.key !== undefined
         ? await conditional.run(
             authorization.key,
@@ -225,6 +230,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
             () => s3Error(PRECONDITION_FAILED.status, PRECONDITION_FAILED.code, PRECONDITION_FAILED.message),
           )
         : await toS3rver(true);
+    const reply = withVersions(versions, method, url, headers, body, authorization, forwarded);
     if (plannedPrefixes && authorization.key !== undefined && storesNewObject(method, url, reply)) {
       await objects.scanNewObject(authorization.key);
     }
@@ -237,6 +243,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   return {
     url: server.url,
     decisions,
+    versions,
     virtualHostEndpoint: secure && vhost ? `${vhost.host}:${new URL(secure.url).port}` : undefined,
     close: async () => {
       await secure?.close();
@@ -305,6 +312,47 @@ function objectKeyOf(resource: string, bucket: string): string | undefined {
  * Whether the answered request stored a new object: a PUT (PutObject, CopyObject) other than a
  * part, a browser POST upload, or a CompleteMultipartUpload; what GuardDuty scans on upload.
  */
+/** What S3 Versioning adds to s3rver's reply (see object-versions.ts). */
+function withVersions(
+  versions: ObjectVersions,
+  method: string,
+  url: URL,
+  headers: Record<string, string | undefined>,
+  body: Buffer,
+  authorization: S3Authorization,
+  reply: Reply,
+): Reply {
+  const key = authorization.key;
+  if (key === undefined || reply.status < 200 || reply.status >= 300) return reply;
+  const query = url.searchParams;
+  const singlePut =
+    method === 'PUT' &&
+    authorization.action === 's3:PutObject' &&
+    !['partNumber', 'uploadId', 'tagging', 'acl'].some((k) => query.has(k)) &&
+    headers['x-amz-copy-source'] === undefined &&
+    !/aws-chunked/.test(headers['content-encoding'] ?? '');
+  if (singlePut) return withHeaders(reply, { 'x-amz-version-id': versions.record(key, body).versionId });
+  if (method !== 'GET' && method !== 'HEAD') return reply;
+  const versionId = query.get('versionId');
+  if (versionId === null) {
+    const current = versions.current(key);
+    return current ? withHeaders(reply, { 'x-amz-version-id': current.versionId }) : reply;
+  }
+  const version = versions.find(key, versionId);
+  if (!version)
+    return s3Error(404, 'NoSuchVersion', 'The specified version does not exist.', method === 'HEAD');
+  return {
+    ...reply,
+    headers: {
+      ...reply.headers,
+      'content-length': String(version.body.length),
+      etag: version.etag,
+      'x-amz-version-id': version.versionId,
+    },
+    body: method === 'GET' ? version.body : '',
+  };
+}
+
 function storesNewObject(method: string, url: URL, reply: Reply): boolean {
   if (reply.status < 200 || reply.status >= 300) return false;
   if (method === 'PUT') return !url.searchParams.has('partNumber') && !url.searchParams.has('tagging');

@@ -143,14 +143,17 @@ export function s3Authorization(
   );
   if (unknown.length > 0) throw new NotModelled(`${method} on an object with ${unknown.join(',')}`);
   const versioned = has('versionId');
+  // `s3:versionid`, the condition key S3 documents for GetObjectVersion (Service Authorization
+  // Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+  const versionKey = () => ({ 's3:VersionId': query.get('versionId') ?? '' });
   switch (method) {
     case 'GET':
       if (has('uploadId')) return on('s3:ListMultipartUploadParts');
       if (has('acl')) return on(versioned ? 's3:GetObjectVersionAcl' : 's3:GetObjectAcl');
       if (has('tagging')) return on(versioned ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging');
-      return on(versioned ? 's3:GetObjectVersion' : 's3:GetObject');
+      return versioned ? on('s3:GetObjectVersion', key, versionKey()) : on('s3:GetObject');
     case 'HEAD':
-      return on(versioned ? 's3:GetObjectVersion' : 's3:GetObject');
+      return versioned ? on('s3:GetObjectVersion', key, versionKey()) : on('s3:GetObject');
     case 'PUT':
       if (headers['x-amz-copy-source'] !== undefined) {
         if (has('acl') || has('tagging')) throw new NotModelled('a copy onto a subresource');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import type { RequestContext } from '../iam/simulate';
+import type { PolicyDocument, RequestContext } from '../iam/simulate';
 
 /** Temporary credentials as STS and Cognito hand them out. */
 export interface IssuedCredentials {
@@ -26,6 +26,8 @@ export interface Session {
   readonly context: RequestContext;
   /** How the session was made, for failure messages and the journey record. */
   readonly issuedBy: string;
+  /** AssumeRole's inline session policy: the session may do only what it and the role both allow. */
+  readonly sessionPolicy?: PolicyDocument;
 }
 
 export type SessionRequest = Omit<Session, 'credentials'> & { readonly durationSeconds: number };

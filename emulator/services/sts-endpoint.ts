@@ -13,6 +13,8 @@ import {
   type TrustAction,
   type RequestContext,
 } from '../iam/simulate';
+import type { PolicyDocument } from '../iam/simulate';
+import { SESSION_POLICY_MAX_CHARS } from '../model/sts-rules';
 import { webIdentitySessionContext, webIdentityTrustContext } from '../iam/web-identity-context';
 import { Reply, startLoopbackServer, unverifiedIssuer, xmlText, LoopbackServer } from './loopback-server';
 import { withCors } from './cors';
@@ -75,6 +77,8 @@ interface Common {
   readonly roleArn: string;
   readonly sessionName: string;
   readonly durationSeconds: number;
+  /** The inline session policy (`Policy`), if the request passed one. */
+  readonly sessionPolicy?: PolicyDocument;
 }
 
 /** The parameters both actions share, checked as STS checks them. */
@@ -82,9 +86,11 @@ function common(model: StackModel, params: URLSearchParams, maxDuration: number)
   const roleArn = params.get('RoleArn') ?? '';
   const sessionName = params.get('RoleSessionName') ?? '';
   if (!ROLE_SESSION_NAME.test(sessionName)) throw new StsError(400, 'ValidationError', 'RoleSessionName');
-  // Session policies would narrow the session; the simulator helpers do not intersect them yet.
-  if (params.has('Policy') || [...params.keys()].some((k) => k.startsWith('PolicyArns')))
-    throw new StsError(400, 'ValidationError', 'Session policies are not modelled by the local STS');
+  // Inline session policies narrow the session (the S3 front simulates the intersection); managed
+  // ones (`PolicyArns`) would need the account's managed policies, which are not modelled.
+  if ([...params.keys()].some((k) => k.startsWith('PolicyArns')))
+    throw new StsError(400, 'ValidationError', 'Managed session policies are not modelled by the local STS');
+  const sessionPolicy = inlineSessionPolicy(params.get('Policy'));
   const durationSeconds = Number(params.get('DurationSeconds') ?? DEFAULT_DURATION);
   const roleId = model.roleIdOf(roleArn);
   if (!roleId) throw new StsError(403, 'AccessDenied', `Not authorized to assume ${roleArn}`);
@@ -93,7 +99,31 @@ function common(model: StackModel, params: URLSearchParams, maxDuration: number)
     // "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
     throw new StsError(400, 'ValidationError', `DurationSeconds must be ${MIN_DURATION}..${cap}`);
   }
-  return { roleId, roleArn, sessionName, durationSeconds };
+  return { roleId, roleArn, sessionName, durationSeconds, ...(sessionPolicy ? { sessionPolicy } : {}) };
+}
+
+/**
+ * AssumeRole's `Policy`: "The plaintext that you use for both inline and managed session policies
+ * can't exceed 2,048 characters" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html);
+ * STS answers a malformed document with MalformedPolicyDocument.
+ */
+function inlineSessionPolicy(policy: string | null): PolicyDocument | undefined {
+  if (policy === null) return undefined;
+  if (policy.length > SESSION_POLICY_MAX_CHARS)
+    throw new StsError(
+      400,
+      'ValidationError',
+      `Policy must be at most ${SESSION_POLICY_MAX_CHARS} characters`,
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    throw new StsError(400, 'MalformedPolicyDocument', 'The session policy is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed))
+    throw new StsError(400, 'MalformedPolicyDocument', 'The session policy has no Statement');
+  return parsed as PolicyDocument;
 }
 
 async function assumeRoleWithWebIdentity(options: CredentialEndpointOptions, params: URLSearchParams) {
@@ -154,6 +184,7 @@ async function assumeRole(
     context: {},
     issuedBy: `AssumeRole by ${caller.sessionArn}`,
     durationSeconds: request.durationSeconds,
+    ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
   });
   return assumedRoleXml(model, request, session);
 }

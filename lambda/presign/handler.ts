@@ -48,6 +48,8 @@ import { faultsTaggedStore, membershipRecorder } from './sharing/membership';
 import { SHARING_OWNER_ROUTES } from './sharing/owner-routes';
 import type { SharingStore } from './sharing/store';
 import { PUBLIC_ROUTES, visit, VisitLog } from './sharing/visits';
+import { PinnedCredentialsFor, pinnedSessions } from './sharing/pinned-sessions';
+import { s3VersionStorage, VersionStorage } from './s3-versions';
 
 export type PresignHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -71,6 +73,9 @@ export interface HandlerDeps {
   readonly log?: (entry: RequestLog) => void;
   /** Share links and file requests (config.sharing); without it, their routes answer 404. */
   readonly sharingStore?: SharingStore;
+  /** Pinned share links: sessions narrowed to one version, and S3 as them (see VisitDeps). */
+  readonly pinnedCredentialsFor?: PinnedCredentialsFor;
+  readonly versionStorageFor?: (credentials: SessionCredentials) => VersionStorage;
 }
 
 /** What is logged per request: never bodies, URLs or credentials, which are bearer secrets. */
@@ -279,20 +284,26 @@ function logToConsole(entry: RequestLog): void {
 /** The Lambda's own dependencies, from its environment; only tests build others. */
 export function dependenciesFromEnvironment(env: Record<string, string | undefined>): HandlerDeps {
   const config = readConfig(env);
+  const sts = traced(new STSClient({ region: config.region, ...sdkClientOptions() }));
   const sessions = new CallerSessions({
-    sts: traced(new STSClient({ region: config.region, ...sdkClientOptions() })),
+    sts,
     roleArn: config.presignRoleArn,
     urlExpirySeconds: config.urlExpirySeconds,
   });
+  const s3Options = {
+    bucket: config.bucketName,
+    region: config.region,
+    clientOptions: sdkClientOptions(),
+    customizeClient: traced,
+  };
+  const pinned = config.sharing?.pinned;
   return {
     config,
     credentialsFor: (sub, observe, teams) => sessions.credentialsFor(sub, observe, teams),
-    storageFor: s3Storage({
-      bucket: config.bucketName,
-      region: config.region,
-      clientOptions: sdkClientOptions(),
-      customizeClient: traced,
-    }),
+    storageFor: s3Storage(s3Options),
+    ...(pinned
+      ? { pinnedCredentialsFor: pinnedSessions(sts, pinned), versionStorageFor: s3VersionStorage(s3Options) }
+      : {}),
     ...(config.sharing
       ? {
           sharingStore: dynamoDbSharingStore(

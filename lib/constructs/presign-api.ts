@@ -40,6 +40,8 @@ import { addPresignRoutes } from './presign-routes';
 import { addSharingRoutes, visitMethodOptions } from './sharing-routes';
 import { SharingOptions, SharingTable, sharingProblems } from './sharing-table';
 import { MalwareScanning } from '../malware-scanning';
+import { PinnedLinkRole } from './pinned-link-role';
+import { s3ViaService } from '../policy/grant-key-through-s3';
 
 /**
  * The presign function's timeout: inside API Gateway's 29-second integration timeout, and above the
@@ -228,6 +230,11 @@ export class PresignApi extends Construct {
   public readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
   /** The sharing table, when `sharing` is set. */
   public readonly sharingTable?: SharingTable;
+  /**
+   * With `sharing`: the role whose sessions, each narrowed by a session policy to one object
+   * version, sign pinned share links (`PinnedLinkRole`).
+   */
+  public readonly pinnedLinkRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: PresignApiProps) {
     super(scope, id);
@@ -256,6 +263,12 @@ export class PresignApi extends Construct {
     if (props.sharing) {
       this.sharingTable = new SharingTable(this, 'Sharing');
       this.sharingTable.grantSharingAccess(this.executionRole);
+      this.pinnedLinkRole = new PinnedLinkRole(this, 'PinnedLinks', {
+        bucket: props.bucket,
+        trustedRole: this.executionRole,
+        usersPrefix: props.usersPrefix ?? USERS_PREFIX,
+        teamsPrefix,
+      }).role;
     }
     const logOptions = { retention, removalPolicy, encryptionKey: props.logEncryptionKey };
     const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', logOptions);
@@ -289,6 +302,7 @@ export class PresignApi extends Construct {
         TEAM_FOLDERS: [...new Set(teamFolders.map((t) => membershipEntry(folderOf(t), t.access)))].join(','),
         TEAM_MEMBERSHIP_MAX_AGE_SECONDS: String(membershipMaxAge.toSeconds()),
         ...(this.sharingTable && props.sharing ? sharingEnvironment(this.sharingTable, props.sharing) : {}),
+        ...(this.pinnedLinkRole ? pinnedLinkEnvironment(this.pinnedLinkRole, props.bucket) : {}),
         MALWARE_SCANNING: props.malwareScanning ?? MalwareScanning.OFF,
       },
     };
@@ -315,6 +329,15 @@ export class PresignApi extends Construct {
         resources: [this.presignRole.roleArn],
       }),
     );
+    if (this.pinnedLinkRole) {
+      this.executionRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AssumePinnedLinkRole',
+          actions: ['sts:AssumeRole'],
+          resources: [this.pinnedLinkRole.roleArn],
+        }),
+      );
+    }
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', logOptions);
     const executionLogLevel = props.executionLogLevel ?? apigw.MethodLoggingLevel.OFF;
@@ -414,7 +437,10 @@ export class PresignApi extends Construct {
           sid: 'PresignRoleOnlyFromThisFunction',
           effect: iam.Effect.DENY,
           actions: ['sts:AssumeRole', 'sts:TagSession'],
-          resources: [this.presignRole.roleArn],
+          resources: [
+            this.presignRole.roleArn,
+            ...(this.pinnedLinkRole ? [this.pinnedLinkRole.roleArn] : []),
+          ],
           conditions: { ArnNotEquals: { 'lambda:SourceFunctionArn': this.handler.functionArn } },
         }),
       ],
@@ -655,6 +681,21 @@ function sharingEnvironment(sharing: SharingTable, options: SharingOptions): Rec
     ...(options.fileRequestContentTypes === undefined
       ? {}
       : { FILE_REQUEST_CONTENT_TYPES: options.fileRequestContentTypes.join(',') }),
+  };
+}
+
+/**
+ * What the Lambda needs to sign pinned links (lambda/presign/sharing/config.ts, PINNED_LINK_ENV):
+ * the role, the bucket's ARN for the session policy, and the bucket's key (when it has one) with
+ * the `kms:ViaService` of S3's calls, for the session policy's decrypt statement.
+ */
+function pinnedLinkEnvironment(role: iam.IRole, bucket: s3.IBucket): Record<string, string> {
+  return {
+    PINNED_LINK_ROLE_ARN: role.roleArn,
+    BUCKET_ARN: bucket.bucketArn,
+    ...(bucket.encryptionKey
+      ? { DATA_KEY_ARN: bucket.encryptionKey.keyArn, S3_VIA_SERVICE: s3ViaService(Stack.of(bucket)) }
+      : {}),
   };
 }
 

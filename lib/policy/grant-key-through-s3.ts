@@ -36,10 +36,15 @@ export function s3ViaService(scope: Stack): string {
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html). Objects written before
  *   a bucket key was enabled keep their object-ARN context, so both are allowed.
  */
-export function grantKeyThroughS3(bucket: s3.IBucket, key: kms.IKey, grantee: iam.IGrantable): iam.Grant {
+export function grantKeyThroughS3(
+  bucket: s3.IBucket,
+  key: kms.IKey,
+  grantee: iam.IGrantable,
+  actions: readonly string[] = S3_KMS_ACTIONS,
+): iam.Grant {
   return iam.Grant.addToPrincipal({
     grantee,
-    actions: S3_KMS_ACTIONS,
+    actions: [...actions],
     resourceArns: [key.keyArn],
     conditions: {
       StringEquals: { 'kms:ViaService': s3ViaService(Stack.of(bucket)) },

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PresignApi, PresignApiProps } from '../../lib/constructs/presign-api';
-import { SHARING_ENV } from '../../lambda/presign/sharing/config';
+import { PINNED_LINK_ENV, SHARING_ENV } from '../../lambda/presign/sharing/config';
 import { PRESIGN_ENV } from '../../lambda/presign/config';
 import { SHARING_TABLE } from '../../lambda/presign/sharing/dynamodb-store';
 import { TEST_ORIGINS } from '../support/config';
@@ -169,7 +169,11 @@ describe('PresignApi sharing: routes', () => {
       FILE_REQUEST_MAX_FILES: '5',
       FILE_REQUEST_CONTENT_TYPES: 'application/pdf,image/png',
     });
-    const known = new Set<string>([...Object.values(PRESIGN_ENV), ...Object.values(SHARING_ENV)]);
+    const known = new Set<string>([
+      ...Object.values(PRESIGN_ENV),
+      ...Object.values(SHARING_ENV),
+      ...Object.values(PINNED_LINK_ENV),
+    ]);
     expect(Object.keys(vars).filter((name) => !known.has(name))).toEqual([]);
   });
 });

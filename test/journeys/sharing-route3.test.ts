@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { resolveTemplate } from '../../emulator/iam/resolve-template';
 import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
 import type { LocalStack } from '../../emulator/local-stack';
@@ -25,7 +26,7 @@ const REPORT = randomBytes(64 * 1024);
 let okta: OidcIssuer;
 let stack: LocalStack;
 aroundLocalStack(template, (running) => ({ okta, stack } = running));
-const { route3 } = journeyRoutes(() => ({ stack, okta, webIdentityRoleArn: '' }));
+const { route1, route3 } = journeyRoutes(() => ({ stack, okta, webIdentityRoleArn: '' }));
 
 /** A visitor: a plain HTTP client with no credentials, following nothing on its own. */
 const visit = (path: string, init: RequestInit = {}) =>
@@ -47,10 +48,12 @@ describe('sharing on route 3 (prod environment, SSE-KMS)', () => {
     const got = await fetch(location);
     expect(got.status).toBe(200);
     expect(Buffer.from(await got.arrayBuffer()).equals(REPORT)).toBe(true);
-    // The HEAD and the GET were IAM's decisions on alice's own session.
+    // The link is pinned (the default): alice's own session finds the file (a HEAD), then a session
+    // of the pinned-link role finds the version (a HEAD) and the visitor GETs it; each is IAM's decision.
     expect(stack.s3.decisions.slice(before).map((d) => `${d.action} ${d.decision}`)).toEqual([
       's3:GetObject Allowed',
-      's3:GetObject Allowed',
+      's3:GetObjectVersion Allowed',
+      's3:GetObjectVersion Allowed',
     ]);
 
     expect((await alice.call('POST', '/share-links/revoke', { id })).status).toBe(200);
@@ -110,5 +113,59 @@ describe('sharing on route 3 (prod environment, SSE-KMS)', () => {
       });
     expect((await again()).status).toBe(200);
     expect((await again()).status).toBe(404); // the count of two is spent
+  });
+
+  test('a pinned link keeps serving the bytes alice shared after she overwrites the file; a latest link serves the new ones', async () => {
+    const alice = await route3(ALICE);
+    const first = randomBytes(32 * 1024);
+    const second = randomBytes(32 * 1024);
+    const key = await alice.upload('plan.bin', first);
+    const firstVersion = stack.s3.versions.current(key)!.versionId;
+    const pinned = await alice.call('POST', '/share-links', { key, expiresInDays: 1 });
+    const latest = await alice.call('POST', '/share-links', { key, expiresInDays: 1, version: 'latest' });
+    expect([pinned.body.version, latest.body.version]).toEqual(['pinned', 'latest']);
+
+    // Alice overwrites the same key on route 1 (the identity pool), as the web client does.
+    const s3 = await route1(ALICE);
+    await s3.send(new PutObjectCommand({ Bucket: stack.model.bucketName, Key: key, Body: second }));
+    expect(stack.s3.versions.current(key)!.versionId).not.toBe(firstVersion);
+
+    const download = async (token: string) => {
+      const visited = await visit(`/s/${token}`);
+      expect(visited.status).toBe(302);
+      const location = visited.headers.get('location')!;
+      const got = await fetch(location);
+      expect(got.status).toBe(200);
+      return { location, bytes: Buffer.from(await got.arrayBuffer()) };
+    };
+    const before = stack.s3.decisions.length;
+    const old = await download(pinned.body.token);
+    expect(old.bytes.equals(first)).toBe(true);
+    expect(new URL(old.location).searchParams.get('versionId')).toBe(firstVersion);
+    // The version was read by a session of the pinned-link role (its session policy names it), not alice's.
+    const versionReads = stack.s3.decisions.slice(before).filter((d) => d.action === 's3:GetObjectVersion');
+    expect(versionReads.map((d) => d.decision)).toEqual(['Allowed', 'Allowed']); // the HEAD, then the GET
+    for (const read of versionReads) expect(read.sessionArn).toMatch(/PinnedLinks.*\/link-/);
+    // Changing the version in the URL breaks its signature.
+    const other = new URL(old.location);
+    other.searchParams.set('versionId', stack.s3.versions.current(key)!.versionId);
+    expect((await fetch(other)).status).toBe(403);
+
+    expect((await download(latest.body.token)).bytes.equals(second)).toBe(true);
+
+    // Once the shared version is gone (an administrator, or the noncurrent-version rule), the
+    // pinned link is refused with the one uniform answer.
+    expect(stack.s3.versions.remove(key, firstVersion)).toBe(true);
+    const refused = await visit(`/s/${pinned.body.token}`);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({
+      error: 'NotFound',
+      message: 'This link does not exist or has expired',
+    });
+    expect(stack.api.logs.at(-1)).toMatchObject({
+      outcome: 'refused',
+      reason: 'version-gone',
+      creator: ALICE,
+    });
   });
 });

@@ -213,7 +213,7 @@ describe('share links', () => {
     expect((await visit('/s/{token}', token)).statusCode).toBe(302);
   });
 
-  it('a pinned link stops once the object is overwritten; a "latest" link follows it', async () => {
+  it('without the pinned-link role, a pinned link stops once the object is overwritten; a "latest" link follows it', async () => {
     const { call, visit, objects, logs } = setup();
     const pinned = (await call(share(OWN_KEY))).body.token;
     const latest = (await call(share(OWN_KEY, { version: 'latest' }))).body.token;

@@ -340,3 +340,64 @@ describe('the S3 front', () => {
     expect(await read.Body!.transformToString()).toBe('form');
   });
 });
+
+describe('session policies through the local STS and the S3 front', () => {
+  const execution = () => stack.sessions.all().find((s) => s.roleLogicalId === ids.executionRole)!;
+  const bucketArn = () => `arn:aws:s3:::${stack.model.bucketName}`;
+  const assume = (Policy?: string) =>
+    new STSClient({
+      region: stack.model.region,
+      endpoint: stack.sts.url,
+      credentials: execution().credentials,
+    }).send(
+      new AssumeRoleCommand({
+        RoleArn: template.getAtt(ids.presignRole, 'Arn'),
+        RoleSessionName: 'okta-session-policy',
+        Tags: [{ Key: 'okta_sub', Value: ALICE }],
+        ...(Policy === undefined ? {} : { Policy }),
+      }),
+    );
+  const onlyRead = (key: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn()}/${key}` }],
+    });
+
+  test('a session narrowed by its policy may do only what both the role and the policy allow', async () => {
+    const readable = `users/${ALICE}/narrowed/read-me.txt`;
+    const { Credentials: c } = await assume(onlyRead(readable));
+    const client = new S3Client({
+      region: stack.model.region,
+      endpoint: stack.s3.url,
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: c!.AccessKeyId!,
+        secretAccessKey: c!.SecretAccessKey!,
+        sessionToken: c!.SessionToken,
+      },
+    });
+    stripBucketSlash(client);
+    const bucket = stack.model.bucketName;
+    // The presign role may write alice's prefix; this session's policy does not allow it.
+    expect(
+      await errorOf(client.send(new PutObjectCommand({ Bucket: bucket, Key: readable, Body: 'x' }))),
+    ).toBe('AccessDenied');
+    expect(stack.s3.decisions.at(-1)).toMatchObject({ action: 's3:PutObject', decision: 'ImplicitlyDenied' });
+    // Allowed by both: S3 answers (the key is absent), not IAM.
+    expect(await errorOf(client.send(new GetObjectCommand({ Bucket: bucket, Key: readable })))).toBe(
+      'NoSuchKey',
+    );
+    // Allowed by the policy only: another user's key stays out of reach.
+    expect(
+      await errorOf(
+        client.send(new GetObjectCommand({ Bucket: bucket, Key: `users/${BOB}/narrowed/read-me.txt` })),
+      ),
+    ).toBe('AccessDenied');
+  });
+
+  test('refuses a policy over 2,048 characters and one that is not a policy document', async () => {
+    expect(await errorOf(assume(onlyRead(`users/${ALICE}/${'a'.repeat(2048)}`)))).toBe('ValidationError');
+    expect(await errorOf(assume('{not json'))).toBe('MalformedPolicyDocumentException');
+    expect(await errorOf(assume(undefined))).toBe('ok');
+  });
+});

@@ -9,6 +9,22 @@ export const SHARING_ENV = {
   fileRequestContentTypes: 'FILE_REQUEST_CONTENT_TYPES',
 } as const;
 
+/** What pinned links are signed with (lib/constructs/presign-api.ts, pinnedLinkEnvironment). */
+export const PINNED_LINK_ENV = {
+  roleArn: 'PINNED_LINK_ROLE_ARN',
+  bucketArn: 'BUCKET_ARN',
+  kmsKeyArn: 'DATA_KEY_ARN',
+  s3ViaService: 'S3_VIA_SERVICE',
+} as const;
+
+/** The pinned-link role and what its per-visit session policy names besides the object. */
+export interface PinnedLinkConfig {
+  readonly roleArn: string;
+  readonly bucketArn: string;
+  readonly kmsKeyArn?: string;
+  readonly s3ViaService?: string;
+}
+
 export interface SharingConfig {
   readonly tableName: string;
   /** Longest life a creator may give a link or file request, in days (1 to 30). */
@@ -19,6 +35,8 @@ export interface SharingConfig {
   readonly fileRequestMaxFileBytes: number;
   /** Content types visitors may upload; empty allows any valid MIME type. */
   readonly fileRequestContentTypes: readonly string[];
+  /** Absent: a pinned link cannot be served (refused like any other), as before this role existed. */
+  readonly pinned?: PinnedLinkConfig;
 }
 
 const MIME_ESSENCE = /^[a-z0-9][a-z0-9!#$&^._+-]{0,126}\/[a-z0-9][a-z0-9!#$&^._+-]{0,126}$/;
@@ -73,5 +91,30 @@ export function readSharingConfig(
       MAX_SINGLE_PUT_BYTES,
     ),
     fileRequestContentTypes: contentTypes,
+    ...readPinnedLinkConfig(env, problems),
+  };
+}
+
+function readPinnedLinkConfig(
+  env: Record<string, string | undefined>,
+  problems: string[],
+): { pinned?: PinnedLinkConfig } {
+  const roleArn = env[PINNED_LINK_ENV.roleArn];
+  if (roleArn === undefined) return {};
+  const bucketArn = env[PINNED_LINK_ENV.bucketArn] ?? '';
+  if (!/^arn:[a-z-]+:iam::\d{12}:role\/\S+$/.test(roleArn))
+    problems.push(`${PINNED_LINK_ENV.roleArn} must be an IAM role ARN`);
+  if (!/^arn:[a-z-]+:s3:::[a-z0-9.-]{3,63}$/.test(bucketArn))
+    problems.push(`${PINNED_LINK_ENV.bucketArn} must be the data bucket's ARN`);
+  const kmsKeyArn = env[PINNED_LINK_ENV.kmsKeyArn];
+  const s3ViaService = env[PINNED_LINK_ENV.s3ViaService];
+  if ((kmsKeyArn === undefined) !== (s3ViaService === undefined))
+    problems.push(`${PINNED_LINK_ENV.kmsKeyArn} and ${PINNED_LINK_ENV.s3ViaService} come together`);
+  return {
+    pinned: {
+      roleArn,
+      bucketArn,
+      ...(kmsKeyArn !== undefined && s3ViaService !== undefined ? { kmsKeyArn, s3ViaService } : {}),
+    },
   };
 }

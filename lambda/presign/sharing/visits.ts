@@ -3,8 +3,8 @@
  * `POST /r/{token}/uploads` (a file request). No authorizer: the token is the credential.
  *
  * Every refusal is one answer, whatever the reason (malformed, unknown, expired, revoked, the
- * wrong kind of link, the creator's lost access, an object gone or overwritten under a pinned
- * link): the same status, headers and body, so a stranger learns nothing by probing. The reason
+ * wrong kind of link, the creator's lost access, an object gone, a pinned link's version gone):
+ * the same status, headers and body, so a stranger learns nothing by probing. The reason
  * goes only to the log, for the operator. Expiry is checked here, not left to the table's TTL:
  * "DynamoDB typically deletes expired items within two days of expiration. [...] Items that have
  * expired and not been deleted will still show up in reads, queries, and scans" (DynamoDB API
@@ -16,7 +16,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { parseTeamsClaim } from '../../../lib/policy/team-folder-names';
 import type { PresignConfig } from '../config';
 import type { SessionCredentials } from '../credentials';
-import { classifyFailure, Fault } from '../faults';
+import { calling, classifyFailure, DependencyFault, Fault } from '../faults';
 import { errorResponse, HttpError, jsonResponse } from '../http';
 import { buildKeyUnder, isKeyUnder, teamFolderPrefix, userPrefix } from '../keys';
 import type { CallerStorage } from '../s3';
@@ -24,6 +24,8 @@ import { SHARING_LIMITS } from '../../../lib/validation/rules';
 import { parseVisitorUpload } from './requests';
 import type { FileRequest, SharedItem, SharingStore } from './store';
 import { isTokenShaped, tokenHash } from './tokens';
+import { type PinnedCredentialsFor, SessionPolicyTooLong } from './pinned-sessions';
+import type { VersionStorage } from '../s3-versions';
 
 export const PUBLIC_ROUTES = new Set(['GET /s/{token}', 'GET /r/{token}', 'POST /r/{token}/uploads']);
 
@@ -37,6 +39,8 @@ export type RefusalReason =
   | 'creator-access'
   | 'object-gone'
   | 'version-changed'
+  | 'version-gone'
+  | 'key-too-long'
   | 'full';
 
 class Refused extends Error {
@@ -54,6 +58,12 @@ export interface VisitDeps {
   readonly store: SharingStore;
   readonly credentialsFor: (sub: string, observe?: undefined, teams?: string) => Promise<SessionCredentials>;
   readonly storageFor: (credentials: SessionCredentials) => CallerStorage;
+  /**
+   * Pinned links: a pinned-link session narrowed to one version, and S3 as that session. Without
+   * them a pinned link is refused once its object is overwritten (`version-changed`).
+   */
+  readonly pinnedCredentialsFor?: PinnedCredentialsFor;
+  readonly versionStorageFor?: (credentials: SessionCredentials) => VersionStorage;
   readonly now: () => Date;
   readonly newId: () => string;
 }
@@ -175,17 +185,49 @@ async function redirectToObject(
   const storage = deps.storageFor(await deps.credentialsFor(link.creator, undefined, teams));
   const current = await storage.versionOf(link.key);
   if (current === undefined) throw new Refused('object-gone');
-  if (link.versionId !== undefined && current.versionId !== link.versionId)
-    throw new Refused('version-changed');
-  const url = await storage.presignGet(link.key, {
-    signingDate: deps.now(),
-    expiresIn: SHARING_LIMITS.visitUrlSeconds,
-  });
+  const signing = { signingDate: deps.now(), expiresIn: SHARING_LIMITS.visitUrlSeconds };
+  const url =
+    link.versionId === undefined
+      ? await storage.presignGet(link.key, signing)
+      : await presignPinnedVersion(link, link.versionId, { storage, current }, deps, signing);
   return {
     statusCode: 302,
     headers: { Location: url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
     body: '',
   };
+}
+
+/**
+ * A pinned link (issue 21): the version it named, whatever is current now, through a session of the
+ * pinned-link role narrowed by its session policy to that one version. The creator's own session
+ * has already seen the key (so a deleted file or lost access still refuses); the pinned session
+ * must then find the version itself: one removed since (by an administrator or the noncurrent-
+ * version lifecycle rule), or one the scan gate refuses, is refused like everything else.
+ */
+async function presignPinnedVersion(
+  link: Extract<SharedItem, { kind: 'link' }>,
+  versionId: string,
+  creators: { storage: CallerStorage; current: { versionId?: string } },
+  deps: VisitDeps,
+  signing: { signingDate: Date; expiresIn: number },
+): Promise<string> {
+  if (!deps.pinnedCredentialsFor || !deps.versionStorageFor) {
+    // No pinned-link role (sharing without it): only the version that is still current is served.
+    if (creators.current.versionId !== versionId) throw new Refused('version-changed');
+    return creators.storage.presignGet(link.key, signing);
+  }
+  let session: SessionCredentials;
+  try {
+    session = await deps.pinnedCredentialsFor({ key: link.key, versionId, linkId: link.id });
+  } catch (error) {
+    if (error instanceof SessionPolicyTooLong) throw new Refused('key-too-long');
+    // Attributed to STS, so the StsFaults alarm counts it (a broken trust is AccessDenied).
+    throw new DependencyFault('sts', error);
+  }
+  const versions = deps.versionStorageFor(session);
+  if (!(await calling('s3', () => versions.hasVersion(link.key, versionId))))
+    throw new Refused('version-gone');
+  return versions.presignGetVersion(link.key, versionId, signing);
 }
 
 /** What a visitor's upload page needs: never the creator, the prefix or anything stored. */

@@ -1,0 +1,54 @@
+/**
+ * S3 Versioning where s3rver has none: the S3 front keeps each single PUT's bytes as a version of
+ * its key, answers `x-amz-version-id` on PUT, GET and HEAD, and serves a GET or HEAD that names a
+ * `versionId` from the version kept. "Each object has a version ID ... When you PUT an object in a
+ * versioning-enabled bucket, the noncurrent version is not overwritten" (S3 user guide, "How S3
+ * Versioning works", https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html);
+ * "If the version ID specified ... does not exist, Amazon S3 returns ... 404 Not Found" with the
+ * code `NoSuchVersion` (GetObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+ *
+ * Not modelled: versions of multipart uploads, copies and POST forms (they get none), delete
+ * markers (a deleted key's versions are kept, but s3rver no longer has the key, so a versioned GET of
+ * it is refused as s3rver answers), ListObjectVersions, and per-version tags (the scan stand-in tags
+ * the current object).
+ */
+import { createHash, randomBytes } from 'crypto';
+
+export interface ObjectVersion {
+  readonly versionId: string;
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
+export class ObjectVersions {
+  private readonly byKey = new Map<string, ObjectVersion[]>();
+
+  /** A new current version of `key`; its id is opaque, like S3's. */
+  record(key: string, body: Buffer): ObjectVersion {
+    const version = {
+      versionId: randomBytes(24).toString('base64url'),
+      body: Buffer.from(body),
+      etag: `"${createHash('md5').update(body).digest('hex')}"`,
+    };
+    const versions = this.byKey.get(key) ?? [];
+    versions.push(version);
+    this.byKey.set(key, versions);
+    return version;
+  }
+
+  current(key: string): ObjectVersion | undefined {
+    return this.byKey.get(key)?.at(-1);
+  }
+
+  find(key: string, versionId: string): ObjectVersion | undefined {
+    return this.byKey.get(key)?.find((v) => v.versionId === versionId);
+  }
+
+  /** Removes one version, as an administrator's DeleteObjectVersion or the lifecycle rule would. */
+  remove(key: string, versionId: string): boolean {
+    const versions = this.byKey.get(key) ?? [];
+    const kept = versions.filter((v) => v.versionId !== versionId);
+    this.byKey.set(key, kept);
+    return kept.length < versions.length;
+  }
+}
