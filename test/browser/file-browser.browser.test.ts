@@ -115,6 +115,19 @@ afterEach(async (context) => {
 
 /** A screenshot, and axe-core on the same screen: none serious or critical in our own markup. */
 async function screen(on: Page, name: string) {
+  // Colours mid-transition are no screen a person reads (axe once measured a button half-enabled):
+  // finite animations and transitions end first; a spinner's endless one is left running.
+  await on.evaluate(() =>
+    Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]),
+  );
   await on.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const findings = await seriousFindings(on, LIBRARY);
   for (const f of findings.filter((f) => f.insideLibrary))
@@ -141,11 +154,22 @@ test('alice signs in, opens her folder (empty state), creates a folder and uploa
   await screen(page, '01-signed-out');
 
   await signIn(page, 'alice');
-  await page.getByRole('button', { name: `users/${ALICE.sub}/` }).waitFor();
+  await page.getByRole('button', { name: 'My files' }).waitFor();
   await screen(page, '02-alice-locations');
-  await page.getByRole('button', { name: `users/${ALICE.sub}/` }).click();
+  // Her folders by name and access: no user id, prefix or bucket to decipher.
+  expect(await locationsList(page)).toEqual([
+    ['My files', 'Read and write'],
+    ['finance', 'Read and write'],
+  ]);
+  await expectNoStoragePaths(page);
+  await page.getByRole('button', { name: 'My files' }).click();
   await page.getByText('No files.').waitFor();
   await screen(page, '03-alice-empty-folder');
+  await expect.poll(() => page.getByRole('heading').allInnerTexts()).toContain('My files');
+  expect(await page.getByRole('navigation', { name: 'Breadcrumb' }).innerText()).toMatch(
+    /^Home\s*\/\s*My files$/,
+  );
+  await expectNoStoragePaths(page);
 
   // A folder.
   await action(page, 'Create folder');
@@ -240,7 +264,7 @@ test('alice downloads three files at once: one zip, each file in it byte-identic
   try {
     const other = await context.newPage();
     await signIn(other, 'alice');
-    await other.getByRole('button', { name: `users/${ALICE.sub}/` }).click();
+    await other.getByRole('button', { name: 'My files' }).click();
     const chosen = [BIG_FILE, FILES[0], LATER];
     for (const file of chosen) await select(other, file.name);
     await action(other, 'Download');
@@ -262,7 +286,9 @@ test('alice copies a file into her folder `reports`: the copy is byte-identical 
   await select(page, 'budget.csv');
   await action(page, 'Copy');
   await page.getByRole('button', { name: 'reports/' }).click();
-  await page.getByText(/Copy destination/).waitFor();
+  await expect
+    .poll(() => page.locator('#files').innerText())
+    .toMatch(/Copy destination\s*My files\s*\/\s*reports/);
   await screen(page, '12-copy-destination');
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
   await page.getByText('All files copied.').waitFor();
@@ -360,16 +386,39 @@ test('on a phone (360 px) alice’s files fit, and bob sees none of them', async
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   const label = await page.getByText('Include subfolders').boundingBox();
   expect(label!.width).toBeGreaterThan(label!.height);
+  // The file table fits its box (it once scrolled sideways inside it): the name, size and
+  // download button stay, Type and Last modified give way.
+  expect(await tableFit(page)).toEqual({ fits: true, headers: ['Select all files', 'Name', 'Size', ''] });
+  // So does an action's list, here files queued for upload (not started).
+  await action(page, 'Upload');
+  await page.locator('[data-testid="amplify-file-select"]').setInputFiles([LATER]);
+  await screen(page, '21-phone-upload-queued');
+  // Nothing runs past the screen's edge, and the counts by status keep their words whole.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  const counts = await page.getByText('Not started', { exact: true }).last().boundingBox();
+  expect(counts!.width).toBeGreaterThan(counts!.height);
+  expect(await tableFit(page)).toEqual({
+    fits: true,
+    headers: ['Name', 'Status', ''],
+  });
+  await page.getByRole('button', { name: 'Exit' }).click();
+  await page.getByRole('cell', { name: 'later.txt' }).first().waitFor();
   const phone = await browser.newContext({ viewport: { width: 360, height: 800 } });
   try {
     const bobPage = await phone.newPage();
     await signIn(bobPage, 'bob');
-    await bobPage.getByRole('button', { name: `users/${BOB.sub}/` }).waitFor();
-    await screen(bobPage, '21-phone-bob-locations');
+    await bobPage.getByRole('button', { name: 'My files' }).waitFor();
+    await screen(bobPage, '22-phone-bob-locations');
+    // His own folder, and the audit and finance teams', which he may only read.
+    expect(await locationsList(bobPage)).toEqual([
+      ['My files', 'Read and write'],
+      ['audit', 'Read only'],
+      ['finance', 'Read only'],
+    ]);
     expect(await bobPage.getByText(ALICE.sub).count()).toBe(0);
-    await bobPage.getByRole('button', { name: `users/${BOB.sub}/` }).click();
+    await bobPage.getByRole('button', { name: 'My files' }).click();
     await bobPage.getByText('No files.').waitFor();
-    await screen(bobPage, '22-phone-bob-empty-folder');
+    await screen(bobPage, '23-phone-bob-empty-folder');
     for (const name of ['archive.bin', 'budget.csv', 'later.txt', 'reports'])
       expect(await bobPage.getByText(name).count()).toBe(0);
   } finally {
@@ -464,6 +513,45 @@ function incompleteUploads(key: string): string[] {
   };
   walk(path.join(dataDir, 's3'));
   return found;
+}
+
+/**
+ * Whether the (first) table of the current screen fits its box without scrolling sideways, and the
+ * texts of the column headers a person sees (hidden ones left out).
+ */
+function tableFit(on: Page): Promise<{ fits: boolean; headers: string[] }> {
+  return on
+    .locator('#files .amplify-storage-browser__data-table')
+    .first()
+    .evaluate((box) => ({
+      fits: box.scrollWidth <= box.clientWidth && box.getBoundingClientRect().right <= window.innerWidth,
+      headers: [...box.querySelectorAll('thead th')]
+        .filter((th) => (th as HTMLElement).offsetParent !== null)
+        .map(
+          (th) =>
+            (th.textContent ?? '').trim() || (th.querySelector('input')?.getAttribute('aria-label') ?? ''),
+        ),
+    }));
+}
+
+/** The first screen's folders: each one's name and the access it gives. */
+function locationsList(on: Page): Promise<string[][]> {
+  return on
+    .locator('.file-browser-locations__item')
+    .evaluateAll((items) =>
+      items.map((li) => [
+        li.querySelector('button')!.textContent!.trim(),
+        li.querySelector('span')!.textContent!.trim(),
+      ]),
+    );
+}
+
+/** The screen names no storage path: not the user's id (their folder's prefix), not the bucket. */
+async function expectNoStoragePaths(on: Page) {
+  const config = await (await fetch(`${web}/okta-s3-client.json`)).json();
+  const text = await on.locator('#files').innerText();
+  expect(text).not.toContain(ALICE.sub);
+  expect(text).not.toContain(config.bucket);
 }
 
 /** The file table as rows of its column headers' texts. */
