@@ -30,10 +30,18 @@ export const SDK_REQUEST_HEADERS = [
   'x-amz-checksum-sha256',
   'x-amz-checksum-type',
   'x-amz-content-sha256',
+  // CopyObject's (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html), as the
+  // file browser's copy sends them: a preflight naming one not listed here fails the copy.
+  'x-amz-copy-source',
+  'x-amz-copy-source-if-match',
+  'x-amz-copy-source-if-unmodified-since',
   'x-amz-date',
   'x-amz-expected-bucket-owner',
+  'x-amz-metadata-directive',
   'x-amz-sdk-checksum-algorithm',
   'x-amz-security-token',
+  'x-amz-source-expected-bucket-owner',
+  'x-amz-tagging-directive',
   'x-amz-user-agent',
 ];
 

@@ -6,7 +6,10 @@ import { TEST_ORIGINS } from '../support/config';
 import { allOf, named, only } from '../support/resources';
 import { synthesizedTemplate } from '../support/template-cache';
 
-/** What browser SDK v3 clients and presigned uploads send, written out so the test can fail. */
+/**
+ * What browser SDK v3 clients, presigned uploads and the file browser's copy (CopyObject) send,
+ * written out so the test can fail.
+ */
 const BROWSER_SDK_HEADERS = [
   'amz-sdk-invocation-id',
   'amz-sdk-request',
@@ -32,10 +35,16 @@ const BROWSER_SDK_HEADERS = [
   'x-amz-checksum-sha256',
   'x-amz-checksum-type',
   'x-amz-content-sha256',
+  'x-amz-copy-source',
+  'x-amz-copy-source-if-match',
+  'x-amz-copy-source-if-unmodified-since',
   'x-amz-date',
   'x-amz-expected-bucket-owner',
+  'x-amz-metadata-directive',
   'x-amz-sdk-checksum-algorithm',
   'x-amz-security-token',
+  'x-amz-source-expected-bucket-owner',
+  'x-amz-tagging-directive',
   'x-amz-user-agent',
 ];
 

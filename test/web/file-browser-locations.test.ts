@@ -2,7 +2,8 @@ import {
   locationCredentialsHandler,
   toLocationCredentials,
 } from '../../examples/web/src/file-browser/credentials';
-import { locationOfScope, locationsFor } from '../../examples/web/src/file-browser/locations';
+import { accessOf, namedCrumbs, titleOf } from '../../examples/web/src/file-browser/location-names';
+import { locationOfScope, locationsFor, MY_FILES } from '../../examples/web/src/file-browser/locations';
 
 /*
  * The file browser's pure pieces: which locations a user is offered (their folder and their team
@@ -38,6 +39,44 @@ describe('file browser locations', () => {
     expect(locationOfScope(locations, 's3://bkt/users/00uBOB00000000000002/*')).toBeUndefined();
     expect(locationOfScope(locations, 's3://other/teams/finance/*')).toBeUndefined();
     expect(locationOfScope(locations, `s3://bkt/users/${SUB}/../00uBOB/*`)).toBeUndefined();
+  });
+});
+
+describe('file browser location names', () => {
+  const locations = locationsFor('bkt', SUB, ':finance=rw:audit=r:');
+
+  it('calls the user folder "My files" and a team folder by its name, with the access it gives', () => {
+    expect(locations.map((l) => [l.name, accessOf(l)])).toEqual([
+      [MY_FILES, 'Read and write'],
+      ['audit', 'Read only'],
+      ['finance', 'Read and write'],
+    ]);
+  });
+
+  it('titles a folder by its location and the folders inside it', () => {
+    expect(titleOf(locations, 'bkt', `users/${SUB}/`)).toBe('My files');
+    expect(titleOf(locations, 'bkt', `users/${SUB}/reports/2026/`)).toBe('My files / reports / 2026');
+    expect(titleOf(locations, 'bkt', 'teams/finance/q3/')).toBe('finance / q3');
+    // Another bucket, or a prefix no location holds, has no name here.
+    expect(titleOf(locations, 'other', `users/${SUB}/`)).toBeUndefined();
+    expect(titleOf(locations, 'bkt', 'users/00uBOB00000000000002/')).toBeUndefined();
+  });
+
+  it('renames only the location part of breadcrumbs, as Storage Browser spells it in each place', () => {
+    const onNavigate = () => undefined;
+    const folder = [
+      { name: 'Home' },
+      { name: `bkt/users/${SUB}`, onNavigate },
+      { name: 'reports', isCurrent: true },
+    ];
+    expect(namedCrumbs(locations, folder)).toEqual([
+      { name: 'Home' },
+      { name: 'My files', onNavigate },
+      { name: 'reports', isCurrent: true },
+    ]);
+    const destination = [{ name: 'teams/finance' }, { name: 'teams' }];
+    expect(namedCrumbs(locations, destination).map((c) => c.name)).toEqual(['finance', 'teams']);
+    expect(namedCrumbs(locations, [{ name: 'other/users/' + SUB }])[0].name).toBe(`other/users/${SUB}`);
   });
 });
 

@@ -9,11 +9,16 @@ import { parseTeamsClaim, TeamFolderAccess } from '../../../../lib/policy/team-f
 /** Storage Browser's `LocationData`, spelled out so this file needs no React to test. */
 export interface Location {
   readonly id: string;
+  /** What the user calls it: "My files", or the team folder's name (ours, not Storage Browser's). */
+  readonly name: string;
   readonly bucket: string;
   readonly prefix: string;
   readonly type: 'PREFIX';
   readonly permissions: ('delete' | 'get' | 'list' | 'write')[];
 }
+
+/** What a user's own folder is called. */
+export const MY_FILES = 'My files';
 
 const READ_WRITE: Location['permissions'] = ['get', 'list', 'write', 'delete'];
 const READ_ONLY: Location['permissions'] = ['get', 'list'];
@@ -23,9 +28,17 @@ export function locationsFor(bucket: string, sub: string, teamsClaim: unknown): 
   if (!/^[A-Za-z0-9_-]+$/.test(sub)) throw new Error('This sign-in has no usable user id.');
   const teams = [...(parseTeamsClaim(teamsClaim) ?? [])].sort(([a], [b]) => a.localeCompare(b));
   return [
-    { id: 'my-files', bucket, prefix: `users/${sub}/`, type: 'PREFIX', permissions: [...READ_WRITE] },
+    {
+      id: 'my-files',
+      name: MY_FILES,
+      bucket,
+      prefix: `users/${sub}/`,
+      type: 'PREFIX',
+      permissions: [...READ_WRITE],
+    },
     ...teams.map(([folder, access]): Location => ({
       id: `team-${folder}`,
+      name: folder,
       bucket,
       prefix: `teams/${folder}/`,
       type: 'PREFIX',

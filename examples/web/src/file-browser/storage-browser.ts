@@ -5,11 +5,12 @@
  */
 import { createStorageBrowser } from '@aws-amplify/ui-react-storage/browser';
 import { Amplify } from 'aws-amplify';
-import type { ComponentType } from 'react';
+import { createElement as h, type ComponentType } from 'react';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { ClientConfig } from '../config';
 import { locationCredentialsHandler } from './credentials';
 import type { Location } from './locations';
+import { namedComponents, namedDisplayText, namedLocationsView } from './named-locations';
 
 export interface SignedInUser {
   readonly idToken: string;
@@ -30,7 +31,9 @@ export function storageBrowserFor(config: ClientConfig, user: SignedInUser): Com
     logins: { [config.identityPool.loginsKey]: user.idToken },
     clientConfig: { region: config.region, ...(local ? { endpoint: local.cognitoIdentity } : {}) },
   });
-  const { StorageBrowser } = createStorageBrowser({
+  const { StorageBrowser, useView } = createStorageBrowser({
+    // Folders by name, not by prefix and bucket (named-locations.ts).
+    components: namedComponents(user.locations),
     config: {
       region: config.region,
       listLocations: async () => ({ items: [...user.locations], nextToken: undefined }),
@@ -40,5 +43,9 @@ export function storageBrowserFor(config: ClientConfig, user: SignedInUser): Com
       ...(local?.s3VirtualHost ? { customEndpoint: local.s3VirtualHost } : {}),
     },
   });
-  return StorageBrowser;
+  const views = { LocationsView: namedLocationsView(StorageBrowser.LocationsView, useView, user.locations) };
+  const displayText = namedDisplayText(user.locations);
+  return function FileBrowser() {
+    return h(StorageBrowser, { views, displayText });
+  };
 }
