@@ -54,7 +54,7 @@ function bundleInputsHash(): string {
   const digest = createHash('sha256');
   const inputs = [
     ...filesUnder(path.join(WEB_DIR, 'src')),
-    ...['index.html', 'developer.html', 'build.ts'].map((name) => path.join(WEB_DIR, name)),
+    ...['index.html', 'developer.html', 'request.html', 'build.ts'].map((name) => path.join(WEB_DIR, name)),
     path.join(PROJECT_DIR, 'package-lock.json'),
   ];
   for (const input of inputs.sort()) {

@@ -3,9 +3,13 @@
  * Amplify backend: the user's locations, their identity-pool credentials (route 1), and, for the
  * local stack only, the HTTPS virtual-hosted S3 endpoint as `customEndpoint`.
  */
-import { createStorageBrowser } from '@aws-amplify/ui-react-storage/browser';
+import {
+  createStorageBrowser,
+  type CreateStorageBrowserOutput,
+  type CreateStorageBrowserInput,
+} from '@aws-amplify/ui-react-storage/browser';
 import { Amplify } from 'aws-amplify';
-import type { ComponentType } from 'react';
+import { createElement, type ComponentType, type JSX } from 'react';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { ClientConfig } from '../config';
 import { locationCredentialsHandler } from './credentials';
@@ -18,8 +22,20 @@ export interface SignedInUser {
   readonly onSignOut: (listener: () => void) => void;
 }
 
+/** Custom actions (Storage Browser's `actions.custom`) and the views they open, such as Share. */
+export interface StorageBrowserExtension {
+  readonly actions: NonNullable<CreateStorageBrowserInput['actions']>;
+  readonly views: (
+    hooks: Pick<CreateStorageBrowserOutput, 'useView' | 'useAction'>,
+  ) => Record<string, () => JSX.Element | null>;
+}
+
 /** The `StorageBrowser` component for this user. Its styles are app.css (examples/web/build.ts). */
-export function storageBrowserFor(config: ClientConfig, user: SignedInUser): ComponentType {
+export function storageBrowserFor(
+  config: ClientConfig,
+  user: SignedInUser,
+  extension?: StorageBrowserExtension,
+): ComponentType {
   // amplify 6.22's storage calls read a global context even when every call carries its own
   // credentials and bucket: an empty configuration sets it (no Amplify backend is involved).
   Amplify.configure({});
@@ -30,7 +46,8 @@ export function storageBrowserFor(config: ClientConfig, user: SignedInUser): Com
     logins: { [config.identityPool.loginsKey]: user.idToken },
     clientConfig: { region: config.region, ...(local ? { endpoint: local.cognitoIdentity } : {}) },
   });
-  const { StorageBrowser } = createStorageBrowser({
+  const { StorageBrowser, useView, useAction } = createStorageBrowser({
+    ...(extension ? { actions: extension.actions } : {}),
     config: {
       region: config.region,
       listLocations: async () => ({ items: [...user.locations], nextToken: undefined }),
@@ -40,5 +57,9 @@ export function storageBrowserFor(config: ClientConfig, user: SignedInUser): Com
       ...(local?.s3VirtualHost ? { customEndpoint: local.s3VirtualHost } : {}),
     },
   });
-  return StorageBrowser;
+  if (!extension) return StorageBrowser;
+  const views = extension.views({ useView, useAction });
+  return function StorageBrowserWithActions() {
+    return createElement(StorageBrowser, { views });
+  };
 }
