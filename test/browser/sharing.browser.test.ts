@@ -257,13 +257,14 @@ test('alice asks for files; a stranger sends one on the visitor page, sees it se
   await section(page, 'Shared links');
   await section(page, 'File requests');
   await page.getByRole('row').filter({ hasText: 'From clients' }).getByText('1 of 2').waitFor();
+  // In My files, a search of her folder and its subfolders finds it. (Opening "From clients/" by
+  // hand is what a person would do; the local S3 server lists no folder that holds only
+  // subfolders, see the README's Limits, so the search stands in for it here.)
   await section(page, 'My files');
-  await page.getByRole('button', { name: 'Refresh data' }).click();
-  await page.getByRole('button', { name: 'From clients/' }).first().click();
-  await page
-    .getByRole('button', { name: /^[0-9a-f-]{36}\/$/ })
-    .first()
-    .click();
+  // amplify draws its own box over the input: clicked as a keyboard user's Space would.
+  await page.getByLabel('Include subfolders').evaluate((input) => (input as HTMLInputElement).click());
+  await page.getByPlaceholder('Search current folder').fill('invoice');
+  await page.getByPlaceholder('Search current folder').press('Enter');
   await page.getByRole('cell', { name: INVOICE.name }).first().waitFor();
   await screen(page, '11-alice-sees-the-file');
 }, 120_000);
