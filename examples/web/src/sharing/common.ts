@@ -63,6 +63,15 @@ export function SignInPrompt({ deps, state }: { deps: SharingDeps; state: OwnerS
 export const messageOf = (error: unknown) =>
   error instanceof SharingProblem ? error.message : 'Something went wrong. Try again in a minute.';
 
+/**
+ * A failed list: the API of a deployment without sharing has no such method, which API Gateway
+ * answers with 403 (and the local stack as it does).
+ */
+export const listProblemOf = (error: unknown) =>
+  error instanceof SharingProblem && (error.status === 403 || error.status === 404)
+    ? 'Sharing is not turned on for your organisation. Ask your administrator.'
+    : messageOf(error);
+
 /** A new link, in a read-only field a person can select, with a Copy button and its confirmation. */
 export function LinkToCopy({ label, url, children }: { label: string; url: string; children?: ReactNode }) {
   const id = useId();

@@ -4,7 +4,15 @@
  * outside for files; list and stop those requests).
  */
 import { createElement as h, useCallback, useEffect, useId, useState } from 'react';
-import { LinkToCopy, messageOf, SignInPrompt, StopButton, useOwnerApi, type SharingDeps } from './common';
+import {
+  LinkToCopy,
+  listProblemOf,
+  messageOf,
+  SignInPrompt,
+  StopButton,
+  useOwnerApi,
+  type SharingDeps,
+} from './common';
 import type { FileRequest, OwnerApi, ShareLink, SharingLimits } from './sharing-api';
 import {
   defaultExpiryDays,
@@ -63,7 +71,7 @@ function useList<T>(api: OwnerApi | undefined, load: (api: OwnerApi) => Promise<
     if (!api) return;
     load(api)
       .then((v) => (setValue(v), setProblem('')))
-      .catch((error) => setProblem(messageOf(error)));
+      .catch((error) => setProblem(listProblemOf(error)));
   }, [api, load]);
   useEffect(reload, [reload]);
   return { value, problem, reload };

@@ -5,7 +5,7 @@
  */
 import { createElement as h, useEffect, useId, useState } from 'react';
 import type { ActionHandler, CreateStorageBrowserOutput } from '@aws-amplify/ui-react-storage/browser';
-import { LinkToCopy, messageOf, SignInPrompt, useOwnerApi, type SharingDeps } from './common';
+import { LinkToCopy, listProblemOf, messageOf, SignInPrompt, useOwnerApi, type SharingDeps } from './common';
 import type { OwnerApi, ShareLink } from './sharing-api';
 import { defaultExpiryDays, expiryChoices, fileNameOf, formatWhen, shareLinkUrl } from './words';
 
@@ -74,7 +74,7 @@ export function shareView(deps: SharingDeps, { useView, useAction }: Output) {
           setMaxDays(limits.maxLinkDays);
           setDays(defaultExpiryDays(limits.maxLinkDays));
         })
-        .catch((error) => setProblem(messageOf(error)));
+        .catch((error) => setProblem(listProblemOf(error)));
     }, [api]);
 
     const name = file ? fileNameOf(file.key) : '';
