@@ -203,6 +203,13 @@ test('alice sees the link under Shared links, stops it after confirming, and the
   await screen(page, '04-shared-links');
   await row.getByRole('button', { name: `Stop the link to ${REPORT.name}` }).click();
   await page.getByText('People who have this link can no longer download the file.').waitFor();
+  // The file's name stays on one line while the question widens its row's last column.
+  const lines = await row.getByRole('rowheader').evaluate((cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  });
+  expect(lines).toBe(1);
   await screen(page, '05-stop-link-confirm');
   await page.getByRole('button', { name: 'Yes, stop it' }).click();
   await page.getByText(`The link to ${REPORT.name} was stopped.`).waitFor();

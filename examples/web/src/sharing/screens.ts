@@ -132,7 +132,11 @@ function SharedLinksScreen({ deps }: { deps: SharingDeps }) {
                       'tr',
                       { key: link.id },
                       h('th', { scope: 'row' }, fileNameOf(link.key)),
-                      h('td', null, link.version === 'pinned' ? 'This version' : 'Latest version'),
+                      h(
+                        'td',
+                        { 'data-label': 'Gives' },
+                        link.version === 'pinned' ? 'This version' : 'Latest version',
+                      ),
                       h('td', null, stateText(link, now)),
                       h(
                         'td',
@@ -218,7 +222,11 @@ function FileRequestsScreen({ deps }: { deps: SharingDeps }) {
                           'tr',
                           { key: request.id },
                           h('th', { scope: 'row' }, request.folder),
-                          h('td', null, `${request.uploads} of ${request.maxFiles}`),
+                          h(
+                            'td',
+                            { 'data-label': 'Files received' },
+                            `${request.uploads} of ${request.maxFiles}`,
+                          ),
                           h('td', null, stateText(request, now)),
                           h(
                             'td',

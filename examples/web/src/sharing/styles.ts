@@ -37,9 +37,10 @@ export const SHARING_CSS = `
 .sharing-link label { display: block; font-weight: 600; }
 .sharing-link-row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
 .sharing-link-row input { flex: 1 1 16rem; min-width: 0; }
-.sharing-table { border-collapse: collapse; width: 100%; }
+.sharing-table { border-collapse: collapse; width: 100%; overflow-wrap: break-word; }
 .sharing-table th, .sharing-table td { text-align: left; padding: 0.5rem; border-bottom: 1px solid #d0d7e2; vertical-align: top; }
 .sharing-table thead th { font-size: 0.9rem; color: #3d4650; }
+.sharing-table tbody th { min-width: 10rem; }
 .sharing-problem { color: #a4001d; }
 .sharing-empty { color: #3d4650; }
 .visually-hidden {
@@ -50,6 +51,8 @@ export const SHARING_CSS = `
   .sharing-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .sharing-table, .sharing-table tbody, .sharing-table tr, .sharing-table th, .sharing-table td { display: block; width: auto; }
   .sharing-table tr { border-bottom: 1px solid #d0d7e2; padding: 0.5rem 0; }
-  .sharing-table th, .sharing-table td { border: 0; padding: 0.15rem 0; }
+  .sharing-table th, .sharing-table td { border: 0; padding: 0.15rem 0; min-width: 0; }
+  .sharing-table td[data-label]::before { content: attr(data-label) ': '; color: #3d4650; }
+  .sections button { padding: 0.4rem 0.6rem; }
 }
 `;
