@@ -123,8 +123,8 @@ async function select(on: Page, name: string) {
   expect(await box.isChecked()).toBe(true);
 }
 
-async function section(on: Page, name: 'My files' | 'Shared links' | 'File requests') {
-  await on.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+async function section(on: Page, name: 'Files' | 'Shared links' | 'File requests') {
+  await on.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
 }
 
 /** A stranger: a fresh browser context, no sign-in, nothing stored. */
@@ -229,7 +229,7 @@ test('alice sees the link under Shared links, stops it after confirming, and the
 
 test('alice asks for files; a stranger sends one on the visitor page, sees it sent, and alice sees it arrive', async () => {
   await section(page, 'File requests');
-  await page.getByLabel('Folder in My files where the files arrive').fill('From clients');
+  await page.getByLabel('Folder of your own where the files arrive').fill('From clients');
   await page.getByLabel(/^Most files/).fill('2');
   await screen(page, '07-ask-for-files');
   await page.getByRole('button', { name: 'Create link' }).click();
@@ -264,10 +264,10 @@ test('alice asks for files; a stranger sends one on the visitor page, sees it se
   await section(page, 'Shared links');
   await section(page, 'File requests');
   await page.getByRole('row').filter({ hasText: 'From clients' }).getByText('1 of 2').waitFor();
-  // In My files, a search of her folder and its subfolders finds it. (Opening "From clients/" by
+  // In Files, a search of her folder and its subfolders finds it. (Opening "From clients/" by
   // hand is what a person would do; the local S3 server lists no folder that holds only
   // subfolders, see the README's Limits, so the search stands in for it here.)
-  await section(page, 'My files');
+  await section(page, 'Files');
   // amplify draws its own box over the input: clicked as a keyboard user's Space would.
   await page.getByLabel('Include subfolders').evaluate((input) => (input as HTMLInputElement).click());
   await page.getByPlaceholder('Search current folder').fill('invoice');

@@ -33,7 +33,7 @@ export function shareExtension(deps: SharingDeps): StorageBrowserExtension {
   return { actions: SHARE_ACTIONS, views: (hooks) => ({ ShareView: shareView(deps, hooks) }) };
 }
 
-/** The section tabs in `sections`; "My files" shows `files`, the others hide it. */
+/** The section tabs in `sections`; "Files" shows `files`, the others hide it. */
 export function mountSharingSections(deps: SharingDeps, sections: HTMLElement, files: HTMLElement): void {
   const style = document.createElement('style');
   style.textContent = SHARING_CSS;

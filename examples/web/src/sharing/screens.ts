@@ -1,5 +1,5 @@
 /**
- * The sections beside the file browser: "My files" (Storage Browser), "Shared links" (the links a
+ * The sections beside the file browser: "Files" (Storage Browser), "Shared links" (the links a
  * person made, with when each stops working and a Stop button) and "File requests" (ask someone
  * outside for files; list and stop those requests).
  */
@@ -28,12 +28,13 @@ import {
 
 export type Section = 'files' | 'links' | 'requests';
 const SECTIONS: [Section, string][] = [
-  ['files', 'My files'],
+  // Not "My files": that is the name of the user's own folder among Storage Browser's locations.
+  ['files', 'Files'],
   ['links', 'Shared links'],
   ['requests', 'File requests'],
 ];
 
-/** The section tabs and, for the sharing sections, their screen; "My files" shows the file browser. */
+/** The section tabs and, for the sharing sections, their screen; "Files" shows the file browser. */
 export function SharingSections({ deps, files }: { deps: SharingDeps; files: HTMLElement }) {
   const [section, setSection] = useState<Section>('files');
   useEffect(() => {
@@ -106,7 +107,7 @@ function SharedLinksScreen({ deps }: { deps: SharingDeps }) {
             ? h(
                 'p',
                 { className: 'sharing-empty' },
-                'You have not shared any files yet. In My files, select a file and choose Share from the actions menu.',
+                'You have not shared any files yet. In Files, open your folder, select a file and choose Share from the actions menu.',
               )
             : h(
                 'table',
@@ -316,7 +317,7 @@ function NewRequestForm({
         h(
           'p',
           null,
-          `Send this link to the people you want files from. Their files arrive in the folder “${created.folder}” in My files, until ${formatWhen(created.expiresAt)}.`,
+          `Send this link to the people you want files from. Their files arrive in the folder “${created.folder}” of your own files, until ${formatWhen(created.expiresAt)}.`,
         ),
       ),
       h('button', { type: 'button', onClick: () => setCreated(undefined) }, 'Ask for more files'),
@@ -329,7 +330,7 @@ function NewRequestForm({
     'form',
     { className: 'sharing-form', onSubmit: submit, 'aria-labelledby': ids.hint },
     h('h3', { id: ids.hint }, 'Ask for files'),
-    h('label', { htmlFor: ids.folder }, 'Folder in My files where the files arrive'),
+    h('label', { htmlFor: ids.folder }, 'Folder of your own where the files arrive'),
     h('input', {
       id: ids.folder,
       value: folder,

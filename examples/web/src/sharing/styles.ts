@@ -16,6 +16,7 @@ export const SHARING_CSS = `
 .sharing-screen h3 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
 .sharing-form { display: grid; gap: 0.4rem; max-width: 28rem; margin: 0.5rem 0 1rem; }
 .sharing-form label { font-weight: 600; margin-top: 0.4rem; }
+.sharing-form button { justify-self: start; }
 .sharing-form fieldset { border: 1px solid #d0d7e2; border-radius: 4px; margin: 0.5rem 0; padding: 0.5rem 0.75rem; }
 .sharing-form legend { font-weight: 600; padding: 0 0.25rem; }
 .sharing-form .sharing-choice { display: block; font-weight: normal; margin: 0.3rem 0; }
