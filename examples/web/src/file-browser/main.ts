@@ -33,7 +33,7 @@ async function start() {
     await signOut(managers);
     window.location.assign('/');
   };
-  const sharing = sharingDeps(config, managers, user.profile.sub);
+  const sharing = config.presignApi.sharing ? sharingDeps(config, managers, user.profile.sub) : undefined;
   const StorageBrowser = storageBrowserFor(
     config,
     {
@@ -41,9 +41,9 @@ async function start() {
       locations: locationsFor(config.bucket, user.profile.sub, user.profile.okta_teams),
       onSignOut: (listener) => (signedOut = listener),
     },
-    shareExtension(sharing),
+    sharing && shareExtension(sharing),
   );
-  mountSharingSections(sharing, $('sections'), $('files'));
+  if (sharing) mountSharingSections(sharing, $('sections'), $('files'));
   createRoot($('files')).render(h(StrictMode, null, h(StorageBrowser)));
 }
 
