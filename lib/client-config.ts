@@ -25,6 +25,8 @@ export interface ClientConfigValues {
   readonly providerName: string;
   readonly callbackUrls: readonly string[];
   readonly logoutUrls: readonly string[];
+  /** Whether the presign API serves share links and file requests (`presign.sharing`). */
+  readonly sharing?: boolean;
 }
 
 /** `okta-s3-client.json`, as `examples/web` reads it (`examples/web/src/config.ts`). */
@@ -38,6 +40,8 @@ export function clientConfigOf(v: ClientConfigValues) {
     webIdentity: { roleArn: v.webIdentityRoleArn, providerArn: v.oidcProviderArn },
     presignApi: {
       url: v.apiUrl,
+      // The web client shows its sharing screens only where the API serves them.
+      ...(v.sharing ? { sharing: true } : {}),
       userPool: {
         id: v.userPoolId,
         clientId: v.userPoolClientId,

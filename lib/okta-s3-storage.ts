@@ -340,6 +340,7 @@ export class OktaS3Storage extends Construct {
         providerName: this.userPool.identityProvider.providerName,
         callbackUrls: this.callbackUrls,
         logoutUrls: this.logoutUrls,
+        sharing: this.presignApi.sharingTable !== undefined,
       }),
     );
   }

@@ -1,7 +1,7 @@
 /**
  * `npm run local`: the store on this machine, for development and tests. Loopback only.
  *
- *   npm run local [-- --env NAME] [--port-base N] [--data-dir DIR] [--reset]
+ *   npm run local [-- --env NAME] [--port-base N] [--data-dir DIR] [--reset] [--sharing]
  *
  * Synthesizes the chosen environment of the app's configuration (okta-config.ts, else the example),
  * serves it through the local stand-ins (emulator/README.md) with an Okta stand-in and the reference
@@ -20,7 +20,7 @@ import {
 import { TEST_USERS } from '../emulator/services/test-users';
 
 const PROJECT_DIR = path.join(__dirname, '..');
-const USAGE = 'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]';
+const USAGE = 'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset] [--sharing]';
 const HIGHEST_BASE = 65535 - Math.max(...Object.values(PORT_OFFSETS));
 
 export class LocalArgsError extends Error {}
@@ -38,13 +38,15 @@ Options:
                    (default: ${DEFAULT_PORT_BASE})
   --data-dir DIR   where files and the client configuration are kept (default: .local/)
   --reset          empties that directory first
+  --sharing        turns on share links and file requests with their defaults, as
+                   presign.sharing: {} would, where the environment does not configure them
   --help           show this help
 
 Exit codes: 0 stopped cleanly (or --help); 1 bad arguments or configuration, or a port in use.
 `;
 
 const VALUE_FLAGS = ['--env', '--port-base', '--data-dir'];
-const SWITCHES = ['--reset', '--help', '-h'];
+const SWITCHES = ['--reset', '--sharing', '--help', '-h'];
 
 export interface LocalArgs {
   readonly env?: string;
@@ -52,6 +54,8 @@ export interface LocalArgs {
   readonly dataDir: string;
   readonly reset: boolean;
   readonly help?: boolean;
+  /** Share links and file requests on, with their defaults (`--sharing`). */
+  readonly sharing?: boolean;
 }
 
 /** Reads the arguments, reporting every problem at once. */
@@ -60,6 +64,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalArgs {
   const values: Record<string, string> = {};
   let reset = false;
   let help = false;
+  let sharing = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] =
       argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
@@ -70,6 +75,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalArgs {
       else if (flag in values) problems.push(`${flag} is given twice`);
       else values[flag] = value;
     } else if (flag === '--reset' && inline === undefined) reset = true;
+    else if (flag === '--sharing' && inline === undefined) sharing = true;
     else if ((flag === '--help' || flag === '-h') && inline === undefined) help = true;
     else
       problems.push(
@@ -89,6 +95,7 @@ export function parseLocalArgs(argv: readonly string[]): LocalArgs {
     portBase,
     dataDir: path.resolve(values['--data-dir'] ?? path.join(PROJECT_DIR, '.local')),
     reset,
+    ...(sharing ? { sharing } : {}),
   };
 }
 
@@ -142,6 +149,7 @@ export async function main(argv: readonly string[], debug = Boolean(process.env.
       env: args.env,
       portBase: args.portBase,
       dataDir: args.dataDir,
+      sharing: args.sharing,
     });
   } catch (e) {
     return fail(e, debug);

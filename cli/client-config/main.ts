@@ -83,6 +83,8 @@ export function frontEndConfig(o: Outputs) {
     providerName: o.UserPoolProviderName,
     callbackUrls: list(o.CallbackUrls),
     logoutUrls: list(o.LogoutUrls),
+    // Written only by a stack with `presign.sharing` (OktaS3Storage.addOutputs).
+    sharing: typeof (o as Record<string, unknown>).SharingTableName === 'string',
   });
 }
 

@@ -44,6 +44,12 @@ export interface LocalEnvironmentOptions {
   readonly portBase: number;
   /** Where objects and the client configuration are kept (`.local/`). */
   readonly dataDir: string;
+  /**
+   * Share links and file requests on, with their defaults (`presign.sharing: {}`), where the
+   * environment does not configure them (`npm run local -- --sharing`; the web client's sharing
+   * screens need them).
+   */
+  readonly sharing?: boolean;
 }
 
 export interface LocalEnvironment {
@@ -150,7 +156,12 @@ function environmentFor(options: LocalEnvironmentOptions, origin: string) {
       'userPool.logoutUrls': add(configured.userPool.logoutUrls, `${origin}/`),
     }),
   );
-  return { environment: environments[0], source, usesPlaceholders };
+  const [chosenEnvironment] = environments;
+  const environment =
+    options.sharing && !chosenEnvironment.presign.sharing
+      ? { ...chosenEnvironment, presign: { ...chosenEnvironment.presign, sharing: {} } }
+      : chosenEnvironment;
+  return { environment, source, usesPlaceholders };
 }
 
 /** What a synthesized template is made from, besides the environment's settings. */

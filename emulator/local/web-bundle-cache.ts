@@ -17,7 +17,8 @@ interface KeptFile {
 
 export async function webClientBundle(): Promise<Map<string, WebFile>> {
   const web = path.relative(PROJECT_DIR, WEB_DIR);
-  const inputs = ['src', 'index.html', 'developer.html', 'build.ts'].map((name) => path.join(web, name));
+  const pages = ['index.html', 'developer.html', 'request.html'];
+  const inputs = ['src', ...pages, 'build.ts'].map((name) => path.join(web, name));
   let built: Map<string, WebFile> | undefined;
   const kept = await keptJson('web-client', contentHash([...inputs, 'package-lock.json']), async () => {
     built = await bundleWebClient();

@@ -34,6 +34,8 @@ export const ENTRY_POINTS = [
   { in: path.join(WEB_DIR, 'src', 'file-browser', 'main.ts'), out: 'app' },
   { in: STORAGE_BROWSER_CSS, out: 'app' },
   { in: path.join(WEB_DIR, 'src', 'developer.ts'), out: 'developer' },
+  // A file request's visitor page (request.html): no sign-in, no React.
+  { in: path.join(WEB_DIR, 'src', 'sharing', 'visitor.ts'), out: 'request' },
 ];
 
 /** esbuild's settings for the browser bundles, shared with the bench's minimal Storage Browser app. */
@@ -70,7 +72,7 @@ export async function bundleWebClient(withSourceMap = true): Promise<Map<string,
     const name = `/${path.basename(out.path)}`;
     files.set(name, { contentType: contentType(name), body: out.text });
   }
-  for (const page of ['index.html', 'developer.html'])
+  for (const page of ['index.html', 'developer.html', 'request.html'])
     files.set(`/${page}`, {
       contentType: contentType(page),
       body: fs.readFileSync(path.join(WEB_DIR, page), 'utf8'),

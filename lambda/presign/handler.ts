@@ -133,7 +133,11 @@ export function createHandler(deps: HandlerDeps): PresignHandler {
     if (sharingStore && PUBLIC_ROUTES.has(routeKey)) {
       const visited = await visit(routeKey, event, { ...deps, store: sharingStore, now, newId });
       log({ ...visited.log, latencyMs: Math.round((performance.now() - started) * 10) / 10 });
-      return visited.response;
+      // The web client's visitor page (request.html) calls the file-request routes from its own
+      // origin. CORS depends on the Origin header alone, never on the token: refusals stay uniform.
+      // With a Lambda proxy integration the function itself must answer the CORS headers ("CORS for
+      // REST APIs in API Gateway", https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).
+      return { ...visited.response, headers: { ...visited.response.headers, ...cors } };
     }
     const route = Object.hasOwn(ROUTES, routeKey) ? ROUTES[routeKey] : undefined;
     let sub: string | undefined;

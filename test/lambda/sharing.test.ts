@@ -4,7 +4,15 @@ import { CallerStorage, s3Storage } from '../../lambda/presign/s3';
 import { readSharingConfig, SharingConfig } from '../../lambda/presign/sharing/config';
 import { isTokenShaped, newToken, tokenHash } from '../../lambda/presign/sharing/tokens';
 import { REFUSAL_BODY } from '../../lambda/presign/sharing/visits';
-import { ALICE, apiEvent, BOB, CLIENT_ID, presignConfig, RequestOptions } from './support/fakes';
+import {
+  ALICE,
+  ALLOWED_ORIGIN,
+  apiEvent,
+  BOB,
+  CLIENT_ID,
+  presignConfig,
+  RequestOptions,
+} from './support/fakes';
 import { memorySharingStore } from './support/memory-sharing-store';
 
 /*
@@ -72,7 +80,7 @@ function setup({ sharing = SHARING as SharingConfig | null, store = memorySharin
     return invoke({ ...event, pathParameters: { token } });
   };
   const advance = (ms: number) => (clock += ms);
-  return { call, visit, logs, sessions, objects, store, advance, config };
+  return { call, visit, invoke, logs, sessions, objects, store, advance, config };
 }
 
 function parseLoose(response: APIGatewayProxyResult) {
@@ -428,5 +436,46 @@ describe('the Lambda’s own dependencies', () => {
     ).toThrow(
       /SHARING_TABLE_NAME must be a DynamoDB table name.*SHARE_LINK_MAX_DAYS must be an integer in 1..30/,
     );
+  });
+});
+
+describe('what the web client needs', () => {
+  it('the lists carry the deployment’s limits, so the client offers only what the API accepts', async () => {
+    const { call } = setup();
+    const limits = {
+      maxLinkDays: 30,
+      fileRequestMaxFiles: 3,
+      fileRequestMaxFileBytes: 1000,
+      fileRequestContentTypes: ['application/pdf', 'image/png'],
+    };
+    for (const resource of ['/share-links', '/file-requests'])
+      expect((await call({ method: 'GET', resource, sub: ALICE })).body.limits).toEqual(limits);
+  });
+
+  it('file-request visits answer CORS for an allowed origin only, and every refusal stays one answer', async () => {
+    const { call, invoke } = setup();
+    const { token } = (
+      await call({ method: 'POST', resource: '/file-requests', sub: ALICE, body: { folder: 'In' } })
+    ).body;
+    const from = (origin: string, resource: string, t: string) =>
+      invoke({
+        ...apiEvent({ method: 'GET', resource, sub: null, headers: { Origin: origin } }),
+        pathParameters: { token: t },
+      });
+    const served = await from(ALLOWED_ORIGIN, '/r/{token}', token);
+    expect(served.statusCode).toBe(200);
+    expect(served.headers).toMatchObject({ 'Access-Control-Allow-Origin': ALLOWED_ORIGIN, Vary: 'Origin' });
+    expect((await from('https://evil.example', '/r/{token}', token)).headers).not.toHaveProperty(
+      'Access-Control-Allow-Origin',
+    );
+    // Unknown, malformed and wrong-kind tokens: the same status, headers and body.
+    const refusals = await Promise.all([
+      from(ALLOWED_ORIGIN, '/r/{token}', newToken()),
+      from(ALLOWED_ORIGIN, '/r/{token}', 'short'),
+      from(ALLOWED_ORIGIN, '/s/{token}', token),
+    ]);
+    expect(refusals[0]).toMatchObject({ statusCode: 404, body: JSON.stringify(REFUSAL_BODY) });
+    expect(refusals[0].headers).toMatchObject({ 'Access-Control-Allow-Origin': ALLOWED_ORIGIN });
+    for (const other of refusals.slice(1)) expect(other).toEqual(refusals[0]);
   });
 });

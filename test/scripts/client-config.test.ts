@@ -61,6 +61,12 @@ describe('client-config', () => {
     expect(config.presignApi.userPool.identityProvider).toBe('Okta');
   });
 
+  test('says sharing is on exactly when the stack has a sharing table (the web client shows its sharing screens then)', () => {
+    expect(frontEndConfig(prod()).presignApi).not.toHaveProperty('sharing');
+    const withSharing = { ...prod(), SharingTableName: 'OktaS3Storage-prod-Sharing-1A2B' };
+    expect(frontEndConfig(withSharing).presignApi).toMatchObject({ sharing: true });
+  });
+
   test.each([
     [{}, undefined, 'holds 0 stacks (none): pick one with --stack'],
     [document(), undefined, 'holds 2 stacks (OktaS3Storage-prod, SomeOtherStack): pick one with --stack'],

@@ -27,6 +27,11 @@ describe('npm run local arguments', () => {
     });
   });
 
+  test('--sharing turns share links and file requests on; it takes no value', () => {
+    expect(parseLocalArgs(['--sharing'])).toMatchObject({ sharing: true, reset: false });
+    expect(() => parseLocalArgs(['--sharing=yes'])).toThrow(LocalArgsError);
+  });
+
   test('every problem is listed at once, then the usage', () => {
     let message = '';
     try {
@@ -51,7 +56,7 @@ describe('npm run local arguments', () => {
       '--env is given twice',
       '--reset takes no value',
       '--port-base must be a whole number from 1024 to 65528, got "70000"',
-      'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset]',
+      'Usage: npm run local -- [--env NAME] [--port-base N] [--data-dir DIR] [--reset] [--sharing]',
     ]);
   });
 

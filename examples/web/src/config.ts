@@ -10,6 +10,8 @@ export interface ClientConfig {
   readonly webIdentity: { readonly roleArn: string };
   readonly presignApi: {
     readonly url: string;
+    /** Present (true) where the API serves share links and file requests. */
+    readonly sharing?: boolean;
     readonly userPool: {
       readonly id: string;
       readonly clientId: string;

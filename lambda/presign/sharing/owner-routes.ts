@@ -75,10 +75,10 @@ async function createFileRequest(request: RouteRequest) {
 
 function lister(kind: LinkKind) {
   return async (request: RouteRequest) => {
-    const { store } = sharingOf(request);
+    const { store, sharing } = sharingOf(request);
     const items = await store.listByCreator(request.sub, kind, MAX_LISTED);
     const mine = items.filter((item) => item.creator === request.sub && item.kind === kind);
-    return { [kind === 'link' ? 'links' : 'requests']: mine.map(describe) };
+    return { [kind === 'link' ? 'links' : 'requests']: mine.map(describe), limits: limitsOf(sharing) };
   };
 }
 
@@ -88,6 +88,16 @@ function revoker(kind: LinkKind) {
     const { id } = parseRevoke(request.event);
     if (!(await store.revoke(id, kind, request.sub, seconds(request.now)))) throw notFound();
     return { id, revoked: true };
+  };
+}
+
+/** The deployment's limits, so the web client offers only what the API accepts. */
+function limitsOf(sharing: SharingConfig) {
+  return {
+    maxLinkDays: sharing.maxLinkDays,
+    fileRequestMaxFiles: sharing.fileRequestMaxFiles,
+    fileRequestMaxFileBytes: sharing.fileRequestMaxFileBytes,
+    fileRequestContentTypes: sharing.fileRequestContentTypes,
   };
 }
 

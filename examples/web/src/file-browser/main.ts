@@ -9,6 +9,7 @@ import { loadConfig } from '../config';
 import { currentUser, forwardCallback, signIn, signOut, userManagers } from '../sign-in';
 import { locationsFor } from './locations';
 import { storageBrowserFor } from './storage-browser';
+import { mountSharingSections, shareExtension, sharingDeps } from '../sharing/mount';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -18,7 +19,9 @@ async function start() {
   $('sign-in').onclick = () => signIn(managers, 'okta');
   const session = await currentUser(managers);
   // The hosted UI's sign-in (route 3) is the developer page's; here only Okta's counts.
-  const user = session?.provider === 'okta' ? session.user : undefined;
+  // Back from the sharing sign-in (the hosted UI), the Okta sign-in is still the one that counts.
+  const okta = session?.provider === 'okta' ? session.user : await managers.okta.getUser();
+  const user = okta && !okta.expired ? okta : undefined;
   $('signed-out').hidden = Boolean(user);
   $('signed-in').hidden = !user;
   if (!user) return;
@@ -30,11 +33,17 @@ async function start() {
     await signOut(managers);
     window.location.assign('/');
   };
-  const StorageBrowser = storageBrowserFor(config, {
-    idToken: user.id_token!,
-    locations: locationsFor(config.bucket, user.profile.sub, user.profile.okta_teams),
-    onSignOut: (listener) => (signedOut = listener),
-  });
+  const sharing = config.presignApi.sharing ? sharingDeps(config, managers, user.profile.sub) : undefined;
+  const StorageBrowser = storageBrowserFor(
+    config,
+    {
+      idToken: user.id_token!,
+      locations: locationsFor(config.bucket, user.profile.sub, user.profile.okta_teams),
+      onSignOut: (listener) => (signedOut = listener),
+    },
+    sharing && shareExtension(sharing),
+  );
+  if (sharing) mountSharingSections(sharing, $('sections'), $('files'));
   createRoot($('files')).render(h(StrictMode, null, h(StorageBrowser)));
 }
 

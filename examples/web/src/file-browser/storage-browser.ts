@@ -3,9 +3,13 @@
  * Amplify backend: the user's locations, their identity-pool credentials (route 1), and, for the
  * local stack only, the HTTPS virtual-hosted S3 endpoint as `customEndpoint`.
  */
-import { createStorageBrowser } from '@aws-amplify/ui-react-storage/browser';
+import {
+  createStorageBrowser,
+  type CreateStorageBrowserOutput,
+  type CreateStorageBrowserInput,
+} from '@aws-amplify/ui-react-storage/browser';
 import { Amplify } from 'aws-amplify';
-import { createElement as h, type ComponentType } from 'react';
+import { createElement, type ComponentType, type JSX } from 'react';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { ClientConfig } from '../config';
 import { locationCredentialsHandler } from './credentials';
@@ -19,8 +23,20 @@ export interface SignedInUser {
   readonly onSignOut: (listener: () => void) => void;
 }
 
+/** Custom actions (Storage Browser's `actions.custom`) and the views they open, such as Share. */
+export interface StorageBrowserExtension {
+  readonly actions: NonNullable<CreateStorageBrowserInput['actions']>;
+  readonly views: (
+    hooks: Pick<CreateStorageBrowserOutput, 'useView' | 'useAction'>,
+  ) => Record<string, () => JSX.Element | null>;
+}
+
 /** The `StorageBrowser` component for this user. Its styles are app.css (examples/web/build.ts). */
-export function storageBrowserFor(config: ClientConfig, user: SignedInUser): ComponentType {
+export function storageBrowserFor(
+  config: ClientConfig,
+  user: SignedInUser,
+  extension?: StorageBrowserExtension,
+): ComponentType {
   // amplify 6.22's storage calls read a global context even when every call carries its own
   // credentials and bucket: an empty configuration sets it (no Amplify backend is involved).
   Amplify.configure({});
@@ -31,9 +47,10 @@ export function storageBrowserFor(config: ClientConfig, user: SignedInUser): Com
     logins: { [config.identityPool.loginsKey]: user.idToken },
     clientConfig: { region: config.region, ...(local ? { endpoint: local.cognitoIdentity } : {}) },
   });
-  const { StorageBrowser, useView } = createStorageBrowser({
+  const { StorageBrowser, useView, useAction } = createStorageBrowser({
     // Folders by name, not by prefix and bucket (named-locations.ts).
     components: namedComponents(user.locations),
+    ...(extension ? { actions: extension.actions } : {}),
     config: {
       region: config.region,
       listLocations: async () => ({ items: [...user.locations], nextToken: undefined }),
@@ -43,9 +60,12 @@ export function storageBrowserFor(config: ClientConfig, user: SignedInUser): Com
       ...(local?.s3VirtualHost ? { customEndpoint: local.s3VirtualHost } : {}),
     },
   });
-  const views = { LocationsView: namedLocationsView(StorageBrowser.LocationsView, useView, user.locations) };
+  const views = {
+    LocationsView: namedLocationsView(StorageBrowser.LocationsView, useView, user.locations),
+    ...(extension ? extension.views({ useView, useAction }) : {}),
+  };
   const displayText = namedDisplayText(user.locations);
   return function FileBrowser() {
-    return h(StorageBrowser, { views, displayText });
+    return createElement(StorageBrowser, { views, displayText });
   };
 }
