@@ -36,30 +36,26 @@ function buildLibraryAndLambda() {
   // jsii compiles lib/ (tsconfig.jsii.json) into dist/lib and writes the .jsii assembly that
   // jsii-pacmak and Construct Hub read.
   execFileSync(path.join(root, 'node_modules', '.bin', 'jsii'), JSII_ARGS, { cwd: root, stdio: 'inherit' });
-  buildSync({
-    entryPoints: [path.join(root, 'lambda', 'presign', 'handler.ts')],
-    outfile: path.join(dist, 'lambda', 'presign-bundle', 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: PRESIGN_BUNDLING.target,
-    format: 'cjs',
-    minify: PRESIGN_BUNDLING.minify,
-    sourcemap: PRESIGN_BUNDLING.sourceMap,
-    mainFields: [...PRESIGN_BUNDLING.mainFields],
-    logLevel: 'warning',
-  });
-  buildSync({
-    entryPoints: [path.join(root, 'lambda', 'quarantine', 'handler.ts')],
-    outfile: path.join(dist, 'lambda', 'quarantine-bundle', 'index.js'),
-    bundle: true,
-    platform: 'node',
-    target: PRESIGN_BUNDLING.target,
-    format: 'cjs',
-    minify: PRESIGN_BUNDLING.minify,
-    sourcemap: PRESIGN_BUNDLING.sourceMap,
-    mainFields: [...PRESIGN_BUNDLING.mainFields],
-    logLevel: 'warning',
-  });
+  // Each function's code, bundled as the constructs would with esbuild, so an importing app needs
+  // neither esbuild nor the AWS SDK (lib/constructs/*-code.ts pick these up when present).
+  for (const [entry, bundle] of [
+    ['presign', 'presign-bundle'],
+    ['quarantine', 'quarantine-bundle'],
+    ['offboarding', 'offboarding-bundle'],
+  ]) {
+    buildSync({
+      entryPoints: [path.join(root, 'lambda', entry, 'handler.ts')],
+      outfile: path.join(dist, 'lambda', bundle, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: PRESIGN_BUNDLING.target,
+      format: 'cjs',
+      minify: PRESIGN_BUNDLING.minify,
+      sourcemap: PRESIGN_BUNDLING.sourceMap,
+      mainFields: [...PRESIGN_BUNDLING.mainFields],
+      logLevel: 'warning',
+    });
+  }
 }
 // The CLI (verify, client-config), with the AWS SDK inside: the package's runtime dependencies stay jsii modules.
 const cli = path.join(dist, 'cli', 'okta-s3-storage.js');

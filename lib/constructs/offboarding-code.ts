@@ -11,7 +11,7 @@ export const OFFBOARDING_HANDLER_ENTRY = path.join(
   'handler.ts',
 );
 
-/** Where a published package would carry the prebuilt bundle (not built yet: see the README's Limits). */
+/** Where the published package carries the prebuilt bundle (scripts/build-package.ts writes it). */
 export const PREBUILT_OFFBOARDING_BUNDLE = path.join(__dirname, '..', '..', 'lambda', 'offboarding-bundle');
 
 export function hasPrebuiltOffboardingBundle(): boolean {

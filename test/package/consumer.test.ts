@@ -315,6 +315,19 @@ describe('the packed package in a fresh app', () => {
     expect(r.status).toBe(1);
   });
 
+  test('carries a prebuilt bundle for each function a store deploys: presign, quarantine, offboarding', () => {
+    const lambdaDir = path.join(consumer.dir, 'node_modules', 'okta-s3-storage', 'dist', 'lambda');
+    for (const [bundle, handlers] of [
+      ['presign-bundle', ['handler']],
+      ['quarantine-bundle', ['handler']],
+      ['offboarding-bundle', ['hook', 'mover', 'reconciler']],
+    ] as const) {
+      const code = fs.readFileSync(path.join(lambdaDir, bundle, 'index.js'), 'utf8');
+      // esbuild's CommonJS output names each export in its export map: `name: () => name`.
+      for (const name of handlers) expect(code).toMatch(new RegExp(`\\b${name}:\\s*\\(\\)\\s*=>`));
+    }
+  });
+
   test('uses the prebuilt presign bundle as the Lambda code', () => {
     const [fn] = resourcesOf('AWS::Lambda::Function');
     expect(fn.Properties).toMatchObject({
