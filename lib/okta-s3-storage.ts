@@ -17,6 +17,7 @@ import {
 } from './constructs/user-files-bucket';
 import { UserIdentityPool } from './constructs/user-identity-pool';
 import { WebClient, WebClientOptions } from './constructs/web-client';
+import { WEB_CLIENT_CONTROL_TOWER_GAPS } from './constructs/web-client-control-tower';
 import { WorkflowsConnectorOptions, WorkflowsConnectorRole } from './constructs/workflows-connector-role';
 import { clientConfigOf } from './client-config';
 import { ComplianceProfile } from './compliance';
@@ -95,7 +96,7 @@ export interface OktaS3StorageProps {
    * proactive controls: log groups under a new customer-managed key (`LogsKey`), API execution
    * logging at ERROR, X-Ray, the presign function in `vpc` (or a new `PrivateNetwork`), Object Lock
    * on the data bucket (a new bucket only), and access logs to `bucket.accessLogsBucket`, which it
-   * requires. Hosting the web client is not yet supported in that profile.
+   * requires. It refuses `webClient`, naming the controls the hosting does not meet yet.
    * @default ComplianceProfile.DEFAULT
    */
   readonly compliance?: ComplianceProfile;
@@ -587,6 +588,8 @@ function controlTowerProblems(props: OktaS3StorageProps): string[] {
     );
   }
   if (props.webClient)
-    problems.push('webClient: hosting the web client is not yet supported in the control-tower profile');
+    problems.push(
+      `webClient: the control-tower profile cannot host the web client yet; the hosting would fail ${WEB_CLIENT_CONTROL_TOWER_GAPS}. Serve the client from elsewhere, or use the default profile`,
+    );
   return problems;
 }

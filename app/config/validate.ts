@@ -25,6 +25,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { DEFAULT_TEAMS_PREFIX } from '../../lib/policy/team-folder-names';
 import { teamFolderProblems } from '../../lib/validation/team-folders';
 import { SharingOptions, sharingProblems } from '../../lib/constructs/sharing-table';
+import { WEB_CLIENT_CONTROL_TOWER_GAPS } from '../../lib/constructs/web-client-control-tower';
 import {
   closest,
   ENVIRONMENT_KEYS,
@@ -377,7 +378,7 @@ export function validateConfig(input: unknown): OktaS3Config {
       );
     if ((env.webClient as { enabled?: unknown } | undefined)?.enabled === true)
       problems.push(
-        `${p}.webClient.enabled: expected false with compliance 'control-tower' (hosting the web client is not yet supported there), got true`,
+        `${p}.webClient.enabled: expected false with compliance 'control-tower', got true: the hosting would fail ${WEB_CLIENT_CONTROL_TOWER_GAPS}. Serve the client from elsewhere, or use the default profile`,
       );
   }
 

@@ -428,6 +428,26 @@ describe('validateConfig', () => {
     });
   });
 
+  test('the Control Tower profile refuses the hosted client naming each control it would fail', () => {
+    const [problem] = problemsOf((c) => {
+      Object.assign(dev(c), { compliance: 'control-tower', webClient: { enabled: true } });
+      dev(c).storage.accessLogsBucketName = 'central-logs';
+    });
+    expect(problem).toMatch(
+      /^environments\.dev\.webClient\.enabled: expected false with compliance 'control-tower', got true/,
+    );
+    for (const control of [
+      'CT.CLOUDFRONT.PR.4',
+      'CT.S3.PR.2',
+      'PR.9',
+      'PR.10',
+      'PR.11',
+      'CT.LAMBDA.PR.3',
+      'CT.CLOUDWATCH.PR.3',
+    ])
+      expect(problem).toContain(control);
+  });
+
   test('accepts "*" only with allowAnyOrigin', () => {
     const config = testConfig();
     Object.assign(dev(config), { allowedOrigins: ['*'], allowAnyOrigin: true });
