@@ -68,14 +68,30 @@ export function parseContentSecurityPolicy(text: string): ContentSecurityPolicy 
 }
 
 /** The fetch directives the client's loads are checked against. */
-export type FetchDirective = 'connect-src' | 'img-src' | 'media-src';
+export type FetchDirective = 'connect-src' | 'img-src' | 'media-src' | 'worker-src';
+
+/**
+ * Where each directive falls back when absent: `default-src` for most, but `worker-src` first to
+ * `child-src`, then `script-src`, then `default-src` (MDN, CSP worker-src,
+ * https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/worker-src).
+ */
+const FALLBACKS: Record<FetchDirective, readonly string[]> = {
+  'connect-src': ['default-src'],
+  'img-src': ['default-src'],
+  'media-src': ['default-src'],
+  'worker-src': ['child-src', 'script-src', 'default-src'],
+};
 
 /** The source list a directive's loads are checked against; undefined when nothing restricts them. */
 export function sourceListFor(
   policy: ContentSecurityPolicy,
   directive: FetchDirective,
 ): readonly string[] | undefined {
-  return policy.get(directive) ?? policy.get('default-src');
+  for (const name of [directive, ...FALLBACKS[directive]]) {
+    const sources = policy.get(name);
+    if (sources) return sources;
+  }
+  return undefined;
 }
 
 /** The source list `fetch()` and XHR are checked against; undefined when nothing restricts them. */
@@ -110,6 +126,11 @@ function hostMatches(pattern: string, host: string): boolean {
 /** Whether one source expression allows `url` for a page at `selfOrigin`. */
 export function sourceMatches(expression: string, url: URL, selfOrigin: string): boolean {
   const self = new URL(selfOrigin);
+  // A blob: URL (a worker made from script text) matches its scheme source alone: not 'self', not
+  // '*', though its origin is the page's (the web-platform-tests list `blob:` beside the host,
+  // content-security-policy/worker-src/shared-fallback.sub.html; Chromium refuses such a worker
+  // under `script-src 'self'`).
+  if (url.protocol === 'blob:' && !/^blob:$/i.test(expression)) return false;
   if (expression === "'self'") {
     // The page's origin, or the same host and port reached over the secure scheme.
     return (
@@ -218,6 +239,22 @@ export async function previewLoads(template: ResolvedTemplate): Promise<PreviewL
   return [
     { what: 'image preview', directive: 'img-src', url },
     { what: 'video preview', directive: 'media-src', url },
+  ];
+}
+
+/**
+ * The workers the file browser starts: Storage Browser's multi-file download writes its zip with
+ * zip.js (@aws-amplify/ui-react-storage 3.18, actions/handlers/zipdownload), whose codecs run in a
+ * Web Worker made from a `blob:` URL of its inline script by default (@zip.js/zip.js
+ * lib/core/codec-pool.js: a worker unless an entry is stored without a CRC, and every zip entry has one).
+ */
+export function workerLoads(origin: string): PreviewLoad[] {
+  return [
+    {
+      what: 'zip download of several files',
+      directive: 'worker-src',
+      url: `blob:${origin}/00000000-0000-4000-8000-000000000000`,
+    },
   ];
 }
 

@@ -300,8 +300,9 @@ export class WebClient extends Construct {
    * The policy, directive by directive: nothing by default; scripts, styles and fonts only from
    * the client's own origin (styles also inline: the reference client's page holds a `<style>`
    * element, and style can run no script); images from it, `data:` and `mediaSources`; audio and
-   * video only from `mediaSources`; requests only to its origin and `connectSources`; no framing,
-   * no `<base>`, no form posts.
+   * video only from `mediaSources`; workers only from `blob:` URLs (the zip of a multi-file
+   * download); requests only to its origin and `connectSources`; no framing, no `<base>`, no form
+   * posts.
    */
   private renderContentSecurityPolicy(): string {
     const connect = ["'self'", ...new Set(this.connectSources)];
@@ -312,6 +313,8 @@ export class WebClient extends Construct {
       "style-src 'self' 'unsafe-inline'",
       `img-src ${["'self'", 'data:', ...media].join(' ')}`,
       ...(media.length ? [`media-src ${media.join(' ')}`] : []),
+      // Storage Browser's multi-file download zips in a worker made from a blob: URL (zip.js).
+      'worker-src blob:',
       "font-src 'self'",
       "manifest-src 'self'",
       `connect-src ${connect.join(' ')}`,

@@ -5,6 +5,8 @@ import {
   hostedClient,
   parseContentSecurityPolicy,
   previewLoads,
+  sourceListFor,
+  workerLoads,
   referenceClientCalls,
   refusedCalls,
   sourceMatches,
@@ -46,6 +48,15 @@ async function refusedPreviews(template: ReturnType<typeof webTemplate>): Promis
   const client = hostedClient(template);
   const policy = parseContentSecurityPolicy(client.contentSecurityPolicy!);
   return (await previewLoads(template))
+    .filter((load) => !allowsLoad(policy, load.directive, load.url, client.origin))
+    .map((load) => load.what);
+}
+
+/** The workers the hosted client's CSP refuses. */
+function refusedWorkers(template: ReturnType<typeof webTemplate>): string[] {
+  const client = hostedClient(template);
+  const policy = parseContentSecurityPolicy(client.contentSecurityPolicy!);
+  return workerLoads(client.origin)
     .filter((load) => !allowsLoad(policy, load.directive, load.url, client.origin))
     .map((load) => load.what);
 }
@@ -130,6 +141,10 @@ describe.each(Object.keys(ENVIRONMENTS) as Env[])('the hosted client of the test
     expect(await refusedCalls(template)).toEqual([]);
   });
 
+  test('the zip of a multi-file download runs in a blob: worker the CSP allows', () => {
+    expect(refusedWorkers(template)).toEqual([]);
+  });
+
   test('Storage Browser’s image and video previews of a file are allowed by img-src and media-src', async () => {
     const loads = await previewLoads(template);
     expect(loads.map((l) => new URL(l.url).host)).toEqual([
@@ -137,6 +152,28 @@ describe.each(Object.keys(ENVIRONMENTS) as Env[])('the hosted client of the test
       `${template.outputs.BucketName}.s3.${ENVIRONMENTS[env].region}.amazonaws.com`,
     ]);
     expect(await refusedPreviews(template)).toEqual([]);
+  });
+});
+
+describe('the worker rule fails on a CSP that leaves workers to script-src', () => {
+  test("without worker-src, script-src 'self' applies, and a blob: worker is refused", () => {
+    const broken = withCsp('dev', dropping(/worker-src [^;]*; /));
+    expect(hostedClient(broken).contentSecurityPolicy).not.toContain('worker-src');
+    expect(refusedWorkers(broken)).toEqual(['zip download of several files']);
+  });
+
+  test("worker-src 'self' is not enough: a blob: URL matches only the blob: scheme source", () => {
+    const broken = withCsp(
+      'dev',
+      inDirective('worker-src', () => "'self'"),
+    );
+    expect(refusedWorkers(broken)).toEqual(['zip download of several files']);
+  });
+
+  test('child-src comes before script-src when worker-src is absent', () => {
+    const policy = parseContentSecurityPolicy("script-src 'self'; child-src blob:");
+    expect(sourceListFor(policy, 'worker-src')).toEqual(['blob:']);
+    expect(sourceListFor(parseContentSecurityPolicy("default-src 'none'"), 'worker-src')).toEqual(["'none'"]);
   });
 });
 

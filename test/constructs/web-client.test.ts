@@ -222,6 +222,7 @@ describe('WebClient on CloudFront’s own domain', () => {
       'script-src': ["'self'"],
       'style-src': ["'self'", "'unsafe-inline'"],
       'img-src': ["'self'", 'data:'],
+      'worker-src': ['blob:'],
       'font-src': ["'self'"],
       'manifest-src': ["'self'"],
       'connect-src': ["'self'"],
