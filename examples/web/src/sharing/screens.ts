@@ -109,59 +109,32 @@ function SharedLinksScreen({ deps }: { deps: SharingDeps }) {
                 { className: 'sharing-empty' },
                 'You have not shared any files yet. In Files, open your folder, select a file and choose Share from the actions menu.',
               )
-            : h(
-                'table',
-                { className: 'sharing-table' },
-                h('caption', { className: 'visually-hidden' }, 'Your shared links'),
-                h(
-                  'thead',
-                  null,
-                  h(
-                    'tr',
-                    null,
-                    h('th', { scope: 'col' }, 'File'),
-                    h('th', { scope: 'col' }, 'Gives'),
-                    h('th', { scope: 'col' }, 'Status'),
-                    h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions')),
-                  ),
-                ),
-                h(
-                  'tbody',
-                  null,
-                  links.map((link: ShareLink) =>
-                    h(
-                      'tr',
-                      { key: link.id },
-                      h('th', { scope: 'row' }, fileNameOf(link.key)),
-                      h(
-                        'td',
-                        { 'data-label': 'Gives' },
-                        link.version === 'pinned' ? 'This version' : 'Latest version',
-                      ),
-                      h('td', null, stateText(link, now)),
-                      h(
-                        'td',
-                        null,
-                        linkState(link, now) === 'active'
-                          ? h(StopButton, {
-                              what: `the link to ${fileNameOf(link.key)}`,
-                              warning: 'People who have this link can no longer download the file.',
-                              onStop: async () => {
-                                try {
-                                  await api.revokeLink(link.id);
-                                  setSaid(`The link to ${fileNameOf(link.key)} was stopped.`);
-                                } catch (error) {
-                                  setSaid(messageOf(error));
-                                }
-                                reload();
-                              },
-                            })
-                          : null,
-                      ),
-                    ),
-                  ),
-                ),
-              ),
+            : h(ItemsTable, {
+                caption: 'Your shared links',
+                columns: ['File', 'Gives', 'Status'],
+                rows: links.map((link: ShareLink) => ({
+                  key: link.id,
+                  name: fileNameOf(link.key),
+                  gives: link.version === 'pinned' ? 'This version' : 'Latest version',
+                  state: stateText(link, now),
+                  stop:
+                    linkState(link, now) === 'active'
+                      ? {
+                          what: `the link to ${fileNameOf(link.key)}`,
+                          warning: 'People who have this link can no longer download the file.',
+                          onStop: async () => {
+                            try {
+                              await api.revokeLink(link.id);
+                              setSaid(`The link to ${fileNameOf(link.key)} was stopped.`);
+                            } catch (error) {
+                              setSaid(messageOf(error));
+                            }
+                            reload();
+                          },
+                        }
+                      : undefined,
+                })),
+              }),
     h('p', { role: 'status', className: 'sharing-status' }, said),
   );
 }
@@ -199,61 +172,87 @@ function FileRequestsScreen({ deps }: { deps: SharingDeps }) {
               h('h3', null, 'Your requests'),
               value.requests.length === 0
                 ? h('p', { className: 'sharing-empty' }, 'No file requests yet.')
-                : h(
-                    'table',
-                    { className: 'sharing-table' },
-                    h('caption', { className: 'visually-hidden' }, 'Your file requests'),
-                    h(
-                      'thead',
-                      null,
-                      h(
-                        'tr',
-                        null,
-                        h('th', { scope: 'col' }, 'Folder'),
-                        h('th', { scope: 'col' }, 'Files received'),
-                        h('th', { scope: 'col' }, 'Status'),
-                        h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions')),
-                      ),
-                    ),
-                    h(
-                      'tbody',
-                      null,
-                      value.requests.map((request: FileRequest) =>
-                        h(
-                          'tr',
-                          { key: request.id },
-                          h('th', { scope: 'row' }, request.folder),
-                          h(
-                            'td',
-                            { 'data-label': 'Files received' },
-                            `${request.uploads} of ${request.maxFiles}`,
-                          ),
-                          h('td', null, stateText(request, now)),
-                          h(
-                            'td',
-                            null,
-                            linkState(request, now) === 'active'
-                              ? h(StopButton, {
-                                  what: `the request for files into ${request.folder}`,
-                                  warning: 'People who have this link can no longer add files.',
-                                  onStop: async () => {
-                                    try {
-                                      await api.revokeRequest(request.id);
-                                      setSaid(`The request for files into ${request.folder} was stopped.`);
-                                    } catch (error) {
-                                      setSaid(messageOf(error));
-                                    }
-                                    reload();
-                                  },
-                                })
-                              : null,
-                          ),
-                        ),
-                      ),
-                    ),
-                  ),
+                : h(ItemsTable, {
+                    caption: 'Your file requests',
+                    columns: ['Folder', 'Files received', 'Status'],
+                    rows: value.requests.map((request: FileRequest) => ({
+                      key: request.id,
+                      name: request.folder,
+                      gives: `${request.uploads} of ${request.maxFiles}`,
+                      state: stateText(request, now),
+                      stop:
+                        linkState(request, now) === 'active'
+                          ? {
+                              what: `the request for files into ${request.folder}`,
+                              warning: 'People who have this link can no longer add files.',
+                              onStop: async () => {
+                                try {
+                                  await api.revokeRequest(request.id);
+                                  setSaid(`The request for files into ${request.folder} was stopped.`);
+                                } catch (error) {
+                                  setSaid(messageOf(error));
+                                }
+                                reload();
+                              },
+                            }
+                          : undefined,
+                    })),
+                  }),
             ),
     h('p', { role: 'status', className: 'sharing-status' }, said),
+  );
+}
+
+/** One of the user's links or requests: what it is, what it gives, its state, and how to stop it. */
+interface ItemRow {
+  readonly key: string;
+  readonly name: string;
+  readonly gives: string;
+  readonly state: string;
+  readonly stop?: { what: string; warning: string; onStop: () => Promise<void> };
+}
+
+/** The table of the user's links or of their requests; `columns` names the first three. */
+function ItemsTable({
+  caption,
+  columns,
+  rows,
+}: {
+  caption: string;
+  columns: readonly [string, string, string];
+  rows: readonly ItemRow[];
+}) {
+  const [name, gives, state] = columns;
+  return h(
+    'table',
+    { className: 'sharing-table' },
+    h('caption', { className: 'visually-hidden' }, caption),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, name),
+        h('th', { scope: 'col' }, gives),
+        h('th', { scope: 'col' }, state),
+        h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions')),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.map((row) =>
+        h(
+          'tr',
+          { key: row.key },
+          h('th', { scope: 'row' }, row.name),
+          h('td', { 'data-label': gives }, row.gives),
+          h('td', null, row.state),
+          h('td', null, row.stop ? h(StopButton, row.stop) : null),
+        ),
+      ),
+    ),
   );
 }
 
