@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -21,6 +21,7 @@ import { Defaults } from '../defaults';
 import { grantKeyThroughS3 } from '../policy/grant-key-through-s3';
 import { USERS_PREFIX } from '../policy/user-prefix-names';
 import { networkInterfaceStatement } from '../policy/lambda-network-interfaces';
+import { ownLogStreamsStatement } from '../policy/own-log-streams';
 import { offboardingAlarms } from '../monitoring/offboarding-alarms';
 import { throwIfProblems } from '../validation/problems';
 import { PRESIGN_BUNDLING } from './presign-handler-code';
@@ -307,20 +308,7 @@ export class Offboarding extends Construct {
       description: `Offboarding ${name.toLowerCase()}: see lib/constructs/offboarding.ts`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    const logGroupArn = Stack.of(this).formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: logGroup.logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    // Lambda adds no log permissions to a role it did not create (see PresignApi.grantLogWrites).
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`${logGroupArn}:log-stream:*`],
-      }),
-    );
+    role.addToPolicy(ownLogStreamsStatement(this, logGroup));
     if (props.vpc) {
       role.addToPolicy(networkInterfaceStatement());
     }

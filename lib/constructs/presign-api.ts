@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -30,6 +30,7 @@ import {
 } from '../validation/rules';
 import { OKTA_SUB_TAG, PRINCIPAL_TAG_KEY, USERS_PREFIX } from '../policy/user-prefix-names';
 import { networkInterfaceStatement } from '../policy/lambda-network-interfaces';
+import { ownLogStreamsStatement } from '../policy/own-log-streams';
 import {
   hasPrebuiltPresignBundle,
   PREBUILT_PRESIGN_BUNDLE,
@@ -320,7 +321,7 @@ export class PresignApi extends Construct {
           entry: PRESIGN_HANDLER_ENTRY,
           bundling: PRESIGN_BUNDLING,
         });
-    this.grantLogWrites(handlerLogs);
+    this.executionRole.addToPolicy(ownLogStreamsStatement(this, handlerLogs));
     if (props.vpc) this.grantNetworkInterfaces();
     this.executionRole.addToPolicy(
       new iam.PolicyStatement({
@@ -445,31 +446,6 @@ export class PresignApi extends Construct {
         }),
       ],
     });
-  }
-
-  /**
-   * Lambda adds AWSLambdaBasicExecutionRole only to a role it creates; with our own role the
-   * function writes nothing until the role may create streams and put events in its log group.
-   * The Service Authorization Reference for CloudWatch Logs
-   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
-   * lists the `log-stream` resource (`arn:...:log-group:<name>:log-stream:<stream>`) as the one
-   * required resource of both CreateLogStream and PutLogEvents, so the grant is every stream of
-   * this log group and nothing else.
-   */
-  private grantLogWrites(logGroup: logs.ILogGroup) {
-    const logGroupArn = Stack.of(this).formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: logGroup.logGroupName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.executionRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`${logGroupArn}:log-stream:*`],
-      }),
-    );
   }
 
   /**
