@@ -46,7 +46,7 @@ function setup({ sharing = SHARING as SharingConfig | null, store = memorySharin
     teamMembershipMaxAgeSeconds: MAX_AGE,
     ...(sharing ? { sharing } : {}),
   });
-  let clock = Date.now();
+  let clock = (SIGNED_IN_AT + 60) * 1000;
   const objects = new Map<string, string | undefined>([
     [OWN_KEY, 'v1'],
     [TEAM_KEY, 'v1'],
@@ -87,9 +87,15 @@ function parseLoose(response: APIGatewayProxyResult) {
   return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
 }
 
+/**
+ * When the test users signed in at Okta (`auth_time`): each setup's clock starts a minute later, so
+ * how old a sign-in is depends on the test's own `advance`, never on how long the test took.
+ */
+const SIGNED_IN_AT = Math.floor(Date.now() / 1000) - 60;
+
 const member = (teams: string, sub = ALICE) => ({
   sub,
-  claimChanges: { 'custom:okta_teams': teams, auth_time: Math.floor(Date.now() / 1000) - 60 },
+  claimChanges: { 'custom:okta_teams': teams, auth_time: SIGNED_IN_AT },
 });
 const share = (key: string, extra: Record<string, unknown> = {}, who: Partial<RequestOptions> = {}) => ({
   method: 'POST',
