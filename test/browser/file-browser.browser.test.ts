@@ -380,6 +380,35 @@ test('alice cancels an upload in progress: neither the file nor an incomplete mu
   expect((await table(page)).map((r) => r.Name)).not.toContain(file.name);
 }, 60_000);
 
+test('alice uploads a folder: each file lands under the folder’s name, a folder inside it kept, byte-identical', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-folder-'));
+  fs.mkdirSync(path.join(dir, 'minutes', 'march'), { recursive: true });
+  const files: Record<string, Buffer> = {
+    'minutes/monday.txt': Buffer.from(`monday ${randomBytes(4).toString('hex')}\n`),
+    'minutes/march/friday.txt': Buffer.from(`friday ${randomBytes(4).toString('hex')}\n`),
+  };
+  for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), bytes);
+  try {
+    await action(page, 'Upload');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await (await chooser).setFiles(path.join(dir, 'minutes'));
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page
+      .getByText(/Completed: 2|All files uploaded/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Exit' }).click();
+    for (const [name, bytes] of Object.entries(files)) {
+      const read = await aliceReads(name);
+      expect([name, read.status, Buffer.compare(read.body, bytes)]).toEqual([name, 200, 0]);
+    }
+    await page.getByRole('button', { name: 'minutes/' }).waitFor();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
 test('on a phone (360 px) alice’s files fit, and bob sees none of them', async () => {
   await page.setViewportSize({ width: 360, height: 800 });
   await screen(page, '20-phone-alice-files');
