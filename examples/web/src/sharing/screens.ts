@@ -88,55 +88,52 @@ function SharedLinksScreen({ deps }: { deps: SharingDeps }) {
   const [said, setSaid] = useState('');
   const now = new Date();
   const links = value?.links ?? [];
-  return h(
-    'section',
-    { className: 'sharing-screen', 'aria-labelledby': 'links-title' },
-    h('h2', { id: 'links-title' }, 'Shared links'),
-    h(
-      'p',
-      null,
+  return sharingSection({
+    id: 'links-title',
+    title: 'Shared links',
+    intro:
       'Links you made to your files. Anyone with a link can download its file until the link stops working.',
-    ),
-    !api
-      ? h(SignInPrompt, { deps, state: owner.state })
-      : problem
-        ? h('p', { role: 'alert', className: 'sharing-problem' }, problem)
-        : value === undefined
-          ? h('p', { role: 'status' }, 'Loading…')
-          : links.length === 0
-            ? h(
-                'p',
-                { className: 'sharing-empty' },
-                'You have not shared any files yet. In Files, open your folder, select a file and choose Share from the actions menu.',
-              )
-            : h(ItemsTable, {
-                caption: 'Your shared links',
-                columns: ['File', 'Gives', 'Status'],
-                rows: links.map((link: ShareLink) => ({
-                  key: link.id,
-                  name: fileNameOf(link.key),
-                  gives: link.version === 'pinned' ? 'This version' : 'Latest version',
-                  state: stateText(link, now),
-                  stop:
-                    linkState(link, now) === 'active'
-                      ? {
-                          what: `the link to ${fileNameOf(link.key)}`,
-                          warning: 'People who have this link can no longer download the file.',
-                          onStop: async () => {
-                            try {
-                              await api.revokeLink(link.id);
-                              setSaid(`The link to ${fileNameOf(link.key)} was stopped.`);
-                            } catch (error) {
-                              setSaid(messageOf(error));
-                            }
-                            reload();
-                          },
-                        }
-                      : undefined,
-                })),
-              }),
-    h('p', { role: 'status', className: 'sharing-status' }, said),
-  );
+    deps,
+    owner,
+    problem,
+    said,
+    content: () =>
+      !api || value === undefined
+        ? null
+        : links.length === 0
+          ? h(
+              'p',
+              { className: 'sharing-empty' },
+              'You have not shared any files yet. In Files, open your folder, select a file and choose Share from the actions menu.',
+            )
+          : h(ItemsTable, {
+              caption: 'Your shared links',
+              columns: ['File', 'Gives', 'Status'],
+              rows: links.map((link: ShareLink) => ({
+                key: link.id,
+                name: fileNameOf(link.key),
+                gives: link.version === 'pinned' ? 'This version' : 'Latest version',
+                state: stateText(link, now),
+                stop:
+                  linkState(link, now) === 'active'
+                    ? {
+                        what: `the link to ${fileNameOf(link.key)}`,
+                        warning: 'People who have this link can no longer download the file.',
+                        onStop: async () => {
+                          try {
+                            await api.revokeLink(link.id);
+                            setSaid(`The link to ${fileNameOf(link.key)} was stopped.`);
+                          } catch (error) {
+                            setSaid(messageOf(error));
+                          }
+                          reload();
+                        },
+                      }
+                    : undefined,
+              })),
+            }),
+    loaded: value !== undefined,
+  });
 }
 
 function FileRequestsScreen({ deps }: { deps: SharingDeps }) {
@@ -145,60 +142,89 @@ function FileRequestsScreen({ deps }: { deps: SharingDeps }) {
   const { value, problem, reload } = useList(api, loadRequests);
   const [said, setSaid] = useState('');
   const now = new Date();
+  return sharingSection({
+    id: 'requests-title',
+    title: 'File requests',
+    intro:
+      'Ask someone outside your organisation for files. They get a page where they can add files to a folder of yours; they cannot see or open any of your files.',
+    deps,
+    owner,
+    problem,
+    said,
+    loaded: value !== undefined,
+    content: () =>
+      !api || value === undefined
+        ? null
+        : h(
+            'div',
+            null,
+            h(NewRequestForm, {
+              api,
+              limits: value.limits,
+              pageOrigin: deps.pageOrigin,
+              onCreated: reload,
+            }),
+            h('h3', null, 'Your requests'),
+            value.requests.length === 0
+              ? h('p', { className: 'sharing-empty' }, 'No file requests yet.')
+              : h(ItemsTable, {
+                  caption: 'Your file requests',
+                  columns: ['Folder', 'Files received', 'Status'],
+                  rows: value.requests.map((request: FileRequest) => ({
+                    key: request.id,
+                    name: request.folder,
+                    gives: `${request.uploads} of ${request.maxFiles}`,
+                    state: stateText(request, now),
+                    stop:
+                      linkState(request, now) === 'active'
+                        ? {
+                            what: `the request for files into ${request.folder}`,
+                            warning: 'People who have this link can no longer add files.',
+                            onStop: async () => {
+                              try {
+                                await api.revokeRequest(request.id);
+                                setSaid(`The request for files into ${request.folder} was stopped.`);
+                              } catch (error) {
+                                setSaid(messageOf(error));
+                              }
+                              reload();
+                            },
+                          }
+                        : undefined,
+                  })),
+                }),
+          ),
+  });
+}
+
+/**
+ * A sharing screen: its title and what it is for, then the sign-in prompt, the list's problem, a
+ * loading line or the content, and what the user last did (a live status line).
+ */
+function sharingSection(screen: {
+  id: string;
+  title: string;
+  intro: string;
+  deps: SharingDeps;
+  owner: ReturnType<typeof useOwnerApi>;
+  problem: string | undefined;
+  said: string;
+  loaded: boolean;
+  content: () => ReturnType<typeof h> | null;
+}) {
+  const { id, title, intro, deps, owner, problem, said, loaded, content } = screen;
   return h(
     'section',
-    { className: 'sharing-screen', 'aria-labelledby': 'requests-title' },
-    h('h2', { id: 'requests-title' }, 'File requests'),
-    h(
-      'p',
-      null,
-      'Ask someone outside your organisation for files. They get a page where they can add files to a folder of yours; they cannot see or open any of your files.',
-    ),
-    !api
+    { className: 'sharing-screen', 'aria-labelledby': id },
+    h('h2', { id }, title),
+    h('p', null, intro),
+    owner.state !== 'ready'
       ? h(SignInPrompt, { deps, state: owner.state })
       : problem
         ? h('p', { role: 'alert', className: 'sharing-problem' }, problem)
-        : value === undefined
+        : !loaded
           ? h('p', { role: 'status' }, 'Loading…')
-          : h(
-              'div',
-              null,
-              h(NewRequestForm, {
-                api,
-                limits: value.limits,
-                pageOrigin: deps.pageOrigin,
-                onCreated: reload,
-              }),
-              h('h3', null, 'Your requests'),
-              value.requests.length === 0
-                ? h('p', { className: 'sharing-empty' }, 'No file requests yet.')
-                : h(ItemsTable, {
-                    caption: 'Your file requests',
-                    columns: ['Folder', 'Files received', 'Status'],
-                    rows: value.requests.map((request: FileRequest) => ({
-                      key: request.id,
-                      name: request.folder,
-                      gives: `${request.uploads} of ${request.maxFiles}`,
-                      state: stateText(request, now),
-                      stop:
-                        linkState(request, now) === 'active'
-                          ? {
-                              what: `the request for files into ${request.folder}`,
-                              warning: 'People who have this link can no longer add files.',
-                              onStop: async () => {
-                                try {
-                                  await api.revokeRequest(request.id);
-                                  setSaid(`The request for files into ${request.folder} was stopped.`);
-                                } catch (error) {
-                                  setSaid(messageOf(error));
-                                }
-                                reload();
-                              },
-                            }
-                          : undefined,
-                    })),
-                  }),
-            ),
+          : content(),
     h('p', { role: 'status', className: 'sharing-status' }, said),
   );
 }
