@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
@@ -9,12 +9,11 @@ import { configure as configureZip, Uint8ArrayReader, Uint8ArrayWriter, ZipReade
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { localCertificate, type LocalCertificate } from '../../emulator/services/local-certificate';
+import type { LocalCertificate } from '../../emulator/services/local-certificate';
 import { DECISION_HEADER } from '../../emulator/services/s3-front';
 import { TEST_USERS } from '../../emulator/services/test-users';
 import { seriousFindings, type Finding } from './axe';
-import { launchBrowser } from '../../scripts/launch-browser';
-import { freePortBase, readyLine } from './local-process';
+import { startLocalWithBrowser } from './local-process';
 import { keepScreenshot } from './screenshots';
 
 /*
@@ -64,21 +63,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-files-'));
-  const portBase = await freePortBase();
-  web = `http://127.0.0.1:${portBase}`;
-  // The certificate is made first, in the stack's data directory (which then keeps it), so that
-  // Chromium starts trusting exactly its key while the stack starts.
-  certificate = await localCertificate(dataDir);
-  local = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register', 'scripts/local.ts', '--port-base', String(portBase), '--data-dir', dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  [, browser] = await Promise.all([
-    readyLine(local),
-    launchBrowser([`--ignore-certificate-errors-spki-list=${certificate.spkiSha256}`]),
-  ]);
+  ({ local, browser, web, dataDir, certificate } = await startLocalWithBrowser('okta-s3-files-'));
   desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await desktop.newPage();
   page.on(

@@ -1,14 +1,11 @@
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { localCertificate } from '../../emulator/services/local-certificate';
 import { TEST_USERS } from '../../emulator/services/test-users';
-import { launchBrowser } from '../../scripts/launch-browser';
 import { seriousFindings } from './axe';
-import { freePortBase, readyLine } from './local-process';
+import { startLocalWithBrowser } from './local-process';
 import { keepScreenshot } from './screenshots';
 
 /*
@@ -49,28 +46,7 @@ const libraryRules = new Set<string>();
 beforeAll(async () => {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-sharing-'));
-  const portBase = await freePortBase();
-  web = `http://127.0.0.1:${portBase}`;
-  const certificate = await localCertificate(dataDir);
-  local = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register',
-      'scripts/local.ts',
-      '--port-base',
-      String(portBase),
-      '--data-dir',
-      dataDir,
-      '--sharing',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  [, browser] = await Promise.all([
-    readyLine(local),
-    launchBrowser([`--ignore-certificate-errors-spki-list=${certificate.spkiSha256}`]),
-  ]);
+  ({ local, browser, web, dataDir } = await startLocalWithBrowser('okta-s3-sharing-', ['--sharing']));
   desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await desktop.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web });
   desktop.setDefaultTimeout(15_000);
