@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PORT_OFFSETS } from '../../emulator/local/environment';
 import { LocalArgsError, main, parseLocalArgs } from '../../scripts/local';
+import { freePortBase } from '../browser/local-process';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -106,7 +107,7 @@ describe('npm run local arguments', () => {
   });
 
   test('a port in use: one line naming it, exit 1, and nothing left listening', async () => {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = await freePortBase();
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(base + PORT_OFFSETS.api, '127.0.0.1', resolve));
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-local-'));
@@ -133,7 +134,7 @@ describe('npm run local stops cleanly on a signal sent to the npm process', () =
   test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
     '%s to npm: every port closed, the local process gone',
     async (signal) => {
-      const base = 20_000 + Math.floor(Math.random() * 30_000);
+      const base = await freePortBase();
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-s3-local-signal-'));
       const npm = spawn('npm', ['run', 'local', '--', '--port-base', String(base), '--data-dir', dataDir], {
         cwd: ROOT,
