@@ -9,7 +9,7 @@
  * Each process appends what it learns to a file of its own (no two writers share a file) and reads
  * every file once, at its first question.
  */
-import { createHash } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -28,7 +28,8 @@ export function decisionMemoFromEnvironment<T>(): DecisionMemo<T> | undefined {
 
 function fileMemo<T>(dir: string): DecisionMemo<T> {
   let known: Map<string, T> | undefined;
-  const own = path.join(dir, `${process.pid}-${Date.now()}.jsonl`);
+  // Each memo writes a file of its own: two opened in one millisecond by one process must not share one.
+  const own = path.join(dir, `${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.jsonl`);
   const load = () => {
     fs.mkdirSync(dir, { recursive: true });
     const entries = new Map<string, T>();
