@@ -9,8 +9,9 @@
  *
  * Not modelled: versions of multipart uploads, copies and POST forms (they get none), delete
  * markers (a deleted key's versions are kept, but s3rver no longer has the key, so a versioned GET of
- * it is refused as s3rver answers), ListObjectVersions, and per-version tags (the scan stand-in tags
- * the current object).
+ * it is refused as s3rver answers) and ListObjectVersions. Tags live on s3rver's current object (the
+ * scan stand-in tags it); a version keeps the tags it had when a newer one replaced it, so that it
+ * has them again if it becomes current (s3-versioned-requests.ts).
  */
 import { createHash, randomBytes } from 'crypto';
 
@@ -18,6 +19,8 @@ export interface ObjectVersion {
   readonly versionId: string;
   readonly body: Buffer;
   readonly etag: string;
+  /** Its tags once a newer version replaced it; while current, s3rver's object holds them. */
+  tags?: Readonly<Record<string, string>>;
 }
 
 export class ObjectVersions {
@@ -34,6 +37,12 @@ export class ObjectVersions {
     versions.push(version);
     this.byKey.set(key, versions);
     return version;
+  }
+
+  /** Keeps the current version's tags with it, before a newer version replaces it. */
+  keepTags(key: string, tags: Readonly<Record<string, string>>): void {
+    const current = this.current(key);
+    if (current) current.tags = { ...tags };
   }
 
   current(key: string): ObjectVersion | undefined {

@@ -23,7 +23,9 @@ import { checkSignature } from './sigv4';
 import { sessionContext, SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
 import { existingTagContext, EXISTING_TAG_ACTIONS, scannedPrefixes } from '../model/s3-scan-rules';
-import { scannerStandIn } from './scanner-stand-in';
+import { ScanResult, scannerStandIn } from './scanner-stand-in';
+import { answerVersionedWrite, newObjectTags, replaceTags, versionedWriteOf } from './s3-versioned-requests';
+import { administratorClient } from './s3-server';
 import { conditionalWrites, PRECONDITION_FAILED, writePreconditionOf } from './s3-conditional-write';
 import { ObjectVersions } from './object-versions';
 
@@ -65,6 +67,8 @@ export interface S3FrontOptions {
    * bucket. @default 0: the object is tagged before its upload is answered
    */
   readonly scanDelayMs?: number;
+  /** Told each finished scan, as GuardDuty sends its result to EventBridge. */
+  readonly onScanResult?: (result: ScanResult) => void;
   /** How many recent decisions to keep, so a long-running local stack does not grow without bound. */
   readonly keepDecisions?: number;
   /** The HTTPS listener for virtual-hosted requests: its host (`s3.localhost`), certificate and port. */
@@ -102,7 +106,16 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     bucket: model.bucketName,
     prefixes: plannedPrefixes ?? [],
     delayMs: options.scanDelayMs,
+    onResult: options.onScanResult,
   });
+  // The versioned writes s3rver cannot serve, which the front answers (s3-versioned-requests.ts).
+  const administrator = administratorClient(options.s3Endpoint);
+  const versionedDeps = {
+    client: administrator,
+    bucket: model.bucketName,
+    versions,
+    tagsOf: (key: string) => objects.tagsOf(key),
+  };
   // s3rver ignores If-None-Match on writes: the front answers it (s3-conditional-write.ts).
   const conditional = conditionalWrites({ s3Endpoint: options.s3Endpoint, bucket: model.bucketName });
 
@@ -221,6 +234,36 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
         return withHeaders(refusal, { [DECISION_HEADER]: `${decision} ${action}` });
       }
     }
+    const versionedWrite = versionedWriteOf(method, url.searchParams, headers);
+    if (versionedWrite && authorization.key !== undefined) {
+      // s3rver would check the signature; the front answers this request itself, so it checks it.
+      const problem = virtualHost
+        ? undefined
+        : checkSignature(
+            { method, rawUrl: request.url ?? '/', headers, body },
+            (id) => sessions.find(id)?.credentials.secretAccessKey,
+          );
+      if (problem) return s3Error(403, problem.code, problem.message);
+      const answer = await answerVersionedWrite(
+        versionedWrite,
+        authorization.key,
+        headers,
+        url.searchParams,
+        versionedDeps,
+      );
+      if ('failure' in answer)
+        return s3Error(answer.failure.status, answer.failure.code, answer.failure.message);
+      if (plannedPrefixes && storesNewObject(method, url, answer))
+        await objects.scanNewObject(authorization.key);
+      return answer;
+    }
+    // A single PUT replaces the current version: that version keeps its tags (object-versions.ts).
+    if (isSinglePut(method, url.searchParams, headers, authorization) && versions.current(authorization.key!))
+      versions.keepTags(authorization.key!, await objects.tagsOf(authorization.key!));
+    const copiedFrom =
+      authorization.alsoRequires?.[0] &&
+      objectKeyOf(authorization.alsoRequires[0].resource, model.bucketName);
+    const sourceTags = copiedFrom === undefined ? undefined : await objects.tagsOf(copiedFrom);
     const forwarded =
       precondition && authorization.key !== undefined
         ? await conditional.run(
@@ -231,8 +274,15 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
           )
         : await toS3rver(true);
     const reply = withVersions(versions, method, url, headers, body, authorization, forwarded);
-    if (plannedPrefixes && authorization.key !== undefined && storesNewObject(method, url, reply)) {
-      await objects.scanNewObject(authorization.key);
+    if (authorization.key !== undefined && storesNewObject(method, url, reply)) {
+      await replaceTags(
+        administrator,
+        model.bucketName,
+        authorization.key,
+        newObjectTags(headers, sourceTags),
+      );
+      if (plannedPrefixes)
+        await objects.scanNewObject(authorization.key, reply.headers?.['x-amz-version-id']);
     }
     return {
       ...(isListing(method, authorization, reply) ? asS3Listing(reply, url) : reply),
@@ -250,6 +300,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       await server.close();
       await objects.settle();
       objects.close();
+      administrator.destroy();
       conditional.close();
       for (const accessKeyId of registered) account.revokeAccessKey(accessKeyId);
     },
@@ -301,17 +352,12 @@ function forward(
   });
 }
 
-/** A ListObjectsV2 that s3rver answered: its reply needs S3's KeyCount and encoding (list-objects-v2.ts). */
 /** The key of an object ARN of the bucket (`arn:aws:s3:::<bucket>/<key>`), else undefined. */
 function objectKeyOf(resource: string, bucket: string): string | undefined {
   const prefix = `arn:aws:s3:::${bucket}/`;
   return resource.startsWith(prefix) ? resource.slice(prefix.length) : undefined;
 }
 
-/**
- * Whether the answered request stored a new object: a PUT (PutObject, CopyObject) other than a
- * part, a browser POST upload, or a CompleteMultipartUpload; what GuardDuty scans on upload.
- */
 /** What S3 Versioning adds to s3rver's reply (see object-versions.ts). */
 function withVersions(
   versions: ObjectVersions,
@@ -325,15 +371,12 @@ function withVersions(
   const key = authorization.key;
   if (key === undefined || reply.status < 200 || reply.status >= 300) return reply;
   const query = url.searchParams;
-  const singlePut =
-    method === 'PUT' &&
-    authorization.action === 's3:PutObject' &&
-    !['partNumber', 'uploadId', 'tagging', 'acl'].some((k) => query.has(k)) &&
-    headers['x-amz-copy-source'] === undefined &&
-    !/aws-chunked/.test(headers['content-encoding'] ?? '');
-  if (singlePut) return withHeaders(reply, { 'x-amz-version-id': versions.record(key, body).versionId });
+  if (isSinglePut(method, query, headers, authorization))
+    return withHeaders(reply, { 'x-amz-version-id': versions.record(key, body).versionId });
   if (method !== 'GET' && method !== 'HEAD') return reply;
   const versionId = query.get('versionId');
+  // `null`: an object no version is kept of (a multipart upload, a form, a copy) is its null version.
+  if (versionId === 'null' && !versions.current(key)) return reply;
   if (versionId === null) {
     const current = versions.current(key);
     return current ? withHeaders(reply, { 'x-amz-version-id': current.versionId }) : reply;
@@ -353,6 +396,26 @@ function withVersions(
   };
 }
 
+/** A PUT of a whole object's bytes: the requests object-versions.ts keeps a version of. */
+function isSinglePut(
+  method: string,
+  query: URLSearchParams,
+  headers: Record<string, string | undefined>,
+  authorization: S3Authorization,
+): boolean {
+  return (
+    method === 'PUT' &&
+    authorization.action === 's3:PutObject' &&
+    !['partNumber', 'uploadId', 'tagging', 'acl'].some((k) => query.has(k)) &&
+    headers['x-amz-copy-source'] === undefined &&
+    !/aws-chunked/.test(headers['content-encoding'] ?? '')
+  );
+}
+
+/**
+ * Whether the answered request stored a new object: a PUT (PutObject, CopyObject) other than a
+ * part, a browser POST upload, or a CompleteMultipartUpload; what GuardDuty scans on upload.
+ */
 function storesNewObject(method: string, url: URL, reply: Reply): boolean {
   if (reply.status < 200 || reply.status >= 300) return false;
   if (method === 'PUT') return !url.searchParams.has('partNumber') && !url.searchParams.has('tagging');
@@ -362,6 +425,7 @@ function storesNewObject(method: string, url: URL, reply: Reply): boolean {
   );
 }
 
+/** A ListObjectsV2 that s3rver answered: its reply needs S3's KeyCount and encoding (list-objects-v2.ts). */
 function isListing(method: string, authorization: S3Authorization, reply: Reply): boolean {
   return method === 'GET' && authorization.action === 's3:ListBucket' && reply.status === 200;
 }

@@ -29,11 +29,23 @@ export interface ScannerStandInOptions {
   readonly prefixes: readonly string[];
   /** How long a scan takes. @default 0: done before the upload is answered */
   readonly delayMs?: number;
+  /**
+   * Told each result once the object is tagged, as GuardDuty sends its result to EventBridge
+   * ("Monitoring S3 object scans with Amazon EventBridge", GuardDuty user guide).
+   */
+  readonly onResult?: (result: ScanResult) => void;
+}
+
+/** One finished scan: the object, the version the upload made, and GuardDuty's result value. */
+export interface ScanResult {
+  readonly key: string;
+  readonly versionId?: string;
+  readonly status: 'THREATS_FOUND' | 'NO_THREATS_FOUND';
 }
 
 export interface ScannerStandIn {
-  /** Scans a new object, if under a scanned prefix; with no delay, before it resolves. */
-  scanNewObject(key: string): Promise<void>;
+  /** Scans a new object (the version its upload made), if under a scanned prefix; with no delay, before it resolves. */
+  scanNewObject(key: string, versionId?: string): Promise<void>;
   /** The object's tags; none for a missing object. */
   tagsOf(key: string): Promise<Record<string, string>>;
   /** Waits for scans still running (with a delay). */
@@ -47,7 +59,7 @@ export function scannerStandIn(options: ScannerStandInOptions): ScannerStandIn {
   const running = new Set<Promise<void>>();
   const Bucket = options.bucket;
 
-  async function scan(key: string): Promise<void> {
+  async function scan(key: string, versionId?: string): Promise<void> {
     const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
     const body = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
     const status = body.includes(EICAR_NAME) ? 'THREATS_FOUND' : 'NO_THREATS_FOUND';
@@ -57,6 +69,7 @@ export function scannerStandIn(options: ScannerStandInOptions): ScannerStandIn {
       Value,
     }));
     await client.send(new PutObjectTaggingCommand({ Bucket, Key: key, Tagging: { TagSet } }));
+    options.onResult?.({ key, versionId, status });
   }
 
   async function tagsOf(key: string): Promise<Record<string, string>> {
@@ -70,13 +83,13 @@ export function scannerStandIn(options: ScannerStandInOptions): ScannerStandIn {
   }
 
   return {
-    async scanNewObject(key) {
+    async scanNewObject(key, versionId) {
       const scanned =
         options.prefixes.length === 0 || options.prefixes.some((prefix) => key.startsWith(prefix));
       if (!scanned) return;
-      if (!options.delayMs) return scan(key);
+      if (!options.delayMs) return scan(key, versionId);
       const later = new Promise<void>((resolve) => setTimeout(resolve, options.delayMs))
-        .then(() => scan(key))
+        .then(() => scan(key, versionId))
         .catch((error) => console.error(`scanner stand-in: ${key}: ${String(error)}`))
         .finally(() => running.delete(later));
       running.add(later);

@@ -1,5 +1,7 @@
 import {
   CompleteMultipartUploadCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -10,7 +12,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentity, fromCognitoIdentityPool, fromWebToken } from '@aws-sdk/credential-providers';
 import { resolvedStack } from '../iam/stack-under-test';
-import { stripBucketSlash } from '../../emulator/services/s3-server';
+import { administratorClient, stripBucketSlash } from '../../emulator/services/s3-server';
 import { TEST_CLIENT_IDS } from '../support/config';
 import type { OidcIssuer } from '../../emulator/services/oidc-issuer';
 import type { LocalStack } from '../../emulator/local-stack';
@@ -241,6 +243,35 @@ describe('the S3 front', () => {
     expect(await put(s3({ accessKeyId: 'ASIAUNKNOWN', secretAccessKey: 'x', sessionToken: 'y' }))).toBe(
       'InvalidAccessKeyId',
     );
+  });
+
+  test('an overwrite has none of the old object’s tags: S3 gives a new version only the tags its request names', async () => {
+    const client = s3(
+      await fromCognitoIdentityPool({
+        identityPoolId: stack.model.identityPool.id,
+        logins: { [provider()]: await token(ALICE) },
+        clientConfig: cognito(),
+      })(),
+    );
+    const Key = `users/${ALICE}/tagged-then-overwritten.txt`;
+    const admin = administratorClient(stack.storage.endpoint);
+    try {
+      await client.send(new PutObjectCommand({ Bucket: stack.model.bucketName, Key, Body: 'first' }));
+      await admin.send(
+        new PutObjectTaggingCommand({
+          Bucket: stack.model.bucketName,
+          Key,
+          Tagging: { TagSet: [{ Key: 'reviewed', Value: 'yes' }] },
+        }),
+      );
+      await client.send(new PutObjectCommand({ Bucket: stack.model.bucketName, Key, Body: 'second' }));
+      const { TagSet } = await admin.send(
+        new GetObjectTaggingCommand({ Bucket: stack.model.bucketName, Key }),
+      );
+      expect(TagSet).toEqual([]);
+    } finally {
+      admin.destroy();
+    }
   });
 
   test('decides each step of a multipart upload as s3:PutObject, and the parts land as one object', async () => {

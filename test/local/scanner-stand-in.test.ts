@@ -1,6 +1,6 @@
 import { PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { SCAN_STATUS_TAG } from '../../lib/policy/scan-status-names';
-import { scannerStandIn } from '../../emulator/services/scanner-stand-in';
+import { ScanResult, scannerStandIn } from '../../emulator/services/scanner-stand-in';
 import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
 
 /**
@@ -37,7 +37,13 @@ const put = (key: string, body: string) =>
   client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 
 test('the EICAR test file is found infected, anything else clean, and other tags are kept', async () => {
-  const scanner = scannerStandIn({ s3Endpoint: s3rver.endpoint, bucket: BUCKET, prefixes: ['users/'] });
+  const results: ScanResult[] = [];
+  const scanner = scannerStandIn({
+    s3Endpoint: s3rver.endpoint,
+    bucket: BUCKET,
+    prefixes: ['users/'],
+    onResult: (result) => results.push(result),
+  });
   expect(EICAR_TEST_FILE).toHaveLength(68);
   await put('users/a/eicar.com', EICAR_TEST_FILE);
   await put('users/a/notes.txt', 'hello');
@@ -48,8 +54,13 @@ test('the EICAR test file is found infected, anything else clean, and other tags
       Tagging: { TagSet: [{ Key: 'team', Value: 'finance' }] },
     }),
   );
-  await scanner.scanNewObject('users/a/eicar.com');
+  await scanner.scanNewObject('users/a/eicar.com', 'v-eicar');
   await scanner.scanNewObject('users/a/notes.txt');
+  // Each result goes on to EventBridge once the object is tagged, naming the version scanned.
+  expect(results).toEqual([
+    { key: 'users/a/eicar.com', versionId: 'v-eicar', status: 'THREATS_FOUND' },
+    { key: 'users/a/notes.txt', versionId: undefined, status: 'NO_THREATS_FOUND' },
+  ]);
   expect(await scanner.tagsOf('users/a/eicar.com')).toEqual({ [SCAN_STATUS_TAG]: 'THREATS_FOUND' });
   expect(await scanner.tagsOf('users/a/notes.txt')).toEqual({
     team: 'finance',
