@@ -4,6 +4,7 @@
  * endpoints for routes 1 and 2, and the user pool plus presign API (the real handler) for route 3.
  * All on 127.0.0.1; `close()` stops every one of them.
  */
+import { randomUUID } from 'crypto';
 import type { ResolvedTemplate } from './iam/resolve-template';
 import type { OidcIssuer } from './services/oidc-issuer';
 import { issuerKeyPrefix } from './iam/web-identity-context';
@@ -17,15 +18,24 @@ import { SessionStore } from './services/sessions';
 import { stackModel, StackModel } from './services/stack-model';
 import { startStsEndpoint } from './services/sts-endpoint';
 import { LocalUserPool, localUserPool } from './services/user-pool';
+import { LocalEventBus, localEventBus } from './services/event-bus';
+import { LocalQuarantineFunction, quarantineFunction } from './services/quarantine-function';
+import { scanResultEvent } from './model/s3-scan-rules';
 
 export interface LocalStack {
   readonly model: StackModel;
   readonly sessions: SessionStore;
   readonly s3: S3Front;
+  /** s3rver itself, behind the front: what AWS's own services and a test's administrator read. */
+  readonly storage: LocalS3;
   readonly cognitoIdentity: LoopbackServer;
   readonly sts: LoopbackServer;
   readonly userPool: LocalUserPool;
   readonly api: PresignApi;
+  /** EventBridge's default bus: the scan stand-in's results go to the rules' functions. */
+  readonly events: LocalEventBus;
+  /** The quarantine function, where the template has one (malware scanning on). */
+  readonly quarantine?: LocalQuarantineFunction;
   close(): Promise<void>;
 }
 
@@ -42,6 +52,8 @@ export interface LocalStackOptions {
   readonly browserOrigins?: readonly string[];
   /** How long the stand-in malware scan of a new object takes (see s3-front.ts). @default 0 */
   readonly scanDelayMs?: number;
+  /** Events wait on the bus until `events.deliverHeld()` (event-bus.ts). @default false: delivered at once */
+  readonly holdEvents?: boolean;
   /** An HTTPS listener for virtual-hosted S3 requests (`<bucket>.s3.localhost`): see s3-front.ts. */
   readonly s3VirtualHost?: {
     readonly host: string;
@@ -81,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ),
     );
     const corsOrigins = options.browserOrigins ?? [];
+    const events = localEventBus(model.template, { hold: options.holdEvents });
     const s3 = track(
       await startS3Front({
         model,
@@ -89,8 +102,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         port: ports.s3,
         virtualHost: options.s3VirtualHost,
         scanDelayMs: options.scanDelayMs,
+        onScanResult: ({ key, versionId, status }) =>
+          events.put(scanResultEvent(model.bucketName, key, status, versionId ?? 'null', randomUUID())),
       }),
     );
+    const quarantine = quarantineFunction({ model, sessions, s3Endpoint: s3.url });
+    if (quarantine) {
+      track(quarantine);
+      events.register(quarantine.functionId, quarantine.invoke);
+    }
+    // Closed before the front and the function: a scan that ends while closing delivers nothing.
+    track(events);
     const cognitoIdentity = track(
       await startCognitoIdentityEndpoint({
         model,
@@ -112,7 +134,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         port: ports.api,
       }),
     );
-    return { model, sessions, s3, cognitoIdentity, sts, userPool, api, close };
+    return {
+      model,
+      sessions,
+      s3,
+      storage: s3rver,
+      cognitoIdentity,
+      sts,
+      userPool,
+      api,
+      events,
+      quarantine,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -94,10 +94,11 @@ export function scanResultEvent(
   key: string,
   scanResultStatus: string,
   versionId = 'v1',
+  id = '72c7d362-737a-6dce-fc78-9e27a0171419',
 ): Record<string, unknown> {
   return {
     version: '0',
-    id: '72c7d362-737a-6dce-fc78-9e27a0171419',
+    id,
     'detail-type': 'GuardDuty Malware Protection Object Scan Result',
     source: 'aws.guardduty',
     account: '111122223333',

@@ -45,7 +45,8 @@ export function s3QuarantineStore(client: S3Client, bucket: string): QuarantineS
   };
 }
 
-function readEnvironment(env: Record<string, string | undefined>) {
+/** The function's configuration from its environment; a missing or malformed value is an error. */
+export function readQuarantineEnvironment(env: Record<string, string | undefined>) {
   const bucket = env[QUARANTINE_ENV.bucketName] ?? '';
   const prefixes = (env[QUARANTINE_ENV.protectedPrefixes] ?? '').split(',').filter(Boolean);
   if (!bucket || prefixes.length === 0 || prefixes.some((p) => !/^([^/]+\/)+$/.test(p)))
@@ -55,12 +56,17 @@ function readEnvironment(env: Record<string, string | undefined>) {
   return { bucket, prefixes };
 }
 
+/** What the function logs of one event: Lambda's JSON log format puts it under `message`. */
+export function quarantineLogRecord(entry: QuarantineLog): Record<string, unknown> {
+  return { function: 'quarantine', ...entry };
+}
+
 /**
  * One JSON line per event: `quarantined` is what the "threat found" alarm counts. A failure
  * throws, so Lambda retries the asynchronous invocation and the error alarm fires.
  */
 function logToConsole(entry: QuarantineLog): void {
-  const line = { function: 'quarantine', ...entry };
+  const line = quarantineLogRecord(entry);
   const write = entry.outcome === 'source-missing' ? console.error : console.warn;
   write(process.env.AWS_LAMBDA_LOG_FORMAT === 'JSON' ? line : JSON.stringify(line));
 }
@@ -70,7 +76,7 @@ let live: ((event: ScanResultEvent) => Promise<QuarantineLog>) | undefined;
 /** The Lambda entry point, for the EventBridge rule on THREATS_FOUND results. */
 export const handler = (event: ScanResultEvent): Promise<QuarantineLog> => {
   if (!live) {
-    const { bucket, prefixes } = readEnvironment(process.env);
+    const { bucket, prefixes } = readQuarantineEnvironment(process.env);
     const store = s3QuarantineStore(new S3Client({}), bucket);
     live = (e) => quarantine(e, { bucket, store, log: logToConsole, protectedPrefixes: prefixes });
   }
