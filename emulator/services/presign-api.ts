@@ -8,7 +8,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { authorize, methodAuthorizationOf, proxyEvent } from '../model/apigateway-cognito-authorizer';
 import type { ResolvedTemplate } from '../iam/resolve-template';
-import { sessionArnOf } from '../iam/simulate';
+import { functionRuntime, functionsWithVariable } from './lambda-runtime';
 import { stripBucketSlash } from './s3-server';
 import { readConfig } from '../../lambda/presign/config';
 import { CallerSessions } from '../../lambda/presign/credentials';
@@ -65,47 +65,21 @@ function methodsOf(template: ResolvedTemplate): Map<string, string> {
   return methods;
 }
 
-/** The presign function of the template, its execution role and its environment. */
-function presignFunctionOf(model: StackModel) {
-  const { template } = model;
-  const found = Object.entries(template.resources).filter(
-    ([, r]) =>
-      r.Type === 'AWS::Lambda::Function' && (r.Properties.Environment as any)?.Variables?.PRESIGN_ROLE_ARN,
-  );
+/** The presign function of the template, as Lambda runs it. */
+function presignFunctionOf(model: StackModel, sessions: SessionStore) {
+  const found = functionsWithVariable(model, 'PRESIGN_ROLE_ARN');
   if (found.length !== 1) throw new Error(`Expected one presign function, found ${found.length}`);
-  const [id, fn] = found[0];
-  const roleId = model.roleIdOf(String(fn.Properties.Role));
-  if (!roleId)
-    throw new Error(`The presign function's role ${String(fn.Properties.Role)} is not in the template`);
-  return {
-    functionName: template.ref(id),
-    functionArn: template.getAtt(id, 'Arn'),
-    roleId,
-    // Lambda sets AWS_REGION in every function's environment.
-    environment: { ...(fn.Properties.Environment as any).Variables, AWS_REGION: model.region },
-  };
+  return functionRuntime(model, sessions, found[0], 'presign');
 }
 
 export async function startPresignApi(options: PresignApiOptions): Promise<PresignApi> {
   const { model, sessions, userPool } = options;
-  const fn = presignFunctionOf(model);
+  const fn = presignFunctionOf(model, sessions);
   const config = readConfig(fn.environment);
-  // The credentials Lambda gives the function: a session of its execution role, whose requests carry
-  // `lambda:SourceFunctionArn` ("Using the execution role's source function ARN", Lambda developer guide,
-  // https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html).
-  const execution = sessions.issue({
-    roleLogicalId: fn.roleId,
-    roleArn: model.template.getAtt(fn.roleId, 'Arn'),
-    sessionArn: sessionArnOf(model.template, fn.roleId, fn.functionName),
-    tags: {},
-    context: { 'lambda:SourceFunctionArn': fn.functionArn },
-    issuedBy: 'the Lambda runtime',
-    durationSeconds: 12 * 3600,
-  });
   const sts = new STSClient({
     region: config.region,
     endpoint: options.stsEndpoint,
-    credentials: execution.credentials,
+    credentials: fn.credentials,
   });
   const callerSessions = new CallerSessions({
     sts,

@@ -15,7 +15,7 @@ import {
   readQuarantineEnvironment,
   s3QuarantineStore,
 } from '../../lambda/quarantine/handler';
-import { sessionArnOf } from '../iam/simulate';
+import { functionRuntime, functionsWithVariable } from './lambda-runtime';
 import { stripBucketSlash } from './s3-server';
 import type { SessionStore } from './sessions';
 import type { StackModel } from './stack-model';
@@ -37,34 +37,15 @@ export function quarantineFunction(options: {
   readonly s3Endpoint: string;
 }): LocalQuarantineFunction | undefined {
   const { model, sessions } = options;
-  const { template } = model;
-  const found = Object.entries(template.resources).find(
-    ([, r]) =>
-      r.Type === 'AWS::Lambda::Function' &&
-      (r.Properties.Environment as any)?.Variables?.[QUARANTINE_ENV.protectedPrefixes] !== undefined,
-  );
-  if (!found) return undefined;
-  const [functionId, fn] = found;
-  const { bucket, prefixes } = readQuarantineEnvironment((fn.Properties.Environment as any).Variables);
-  const roleId = model.roleIdOf(String(fn.Properties.Role));
-  if (!roleId)
-    throw new Error(`The quarantine function's role ${String(fn.Properties.Role)} is not in the template`);
-  // Lambda's credentials for the function: a session of its execution role, carrying
-  // `lambda:SourceFunctionArn` (Lambda developer guide, permissions-source-function-arn.html).
-  const execution = sessions.issue({
-    roleLogicalId: roleId,
-    roleArn: template.getAtt(roleId, 'Arn'),
-    sessionArn: sessionArnOf(template, roleId, String(fn.Properties.FunctionName ?? functionId)),
-    tags: {},
-    context: { 'lambda:SourceFunctionArn': template.getAtt(functionId, 'Arn') },
-    issuedBy: 'the Lambda runtime (quarantine)',
-    durationSeconds: 12 * 3600,
-  });
+  const [functionId] = functionsWithVariable(model, QUARANTINE_ENV.protectedPrefixes);
+  if (!functionId) return undefined;
+  const fn = functionRuntime(model, sessions, functionId, 'quarantine');
+  const { bucket, prefixes } = readQuarantineEnvironment(fn.environment);
   const client = new S3Client({
     region: model.region,
     endpoint: options.s3Endpoint,
     forcePathStyle: true,
-    credentials: execution.credentials,
+    credentials: fn.credentials,
   });
   stripBucketSlash(client);
   const logLines: string[] = [];
