@@ -16,7 +16,14 @@ import { randomUUID } from 'crypto';
 import { identityPoliciesOf, simulate, type Decision } from '../iam/simulate';
 import { bucketCorsHeaders, withHeaders } from './cors';
 import { LoopbackServer, Reply, startLoopbackServer, xmlText } from './loopback-server';
-import { credentialOf, formFields, NotModelled, s3Authorization, type S3Authorization } from './s3-request';
+import {
+  copyTaggingRequires,
+  credentialOf,
+  formFields,
+  NotModelled,
+  s3Authorization,
+  type S3Authorization,
+} from './s3-request';
 import { listObjectsV2AsS3 } from './list-objects-v2';
 import { bucketOfHost, pathStyleFor } from './s3-virtual-host';
 import { checkSignature } from './sigv4';
@@ -203,8 +210,17 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     }
     if (authorization.bucket !== model.bucketName)
       return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
-    // Every action the request needs (a copy's source too) must be allowed.
-    for (const { action, resource } of [authorization, ...(authorization.alsoRequires ?? [])]) {
+    // A copy's source, whose tags the copy may take (copyTaggingRequires).
+    const copiedFrom =
+      authorization.alsoRequires?.[0] &&
+      objectKeyOf(authorization.alsoRequires[0].resource, model.bucketName);
+    const sourceTags = copiedFrom === undefined ? undefined : await objects.tagsOf(copiedFrom);
+    // Every action the request needs (a copy's source and tags too) must be allowed.
+    for (const { action, resource } of [
+      authorization,
+      ...(authorization.alsoRequires ?? []),
+      ...copyTaggingRequires(authorization, headers, sourceTags ?? {}),
+    ]) {
       const key = objectKeyOf(resource, model.bucketName);
       const tags =
         key !== undefined && (EXISTING_TAG_ACTIONS as readonly string[]).includes(action)
@@ -260,10 +276,6 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     // A single PUT replaces the current version: that version keeps its tags (object-versions.ts).
     if (isSinglePut(method, url.searchParams, headers, authorization) && versions.current(authorization.key!))
       versions.keepTags(authorization.key!, await objects.tagsOf(authorization.key!));
-    const copiedFrom =
-      authorization.alsoRequires?.[0] &&
-      objectKeyOf(authorization.alsoRequires[0].resource, model.bucketName);
-    const sourceTags = copiedFrom === undefined ? undefined : await objects.tagsOf(copiedFrom);
     const forwarded =
       precondition && authorization.key !== undefined
         ? await conditional.run(

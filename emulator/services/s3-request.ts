@@ -180,6 +180,34 @@ export function s3Authorization(
 }
 
 /**
+ * What a CopyObject needs for the tags its copy takes, besides s3:PutObject and the source read:
+ * "If you're copying objects that have object tags, then your IAM identity must have
+ * s3:GetObjectTagging and s3:PutObjectTagging permissions. You must have s3:GetObjectTagging
+ * permission for the source object and s3:PutObjectTagging permission for objects in the
+ * destination bucket" (AWS Knowledge Center, "Why can't I copy an object between two Amazon S3
+ * buckets?", https://repost.aws/knowledge-center/s3-troubleshoot-copy-between-buckets). The tags
+ * are copied under the default `x-amz-tagging-directive: COPY`; under `REPLACE` the copy takes the
+ * request's `x-amz-tagging` instead, which is written with s3:PutObjectTagging, and nothing of the
+ * source's tags is read (CopyObject API reference). A version's tags are read as
+ * s3:GetObjectVersionTagging, as its bytes are as s3:GetObjectVersion. `sourceTags`: the source's.
+ */
+export function copyTaggingRequires(
+  authorization: S3Authorization,
+  headers: Readonly<Record<string, string | undefined>>,
+  sourceTags: Readonly<Record<string, string>>,
+): Pick<S3Authorization, 'action' | 'resource'>[] {
+  const source = authorization.alsoRequires?.[0];
+  if (!source || headers['x-amz-copy-source'] === undefined) return [];
+  const writeTags = { action: 's3:PutObjectTagging', resource: authorization.resource };
+  if (headers['x-amz-tagging-directive'] === 'REPLACE')
+    return new URLSearchParams(headers['x-amz-tagging'] ?? '').size > 0 ? [writeTags] : [];
+  if (Object.keys(sourceTags).length === 0) return [];
+  const readTags =
+    source.action === 's3:GetObjectVersion' ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging';
+  return [{ action: readTags, resource: source.resource }, writeTags];
+}
+
+/**
  * CopyObject's (and UploadPartCopy's) `x-amz-copy-source`: `[/]<bucket>/<key>[?versionId=<id>]`,
  * the key URL-encoded (CopyObject, Request Syntax,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html). Access points and

@@ -1,4 +1,10 @@
-import { credentialOf, formFields, NotModelled, s3Authorization } from '../../emulator/services/s3-request';
+import {
+  copyTaggingRequires,
+  credentialOf,
+  formFields,
+  NotModelled,
+  s3Authorization,
+} from '../../emulator/services/s3-request';
 
 /*
  * The IAM action each S3 request is authorized as, per "Required permissions for Amazon S3 API
@@ -122,5 +128,45 @@ describe('S3 request → IAM authorization', () => {
       key: 'users/00uA/f.txt',
     });
     expect(credentialOf({}, new URLSearchParams())).toBeUndefined();
+  });
+});
+
+describe('CopyObject and the tags its copy takes (copyTaggingRequires)', () => {
+  const url = new URL('http://s3.local/bucket/users/a/copy.txt');
+  const copyOf = (source: string, extra: Record<string, string> = {}) => {
+    const headers = { 'x-amz-copy-source': source, ...extra };
+    return { authorization: s3Authorization('PUT', url, headers), headers };
+  };
+  const required = (source: string, tags: Record<string, string>, extra?: Record<string, string>) => {
+    const { authorization, headers } = copyOf(source, extra);
+    return copyTaggingRequires(authorization, headers, tags).map((r) => `${r.action} ${r.resource}`);
+  };
+
+  test('copying a tagged source reads its tags and writes them on the copy (the default directive, COPY)', () => {
+    expect(required('/bucket/users/a/src.txt', { scan: 'clean' })).toEqual([
+      's3:GetObjectTagging arn:aws:s3:::bucket/users/a/src.txt',
+      's3:PutObjectTagging arn:aws:s3:::bucket/users/a/copy.txt',
+    ]);
+    expect(required('/bucket/users/a/src.txt?versionId=v1', { scan: 'clean' })[0]).toBe(
+      's3:GetObjectVersionTagging arn:aws:s3:::bucket/users/a/src.txt',
+    );
+  });
+
+  test('an untagged source, or REPLACE with no tags, needs no tag permission; REPLACE with tags writes them', () => {
+    expect(required('/bucket/users/a/src.txt', {})).toEqual([]);
+    expect(
+      required('/bucket/users/a/src.txt', { scan: 'clean' }, { 'x-amz-tagging-directive': 'REPLACE' }),
+    ).toEqual([]);
+    expect(
+      required(
+        '/bucket/users/a/src.txt',
+        {},
+        { 'x-amz-tagging-directive': 'REPLACE', 'x-amz-tagging': 'a=1' },
+      ),
+    ).toEqual(['s3:PutObjectTagging arn:aws:s3:::bucket/users/a/copy.txt']);
+  });
+
+  test('a request that is no copy needs nothing more', () => {
+    expect(copyTaggingRequires(s3Authorization('PUT', url, {}), {}, { scan: 'clean' })).toEqual([]);
   });
 });
