@@ -5,6 +5,7 @@
  */
 import {
   createStorageBrowser,
+  defaultActionConfigs,
   type CreateStorageBrowserOutput,
   type CreateStorageBrowserInput,
 } from '@aws-amplify/ui-react-storage/browser';
@@ -14,6 +15,7 @@ import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { ClientConfig } from '../config';
 import { locationCredentialsHandler } from './credentials';
 import type { Location } from './locations';
+import { copyWithoutTags } from './copy-without-tags';
 import { namedComponents, namedDisplayText, namedLocationsView } from './named-locations';
 
 export interface SignedInUser {
@@ -50,7 +52,14 @@ export function storageBrowserFor(
   const { StorageBrowser, useView, useAction } = createStorageBrowser({
     // Folders by name, not by prefix and bucket (named-locations.ts).
     components: namedComponents(user.locations),
-    ...(extension ? { actions: extension.actions } : {}),
+    actions: {
+      ...extension?.actions,
+      // Copies take none of the source's tags, so a scanned file can be copied (copy-without-tags.ts).
+      default: {
+        ...extension?.actions.default,
+        copy: { ...defaultActionConfigs.copy, handler: copyWithoutTags },
+      },
+    },
     config: {
       region: config.region,
       listLocations: async () => ({ items: [...user.locations], nextToken: undefined }),
