@@ -277,7 +277,10 @@ test('alice copies a file into her folder `reports`: the copy is byte-identical 
     .poll(() => page.locator('#files').innerText())
     .toMatch(/Copy destination\s*My files\s*\/\s*reports/);
   await screen(page, '12-copy-destination');
+  // The copy takes none of the source's tags, so a scanned file can be copied (copy-without-tags.ts).
+  const copyRequest = page.waitForRequest((r) => r.method() === 'PUT' && 'x-amz-copy-source' in r.headers());
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  expect((await copyRequest).headers()['x-amz-tagging-directive']).toBe('REPLACE');
   await page.getByText('All files copied.').waitFor();
   await screen(page, '13-copied');
   await page.getByRole('button', { name: 'Exit' }).click();
