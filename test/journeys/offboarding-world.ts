@@ -9,7 +9,7 @@ import { reconcile } from '../../lambda/offboarding/reconcile-core';
 import { s3Ledger } from '../../lambda/offboarding/s3-ledger';
 import { s3MoveStore } from '../../lambda/offboarding/s3-move-store';
 import { OFFBOARDING_LEDGER_PREFIX } from '../../lib/constructs/offboarding';
-import { sessionArnOf } from '../../emulator/iam/simulate';
+import { functionRuntime } from '../../emulator/services/lambda-runtime';
 import type { ResolvedTemplate } from '../../emulator/iam/resolve-template';
 import type { LocalStack } from '../../emulator/local-stack';
 import { OktaStandIn, startOktaStandIn } from '../../emulator/services/okta-stand-in';
@@ -69,17 +69,17 @@ export function offboardingWorld(
   /** A function's S3 client: a session of its execution role, as Lambda hands it to the function. */
   function functionS3(name: 'Mover' | 'Hook' | 'Reconciler') {
     const { stack, s3With } = environment();
-    const roleId = roleIdOf(`Offboarding${name}Role`);
-    const session = stack.sessions.issue({
-      roleLogicalId: roleId,
-      roleArn: template.getAtt(roleId, 'Arn'),
-      sessionArn: sessionArnOf(template, roleId, `offboarding-${name.toLowerCase()}`),
-      tags: {},
-      context: {},
-      issuedBy: `the Lambda runtime (offboarding ${name.toLowerCase()})`,
-      durationSeconds: 900,
-    });
-    return s3With(async () => session.credentials);
+    const roleArn = template.getAtt(roleIdOf(`Offboarding${name}Role`), 'Arn');
+    const [functionId] = Object.entries(template.resources).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Role === roleArn,
+    )!;
+    const { credentials } = functionRuntime(
+      stack.model,
+      stack.sessions,
+      functionId,
+      `offboarding ${name.toLowerCase()}`,
+    );
+    return s3With(async () => credentials);
   }
   const moverS3 = () => functionS3('Mover');
   /** The ledger the function keeps in the data bucket, as handler.ts builds it. */
