@@ -34,8 +34,9 @@ export const TAG_CHANGE_ACTIONS = [
  *   authorized as s3:PutObject), CopyObject with `x-amz-tagging-directive: REPLACE`, and a POST
  *   form's `tagging` field (https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html).
  *   `Null: false` means "the request names tags", so untagged uploads pass. A CopyObject with the
- *   default `COPY` directive names no tags and copies the source's: reading a source needs a clean
- *   scan, so only a clean tag can be copied.
+ *   default `COPY` directive names no tags but copies the source's, which writes them with
+ *   s3:PutObjectTagging (AWS Knowledge Center, s3-troubleshoot-copy-between-buckets): a tag change
+ *   `DenyScanTagChanges` refuses. So users copy with `REPLACE` and no tags, and the copy is scanned.
  */
 export function scanGateStatements(
   objectsArn: string,
