@@ -1,9 +1,11 @@
 /**
  * EventBridge's default bus for the local stack: each event put on it goes to the Lambda targets
  * of every rule in the template whose `EventPattern` matches it (emulator/model/eventbridge-pattern.ts).
- * EventBridge delivers "at least once" (EventBridge user guide, "Event retry policy and using
- * dead-letter queues", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html),
- * so a test may deliver an event again. With `hold`, events wait for `deliverHeld()`, so a test
+ * AWS services deliver their events to EventBridge "at least once" (EventBridge user guide,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-delivery-level.html),
+ * so a test may deliver an event again. Not modelled: rules on other buses than the default (every
+ * rule is taken as the default bus's), and Lambda's own retries of a failed asynchronous invocation
+ * (a failure is reported, not retried). With `hold`, events wait for `deliverHeld()`, so a test
  * can look at the moment between an event and its handling; otherwise they are delivered at once.
  */
 import type { ResolvedTemplate } from '../iam/resolve-template';

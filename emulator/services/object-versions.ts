@@ -1,18 +1,18 @@
 /**
- * S3 Versioning where s3rver has none: the S3 front keeps each single PUT's bytes as a version of
- * its key, answers `x-amz-version-id` on PUT, GET and HEAD, and serves a GET or HEAD that names a
- * `versionId` from the version kept. "Each object has a version ID ... When you PUT an object in a
- * versioning-enabled bucket, the noncurrent version is not overwritten" (S3 user guide, "How S3
- * Versioning works", https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html);
- * "If the version ID specified ... does not exist, Amazon S3 returns ... 404 Not Found" with the
- * code `NoSuchVersion` (GetObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+ * S3 Versioning where s3rver has none: the S3 front keeps the bytes of every object a write stores
+ * as a version of its key (s3-version-replies.ts), answers `x-amz-version-id`, and serves a GET or
+ * HEAD that names a `versionId` from the version kept. "Each object has a version ID ... When you
+ * PUT an object in a versioning-enabled bucket, the noncurrent version is not overwritten" (S3 user
+ * guide, "How S3 Versioning works",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html); "If the version
+ * ID specified ... does not exist, Amazon S3 returns ... 404 Not Found" with the code
+ * `NoSuchVersion` (GetObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
  *
- * Not modelled: versions of multipart uploads, copies and POST forms (they get none), delete
- * markers (a deleted key's versions are kept, but s3rver no longer has the key, so a versioned GET of
- * it is refused as s3rver answers) and ListObjectVersions. Tags live on s3rver's current object (the
- * scan stand-in tags it); a version keeps the tags it had when a newer one replaced it, so that it
- * has them again if it becomes current (s3-versioned-requests.ts).
- */
+ * Not modelled: delete markers (a deleted key's versions are kept, but s3rver no longer has the key,
+ * so a versioned GET of it is refused as s3rver answers), ListObjectVersions, and a version's own
+ * content type and metadata (a version made current again has none). Tags live on s3rver's current
+ * object (the scan stand-in tags it); a version keeps the tags it had when a newer one replaced it,
+ * so that it has them again if it becomes current (s3-versioned-requests.ts). */
 import { createHash, randomBytes } from 'crypto';
 
 export interface ObjectVersion {

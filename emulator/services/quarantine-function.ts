@@ -2,9 +2,11 @@
  * The template's quarantine function, run as Lambda runs it for an event its rule delivers: the
  * real core (lambda/quarantine) with the environment the template gives it, and S3 calls signed
  * with a session of its execution role, through the IAM-enforcing S3 front. What it logs is kept
- * as the lines Lambda's JSON log format writes ("Using JSON log format", Lambda developer guide,
- * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html: the
- * object logged is the line's `message`), so a test can match them with the alarm's metric filter.
+ * as the lines Lambda's JSON log format writes (Lambda developer guide,
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html:
+ * `timestamp`, `level`, `requestId`), with the one object logged as the line's `message`, as the
+ * Node.js runtime's formatter writes it (aws/aws-lambda-nodejs-runtime-interface-client,
+ * src/logging/formatter.ts), so a test can match them with the alarm's metric filter.
  */
 import { randomUUID } from 'crypto';
 import { S3Client } from '@aws-sdk/client-s3';

@@ -12,11 +12,13 @@
  * (s3-virtual-host.ts).
  */
 import * as http from 'http';
-import { randomUUID } from 'crypto';
 import { identityPoliciesOf, simulate, type Decision } from '../iam/simulate';
 import { bucketCorsHeaders, withHeaders } from './cors';
-import { LoopbackServer, Reply, startLoopbackServer, xmlText } from './loopback-server';
+import { LoopbackServer, Reply, startLoopbackServer } from './loopback-server';
+import { s3Error } from './s3-error';
+import { mayStoreNewObject, storesNewObject, withVersions } from './s3-version-replies';
 import {
+  copySourceVersionId,
   copyTaggingRequires,
   credentialOf,
   formFields,
@@ -114,6 +116,7 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     prefixes: plannedPrefixes ?? [],
     delayMs: options.scanDelayMs,
     onResult: options.onScanResult,
+    versions,
   });
   // The versioned writes s3rver cannot serve, which the front answers (s3-versioned-requests.ts).
   const administrator = administratorClient(options.s3Endpoint);
@@ -122,6 +125,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     bucket: model.bucketName,
     versions,
     tagsOf: (key: string) => objects.tagsOf(key),
+  };
+  /** The tags of a version: kept with it once replaced, on s3rver's object while it is current. */
+  const tagsOfVersion = async (key: string, versionId?: string | null) => {
+    const kept = versionId ? versions.find(key, versionId) : undefined;
+    return kept && versions.current(key) !== kept ? { ...kept.tags } : objects.tagsOf(key);
   };
   // s3rver ignores If-None-Match on writes: the front answers it (s3-conditional-write.ts).
   const conditional = conditionalWrites({ s3Endpoint: options.s3Endpoint, bucket: model.bucketName });
@@ -214,7 +222,8 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
     const copiedFrom =
       authorization.alsoRequires?.[0] &&
       objectKeyOf(authorization.alsoRequires[0].resource, model.bucketName);
-    const sourceTags = copiedFrom === undefined ? undefined : await objects.tagsOf(copiedFrom);
+    const copiedVersion = copySourceVersionId(headers['x-amz-copy-source']);
+    const sourceTags = copiedFrom === undefined ? undefined : await tagsOfVersion(copiedFrom, copiedVersion);
     // Every action the request needs (a copy's source and tags too) must be allowed.
     for (const { action, resource } of [
       authorization,
@@ -222,9 +231,11 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
       ...copyTaggingRequires(authorization, headers, sourceTags ?? {}),
     ]) {
       const key = objectKeyOf(resource, model.bucketName);
+      // S3 reads the tags of the version a request names (s3:ExistingObjectTag).
+      const version = resource === authorization.resource ? url.searchParams.get('versionId') : copiedVersion;
       const tags =
         key !== undefined && (EXISTING_TAG_ACTIONS as readonly string[]).includes(action)
-          ? existingTagContext(action, await objects.tagsOf(key))
+          ? existingTagContext(action, await tagsOfVersion(key, version))
           : {};
       const { decision } = await simulate({
         identityPolicies: identityPoliciesOf(model.template, session.roleLogicalId),
@@ -267,15 +278,17 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
         url.searchParams,
         versionedDeps,
       );
-      if ('failure' in answer)
-        return s3Error(answer.failure.status, answer.failure.code, answer.failure.message);
       if (plannedPrefixes && storesNewObject(method, url, answer))
-        await objects.scanNewObject(authorization.key);
+        await objects.scanNewObject(authorization.key, answer.headers?.['x-amz-version-id']);
       return answer;
     }
-    // A single PUT replaces the current version: that version keeps its tags (object-versions.ts).
-    if (isSinglePut(method, url.searchParams, headers, authorization) && versions.current(authorization.key!))
-      versions.keepTags(authorization.key!, await objects.tagsOf(authorization.key!));
+    // A new object replaces the current version: that version keeps its tags (object-versions.ts).
+    if (
+      authorization.key !== undefined &&
+      mayStoreNewObject(method, url.searchParams) &&
+      versions.current(authorization.key)
+    )
+      versions.keepTags(authorization.key, await objects.tagsOf(authorization.key));
     const forwarded =
       precondition && authorization.key !== undefined
         ? await conditional.run(
@@ -285,7 +298,15 @@ export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
             () => s3Error(PRECONDITION_FAILED.status, PRECONDITION_FAILED.code, PRECONDITION_FAILED.message),
           )
         : await toS3rver(true);
-    const reply = withVersions(versions, method, url, headers, body, authorization, forwarded);
+    const reply = await withVersions(
+      { versions, client: administrator, bucket: model.bucketName },
+      method,
+      url,
+      headers,
+      body,
+      authorization,
+      forwarded,
+    );
     if (authorization.key !== undefined && storesNewObject(method, url, reply)) {
       await replaceTags(
         administrator,
@@ -370,73 +391,6 @@ function objectKeyOf(resource: string, bucket: string): string | undefined {
   return resource.startsWith(prefix) ? resource.slice(prefix.length) : undefined;
 }
 
-/** What S3 Versioning adds to s3rver's reply (see object-versions.ts). */
-function withVersions(
-  versions: ObjectVersions,
-  method: string,
-  url: URL,
-  headers: Record<string, string | undefined>,
-  body: Buffer,
-  authorization: S3Authorization,
-  reply: Reply,
-): Reply {
-  const key = authorization.key;
-  if (key === undefined || reply.status < 200 || reply.status >= 300) return reply;
-  const query = url.searchParams;
-  if (isSinglePut(method, query, headers, authorization))
-    return withHeaders(reply, { 'x-amz-version-id': versions.record(key, body).versionId });
-  if (method !== 'GET' && method !== 'HEAD') return reply;
-  const versionId = query.get('versionId');
-  // `null`: an object no version is kept of (a multipart upload, a form, a copy) is its null version.
-  if (versionId === 'null' && !versions.current(key)) return reply;
-  if (versionId === null) {
-    const current = versions.current(key);
-    return current ? withHeaders(reply, { 'x-amz-version-id': current.versionId }) : reply;
-  }
-  const version = versions.find(key, versionId);
-  if (!version)
-    return s3Error(404, 'NoSuchVersion', 'The specified version does not exist.', method === 'HEAD');
-  return {
-    ...reply,
-    headers: {
-      ...reply.headers,
-      'content-length': String(version.body.length),
-      etag: version.etag,
-      'x-amz-version-id': version.versionId,
-    },
-    body: method === 'GET' ? version.body : '',
-  };
-}
-
-/** A PUT of a whole object's bytes: the requests object-versions.ts keeps a version of. */
-function isSinglePut(
-  method: string,
-  query: URLSearchParams,
-  headers: Record<string, string | undefined>,
-  authorization: S3Authorization,
-): boolean {
-  return (
-    method === 'PUT' &&
-    authorization.action === 's3:PutObject' &&
-    !['partNumber', 'uploadId', 'tagging', 'acl'].some((k) => query.has(k)) &&
-    headers['x-amz-copy-source'] === undefined &&
-    !/aws-chunked/.test(headers['content-encoding'] ?? '')
-  );
-}
-
-/**
- * Whether the answered request stored a new object: a PUT (PutObject, CopyObject) other than a
- * part, a browser POST upload, or a CompleteMultipartUpload; what GuardDuty scans on upload.
- */
-function storesNewObject(method: string, url: URL, reply: Reply): boolean {
-  if (reply.status < 200 || reply.status >= 300) return false;
-  if (method === 'PUT') return !url.searchParams.has('partNumber') && !url.searchParams.has('tagging');
-  if (method !== 'POST') return false;
-  return (
-    url.searchParams.has('uploadId') || (!url.searchParams.has('uploads') && !url.searchParams.has('delete'))
-  );
-}
-
 /** A ListObjectsV2 that s3rver answered: its reply needs S3's KeyCount and encoding (list-objects-v2.ts). */
 function isListing(method: string, authorization: S3Authorization, reply: Reply): boolean {
   return method === 'GET' && authorization.action === 's3:ListBucket' && reply.status === 200;
@@ -451,16 +405,4 @@ function singleValued(headers: http.IncomingHttpHeaders): Record<string, string 
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
   );
-}
-
-/** S3's error document ("Error responses", https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). */
-function s3Error(status: number, code: string, message: string, noBody = false): Reply {
-  return {
-    status,
-    headers: { 'content-type': 'application/xml' },
-    body: noBody
-      ? undefined
-      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlText(message)}</Message>` +
-        `<RequestId>${randomUUID()}</RequestId></Error>`,
-  };
 }

@@ -157,6 +157,8 @@ export function s3Authorization(
     case 'PUT':
       if (headers['x-amz-copy-source'] !== undefined) {
         if (has('acl') || has('tagging')) throw new NotModelled('a copy onto a subresource');
+        if (has('partNumber') && copySourceVersionId(headers['x-amz-copy-source']) !== undefined)
+          throw new NotModelled('UploadPartCopy from a version');
         return { ...on('s3:PutObject'), alsoRequires: [copySource(headers['x-amz-copy-source'])] };
       }
       if (has('acl')) return on(versioned ? 's3:PutObjectVersionAcl' : 's3:PutObjectAcl');
@@ -205,6 +207,12 @@ export function copyTaggingRequires(
   const readTags =
     source.action === 's3:GetObjectVersion' ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging';
   return [{ action: readTags, resource: source.resource }, writeTags];
+}
+
+/** The version a copy source names (`...?versionId=<id>`), if any. */
+export function copySourceVersionId(header: string | undefined): string | undefined {
+  const query = header?.split('?')[1];
+  return query === undefined ? undefined : (new URLSearchParams(query).get('versionId') ?? undefined);
 }
 
 /**

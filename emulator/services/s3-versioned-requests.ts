@@ -27,6 +27,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { Reply } from './loopback-server';
+import { s3Error } from './s3-error';
 import type { ObjectVersions } from './object-versions';
 
 /** The versioned request the front answers itself, or undefined for one s3rver serves. */
@@ -53,15 +54,7 @@ export interface VersionedWriteDeps {
   tagsOf(key: string): Promise<Record<string, string>>;
 }
 
-/** S3's error for the front to write as S3's error document. */
-export interface S3Failure {
-  readonly failure: { readonly status: number; readonly code: string; readonly message: string };
-}
-type Answer = Reply | S3Failure;
-
-const noSuchVersion = (): S3Failure => ({
-  failure: { status: 404, code: 'NoSuchVersion', message: 'The specified version does not exist.' },
-});
+const noSuchVersion = (): Reply => s3Error(404, 'NoSuchVersion', 'The specified version does not exist.');
 
 /** The bytes, content type, metadata and tags of one version of `key`, or undefined if it is gone. */
 async function readVersion(deps: VersionedWriteDeps, key: string, versionId: string) {
@@ -87,7 +80,7 @@ export async function answerVersionedWrite(
   headers: Readonly<Record<string, string | undefined>>,
   query: URLSearchParams,
   deps: VersionedWriteDeps,
-): Promise<Answer> {
+): Promise<Reply> {
   return write === 'copy-from-version'
     ? copyFromVersion(key, headers, deps)
     : deleteVersion(key, query.get('versionId') ?? '', deps);
@@ -97,7 +90,7 @@ async function copyFromVersion(
   destinationKey: string,
   headers: Readonly<Record<string, string | undefined>>,
   deps: VersionedWriteDeps,
-): Promise<Answer> {
+): Promise<Reply> {
   const [path, query] = (headers['x-amz-copy-source'] ?? '').replace(/^\//, '').split('?');
   const sourceKey = decodeURIComponent(path.split('/').slice(1).join('/'));
   const versionId = new URLSearchParams(query).get('versionId') ?? '';
@@ -112,6 +105,9 @@ async function copyFromVersion(
       )
     : source.metadata;
   const tags = newObjectTags(headers, source.tags);
+  // The copy replaces the destination's current version, which keeps its tags (object-versions.ts).
+  if (deps.versions.current(destinationKey))
+    deps.versions.keepTags(destinationKey, await deps.tagsOf(destinationKey));
   const put = await deps.client.send(
     new PutObjectCommand({
       Bucket: deps.bucket,
@@ -122,17 +118,22 @@ async function copyFromVersion(
     }),
   );
   await putTags(deps, destinationKey, tags);
+  const copied = deps.versions.record(destinationKey, source.body);
   return {
     status: 200,
-    headers: { 'content-type': 'application/xml', 'x-amz-copy-source-version-id': versionId },
+    headers: {
+      'content-type': 'application/xml',
+      'x-amz-copy-source-version-id': versionId,
+      'x-amz-version-id': copied.versionId,
+    },
     body:
       '<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult>' +
       `<LastModified>${new Date().toISOString()}</LastModified><ETag>${put.ETag ?? ''}</ETag></CopyObjectResult>`,
   };
 }
 
-async function deleteVersion(key: string, versionId: string, deps: VersionedWriteDeps): Promise<Answer> {
-  const answered: Answer = { status: 204, headers: { 'x-amz-version-id': versionId } };
+async function deleteVersion(key: string, versionId: string, deps: VersionedWriteDeps): Promise<Reply> {
+  const answered: Reply = { status: 204, headers: { 'x-amz-version-id': versionId } };
   const current = deps.versions.current(key);
   if (versionId === 'null') {
     if (!current) await deps.client.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: key }));

@@ -17,9 +17,13 @@
 import { GetObjectCommand, GetObjectTaggingCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { SCAN_STATUS_TAG } from '../../lib/policy/scan-status-names';
 import { administratorClient } from './s3-server';
+import type { ObjectVersions } from './object-versions';
 
 /** The words inside the EICAR test file that name it, assembled here so no file holds them whole. */
 const EICAR_NAME = ['EICAR', 'STANDARD', 'ANTIVIRUS', 'TEST', 'FILE'].join('-');
+
+const statusOf = (body: Buffer): ScanResult['status'] =>
+  body.includes(EICAR_NAME) ? 'THREATS_FOUND' : 'NO_THREATS_FOUND';
 
 export interface ScannerStandInOptions {
   /** The local S3 server, reached with its own administrator key. */
@@ -34,6 +38,11 @@ export interface ScannerStandInOptions {
    * ("Monitoring S3 object scans with Amazon EventBridge", GuardDuty user guide).
    */
   readonly onResult?: (result: ScanResult) => void;
+  /**
+   * The S3 front's versions: a scan reads and tags the version its upload made, even once a newer
+   * upload replaced it (GuardDuty scans "a new version of an existing S3 object", GuardDuty user guide).
+   */
+  readonly versions?: ObjectVersions;
 }
 
 /** One finished scan: the object, the version the upload made, and GuardDuty's result value. */
@@ -60,9 +69,16 @@ export function scannerStandIn(options: ScannerStandInOptions): ScannerStandIn {
   const Bucket = options.bucket;
 
   async function scan(key: string, versionId?: string): Promise<void> {
+    const kept = versionId === undefined ? undefined : options.versions?.find(key, versionId);
+    // A version deleted before its scan ended is not scanned.
+    if (versionId !== undefined && options.versions && !kept) return;
+    if (kept && options.versions?.current(key) !== kept) {
+      const status = statusOf(kept.body);
+      kept.tags = { ...kept.tags, [SCAN_STATUS_TAG]: status };
+      return options.onResult?.({ key, versionId, status });
+    }
     const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
-    const body = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-    const status = body.includes(EICAR_NAME) ? 'THREATS_FOUND' : 'NO_THREATS_FOUND';
+    const status = statusOf(Buffer.from((await object.Body?.transformToByteArray()) ?? []));
     const existing = await tagsOf(key);
     const TagSet = Object.entries({ ...existing, [SCAN_STATUS_TAG]: status }).map(([Key, Value]) => ({
       Key,

@@ -1,5 +1,6 @@
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   GetObjectTaggingCommand,
   PutObjectTaggingCommand,
   CreateMultipartUploadCommand,
@@ -274,6 +275,40 @@ describe('the S3 front', () => {
     }
   });
 
+  test('a copy onto a file makes a new version of it, and the version it replaced keeps its tags', async () => {
+    const client = s3(
+      await fromCognitoIdentityPool({
+        identityPoolId: stack.model.identityPool.id,
+        logins: { [provider()]: await token(ALICE) },
+        clientConfig: cognito(),
+      })(),
+    );
+    const Bucket = stack.model.bucketName;
+    const Key = `users/${ALICE}/copied-onto.txt`;
+    const first = await client.send(new PutObjectCommand({ Bucket, Key, Body: 'first' }));
+    await client.send(new PutObjectCommand({ Bucket, Key: `users/${ALICE}/source.txt`, Body: 'copied' }));
+    const admin = administratorClient(stack.storage.endpoint);
+    try {
+      await admin.send(
+        new PutObjectTaggingCommand({
+          Bucket,
+          Key,
+          Tagging: { TagSet: [{ Key: 'reviewed', Value: 'yes' }] },
+        }),
+      );
+    } finally {
+      admin.destroy();
+    }
+    const copied = await client.send(
+      new CopyObjectCommand({ Bucket, Key, CopySource: `${Bucket}/users/${ALICE}/source.txt` }),
+    );
+    expect(copied.VersionId).toBeDefined();
+    expect(copied.VersionId).not.toBe(first.VersionId);
+    expect(stack.s3.versions.current(Key)?.versionId).toBe(copied.VersionId);
+    expect(stack.s3.versions.current(Key)?.body.toString()).toBe('copied');
+    expect(stack.s3.versions.find(Key, first.VersionId!)?.tags).toEqual({ reviewed: 'yes' });
+  });
+
   test('decides each step of a multipart upload as s3:PutObject, and the parts land as one object', async () => {
     const client = s3(
       await fromCognitoIdentityPool({
@@ -294,7 +329,7 @@ describe('the S3 front', () => {
         (await client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: i + 1, Body }))).ETag,
       );
     }
-    await client.send(
+    const completed = await client.send(
       new CompleteMultipartUploadCommand({
         Bucket,
         Key,
@@ -307,6 +342,12 @@ describe('the S3 front', () => {
     );
     const got = await client.send(new GetObjectCommand({ Bucket, Key }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(parts))).toBe(true);
+    // A multipart upload makes a version like any write (S3 Versioning).
+    expect(completed.VersionId).toBeDefined();
+    expect([got.VersionId, stack.s3.versions.current(Key)?.body.length]).toEqual([
+      completed.VersionId,
+      5 * 1024 * 1024 + 4,
+    ]);
   });
 
   test('answers ListObjectsV2 as S3 does: KeyCount counts common prefixes, and encoding-type=url encodes Prefix, Delimiter, Key and StartAfter', async () => {

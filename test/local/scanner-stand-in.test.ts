@@ -1,6 +1,7 @@
 import { PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { SCAN_STATUS_TAG } from '../../lib/policy/scan-status-names';
 import { ScanResult, scannerStandIn } from '../../emulator/services/scanner-stand-in';
+import { ObjectVersions } from '../../emulator/services/object-versions';
 import { LocalS3, S3RVER_KEY, startLocalS3, stripBucketSlash } from '../../emulator/services/s3-server';
 
 /**
@@ -89,5 +90,39 @@ test('with a delay, the object is pending (untagged) until the scan ends', async
   expect(await scanner.tagsOf('users/b/report.pdf')).toEqual({});
   await scanner.settle();
   expect(await scanner.tagsOf('users/b/report.pdf')).toEqual({ [SCAN_STATUS_TAG]: 'NO_THREATS_FOUND' });
+  scanner.close();
+});
+
+test('a version replaced before its scan ended is scanned by its own bytes and tagged on its own record', async () => {
+  const versions = new ObjectVersions();
+  const results: ScanResult[] = [];
+  const scanner = scannerStandIn({
+    s3Endpoint: s3rver.endpoint,
+    bucket: BUCKET,
+    prefixes: [],
+    delayMs: 200,
+    versions,
+    onResult: (result) => results.push(result),
+  });
+  const key = 'users/c/budget.xlsx';
+  await put(key, 'the approved budget');
+  const clean = versions.record(key, Buffer.from('the approved budget'));
+  await scanner.scanNewObject(key, clean.versionId);
+  await put(key, EICAR_TEST_FILE);
+  const infected = versions.record(key, Buffer.from(EICAR_TEST_FILE));
+  await scanner.scanNewObject(key, infected.versionId);
+  await scanner.settle();
+  expect(results).toEqual([
+    { key, versionId: clean.versionId, status: 'NO_THREATS_FOUND' },
+    { key, versionId: infected.versionId, status: 'THREATS_FOUND' },
+  ]);
+  expect(versions.find(key, clean.versionId)?.tags).toEqual({ [SCAN_STATUS_TAG]: 'NO_THREATS_FOUND' });
+  expect(await scanner.tagsOf(key)).toEqual({ [SCAN_STATUS_TAG]: 'THREATS_FOUND' });
+  // A version deleted before its scan ended is not scanned.
+  const gone = versions.record(key, Buffer.from('short-lived'));
+  await scanner.scanNewObject(key, gone.versionId);
+  versions.remove(key, gone.versionId);
+  await scanner.settle();
+  expect(results).toHaveLength(2);
   scanner.close();
 });
