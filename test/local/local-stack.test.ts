@@ -221,6 +221,15 @@ describe('the S3 front', () => {
     stripBucketSlash(client);
     return client;
   };
+  /** Alice's S3 client on route 1: the identity pool's credentials. */
+  const aliceS3 = async () =>
+    s3(
+      await fromCognitoIdentityPool({
+        identityPoolId: stack.model.identityPool.id,
+        logins: { [provider()]: await token(ALICE) },
+        clientConfig: cognito(),
+      })(),
+    );
   const put = (client: S3Client) =>
     errorOf(
       client.send(
@@ -247,13 +256,7 @@ describe('the S3 front', () => {
   });
 
   test('an overwrite has none of the old object’s tags: S3 gives a new version only the tags its request names', async () => {
-    const client = s3(
-      await fromCognitoIdentityPool({
-        identityPoolId: stack.model.identityPool.id,
-        logins: { [provider()]: await token(ALICE) },
-        clientConfig: cognito(),
-      })(),
-    );
+    const client = await aliceS3();
     const Key = `users/${ALICE}/tagged-then-overwritten.txt`;
     const admin = administratorClient(stack.storage.endpoint);
     try {
@@ -276,13 +279,7 @@ describe('the S3 front', () => {
   });
 
   test('a copy onto a file makes a new version of it, and the version it replaced keeps its tags', async () => {
-    const client = s3(
-      await fromCognitoIdentityPool({
-        identityPoolId: stack.model.identityPool.id,
-        logins: { [provider()]: await token(ALICE) },
-        clientConfig: cognito(),
-      })(),
-    );
+    const client = await aliceS3();
     const Bucket = stack.model.bucketName;
     const Key = `users/${ALICE}/copied-onto.txt`;
     const first = await client.send(new PutObjectCommand({ Bucket, Key, Body: 'first' }));
@@ -310,13 +307,7 @@ describe('the S3 front', () => {
   });
 
   test('decides each step of a multipart upload as s3:PutObject, and the parts land as one object', async () => {
-    const client = s3(
-      await fromCognitoIdentityPool({
-        identityPoolId: stack.model.identityPool.id,
-        logins: { [provider()]: await token(ALICE) },
-        clientConfig: cognito(),
-      })(),
-    );
+    const client = await aliceS3();
     const Bucket = stack.model.bucketName;
     const Key = `users/${ALICE}/large.bin`;
     // S3's minimum part size is 5 MiB for every part but the last.
@@ -351,13 +342,7 @@ describe('the S3 front', () => {
   });
 
   test('answers ListObjectsV2 as S3 does: KeyCount counts common prefixes, and encoding-type=url encodes Prefix, Delimiter, Key and StartAfter', async () => {
-    const client = s3(
-      await fromCognitoIdentityPool({
-        identityPoolId: stack.model.identityPool.id,
-        logins: { [provider()]: await token(ALICE) },
-        clientConfig: cognito(),
-      })(),
-    );
+    const client = await aliceS3();
     const Bucket = stack.model.bucketName;
     const Prefix = `users/${ALICE}/listing & more/`;
     for (const Key of [`${Prefix}sub folder/`, `${Prefix}a b+c.txt`, `${Prefix}d.txt`])
@@ -402,12 +387,8 @@ describe('the S3 front', () => {
     expect(stack.s3.decisions.slice(before).map((d) => [d.action, d.resource, d.decision])).toEqual([
       ['s3:PutObject', `arn:aws:s3:::${stack.model.bucketName}/${presigned.key}`, 'Allowed'],
     ]);
-    const read = await s3(
-      await fromCognitoIdentityPool({
-        identityPoolId: stack.model.identityPool.id,
-        logins: { [provider()]: await token(ALICE) },
-        clientConfig: cognito(),
-      })(),
+    const read = await (
+      await aliceS3()
     ).send(new GetObjectCommand({ Bucket: stack.model.bucketName, Key: presigned.key }));
     expect(await read.Body!.transformToString()).toBe('form');
   });
