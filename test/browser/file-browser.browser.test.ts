@@ -5,6 +5,7 @@ import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, BrowserContext, Download, Page, Route } from 'playwright-core';
+import { action, select, uploadChosen } from './storage-browser-steps';
 import { configure as configureZip, Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
@@ -130,11 +131,6 @@ async function signIn(on: Page, user: string) {
   await on.getByText('Signed in as').waitFor();
 }
 
-async function action(on: Page, name: string) {
-  await on.getByRole('button', { name: 'Menu Toggle' }).click();
-  await on.getByRole('menuitem', { name }).click();
-}
-
 test('alice signs in, opens her folder (empty state), creates a folder and uploads three files at once, one through a multipart upload, over the HTTPS virtual-hosted front; screenshots and axe on each screen', async () => {
   await page.goto(`${web}/`);
   await page.getByRole('button', { name: 'Sign in with Okta' }).waitFor();
@@ -173,11 +169,7 @@ test('alice signs in, opens her folder (empty state), creates a folder and uploa
   await action(page, 'Upload');
   await page.locator('[data-testid="amplify-file-select"]').setInputFiles(FILES);
   await screen(page, '05-upload-queued');
-  await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await page
-    .getByText(/Completed: 3|All files uploaded/)
-    .first()
-    .waitFor({ timeout: 30_000 });
+  await uploadChosen(page, 3);
   await screen(page, '06-uploaded');
   expect(s3Requests.some((r) => /^POST .*\/archive\.bin\?uploads/.test(r))).toBe(true);
   expect(s3Requests.filter((r) => /^PUT .*\/archive\.bin\?.*partNumber=/.test(r)).length).toBe(2);
@@ -189,11 +181,7 @@ test('alice sees her files and her folder, sorted by name, date and size', async
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   await action(page, 'Upload');
   await page.locator('[data-testid="amplify-file-select"]').setInputFiles([LATER]);
-  await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await page
-    .getByText(/Completed: 1|All files uploaded/)
-    .first()
-    .waitFor({ timeout: 30_000 });
+  await uploadChosen(page, 1);
   await page.getByRole('button', { name: 'Exit' }).click();
   await page.getByRole('cell', { name: 'later.txt' }).first().waitFor();
   const rows = await table(page);
@@ -381,11 +369,7 @@ test('alice uploads a folder: each file lands under the folder’s name, a folde
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Add folder' }).click();
     await (await chooser).setFiles(path.join(dir, 'minutes'));
-    await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page
-      .getByText(/Completed: 2|All files uploaded/)
-      .first()
-      .waitFor({ timeout: 30_000 });
+    await uploadChosen(page, 2);
     await page.getByRole('button', { name: 'Exit' }).click();
     for (const [name, bytes] of Object.entries(files)) {
       const read = await aliceReads(name);
@@ -598,13 +582,6 @@ async function sortedTwice(on: Page, column: string): Promise<string[][]> {
   const first = await names();
   await on.getByRole('button', { name: column, exact: true }).click();
   return [first, await names()];
-}
-
-async function select(on: Page, name: string, checked = true) {
-  // amplify draws its own box over the input, so the input is clicked as a keyboard user's Space would.
-  const box = on.getByRole('row').filter({ hasText: name }).getByRole('checkbox');
-  if ((await box.isChecked()) !== checked) await box.evaluate((input) => (input as HTMLInputElement).click());
-  expect(await box.isChecked()).toBe(checked);
 }
 
 /** The next download, whether Storage Browser's link opens it in this page or a new one. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { action, select, uploadChosen } from './storage-browser-steps';
 import { TEST_USERS } from '../../emulator/services/test-users';
 import { seriousFindings } from './axe';
 import { startLocalWithBrowser } from './local-process';
@@ -88,18 +89,6 @@ async function openOwnFolder(on: Page) {
     .click();
 }
 
-async function action(on: Page, name: string) {
-  await on.getByRole('button', { name: 'Menu Toggle' }).click();
-  await on.getByRole('menuitem', { name }).click();
-}
-
-async function select(on: Page, name: string) {
-  // amplify draws its own box over the input: the input is clicked as a keyboard user's Space would.
-  const box = on.getByRole('row').filter({ hasText: name }).getByRole('checkbox');
-  if (!(await box.isChecked())) await box.evaluate((input) => (input as HTMLInputElement).click());
-  expect(await box.isChecked()).toBe(true);
-}
-
 async function section(on: Page, name: 'Files' | 'Shared links' | 'File requests') {
   await on.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name, exact: true }).click();
 }
@@ -124,11 +113,7 @@ test('alice shares a file from the file browser, copies the link, and a stranger
   await openOwnFolder(page);
   await action(page, 'Upload');
   await page.locator('[data-testid="amplify-file-select"]').setInputFiles([REPORT]);
-  await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await page
-    .getByText(/Completed: 1|All files uploaded/)
-    .first()
-    .waitFor({ timeout: 30_000 });
+  await uploadChosen(page, 1);
   await page.getByRole('button', { name: 'Exit' }).click();
 
   // Share is in the actions menu; the first time, it asks to confirm the sign-in.
